@@ -1,0 +1,69 @@
+//! The boundary between the harness and the engines.
+//!
+//! An engine is a strategy for running Lox. The harness and the `lox` binary
+//! hold engines as `&dyn Engine`; everything inside an engine (its values, its
+//! dispatch loop) stays concrete and monomorphic.
+//!
+//! Running a program has two phases, timed apart by the harness:
+//! [`Session::prepare`] parses and resolves the source and does whatever the
+//! engine does ahead of time (compile to bytecode, to closures), and
+//! [`Session::run`] executes the prepared program. A session keeps its
+//! globals between programs, which is what the prompt needs: each line is
+//! prepared and run in the same session.
+
+use crate::diagnostics::{CompileErrors, RunError};
+use std::io::Write;
+
+/// Settings an engine honours when it can; an engine ignores what does not
+/// apply to its strategy (a tree-walker built on `Rc` has no collector to
+/// stress).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Collect garbage at every allocation, to flush out missing GC roots.
+    pub gc_stress: bool,
+}
+
+/// An implementation strategy, registered under a stable name.
+pub trait Engine: Sync {
+    /// The stable name the command line, the reports and scripts use.
+    fn name(&self) -> &'static str;
+
+    /// One line saying what the strategy is.
+    fn description(&self) -> &'static str;
+
+    /// Starts a session with empty globals (and the native functions defined).
+    fn session(&self, options: Options) -> Box<dyn Session>;
+
+    /// Compiles `source` and renders this engine's compiled form for humans
+    /// (a bytecode listing), or `None` when the strategy has nothing to show.
+    fn disassemble(&self, source: &str) -> Option<Result<String, CompileErrors>> {
+        let _ = source;
+        None
+    }
+}
+
+/// A running interpreter: globals, heap and everything prepared so far.
+pub trait Session {
+    /// Parses `source` and does this engine's ahead-of-time work. On success
+    /// the program is ready for [`Session::run`]; on failure nothing runs.
+    fn prepare(&mut self, source: &str) -> Result<(), CompileErrors>;
+
+    /// Runs the most recently prepared program, writing what it prints to
+    /// `out`. Output already written stays written when an error stops it.
+    fn run(&mut self, out: &mut dyn Write) -> Result<(), RunError>;
+
+    /// How much work the last run did, in the engine's own unit (AST nodes
+    /// evaluated, instructions dispatched), when the engine was built to count
+    /// it; `None` otherwise.
+    fn work_count(&self) -> Option<WorkCount> {
+        None
+    }
+}
+
+/// A count of the work a run did, and what was counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WorkCount {
+    pub count: u64,
+    /// What one unit is, e.g. "AST nodes" or "instructions".
+    pub unit: &'static str,
+}

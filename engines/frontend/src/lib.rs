@@ -1,0 +1,30 @@
+//! The Lox front end shared by every engine, and the language's shared meaning.
+//!
+//! Every engine starts from the same resolved syntax tree, so the engines
+//! differ in strategy and never in what a program means:
+//!
+//! * [`scanner`] and [`parser`] turn source into an [`ast::Program`], with
+//!   clox's diagnostics and panic-mode recovery; [`resolve`] gives every
+//!   variable its slot, capture index and scope distance as the parser goes.
+//! * [`diagnostics`] holds errors as values and their exact printed forms;
+//!   [`messages`] every runtime message and limit; [`number`] how numbers print.
+//! * [`engine`] is the trait the harness and the `lox` binary drive engines by.
+//!
+//! Architecture invariant: this crate knows no engine. It defines what an
+//! engine is and what Lox means, and nothing about how any engine works.
+
+#![forbid(unsafe_code)]
+
+pub mod ast;
+pub mod diagnostics;
+pub mod engine;
+pub mod messages;
+pub mod number;
+pub mod parser;
+pub mod resolve;
+pub mod scanner;
+pub mod token;
+
+pub use diagnostics::{CompileError, CompileErrors, RunError, RuntimeError, TraceLine};
+pub use engine::{Engine, Options, Session, WorkCount};
+pub use parser::parse;
