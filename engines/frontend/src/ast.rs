@@ -110,9 +110,15 @@ pub struct Variable {
 pub enum VarKind {
     Global,
     /// A local of the current function.
-    Local { slot: u16, hops: u16 },
+    Local {
+        slot: u16,
+        hops: u16,
+    },
     /// A variable of an enclosing function, by capture index.
-    Upvalue { index: u16, hops: u16 },
+    Upvalue {
+        index: u16,
+        hops: u16,
+    },
 }
 
 /// The locals a scope declared, in declaration order, as they stood when the

@@ -135,7 +135,11 @@ mod tests {
 
     #[test]
     fn compile_error_formats() {
-        let at = CompileError { line: 3, location: ErrorLocation::At("\"s\"".into()), message: "Expect ';' after value.".into() };
+        let at = CompileError {
+            line: 3,
+            location: ErrorLocation::At("\"s\"".into()),
+            message: "Expect ';' after value.".into(),
+        };
         assert_eq!(at.to_string(), "[line 3] Error at '\"s\"': Expect ';' after value.");
         let end = CompileError { line: 9, location: ErrorLocation::AtEnd, message: "Expect '}' after block.".into() };
         assert_eq!(end.to_string(), "[line 9] Error at end: Expect '}' after block.");

@@ -14,6 +14,29 @@
 use crate::diagnostics::{CompileErrors, RunError};
 use std::io::Write;
 
+/// The native stack size engines run with. Engines that recurse on the
+/// native stack (the tree-walkers, the closure compiler) need room for 1024
+/// Lox frames, each as deep as the most deeply nested code the parser allows
+/// (`messages::MAX_NESTING`); the memory is reserved, not committed, so
+/// only what a program really uses is ever touched.
+pub const STACK_SIZE: usize = 1 << 30;
+
+/// Runs `work` on a thread with a [`STACK_SIZE`] stack and returns its result.
+/// Everything an engine does (prepare and run) should happen inside.
+pub fn with_engine_stack<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+    std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new()
+            .name("lox-engine".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, work)
+            .expect("the operating system can reserve an engine thread's stack");
+        match thread.join() {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
 /// Settings an engine honours when it can; an engine ignores what does not
 /// apply to its strategy (a tree-walker built on `Rc` has no collector to
 /// stress).

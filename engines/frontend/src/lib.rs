@@ -19,6 +19,7 @@ pub mod ast;
 pub mod diagnostics;
 pub mod engine;
 pub mod messages;
+pub mod natives;
 pub mod number;
 pub mod parser;
 pub mod resolve;

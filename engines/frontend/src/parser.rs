@@ -581,7 +581,8 @@ impl<'src> Parser<'src> {
     }
 
     fn logical(&mut self, kind: T, left: Expr) -> Expr {
-        let (op, precedence) = if kind == T::And { (LogicalOp::And, Precedence::And) } else { (LogicalOp::Or, Precedence::Or) };
+        let (op, precedence) =
+            if kind == T::And { (LogicalOp::And, Precedence::And) } else { (LogicalOp::Or, Precedence::Or) };
         let right = Box::new(self.parse_precedence(precedence));
         Expr::Logical { op, left: Box::new(left), right }
     }

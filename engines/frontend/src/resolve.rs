@@ -179,7 +179,12 @@ impl Resolver {
         (VarKind::Global, error)
     }
 
-    fn resolve_upvalue(&mut self, function: usize, name: &Name, error: &mut Option<&'static str>) -> Option<(u16, u32)> {
+    fn resolve_upvalue(
+        &mut self,
+        function: usize,
+        name: &Name,
+        error: &mut Option<&'static str>,
+    ) -> Option<(u16, u32)> {
         if function == 0 {
             return None;
         }

@@ -198,7 +198,8 @@ mod tests {
     fn numbers_have_no_leading_or_trailing_dot() {
         use TokenKind as T;
         let got: Vec<_> = kinds(".5 123. 1.25").into_iter().map(|(k, l, _)| (k, l)).collect();
-        let want = [(T::Dot, "."), (T::Number, "5"), (T::Number, "123"), (T::Dot, "."), (T::Number, "1.25"), (T::Eof, "")];
+        let want =
+            [(T::Dot, "."), (T::Number, "5"), (T::Number, "123"), (T::Dot, "."), (T::Number, "1.25"), (T::Eof, "")];
         assert_eq!(got, want.map(|(k, l)| (k, l.to_string())));
     }
 

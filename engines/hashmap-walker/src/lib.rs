@@ -1,0 +1,138 @@
+//! # `hashmap-walker`: the naive tree-walker
+//!
+//! The first rung of the ladder, and the design of jlox and of the seeds'
+//! first versions (nederlang's 39 s fib(35), rinha's 43 ms step 0): the
+//! program runs by walking its syntax tree, and every scope is a `HashMap`
+//! from variable name to value, chained to the scope around it.
+//!
+//! ## How it runs
+//! * [`eval`] executes statements and evaluates expressions recursively,
+//!   straight from the shared AST. Functions hold an `Rc` of their
+//!   declaration, so a call never copies a body (the seeds' 40 %-in-`clone`
+//!   mistake is not one of this engine's costs).
+//! * [`env`] holds the scopes. The resolver's scope distance (`hops`) says
+//!   which scope a name belongs to, which keeps closures correct, but the
+//!   variable is then found by hashing its name.
+//! * [`call`] makes a new environment per call and per block.
+//! * [`value`] is a 24-byte enum; objects are shared with `Rc`.
+//! * [`gc`]: reference counting frees most garbage at once; cycles (a
+//!   closure stored in the scope it captures, instances pointing at each
+//!   other) are found by the shared trial-deletion cycle collector. That
+//!   choice keeps the engine in safe Rust without a root set: a value held
+//!   on the Rust stack keeps its strong count up and so stays alive.
+//!
+//! ## Its deliberate costs
+//! These are the costs the later rungs remove, and the profile shows them:
+//! 1. **A hash per variable access**: hashing the name (SipHash, std's
+//!    default) and probing a table, after walking `hops` parent links.
+//! 2. **An allocation per scope**: every call and every block allocates an
+//!    environment and its table, and registers it with the cycle collector.
+//! 3. **Argument vectors**: each call collects its arguments into a `Vec`.
+//! 4. **A 24-byte value** with reference-count traffic on every copy of an
+//!    object value.
+//! 5. **Recursion on the native stack**, one Rust frame per tree level, so the
+//!    engine must run on a thread with a large stack
+//!    (`frontend::engine::STACK_SIZE`).
+
+#![forbid(unsafe_code)]
+
+mod call;
+mod env;
+mod eval;
+mod gc;
+mod value;
+
+use env::Env;
+use eval::{Evaluator, Frame, Unwind};
+use frontend::ast::Program;
+use frontend::diagnostics::RunError;
+use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
+use std::io::Write;
+use std::rc::Rc;
+use value::{Native, Value};
+
+/// The engine, as registered.
+pub struct HashmapWalker;
+
+impl Engine for HashmapWalker {
+    fn name(&self) -> &'static str {
+        "hashmap-walker"
+    }
+
+    fn description(&self) -> &'static str {
+        "tree-walker; every scope a HashMap from name to value, looked up by name"
+    }
+
+    fn session(&self, options: Options) -> Box<dyn Session> {
+        Box::new(HashmapSession { state: State::new(options), program: None })
+    }
+}
+
+/// What a session keeps between programs: its globals and its collector.
+pub struct State {
+    globals: Rc<Env>,
+    collector: cycle_collector::CycleCollector,
+    work: u64,
+}
+
+impl State {
+    fn new(options: Options) -> State {
+        let globals = Rc::new(Env::new(None));
+        let clock = Native { name: frontend::natives::CLOCK, function: |_| Value::Number(frontend::natives::clock()) };
+        globals.define(clock.name.into(), Value::Native(clock));
+        State { globals, collector: cycle_collector::CycleCollector::new(options.gc_stress), work: 0 }
+    }
+
+    /// Registers a new object that could take part in a cycle, and collects
+    /// cycles when enough objects have been registered. Every object the
+    /// evaluator is using is held by an `Rc` on the Rust stack, so any point
+    /// where no `RefCell` is borrowed is a safe point.
+    fn track<T: cycle_collector::Traceable + 'static>(&mut self, object: &Rc<T>) {
+        self.collector.track(object);
+        if self.collector.should_collect() {
+            self.collector.collect();
+        }
+    }
+
+    fn new_env(&mut self, parent: Option<Rc<Env>>) -> Rc<Env> {
+        let env = Rc::new(Env::new(parent));
+        self.track(&env);
+        env
+    }
+
+    #[inline(always)]
+    fn count_work(&mut self) {
+        if cfg!(feature = "work-count") {
+            self.work += 1;
+        }
+    }
+}
+
+struct HashmapSession {
+    state: State,
+    program: Option<Program>,
+}
+
+impl Session for HashmapSession {
+    fn prepare(&mut self, source: &str) -> Result<(), CompileErrors> {
+        self.program = Some(frontend::parse(source)?);
+        Ok(())
+    }
+
+    fn run(&mut self, out: &mut dyn Write) -> Result<(), RunError> {
+        let program = self.program.as_ref().expect("run follows a successful prepare");
+        let script = program.script.clone();
+        self.state.work = 0;
+        let globals = self.state.globals.clone();
+        let mut evaluator = Evaluator { state: &mut self.state, out, frames: vec![Frame { name: None, line: 0 }] };
+        match evaluator.execute_block(&script.body, &globals) {
+            Ok(()) => Ok(()),
+            Err(Unwind::Error(error)) => Err(error),
+            Err(Unwind::Return(_)) => unreachable!("the parser rejects `return` at top level"),
+        }
+    }
+
+    fn work_count(&self) -> Option<WorkCount> {
+        cfg!(feature = "work-count").then_some(WorkCount { count: self.state.work, unit: "AST nodes" })
+    }
+}

@@ -1,0 +1,117 @@
+//! `lox`: run a Lox file, or a prompt, on any registered engine.
+
+#![forbid(unsafe_code)]
+
+use clap::Parser;
+use frontend::diagnostics::exit_code;
+use frontend::{Engine, Options};
+use std::io::{BufRead, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Runs a Lox program with one of loxbench's engines. With no FILE, starts a
+/// prompt where each line runs as it is entered, keeping its globals.
+#[derive(Parser)]
+#[command(name = "lox", version, about, long_about = None)]
+struct Cli {
+    /// The engine to run with; `--list-engines` shows them all.
+    #[arg(long, short, value_name = "NAME", default_value = "hashmap-walker")]
+    engine: String,
+
+    /// Print every registered engine's name and strategy, one per line, and exit.
+    #[arg(long)]
+    list_engines: bool,
+
+    /// Print the compiled form of FILE (the bytecode, for the VM engines) instead of running it.
+    #[arg(long, requires = "file")]
+    disassemble: bool,
+
+    /// Collect garbage at every allocation, to flush out collector bugs (slow).
+    #[arg(long)]
+    gc_stress: bool,
+
+    /// The program to run.
+    file: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) if !error.use_stderr() => {
+            // --help and --version are not errors.
+            let _ = error.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(exit_code::USAGE as u8);
+        }
+    };
+    if cli.list_engines {
+        let width = lox::engines().iter().map(|e| e.name().len()).max().unwrap_or(0);
+        for engine in lox::engines() {
+            println!("{:width$}  {}", engine.name(), engine.description());
+        }
+        return ExitCode::SUCCESS;
+    }
+    let Some(engine) = lox::find_engine(&cli.engine) else {
+        eprintln!("Unknown engine '{}'. Registered engines: {}.", cli.engine, lox::registry::engine_names());
+        return ExitCode::from(exit_code::USAGE as u8);
+    };
+    let options = Options { gc_stress: cli.gc_stress };
+    let code = frontend::engine::with_engine_stack(move || match &cli.file {
+        None => repl(engine, options),
+        Some(path) => {
+            let Ok(source) = std::fs::read_to_string(path) else {
+                eprintln!("Could not open file \"{}\".", path.display());
+                return exit_code::IO_ERROR;
+            };
+            if cli.disassemble { disassemble(engine, &source) } else { run_file(engine, options, &source) }
+        }
+    });
+    ExitCode::from(code as u8)
+}
+
+fn run_file(engine: &dyn Engine, options: Options, source: &str) -> i32 {
+    let mut session = engine.session(options);
+    let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut err = std::io::stderr().lock();
+    lox::run::run_in_session(session.as_mut(), source, &mut out, &mut err)
+}
+
+fn disassemble(engine: &dyn Engine, source: &str) -> i32 {
+    match engine.disassemble(source) {
+        None => {
+            eprintln!("The {} engine does not compile to bytecode, so there is nothing to disassemble.", engine.name());
+            exit_code::USAGE
+        }
+        Some(Err(errors)) => {
+            eprint!("{errors}");
+            exit_code::COMPILE_ERROR
+        }
+        Some(Ok(listing)) => {
+            print!("{listing}");
+            0
+        }
+    }
+}
+
+/// The prompt: `> `, then each line prepared and run in one session, so
+/// globals persist. Errors are reported and the prompt goes on; end of input
+/// ends it.
+fn repl(engine: &dyn Engine, options: Options) -> i32 {
+    let mut session = engine.session(options);
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    loop {
+        print!("> ");
+        let _ = std::io::stdout().flush();
+        let Some(Ok(line)) = lines.next() else {
+            println!();
+            return 0;
+        };
+        let mut out = std::io::stdout().lock();
+        let mut err = std::io::stderr().lock();
+        lox::run::run_in_session(session.as_mut(), &line, &mut out, &mut err);
+    }
+}

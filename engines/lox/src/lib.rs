@@ -1,0 +1,14 @@
+//! Every engine, registered under its stable name; running a source the way
+//! the `lox` command does; and the conformance runner that checks engines
+//! against `// expect:` comments.
+//!
+//! Architecture invariant: this is the only crate that depends on every
+//! engine. Engines never depend on each other.
+
+#![forbid(unsafe_code)]
+
+pub mod conformance;
+pub mod registry;
+pub mod run;
+
+pub use registry::{engines, find_engine};

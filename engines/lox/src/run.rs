@@ -1,0 +1,49 @@
+//! Running one source on one engine as the `lox` command does: output to a
+//! writer, diagnostics to another, and the exit code LOX.md gives.
+
+use frontend::diagnostics::exit_code;
+use frontend::{Engine, Options, RunError, Session};
+use std::io::Write;
+
+/// Prepares and runs `source` in `session`, writing program output to `out`
+/// and diagnostics to `err`, and returns the exit code: 0, 65 for compile
+/// errors, 70 for a runtime error, 74 when the output could not be written.
+pub fn run_in_session(session: &mut dyn Session, source: &str, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    if let Err(errors) = session.prepare(source) {
+        let _ = write!(err, "{errors}");
+        return exit_code::COMPILE_ERROR;
+    }
+    let result = session.run(out);
+    // Whatever the program printed comes out before its error does.
+    let flushed = out.flush();
+    match (result, flushed) {
+        (Ok(()), Ok(())) => 0,
+        (Err(RunError::Runtime(error)), _) => {
+            let _ = write!(err, "{error}");
+            exit_code::RUNTIME_ERROR
+        }
+        (Err(RunError::Io(error)), _) | (Ok(()), Err(error)) => {
+            let _ = writeln!(err, "Could not write output: {error}");
+            exit_code::IO_ERROR
+        }
+    }
+}
+
+/// What one run printed and how it ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    pub exit_code: i32,
+}
+
+/// Runs `source` in a fresh session of `engine`, in this process, on a thread
+/// with the engine stack, capturing everything it prints.
+pub fn run_captured(engine: &dyn Engine, source: &str, options: Options) -> Outcome {
+    frontend::engine::with_engine_stack(|| {
+        let mut session = engine.session(options);
+        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+        let exit_code = run_in_session(session.as_mut(), source, &mut stdout, &mut stderr);
+        Outcome { stdout, stderr, exit_code }
+    })
+}

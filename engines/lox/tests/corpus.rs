@@ -1,0 +1,66 @@
+//! The conformance corpus: every file under `tests/lox/` through every
+//! registered engine, normally and with the garbage collector stressed,
+//! checked byte for byte against the expectations in its comments.
+//!
+//! A skip is a named entry in `SKIPS` with its reason; nothing is ignored
+//! silently.
+
+use frontend::{Engine, Options};
+use lox::conformance::{self, CaseResult};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// (engine, file relative to `tests/lox/`, why it is skipped).
+const SKIPS: &[(&str, &str, &str)] = &[];
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/lox")
+}
+
+fn run(options: Options) {
+    let dir = corpus_dir();
+    let files = conformance::find_tests(&dir).expect("the corpus directory is readable");
+    assert!(files.len() >= 200, "the corpus has only {} files", files.len());
+    let engines: Vec<&'static dyn Engine> = lox::engines().to_vec();
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let results = conformance::run_all(&engines, &files, options, Duration::from_secs(120), threads, &|_| {});
+
+    let skipped = |result: &CaseResult| {
+        let relative = result.path.strip_prefix(&dir).unwrap_or(&result.path).to_string_lossy().replace('\\', "/");
+        SKIPS.iter().any(|(engine, file, _)| *engine == result.engine && *file == relative)
+    };
+    let failed: Vec<&CaseResult> = results.iter().filter(|r| !r.failures.is_empty() && !skipped(r)).collect();
+    for result in &failed {
+        eprintln!("FAIL {} on {}:", result.path.display(), result.engine);
+        for failure in &result.failures {
+            eprintln!("    {failure}");
+        }
+    }
+    let passed = results.len() - failed.len();
+    eprintln!(
+        "{passed} passed, {} failed ({} engines x {} files, {options:?})",
+        failed.len(),
+        engines.len(),
+        files.len()
+    );
+    assert!(failed.is_empty(), "{} corpus cases failed", failed.len());
+}
+
+#[test]
+fn corpus_passes_on_every_engine() {
+    run(Options::default());
+}
+
+#[test]
+fn corpus_passes_on_every_engine_with_gc_stress() {
+    run(Options { gc_stress: true });
+}
+
+#[test]
+fn skips_name_real_engines_and_files() {
+    for (engine, file, reason) in SKIPS {
+        assert!(lox::find_engine(engine).is_some(), "skip names unknown engine {engine}");
+        assert!(corpus_dir().join(file).is_file(), "skip names missing file {file}");
+        assert!(!reason.is_empty());
+    }
+}
