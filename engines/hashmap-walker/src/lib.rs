@@ -78,8 +78,8 @@ pub struct State {
 impl State {
     fn new(options: Options) -> State {
         let globals = Rc::new(Env::new(None));
-        let clock = Native { name: frontend::natives::CLOCK, function: |_| Value::Number(frontend::natives::clock()) };
-        globals.define(clock.name.into(), Value::Native(clock));
+        let clock = Native { function: |_| Value::Number(frontend::natives::clock()) };
+        globals.define(frontend::natives::CLOCK.into(), Value::Native(clock));
         State { globals, collector: cycle_collector::CycleCollector::new(options.gc_stress), work: 0 }
     }
 

@@ -26,11 +26,9 @@ pub enum Value {
     BoundMethod(Rc<BoundMethod>),
 }
 
-/// A native function: its name and what it does. As in clox, natives take
-/// any number of arguments.
+/// A native function. As in clox, natives take any number of arguments.
 #[derive(Clone, Copy)]
 pub struct Native {
-    pub name: &'static str,
     pub function: fn(&[Value]) -> Value,
 }
 
