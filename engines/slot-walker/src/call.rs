@@ -19,6 +19,7 @@ use std::rc::Rc;
 impl Evaluator<'_> {
     /// Calls `callee` with the frame at `base` (slot 0 and the arguments
     /// already pushed), from a call at `line` in the frame `caller`.
+    #[inline(always)]
     pub fn call_value(&mut self, callee: Value, base: usize, line: u32, caller: Env<'_>) -> Eval {
         match callee {
             Value::Closure(closure) => self.call_closure(&closure, base, line, caller),
@@ -51,7 +52,10 @@ impl Evaluator<'_> {
         if self.depth == messages::MAX_FRAMES {
             return Err(self.error(line, messages::STACK_OVERFLOW, caller));
         }
-        self.stack.resize(base + function.n_slots, Slot::Value(Value::Nil));
+        // The parameters are in place; the function's other locals start as nil.
+        while self.stack.len() < base + function.n_slots {
+            self.stack.push(Slot::Value(Value::Nil));
+        }
         let env = Env { base, closure };
         for param in function.params.iter().filter(|param| param.captured) {
             let value = self.stack[env.slot(param.slot)].get();
