@@ -53,19 +53,19 @@ impl Evaluator<'_> {
     /// their own trace lines.
     #[cold]
     #[inline(never)]
-    pub fn error(&self, line: u32, message: impl Into<String>, env: Env<'_>) -> Thrown {
+    pub fn error(&self, line: u32, message: impl Into<String>, env: &Env<'_>) -> Thrown {
         let trace = vec![env.trace_line(line)];
         Box::new(RunError::Runtime(RuntimeError { message: message.into(), trace }))
     }
 
-    pub fn execute_block(&mut self, body: &[Stmt], env: Env<'_>) -> Exec {
+    pub fn execute_block(&mut self, body: &[Stmt], env: &Env<'_>) -> Exec {
         for stmt in body {
             self.execute(stmt, env)?;
         }
         Ok(())
     }
 
-    fn execute(&mut self, stmt: &Stmt, env: Env<'_>) -> Exec {
+    fn execute(&mut self, stmt: &Stmt, env: &Env<'_>) -> Exec {
         self.state.count_work();
         match stmt {
             Stmt::Expression(expr) => self.evaluate(expr, env)?.discard(),
@@ -114,7 +114,7 @@ impl Evaluator<'_> {
     /// Declares a variable: a global by name, a local into its slot (boxed
     /// in a fresh cell when a closure captures it, so that each execution of
     /// the declaration makes a new variable, as in clox).
-    pub fn define(&mut self, target: &Target, value: Value, env: Env<'_>) {
+    pub fn define(&mut self, target: &Target, value: Value, env: &Env<'_>) {
         match target {
             Target::Global(name) => {
                 self.state.globals.insert(GlobalName(name.clone()), value);
@@ -123,14 +123,14 @@ impl Evaluator<'_> {
         }
     }
 
-    pub fn define_local(&mut self, local: &Local, value: Value, env: Env<'_>) {
+    pub fn define_local(&mut self, local: &Local, value: Value, env: &Env<'_>) {
         let slot = if local.captured { Slot::Cell(self.state.new_upvalue(value)) } else { Slot::Value(value) };
         self.stack[env.slot(local.slot)] = slot;
     }
 
     /// `fun name() {}`: the variable is declared before the closure is made,
     /// so that a local function that calls itself captures its own variable.
-    fn function_declaration(&mut self, target: &Target, function: &Rc<Function>, env: Env<'_>) {
+    fn function_declaration(&mut self, target: &Target, function: &Rc<Function>, env: &Env<'_>) {
         match target {
             Target::Local(local) if local.captured => {
                 self.define_local(local, Value::Nil, env);
@@ -148,7 +148,7 @@ impl Evaluator<'_> {
     /// the variables the resolver listed: a local of this frame (always a
     /// cell, except `this`, which no code can assign, so a cell holding a
     /// copy of it is the same variable), or one of this closure's own.
-    pub fn new_closure(&mut self, function: &Rc<Function>, env: Env<'_>) -> Rc<Closure> {
+    pub fn new_closure(&mut self, function: &Rc<Function>, env: &Env<'_>) -> Rc<Closure> {
         let upvalues = function
             .upvalues
             .iter()
@@ -167,10 +167,23 @@ impl Evaluator<'_> {
         closure
     }
 
-    /// The truthiness of a condition, without a call into the drop glue for
-    /// the booleans conditions almost always produce.
+    /// The truthiness of a condition. A comparison of two numbers, the
+    /// usual condition of an `if` or a loop, is decided here without making
+    /// a boolean value or a recursive call.
     #[inline(always)]
-    fn condition(&mut self, expr: &Expr, env: Env<'_>) -> Result<bool, Thrown> {
+    fn condition(&mut self, expr: &Expr, env: &Env<'_>) -> Result<bool, Thrown> {
+        if let Expr::Binary { op, left, right, line } = expr {
+            self.state.count_work();
+            let left = self.operand(left, env)?;
+            let right = self.operand(right, env)?;
+            if let (Value::Number(a), Value::Number(b)) = (&left, &right) {
+                let truthy = arithmetic(*op, *a, *b).into_truthy();
+                left.discard();
+                right.discard();
+                return Ok(truthy);
+            }
+            return Ok(self.binary_other(*op, left, right, *line, env)?.into_truthy());
+        }
         Ok(self.evaluate(expr, env)?.into_truthy())
     }
 
@@ -179,7 +192,7 @@ impl Evaluator<'_> {
     /// [`Evaluator::evaluate`]. Only where the call overhead is a large part
     /// of the work: binary operands, arguments and returned values.
     #[inline(always)]
-    fn operand(&mut self, expr: &Expr, env: Env<'_>) -> Eval {
+    fn operand(&mut self, expr: &Expr, env: &Env<'_>) -> Eval {
         match expr {
             Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) => {
                 self.state.count_work();
@@ -195,7 +208,7 @@ impl Evaluator<'_> {
 
     /// The hot expressions are handled here; the others are one call away,
     /// which keeps this function's stack frame and register saves small.
-    pub fn evaluate(&mut self, expr: &Expr, env: Env<'_>) -> Eval {
+    pub fn evaluate(&mut self, expr: &Expr, env: &Env<'_>) -> Eval {
         self.state.count_work();
         match expr {
             Expr::Literal(literal) => Ok(literal_value(literal)),
@@ -227,7 +240,7 @@ impl Evaluator<'_> {
     }
 
     #[inline(never)]
-    fn call(&mut self, callee: &Expr, args: &[Expr], line: u32, env: Env<'_>) -> Eval {
+    fn call(&mut self, callee: &Expr, args: &[Expr], line: u32, env: &Env<'_>) -> Eval {
         // Most callees are a function's global name: read it here, without
         // a recursive call.
         let callee = match callee {
@@ -242,14 +255,14 @@ impl Evaluator<'_> {
     }
 
     #[inline(never)]
-    fn assignment(&mut self, variable: &Variable, value: &Expr, env: Env<'_>) -> Eval {
+    fn assignment(&mut self, variable: &Variable, value: &Expr, env: &Env<'_>) -> Eval {
         let value = self.evaluate(value, env)?;
         self.assign(variable, value.clone(), env)?;
         Ok(value)
     }
 
     #[inline(never)]
-    fn logical(&mut self, op: LogicalOp, left: &Expr, right: &Expr, env: Env<'_>) -> Eval {
+    fn logical(&mut self, op: LogicalOp, left: &Expr, right: &Expr, env: &Env<'_>) -> Eval {
         let left = self.evaluate(left, env)?;
         let short_circuits = match op {
             LogicalOp::And => !left.is_truthy(),
@@ -264,7 +277,7 @@ impl Evaluator<'_> {
     }
 
     #[inline(never)]
-    fn unary(&mut self, op: UnaryOp, operand: &Expr, line: u32, env: Env<'_>) -> Eval {
+    fn unary(&mut self, op: UnaryOp, operand: &Expr, line: u32, env: &Env<'_>) -> Eval {
         let operand = self.operand(operand, env)?;
         match op {
             UnaryOp::Not => Ok(Value::Bool(!operand.into_truthy())),
@@ -276,14 +289,14 @@ impl Evaluator<'_> {
     }
 
     #[inline(never)]
-    fn set(&mut self, object: &Expr, name: &Name, value: &Expr, line: u32, env: Env<'_>) -> Eval {
+    fn set(&mut self, object: &Expr, name: &Name, value: &Expr, line: u32, env: &Env<'_>) -> Eval {
         let object = self.evaluate(object, env)?;
         let value = self.evaluate(value, env)?;
         self.set_property(object, name, value, line, env)
     }
 
     #[inline(never)]
-    fn super_get(&mut self, this: &Variable, superclass: &Variable, name: &Name, line: u32, env: Env<'_>) -> Eval {
+    fn super_get(&mut self, this: &Variable, superclass: &Variable, name: &Name, line: u32, env: &Env<'_>) -> Eval {
         let receiver = self.read(this, env)?;
         let superclass = self.read(superclass, env)?;
         self.get_super(receiver, superclass, name, line, env)
@@ -297,7 +310,7 @@ impl Evaluator<'_> {
         name: &Name,
         args: &[Expr],
         line: u32,
-        env: Env<'_>,
+        env: &Env<'_>,
     ) -> Eval {
         let receiver = self.read(this, env)?;
         let base = self.push_frame(receiver, args, env)?;
@@ -310,7 +323,7 @@ impl Evaluator<'_> {
     /// the slots where the callee's parameters live. Returns the new frame's
     /// base. No vector is built per call.
     #[inline(always)]
-    fn push_frame(&mut self, slot0: Value, args: &[Expr], env: Env<'_>) -> Result<usize, Thrown> {
+    fn push_frame(&mut self, slot0: Value, args: &[Expr], env: &Env<'_>) -> Result<usize, Thrown> {
         let base = self.stack.len();
         self.stack.push(Slot::Value(slot0));
         for arg in args {
@@ -321,7 +334,7 @@ impl Evaluator<'_> {
     }
 
     #[inline(always)]
-    pub fn read(&mut self, variable: &Variable, env: Env<'_>) -> Eval {
+    pub fn read(&mut self, variable: &Variable, env: &Env<'_>) -> Eval {
         match variable.kind {
             VarKind::Local { slot, .. } => Ok(self.stack[env.slot(slot)].get()),
             VarKind::Upvalue { index, .. } => Ok(env.upvalue(index).get()),
@@ -330,14 +343,14 @@ impl Evaluator<'_> {
     }
 
     #[inline(never)]
-    fn read_global(&mut self, variable: &Variable, env: Env<'_>) -> Eval {
+    fn read_global(&mut self, variable: &Variable, env: &Env<'_>) -> Eval {
         match self.state.globals.get(&GlobalName(variable.name.clone())) {
             Some(value) => Ok(value.clone()),
             None => Err(self.error(variable.line, messages::undefined_variable(&variable.name), env)),
         }
     }
 
-    fn assign(&mut self, variable: &Variable, value: Value, env: Env<'_>) -> Result<(), Thrown> {
+    fn assign(&mut self, variable: &Variable, value: Value, env: &Env<'_>) -> Result<(), Thrown> {
         match variable.kind {
             VarKind::Local { slot, .. } => self.stack[env.slot(slot)].set(value),
             VarKind::Upvalue { index, .. } => env.upvalue(index).set(value),
@@ -353,7 +366,7 @@ impl Evaluator<'_> {
     /// inline; everything else (strings, equality of objects, errors) goes
     /// to [`Evaluator::binary_other`].
     #[inline(always)]
-    fn binary(&mut self, op: BinaryOp, left: Value, right: Value, line: u32, env: Env<'_>) -> Eval {
+    fn binary(&mut self, op: BinaryOp, left: Value, right: Value, line: u32, env: &Env<'_>) -> Eval {
         if let (Value::Number(a), Value::Number(b)) = (&left, &right) {
             let result = arithmetic(op, *a, *b);
             left.discard();
@@ -364,7 +377,7 @@ impl Evaluator<'_> {
     }
 
     #[inline(never)]
-    fn binary_other(&mut self, op: BinaryOp, left: Value, right: Value, line: u32, env: Env<'_>) -> Eval {
+    fn binary_other(&mut self, op: BinaryOp, left: Value, right: Value, line: u32, env: &Env<'_>) -> Eval {
         Ok(match (op, &left, &right) {
             (BinaryOp::Equal, _, _) => Value::Bool(left.equals(&right)),
             (BinaryOp::NotEqual, _, _) => Value::Bool(!left.equals(&right)),

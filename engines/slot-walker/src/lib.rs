@@ -103,7 +103,7 @@ impl Session for SlotSession {
         let mut stack = Vec::with_capacity(1024);
         stack.resize(script.function.n_slots, Slot::Value(Value::Nil));
         let mut evaluator = Evaluator { state: &mut self.state, out, stack, depth: 1 };
-        match evaluator.execute_block(&script.function.body, Env { base: 0, closure: &script }) {
+        match evaluator.execute_block(&script.function.body, &Env { base: 0, closure: &script }) {
             Ok(()) => Ok(()),
             Err(Unwind::Error(error)) => Err(*error),
             Err(Unwind::Return(_)) => unreachable!("the parser rejects `return` at top level"),
