@@ -188,8 +188,8 @@ impl Evaluator<'_> {
     }
 
     /// Evaluates an operand, with the two commonest leaves (a local and a
-    /// number literal) read inline instead of through a recursive call of
-    /// [`Evaluator::evaluate`]. Only where the call overhead is a large part
+    /// number literal) read inline and calls entered directly, instead of
+    /// through a recursive call of [`Evaluator::evaluate`]. Only where the call overhead is a large part
     /// of the work: binary operands, arguments and returned values.
     #[inline(always)]
     fn operand(&mut self, expr: &Expr, env: &Env<'_>) -> Eval {
@@ -201,6 +201,10 @@ impl Evaluator<'_> {
             Expr::Literal(Literal::Number(n)) => {
                 self.state.count_work();
                 Ok(Value::Number(*n))
+            }
+            Expr::Call { callee, args, line } => {
+                self.state.count_work();
+                self.call(callee, args, *line, env)
             }
             _ => self.evaluate(expr, env),
         }
