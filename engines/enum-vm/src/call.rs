@@ -1,0 +1,203 @@
+//! Calls, classes and properties: everything that makes or enters a frame,
+//! and everything that looks a name up in an instance or a class.
+//!
+//! The checks come in the reference engine's order, which is clox's: a call
+//! checks the argument count before the frame limit; a class is defined
+//! before its superclass is checked.
+
+use crate::chunk::Program;
+use crate::object::{BoundMethod, Class, Instance, Object, table_size};
+use crate::table::Table;
+use crate::value::{ObjRef, Value};
+use crate::vm::{CallFrame, Fault, Vm};
+use frontend::messages;
+use std::borrow::Cow;
+
+impl Vm {
+    /// `[callee arg1 .. argN]`: calls whatever the callee is. A Lox function
+    /// gets a new frame, which the loop then resumes; a native runs at once.
+    pub fn call_value(&mut self, program: &Program, argc: u8) -> Result<(), Fault> {
+        let callee_slot = self.stack.len() - argc as usize - 1;
+        let Value::Obj(callee) = self.stack[callee_slot] else {
+            return Err(Cow::Borrowed(messages::NOT_CALLABLE));
+        };
+        match self.heap.get(callee) {
+            Object::Closure(_) => self.call_closure(program, callee, argc),
+            Object::BoundMethod(bound) => {
+                let method = bound.method;
+                self.stack[callee_slot] = bound.receiver;
+                self.call_closure(program, method, argc)
+            }
+            Object::Class(class) => {
+                let init = class.methods.get(&self.init_string).copied();
+                // The class stays in the callee slot while the instance is
+                // allocated, which keeps it alive if the collector runs.
+                let instance = self.alloc(Object::Instance(Instance { class: callee, fields: Table::default() }));
+                self.stack[callee_slot] = Value::Obj(instance);
+                match init {
+                    Some(init) => self.call_closure(program, init, argc),
+                    None if argc != 0 => Err(Cow::Owned(messages::wrong_arity(0, argc as usize))),
+                    None => Ok(()),
+                }
+            }
+            Object::Native(native) => {
+                let result = (native.function)(&self.stack[callee_slot + 1..]);
+                self.stack.truncate(callee_slot);
+                self.push(result);
+                Ok(())
+            }
+            _ => Err(Cow::Borrowed(messages::NOT_CALLABLE)),
+        }
+    }
+
+    /// Pushes a frame for `closure`, whose arguments are the top `argc`
+    /// values, below them the callee or receiver (its slot 0).
+    #[inline]
+    fn call_closure(&mut self, program: &Program, closure: ObjRef, argc: u8) -> Result<(), Fault> {
+        let proto_index = self.heap.closure(closure).proto;
+        let arity = program.proto(proto_index).arity;
+        if argc as usize != arity {
+            return Err(Cow::Owned(messages::wrong_arity(arity, argc as usize)));
+        }
+        if self.frames.len() == messages::MAX_FRAMES {
+            return Err(Cow::Borrowed(messages::STACK_OVERFLOW));
+        }
+        let base = self.stack.len() - argc as usize - 1;
+        self.frames.push(CallFrame { closure, proto: proto_index, ip: 0, base });
+        Ok(())
+    }
+
+    /// `[receiver arg1 .. argN]`: `receiver.name(args)`. A field of that
+    /// name wins over a method, as with a property read; a method is called
+    /// directly, without the bound method a read followed by a call makes.
+    pub fn invoke(&mut self, program: &Program, name: Value, argc: u8) -> Result<(), Fault> {
+        let receiver_slot = self.stack.len() - argc as usize - 1;
+        let Some(instance) = self.heap.as_instance(self.stack[receiver_slot]) else {
+            return Err(Cow::Borrowed(messages::ONLY_INSTANCES_METHODS));
+        };
+        let name = as_name(name);
+        if let Some(&field) = instance.fields.get(&name) {
+            self.stack[receiver_slot] = field;
+            return self.call_value(program, argc);
+        }
+        let method = self.heap.class(instance.class).methods.get(&name).copied();
+        match method {
+            Some(method) => self.call_closure(program, method, argc),
+            None => Err(self.undefined_property(name)),
+        }
+    }
+
+    /// `[this arg1 .. argN superclass]`: `super.name(args)`.
+    pub fn super_invoke(&mut self, program: &Program, name: Value, argc: u8) -> Result<(), Fault> {
+        let superclass = self.pop();
+        let method = self.super_method(superclass, as_name(name))?;
+        self.call_closure(program, method, argc)
+    }
+
+    /// `[object] -> [value]`: a field, or a method bound to the instance.
+    pub fn get_property(&mut self, name: Value) -> Result<(), Fault> {
+        let Some(instance) = self.heap.as_instance(self.peek(0)) else {
+            return Err(Cow::Borrowed(messages::ONLY_INSTANCES_PROPERTIES));
+        };
+        let name = as_name(name);
+        if let Some(&field) = instance.fields.get(&name) {
+            *self.stack.last_mut().expect("the object is on the stack") = field;
+            return Ok(());
+        }
+        match self.heap.class(instance.class).methods.get(&name).copied() {
+            Some(method) => {
+                self.bind_top(method);
+                Ok(())
+            }
+            None => Err(self.undefined_property(name)),
+        }
+    }
+
+    /// `[object value] -> [value]`
+    pub fn set_property(&mut self, name: Value) -> Result<(), Fault> {
+        let value = self.pop();
+        let Value::Obj(handle) = self.peek(0) else {
+            return Err(Cow::Borrowed(messages::ONLY_INSTANCES_FIELDS));
+        };
+        let Object::Instance(instance) = self.heap.get_mut(handle) else {
+            return Err(Cow::Borrowed(messages::ONLY_INSTANCES_FIELDS));
+        };
+        let before = table_size(&instance.fields);
+        instance.fields.insert(as_name(name), value);
+        let after = table_size(&instance.fields);
+        self.heap.account(before, after);
+        *self.stack.last_mut().expect("the object is on the stack") = value;
+        Ok(())
+    }
+
+    /// `[this superclass] -> [bound method]`: `super.name`.
+    pub fn get_super(&mut self, name: Value) -> Result<(), Fault> {
+        let superclass = self.pop();
+        let method = self.super_method(superclass, as_name(name))?;
+        self.bind_top(method);
+        Ok(())
+    }
+
+    fn super_method(&self, superclass: Value, name: ObjRef) -> Result<ObjRef, Fault> {
+        let superclass = self.heap.as_class(superclass).expect("`super` holds a class: `Inherit` checked it");
+        let method = self.heap.class(superclass).methods.get(&name).copied();
+        method.ok_or_else(|| self.undefined_property(name))
+    }
+
+    /// `[receiver] -> [bound method]`. The receiver stays on the stack while
+    /// the bound method is allocated, and the method is reachable through
+    /// the receiver's class (or the superclass in `super`).
+    fn bind_top(&mut self, method: ObjRef) {
+        let receiver = self.peek(0);
+        let bound = self.alloc(Object::BoundMethod(BoundMethod { receiver, method }));
+        *self.stack.last_mut().expect("the receiver is on the stack") = Value::Obj(bound);
+    }
+
+    /// `[] -> [class]`
+    pub fn class(&mut self, name: Value) {
+        let class = self.alloc(Object::Class(Class { name: as_name(name), methods: Table::default() }));
+        self.push(Value::Obj(class));
+    }
+
+    /// `[superclass class] -> [superclass]`: the class starts with a copy of
+    /// the superclass's methods, so later changes to either never show in the
+    /// other (LOX.md: methods are inherited as they were at declaration).
+    pub fn inherit(&mut self) -> Result<(), Fault> {
+        let Some(superclass) = self.heap.as_class(self.peek(1)) else {
+            return Err(Cow::Borrowed(messages::SUPERCLASS_NOT_CLASS));
+        };
+        let Value::Obj(class) = self.pop() else { unreachable!("`Inherit` follows a read of the class") };
+        let methods = self.heap.class(superclass).methods.clone();
+        let before = table_size(&self.heap.class(class).methods);
+        self.heap.class_mut(class).methods = methods;
+        let after = table_size(&self.heap.class(class).methods);
+        self.heap.account(before, after);
+        Ok(())
+    }
+
+    /// `[class closure] -> [class]`
+    pub fn method(&mut self, name: Value) {
+        let Value::Obj(method) = self.pop() else { unreachable!("`Method` follows a `Closure`") };
+        let Value::Obj(class) = self.peek(0) else { unreachable!("`Method` follows a read of the class") };
+        let methods = &mut self.heap.class_mut(class).methods;
+        let before = table_size(methods);
+        methods.insert(as_name(name), method);
+        let after = table_size(methods);
+        self.heap.account(before, after);
+    }
+
+    #[cold]
+    fn undefined_property(&self, name: ObjRef) -> Fault {
+        Cow::Owned(messages::undefined_property(self.heap.string(name)))
+    }
+}
+
+/// The handle of a name constant: the compiler makes every name operand a
+/// string constant.
+#[inline]
+fn as_name(name: Value) -> ObjRef {
+    match name {
+        Value::Obj(handle) => handle,
+        _ => unreachable!("name operands are string constants"),
+    }
+}
