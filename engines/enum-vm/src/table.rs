@@ -38,6 +38,9 @@ impl FxHasher {
 impl Hasher for FxHasher {
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
+        // The length goes in first, so that the zero padding of the last
+        // word cannot make "a" and "a\0" collide.
+        self.add_word(bytes.len() as u64);
         let mut chunks = bytes.chunks_exact(8);
         for chunk in &mut chunks {
             self.add_word(u64::from_le_bytes(chunk.try_into().expect("chunks_exact yields 8-byte chunks")));
