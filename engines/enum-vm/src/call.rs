@@ -7,26 +7,28 @@
 
 use crate::chunk::Program;
 use crate::object::{BoundMethod, Class, Instance, Object, table_size};
+use crate::op::ProtoIndex;
 use crate::table::Table;
 use crate::value::{ObjRef, Value};
 use crate::vm::{CallFrame, Fault, Vm};
 use frontend::messages;
-use std::borrow::Cow;
 
 impl Vm {
-    /// `[callee arg1 .. argN]`: calls whatever the callee is. A Lox function
-    /// gets a new frame, which the loop then resumes; a native runs at once.
-    pub fn call_value(&mut self, program: &Program, argc: u8) -> Result<(), Fault> {
-        let callee_slot = self.stack.len() - argc as usize - 1;
+    /// `[callee arg1 .. argN]`: calls anything but a closure, the rarer
+    /// cases the loop does not handle inline. A method gets a new frame,
+    /// which the loop then enters; a native runs at once.
+    #[inline(never)]
+    pub fn call_other(&mut self, program: &Program, argc: u8) -> Result<(), Fault> {
+        let callee_slot = self.sp - argc as usize - 1;
         let Value::Obj(callee) = self.stack[callee_slot] else {
-            return Err(Cow::Borrowed(messages::NOT_CALLABLE));
+            return Err(messages::NOT_CALLABLE.into());
         };
         match self.heap.get(callee) {
-            Object::Closure(_) => self.call_closure(program, callee, argc),
+            Object::Closure(closure) => self.call_closure(program, callee, closure.proto, argc),
             Object::BoundMethod(bound) => {
                 let method = bound.method;
                 self.stack[callee_slot] = bound.receiver;
-                self.call_closure(program, method, argc)
+                self.call_method(program, method, argc)
             }
             Object::Class(class) => {
                 let init = class.methods.get(&self.init_string).copied();
@@ -35,35 +37,48 @@ impl Vm {
                 let instance = self.alloc(Object::Instance(Instance { class: callee, fields: Table::default() }));
                 self.stack[callee_slot] = Value::Obj(instance);
                 match init {
-                    Some(init) => self.call_closure(program, init, argc),
-                    None if argc != 0 => Err(Cow::Owned(messages::wrong_arity(0, argc as usize))),
+                    Some(init) => self.call_method(program, init, argc),
+                    None if argc != 0 => Err(messages::wrong_arity(0, argc as usize).into()),
                     None => Ok(()),
                 }
             }
             Object::Native(native) => {
-                let result = (native.function)(&self.stack[callee_slot + 1..]);
-                self.stack.truncate(callee_slot);
-                self.push(result);
+                let result = (native.function)(&self.stack[callee_slot + 1..self.sp]);
+                self.stack[callee_slot] = result;
+                self.sp = callee_slot + 1;
                 Ok(())
             }
-            _ => Err(Cow::Borrowed(messages::NOT_CALLABLE)),
+            _ => Err(messages::NOT_CALLABLE.into()),
         }
+    }
+
+    /// Calls a method's closure, whose receiver is already in slot 0.
+    #[inline(always)]
+    fn call_method(&mut self, program: &Program, method: ObjRef, argc: u8) -> Result<(), Fault> {
+        let proto = self.heap.closure(method).proto;
+        self.call_closure(program, method, proto, argc)
+    }
+
+    /// Checks that a call of `proto` with `argc` arguments may go ahead.
+    #[inline(always)]
+    pub fn check_call(&self, program: &Program, proto: ProtoIndex, argc: u8) -> Result<(), Fault> {
+        let arity = program.proto(proto).arity;
+        if argc as usize != arity {
+            return Err(messages::wrong_arity(arity, argc as usize).into());
+        }
+        if self.frames.len() == messages::MAX_FRAMES {
+            return Err(messages::STACK_OVERFLOW.into());
+        }
+        Ok(())
     }
 
     /// Pushes a frame for `closure`, whose arguments are the top `argc`
     /// values, below them the callee or receiver (its slot 0).
-    #[inline]
-    fn call_closure(&mut self, program: &Program, closure: ObjRef, argc: u8) -> Result<(), Fault> {
-        let proto_index = self.heap.closure(closure).proto;
-        let arity = program.proto(proto_index).arity;
-        if argc as usize != arity {
-            return Err(Cow::Owned(messages::wrong_arity(arity, argc as usize)));
-        }
-        if self.frames.len() == messages::MAX_FRAMES {
-            return Err(Cow::Borrowed(messages::STACK_OVERFLOW));
-        }
-        let base = self.stack.len() - argc as usize - 1;
-        self.frames.push(CallFrame { closure, proto: proto_index, ip: 0, base });
+    fn call_closure(&mut self, program: &Program, closure: ObjRef, proto: ProtoIndex, argc: u8) -> Result<(), Fault> {
+        self.check_call(program, proto, argc)?;
+        let base = self.sp - argc as usize - 1;
+        self.reserve_stack(base + program.proto(proto).max_stack);
+        self.frames.push(CallFrame { closure, proto, ip: 0, base });
         Ok(())
     }
 
@@ -71,37 +86,39 @@ impl Vm {
     /// name wins over a method, as with a property read; a method is called
     /// directly, without the bound method a read followed by a call makes.
     pub fn invoke(&mut self, program: &Program, name: Value, argc: u8) -> Result<(), Fault> {
-        let receiver_slot = self.stack.len() - argc as usize - 1;
+        let receiver_slot = self.sp - argc as usize - 1;
         let Some(instance) = self.heap.as_instance(self.stack[receiver_slot]) else {
-            return Err(Cow::Borrowed(messages::ONLY_INSTANCES_METHODS));
+            return Err(messages::ONLY_INSTANCES_METHODS.into());
         };
         let name = as_name(name);
         if let Some(&field) = instance.fields.get(&name) {
             self.stack[receiver_slot] = field;
-            return self.call_value(program, argc);
+            return self.call_other(program, argc);
         }
         let method = self.heap.class(instance.class).methods.get(&name).copied();
         match method {
-            Some(method) => self.call_closure(program, method, argc),
+            Some(method) => self.call_method(program, method, argc),
             None => Err(self.undefined_property(name)),
         }
     }
 
     /// `[this arg1 .. argN superclass]`: `super.name(args)`.
+    #[inline(never)]
     pub fn super_invoke(&mut self, program: &Program, name: Value, argc: u8) -> Result<(), Fault> {
         let superclass = self.pop();
         let method = self.super_method(superclass, as_name(name))?;
-        self.call_closure(program, method, argc)
+        self.call_method(program, method, argc)
     }
 
     /// `[object] -> [value]`: a field, or a method bound to the instance.
+    #[inline(never)]
     pub fn get_property(&mut self, name: Value) -> Result<(), Fault> {
         let Some(instance) = self.heap.as_instance(self.peek(0)) else {
-            return Err(Cow::Borrowed(messages::ONLY_INSTANCES_PROPERTIES));
+            return Err(messages::ONLY_INSTANCES_PROPERTIES.into());
         };
         let name = as_name(name);
         if let Some(&field) = instance.fields.get(&name) {
-            *self.stack.last_mut().expect("the object is on the stack") = field;
+            self.stack[self.sp - 1] = field;
             return Ok(());
         }
         match self.heap.class(instance.class).methods.get(&name).copied() {
@@ -114,23 +131,25 @@ impl Vm {
     }
 
     /// `[object value] -> [value]`
+    #[inline(never)]
     pub fn set_property(&mut self, name: Value) -> Result<(), Fault> {
         let value = self.pop();
         let Value::Obj(handle) = self.peek(0) else {
-            return Err(Cow::Borrowed(messages::ONLY_INSTANCES_FIELDS));
+            return Err(messages::ONLY_INSTANCES_FIELDS.into());
         };
         let Object::Instance(instance) = self.heap.get_mut(handle) else {
-            return Err(Cow::Borrowed(messages::ONLY_INSTANCES_FIELDS));
+            return Err(messages::ONLY_INSTANCES_FIELDS.into());
         };
         let before = table_size(&instance.fields);
         instance.fields.insert(as_name(name), value);
         let after = table_size(&instance.fields);
         self.heap.account(before, after);
-        *self.stack.last_mut().expect("the object is on the stack") = value;
+        self.stack[self.sp - 1] = value;
         Ok(())
     }
 
     /// `[this superclass] -> [bound method]`: `super.name`.
+    #[inline(never)]
     pub fn get_super(&mut self, name: Value) -> Result<(), Fault> {
         let superclass = self.pop();
         let method = self.super_method(superclass, as_name(name))?;
@@ -150,10 +169,11 @@ impl Vm {
     fn bind_top(&mut self, method: ObjRef) {
         let receiver = self.peek(0);
         let bound = self.alloc(Object::BoundMethod(BoundMethod { receiver, method }));
-        *self.stack.last_mut().expect("the receiver is on the stack") = Value::Obj(bound);
+        self.stack[self.sp - 1] = Value::Obj(bound);
     }
 
     /// `[] -> [class]`
+    #[inline(never)]
     pub fn class(&mut self, name: Value) {
         let class = self.alloc(Object::Class(Class { name: as_name(name), methods: Table::default() }));
         self.push(Value::Obj(class));
@@ -162,9 +182,10 @@ impl Vm {
     /// `[superclass class] -> [superclass]`: the class starts with a copy of
     /// the superclass's methods, so later changes to either never show in the
     /// other (LOX.md: methods are inherited as they were at declaration).
+    #[inline(never)]
     pub fn inherit(&mut self) -> Result<(), Fault> {
         let Some(superclass) = self.heap.as_class(self.peek(1)) else {
-            return Err(Cow::Borrowed(messages::SUPERCLASS_NOT_CLASS));
+            return Err(messages::SUPERCLASS_NOT_CLASS.into());
         };
         let Value::Obj(class) = self.pop() else { unreachable!("`Inherit` follows a read of the class") };
         let methods = self.heap.class(superclass).methods.clone();
@@ -176,6 +197,7 @@ impl Vm {
     }
 
     /// `[class closure] -> [class]`
+    #[inline(never)]
     pub fn method(&mut self, name: Value) {
         let Value::Obj(method) = self.pop() else { unreachable!("`Method` follows a `Closure`") };
         let Value::Obj(class) = self.peek(0) else { unreachable!("`Method` follows a read of the class") };
@@ -188,7 +210,7 @@ impl Vm {
 
     #[cold]
     fn undefined_property(&self, name: ObjRef) -> Fault {
-        Cow::Owned(messages::undefined_property(self.heap.string(name)))
+        messages::undefined_property(self.heap.string(name)).into()
     }
 }
 

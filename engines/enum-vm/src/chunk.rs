@@ -41,6 +41,10 @@ pub struct Proto {
     pub name: Name,
     pub kind: FunctionKind,
     pub arity: usize,
+    /// The most stack slots a call of this function uses, counting from its
+    /// slot 0: a call makes sure they exist before the frame starts, so that
+    /// nothing inside the frame has to check for room.
+    pub max_stack: usize,
     /// What each closure of this function captures, in upvalue order: clox
     /// encodes this list as operands of `OP_CLOSURE`; here it stays with the
     /// prototype, so every instruction keeps one fixed width.

@@ -24,7 +24,7 @@ use std::rc::Rc;
 /// Compiles a parsed program into `program`, interning its strings in
 /// `heap`, and returns the script's prototype.
 pub fn compile(ast: &ast::Program, program: &mut Program, heap: &mut Heap) -> ProtoIndex {
-    let mut compiler = Compiler { program, heap, function: FunctionState::new(ast.script.kind, ast.script.line) };
+    let mut compiler = Compiler { program, heap, function: FunctionState::new(ast.script.kind, ast.script.line, 0) };
     compiler.function(&ast.script)
 }
 
@@ -43,11 +43,24 @@ struct FunctionState {
     /// The source line given to instructions emitted now: the line of the
     /// nearest enclosing node that has one.
     line: u32,
+    /// How many values the code emitted so far leaves on the stack, from
+    /// slot 0, on the path being compiled; and the most it ever left.
+    height: usize,
+    max_height: usize,
+}
+
+/// A forward jump waiting for its target, and the stack height where it
+/// jumps from, which is the height at its target too.
+struct PendingJump {
+    at: usize,
+    height: usize,
 }
 
 impl FunctionState {
-    fn new(kind: FunctionKind, line: u32) -> FunctionState {
-        FunctionState { kind, chunk: Chunk::default(), constants: HashMap::new(), line }
+    /// A function's state at entry, with slot 0 and its parameters on the stack.
+    fn new(kind: FunctionKind, line: u32, arity: usize) -> FunctionState {
+        let height = 1 + arity;
+        FunctionState { kind, chunk: Chunk::default(), constants: HashMap::new(), line, height, max_height: height }
     }
 }
 
@@ -60,7 +73,8 @@ enum ConstKey {
 impl Compiler<'_> {
     /// Compiles a function's body into a new prototype.
     fn function(&mut self, function: &Function) -> ProtoIndex {
-        let outer = std::mem::replace(&mut self.function, FunctionState::new(function.kind, function.line));
+        let outer =
+            std::mem::replace(&mut self.function, FunctionState::new(function.kind, function.line, function.arity()));
         self.statements(&function.body);
         self.emit_return_value();
         self.emit(Op::Return);
@@ -69,6 +83,7 @@ impl Compiler<'_> {
             name: function.name.clone(),
             kind: function.kind,
             arity: function.arity(),
+            max_stack: finished.max_height,
             captures: function.upvalues.clone(),
             chunk: finished.chunk,
         });
@@ -78,7 +93,16 @@ impl Compiler<'_> {
     // ----- Emitting ------------------------------------------------------------------
 
     fn emit(&mut self, op: Op) -> usize {
-        self.function.chunk.push(op, self.function.line)
+        let function = &mut self.function;
+        function.height = function.height.checked_add_signed(op.stack_effect()).expect("the stack never underflows");
+        function.max_height = function.max_height.max(function.height);
+        function.chunk.push(op, function.line)
+    }
+
+    /// Emits a forward jump, to be pointed at its target by [`Self::patch_jump`].
+    fn emit_jump(&mut self, op: Op) -> PendingJump {
+        let at = self.emit(op);
+        PendingJump { at, height: self.function.height }
     }
 
     /// Emits an instruction that can fail, with the line its error reports.
@@ -91,13 +115,16 @@ impl Compiler<'_> {
         CodeOffset(u32::try_from(self.function.chunk.code.len()).expect("fewer than 2^32 instructions"))
     }
 
-    /// Points the jump at `at` to the next instruction to be emitted.
-    fn patch_jump(&mut self, at: usize) {
+    /// Points a forward jump at the next instruction to be emitted. Code
+    /// there is reached from the jump too, so the stack height there is the
+    /// jump's (the fall-through path, when there is one, agrees).
+    fn patch_jump(&mut self, jump: PendingJump) {
         let target = self.here();
-        match &mut self.function.chunk.code[at] {
+        match &mut self.function.chunk.code[jump.at] {
             Op::Jump(offset) | Op::JumpIfFalse(offset) => *offset = target,
             op => unreachable!("patching {op:?}, which is not a forward jump"),
         }
+        self.function.height = jump.height;
     }
 
     fn constant(&mut self, key: ConstKey) -> ConstIndex {
@@ -156,10 +183,10 @@ impl Compiler<'_> {
             }
             Stmt::If { condition, then_branch, else_branch } => {
                 self.expression(condition);
-                let then_jump = self.emit(Op::JumpIfFalse(CodeOffset(0)));
+                let then_jump = self.emit_jump(Op::JumpIfFalse(CodeOffset(0)));
                 self.emit(Op::Pop);
                 self.statement(then_branch);
-                let else_jump = self.emit(Op::Jump(CodeOffset(0)));
+                let else_jump = self.emit_jump(Op::Jump(CodeOffset(0)));
                 self.patch_jump(then_jump);
                 self.emit(Op::Pop);
                 if let Some(else_branch) = else_branch {
@@ -170,7 +197,7 @@ impl Compiler<'_> {
             Stmt::While { condition, body, increment } => {
                 let start = self.here();
                 self.expression(condition);
-                let exit_jump = self.emit(Op::JumpIfFalse(CodeOffset(0)));
+                let exit_jump = self.emit_jump(Op::JumpIfFalse(CodeOffset(0)));
                 self.emit(Op::Pop);
                 self.statement(body);
                 if let Some(increment) = increment {
@@ -285,15 +312,15 @@ impl Compiler<'_> {
             }
             Expr::Logical { op: LogicalOp::And, left, right } => {
                 self.expression(left);
-                let end_jump = self.emit(Op::JumpIfFalse(CodeOffset(0)));
+                let end_jump = self.emit_jump(Op::JumpIfFalse(CodeOffset(0)));
                 self.emit(Op::Pop);
                 self.expression(right);
                 self.patch_jump(end_jump);
             }
             Expr::Logical { op: LogicalOp::Or, left, right } => {
                 self.expression(left);
-                let else_jump = self.emit(Op::JumpIfFalse(CodeOffset(0)));
-                let end_jump = self.emit(Op::Jump(CodeOffset(0)));
+                let else_jump = self.emit_jump(Op::JumpIfFalse(CodeOffset(0)));
+                let end_jump = self.emit_jump(Op::Jump(CodeOffset(0)));
                 self.patch_jump(else_jump);
                 self.emit(Op::Pop);
                 self.expression(right);

@@ -26,7 +26,7 @@ impl Vm {
     /// Marks from every root, traces, and frees what was not reached.
     pub fn collect_garbage(&mut self) {
         let heap = &mut self.heap;
-        for &value in &self.stack {
+        for &value in &self.stack[..self.sp] {
             heap.mark_value(value);
         }
         for frame in &self.frames {

@@ -23,6 +23,7 @@ mod heap;
 mod object;
 mod op;
 mod table;
+mod upvalue;
 mod value;
 mod vm;
 

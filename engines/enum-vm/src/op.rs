@@ -150,6 +150,52 @@ pub enum Op {
     Method(ConstIndex),
 }
 
+impl Op {
+    /// How many values the instruction leaves on the stack minus how many it
+    /// takes, as documented on each variant. The compiler adds these up to
+    /// find each function's deepest stack, which the VM reserves on entry.
+    pub fn stack_effect(self) -> isize {
+        match self {
+            Op::Constant(_)
+            | Op::Nil
+            | Op::True
+            | Op::False
+            | Op::GetLocal(_)
+            | Op::GetGlobal(_)
+            | Op::GetUpvalue(_)
+            | Op::Closure(_)
+            | Op::Class(_) => 1,
+            Op::SetLocal(_)
+            | Op::SetGlobal(_)
+            | Op::SetUpvalue(_)
+            | Op::GetProperty(_)
+            | Op::Not
+            | Op::Negate
+            | Op::Jump(_)
+            | Op::JumpIfFalse(_)
+            | Op::Loop(_) => 0,
+            Op::Pop
+            | Op::DefineGlobal(_)
+            | Op::SetProperty(_)
+            | Op::GetSuper(_)
+            | Op::Equal
+            | Op::Greater
+            | Op::Less
+            | Op::Add
+            | Op::Subtract
+            | Op::Multiply
+            | Op::Divide
+            | Op::Print
+            | Op::CloseUpvalue
+            | Op::Return
+            | Op::Inherit
+            | Op::Method(_) => -1,
+            Op::Call(argc) | Op::Invoke(_, argc) => -(argc as isize),
+            Op::SuperInvoke(_, argc) => -(argc as isize) - 1,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

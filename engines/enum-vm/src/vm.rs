@@ -1,26 +1,55 @@
 //! The virtual machine: a value stack, call frames, and the dispatch loop.
 //!
 //! The loop is clox's: fetch the next instruction of the running function,
-//! `match` on it, repeat. The running frame's instruction index, stack base
-//! and code are kept in local variables, where the compiler can hold them in
-//! registers, and written back to the frame stack only when a call needs the
-//! caller's position (to return to it, or to report an error).
+//! `match` on it, repeat. What clox keeps in its `CallFrame` and `stackTop`
+//! (the instruction index, the frame's stack base, the top of the stack) is
+//! kept here in local variables of the loop, where the compiler can hold
+//! them in registers, and written back to `self` only around work done out
+//! of line: a call needs the caller's position to return to, the collector
+//! needs the top of the stack to know the roots, and a runtime error needs
+//! every frame's position for its trace.
+//!
+//! The stack is a `Vec` whose length is its capacity: every slot exists, and
+//! `sp` says how many are in use. A call makes sure the callee's deepest
+//! stack (computed by the compiler) fits before the frame starts, so pushes
+//! never grow the stack; indexing is still bounds-checked, as safe Rust does.
 //!
 //! Fallible handlers return a [`Fault`], just the message; the loop turns it
 //! into a runtime error with the trace of every frame, on a cold path.
 
-use crate::chunk::{Chunk, Program};
+use crate::chunk::Program;
 use crate::heap::Heap;
-use crate::object::{Closure, Object, Upvalue};
+use crate::object::{Closure, Object};
 use crate::op::{GlobalIndex, Op, ProtoIndex};
 use crate::value::{ObjRef, Value};
 use frontend::diagnostics::{RunError, RuntimeError, TraceLine};
 use frontend::messages;
-use std::borrow::Cow;
 use std::io::Write;
 
+/// The stack slots a session starts with; calls add more as they need them.
+const INITIAL_STACK: usize = 1 << 12;
+
 /// The message of a runtime error, before the trace is attached.
-pub type Fault = Cow<'static, str>;
+///
+/// Boxed, so that a handler's `Result<(), Fault>` is one machine word and
+/// comes back in a register: the hot path pays nothing for the error case,
+/// and the allocation happens only when a program fails.
+#[expect(clippy::box_collection, reason = "a thin pointer keeps `Result<(), Fault>` in one register")]
+pub struct Fault(Box<String>);
+
+impl From<&'static str> for Fault {
+    #[cold]
+    fn from(message: &'static str) -> Fault {
+        Fault(Box::new(message.to_string()))
+    }
+}
+
+impl From<String> for Fault {
+    #[cold]
+    fn from(message: String) -> Fault {
+        Fault(Box::new(message))
+    }
+}
 
 /// One active call.
 #[derive(Clone, Copy, Debug)]
@@ -39,7 +68,11 @@ pub struct CallFrame {
 /// A session's run-time state: it persists between programs at the prompt.
 pub struct Vm {
     pub heap: Heap,
+    /// Every slot of the value stack; `stack[..sp]` is in use.
     pub stack: Vec<Value>,
+    /// The top of the stack while work is done out of the loop (the loop
+    /// keeps its own copy in a register and writes it back around calls).
+    pub sp: usize,
     pub frames: Vec<CallFrame>,
     /// Global variable slots, by [`GlobalIndex`]; `None` until defined.
     pub globals: Vec<Option<Value>>,
@@ -58,7 +91,8 @@ impl Vm {
         let init_string = heap.intern_pinned("init");
         Vm {
             heap,
-            stack: Vec::with_capacity(1 << 12),
+            stack: vec![Value::Nil; INITIAL_STACK],
+            sp: 0,
             frames: Vec::with_capacity(messages::MAX_FRAMES),
             globals: Vec::new(),
             open_upvalues: Vec::new(),
@@ -69,7 +103,8 @@ impl Vm {
     }
 
     /// Allocates an object, collecting garbage first when it is due. Every
-    /// object the caller still needs must be reachable from a root.
+    /// object the caller still needs must be reachable from a root, and
+    /// `self.sp` must be current.
     pub fn alloc(&mut self, object: Object) -> ObjRef {
         if self.heap.should_collect() {
             self.collect_garbage();
@@ -89,182 +124,240 @@ impl Vm {
         }
     }
 
+    /// Makes sure the stack has `needed` slots.
+    #[inline(always)]
+    pub fn reserve_stack(&mut self, needed: usize) {
+        if needed > self.stack.len() {
+            self.grow_stack(needed);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow_stack(&mut self, needed: usize) {
+        self.stack.resize(needed.next_power_of_two(), Value::Nil);
+    }
+
     /// Runs the script prototype `script` of `program` to its end.
     pub fn run(&mut self, program: &Program, script: ProtoIndex, out: &mut dyn Write) -> Result<(), RunError> {
         self.grow_globals(program.global_names.len());
         self.work = 0;
+        self.sp = 0;
         let closure = self.alloc(Object::Closure(Closure { proto: script, upvalues: Vec::new() }));
-        self.stack.push(Value::Obj(closure));
+        self.reserve_stack(program.proto(script).max_stack);
+        self.push(Value::Obj(closure));
         self.frames.push(CallFrame { closure, proto: script, ip: 0, base: 0 });
         self.execute(program, out)
     }
 
     /// The dispatch loop.
     fn execute(&mut self, program: &Program, out: &mut dyn Write) -> Result<(), RunError> {
-        let (mut frame, mut chunk) = self.resume(program);
+        // The running frame, its code, its position and the stack top live
+        // in these locals.
+        let mut frame = *self.frames.last().expect("a running program has a frame");
+        let mut chunk = &program.proto(frame.proto).chunk;
+        let mut code = &chunk.code[..];
+        let mut ip = frame.ip;
+        let mut sp = self.sp;
+
+        macro_rules! push {
+            ($value:expr) => {{
+                let value = $value;
+                self.stack[sp] = value;
+                sp += 1;
+            }};
+        }
+        macro_rules! top {
+            () => {
+                self.stack[sp - 1]
+            };
+        }
+        macro_rules! fail {
+            ($fault:expr) => {
+                return Err(self.fail(program, ip, $fault))
+            };
+        }
+        // Runs a handler out of the loop: it sees (and may move) the stack
+        // top through `self.sp`.
+        macro_rules! out_of_line {
+            ($call:expr) => {{
+                self.sp = sp;
+                let result = $call;
+                sp = self.sp;
+                result
+            }};
+        }
+        macro_rules! checked {
+            ($call:expr) => {
+                if let Err(fault) = out_of_line!($call) {
+                    fail!(fault)
+                }
+            };
+        }
+        // `[a b] -> [a op b]` for the operators on numbers.
+        macro_rules! numbers {
+            ($wrap:path, $op:tt) => {{
+                match (self.stack[sp - 2], self.stack[sp - 1]) {
+                    (Value::Number(a), Value::Number(b)) => {
+                        self.stack[sp - 2] = $wrap(a $op b);
+                        sp -= 1;
+                    }
+                    _ => fail!(messages::OPERANDS_NUMBERS.into()),
+                }
+            }};
+        }
+        // Continues in the frame now on top of the frame stack.
+        macro_rules! enter_top_frame {
+            () => {{
+                frame = *self.frames.last().expect("a running program has a frame");
+                chunk = &program.proto(frame.proto).chunk;
+                code = &chunk.code[..];
+                ip = frame.ip;
+            }};
+        }
+
         loop {
-            let op = chunk.code[frame.ip];
-            frame.ip += 1;
+            let op = code[ip];
+            ip += 1;
             #[cfg(feature = "work-count")]
             {
                 self.work += 1;
             }
             match op {
-                Op::Constant(index) => self.push(chunk.constant(index)),
-                Op::Nil => self.push(Value::Nil),
-                Op::True => self.push(Value::Bool(true)),
-                Op::False => self.push(Value::Bool(false)),
-                Op::Pop => _ = self.pop(),
-                Op::GetLocal(slot) => self.push(self.stack[frame.base + slot as usize]),
-                Op::SetLocal(slot) => self.stack[frame.base + slot as usize] = self.peek(0),
+                Op::Constant(index) => push!(chunk.constant(index)),
+                Op::Nil => push!(Value::Nil),
+                Op::True => push!(Value::Bool(true)),
+                Op::False => push!(Value::Bool(false)),
+                Op::Pop => sp -= 1,
+                Op::GetLocal(slot) => push!(self.stack[frame.base + slot as usize]),
+                Op::SetLocal(slot) => self.stack[frame.base + slot as usize] = top!(),
                 Op::GetGlobal(global) => match self.globals[global.index()] {
-                    Some(value) => self.push(value),
-                    None => return Err(self.fail(program, frame.ip, undefined_global(program, global))),
+                    Some(value) => push!(value),
+                    None => fail!(undefined_global(program, global)),
                 },
-                Op::DefineGlobal(global) => self.globals[global.index()] = Some(self.pop()),
+                Op::DefineGlobal(global) => {
+                    sp -= 1;
+                    self.globals[global.index()] = Some(self.stack[sp]);
+                }
                 Op::SetGlobal(global) => match &mut self.globals[global.index()] {
-                    Some(value) => *value = self.stack[self.stack.len() - 1],
-                    None => return Err(self.fail(program, frame.ip, undefined_global(program, global))),
+                    Some(value) => *value = self.stack[sp - 1],
+                    None => fail!(undefined_global(program, global)),
                 },
-                Op::GetUpvalue(index) => self.push(self.read_upvalue(frame.closure, index)),
-                Op::SetUpvalue(index) => self.write_upvalue(frame.closure, index, self.peek(0)),
-                Op::GetProperty(name) => {
-                    self.get_property(chunk.constant(name)).map_err(|f| self.fail(program, frame.ip, f))?
+                Op::GetUpvalue(index) => push!(self.read_upvalue(frame.closure, index)),
+                Op::SetUpvalue(index) => self.write_upvalue(frame.closure, index, top!()),
+                Op::GetProperty(name) => checked!(self.get_property(chunk.constant(name))),
+                Op::SetProperty(name) => checked!(self.set_property(chunk.constant(name))),
+                Op::GetSuper(name) => checked!(self.get_super(chunk.constant(name))),
+                Op::Equal => {
+                    self.stack[sp - 2] = Value::Bool(self.stack[sp - 2] == self.stack[sp - 1]);
+                    sp -= 1;
                 }
-                Op::SetProperty(name) => {
-                    self.set_property(chunk.constant(name)).map_err(|f| self.fail(program, frame.ip, f))?
+                Op::Greater => numbers!(Value::Bool, >),
+                Op::Less => numbers!(Value::Bool, <),
+                Op::Add => match (self.stack[sp - 2], self.stack[sp - 1]) {
+                    (Value::Number(a), Value::Number(b)) => {
+                        self.stack[sp - 2] = Value::Number(a + b);
+                        sp -= 1;
+                    }
+                    _ => checked!(self.concatenate()),
+                },
+                Op::Subtract => numbers!(Value::Number, -),
+                Op::Multiply => numbers!(Value::Number, *),
+                Op::Divide => numbers!(Value::Number, /),
+                Op::Not => top!() = Value::Bool(top!().is_falsey()),
+                Op::Negate => match &mut top!() {
+                    Value::Number(n) => *n = -*n,
+                    _ => fail!(messages::OPERAND_NUMBER.into()),
+                },
+                Op::Print => {
+                    sp -= 1;
+                    self.print(program, self.stack[sp], out)?;
                 }
-                Op::GetSuper(name) => {
-                    self.get_super(chunk.constant(name)).map_err(|f| self.fail(program, frame.ip, f))?
+                Op::Jump(target) | Op::Loop(target) => ip = target.index(),
+                Op::JumpIfFalse(target) => {
+                    if top!().is_falsey() {
+                        ip = target.index();
+                    }
                 }
-                Op::Equal => self.binary(|a, b| Value::Bool(a == b)),
-                Op::Greater => self.numbers(|a, b| Value::Bool(a > b)).map_err(|f| self.fail(program, frame.ip, f))?,
-                Op::Less => self.numbers(|a, b| Value::Bool(a < b)).map_err(|f| self.fail(program, frame.ip, f))?,
-                Op::Add => self.add().map_err(|f| self.fail(program, frame.ip, f))?,
-                Op::Subtract => {
-                    self.numbers(|a, b| Value::Number(a - b)).map_err(|f| self.fail(program, frame.ip, f))?
-                }
-                Op::Multiply => {
-                    self.numbers(|a, b| Value::Number(a * b)).map_err(|f| self.fail(program, frame.ip, f))?
-                }
-                Op::Divide => self.numbers(|a, b| Value::Number(a / b)).map_err(|f| self.fail(program, frame.ip, f))?,
-                Op::Not => self.unary(|a| Value::Bool(a.is_falsey())),
-                Op::Negate => self.negate().map_err(|f| self.fail(program, frame.ip, f))?,
-                Op::Print => self.print(program, out)?,
-                Op::Jump(target) | Op::Loop(target) => frame.ip = target.index(),
-                Op::JumpIfFalse(target) if self.peek(0).is_falsey() => frame.ip = target.index(),
-                Op::JumpIfFalse(_) => {}
                 Op::Call(argc) => {
-                    self.save(&frame);
-                    self.call_value(program, argc).map_err(|f| self.fail(program, frame.ip, f))?;
-                    (frame, chunk) = self.resume(program);
+                    let callee_slot = sp - argc as usize - 1;
+                    if let Value::Obj(callee) = self.stack[callee_slot]
+                        && let Object::Closure(closure) = self.heap.get(callee)
+                    {
+                        // The common case, inline: a Lox function.
+                        let proto = closure.proto;
+                        if let Err(fault) = self.check_call(program, proto, argc) {
+                            fail!(fault);
+                        }
+                        self.reserve_stack(callee_slot + program.proto(proto).max_stack);
+                        self.frames.last_mut().expect("a running program has a frame").ip = ip;
+                        frame = CallFrame { closure: callee, proto, ip: 0, base: callee_slot };
+                        self.frames.push(frame);
+                        chunk = &program.proto(proto).chunk;
+                        code = &chunk.code[..];
+                        ip = 0;
+                    } else {
+                        self.frames.last_mut().expect("a running program has a frame").ip = ip;
+                        checked!(self.call_other(program, argc));
+                        enter_top_frame!();
+                    }
                 }
                 Op::Invoke(name, argc) => {
-                    self.save(&frame);
-                    self.invoke(program, chunk.constant(name), argc).map_err(|f| self.fail(program, frame.ip, f))?;
-                    (frame, chunk) = self.resume(program);
+                    self.frames.last_mut().expect("a running program has a frame").ip = ip;
+                    checked!(self.invoke(program, chunk.constant(name), argc));
+                    enter_top_frame!();
                 }
                 Op::SuperInvoke(name, argc) => {
-                    self.save(&frame);
-                    self.super_invoke(program, chunk.constant(name), argc)
-                        .map_err(|f| self.fail(program, frame.ip, f))?;
-                    (frame, chunk) = self.resume(program);
+                    self.frames.last_mut().expect("a running program has a frame").ip = ip;
+                    checked!(self.super_invoke(program, chunk.constant(name), argc));
+                    enter_top_frame!();
                 }
-                Op::Closure(proto) => self.make_closure(program, proto, &frame),
-                Op::CloseUpvalue => self.close_top_local(),
+                Op::Closure(proto) => out_of_line!(self.make_closure(program, proto, frame.base, frame.closure)),
+                Op::CloseUpvalue => {
+                    sp -= 1;
+                    self.close_upvalues(sp);
+                }
                 Op::Return => {
-                    if self.return_from(&frame) {
+                    let result = top!();
+                    self.close_upvalues(frame.base);
+                    self.frames.pop();
+                    if self.frames.is_empty() {
+                        self.sp = 0;
                         return Ok(());
                     }
-                    (frame, chunk) = self.resume(program);
+                    self.stack[frame.base] = result;
+                    sp = frame.base + 1;
+                    enter_top_frame!();
                 }
-                Op::Class(name) => self.class(chunk.constant(name)),
-                Op::Inherit => self.inherit().map_err(|f| self.fail(program, frame.ip, f))?,
-                Op::Method(name) => self.method(chunk.constant(name)),
+                Op::Class(name) => out_of_line!(self.class(chunk.constant(name))),
+                Op::Inherit => checked!(self.inherit()),
+                Op::Method(name) => out_of_line!(self.method(chunk.constant(name))),
             }
         }
-    }
-
-    /// The innermost frame and its code, to continue running there.
-    #[inline]
-    fn resume<'p>(&self, program: &'p Program) -> (CallFrame, &'p Chunk) {
-        let frame = *self.frames.last().expect("a running program has a frame");
-        (frame, &program.proto(frame.proto).chunk)
-    }
-
-    /// Writes the running frame's position back to the frame stack.
-    #[inline]
-    fn save(&mut self, frame: &CallFrame) {
-        self.frames.last_mut().expect("a running program has a frame").ip = frame.ip;
     }
 
     #[inline]
     pub fn push(&mut self, value: Value) {
-        self.stack.push(value);
+        self.stack[self.sp] = value;
+        self.sp += 1;
     }
 
     #[inline]
     pub fn pop(&mut self) -> Value {
-        self.stack.pop().expect("the compiler balances every pop with a push")
+        self.sp -= 1;
+        self.stack[self.sp]
     }
 
     #[inline]
     pub fn peek(&self, distance: usize) -> Value {
-        self.stack[self.stack.len() - 1 - distance]
-    }
-
-    #[inline]
-    fn top_mut(&mut self) -> &mut Value {
-        self.stack.last_mut().expect("the compiler balances every pop with a push")
-    }
-
-    /// `[a b] -> [f(a, b)]`, for operators defined on every value.
-    #[inline(always)]
-    fn binary(&mut self, f: impl Fn(Value, Value) -> Value) {
-        let b = self.pop();
-        let a = self.top_mut();
-        *a = f(*a, b);
-    }
-
-    /// `[a] -> [f(a)]`
-    #[inline(always)]
-    fn unary(&mut self, f: impl Fn(Value) -> Value) {
-        let a = self.top_mut();
-        *a = f(*a);
-    }
-
-    /// `[a b] -> [f(a, b)]` for operators on two numbers.
-    #[inline(always)]
-    fn numbers(&mut self, f: impl Fn(f64, f64) -> Value) -> Result<(), Fault> {
-        let b = self.pop();
-        let a = self.top_mut();
-        match (*a, b) {
-            (Value::Number(a_number), Value::Number(b_number)) => {
-                *a = f(a_number, b_number);
-                Ok(())
-            }
-            _ => Err(Cow::Borrowed(messages::OPERANDS_NUMBERS)),
-        }
-    }
-
-    #[inline(always)]
-    fn add(&mut self) -> Result<(), Fault> {
-        let b = self.peek(0);
-        let a = self.peek(1);
-        match (a, b) {
-            (Value::Number(a), Value::Number(b)) => {
-                self.pop();
-                *self.top_mut() = Value::Number(a + b);
-                Ok(())
-            }
-            _ => self.concatenate(),
-        }
+        self.stack[self.sp - 1 - distance]
     }
 
     /// `+` on two strings, which makes (or finds) the joined string.
+    #[inline(never)]
     fn concatenate(&mut self) -> Result<(), Fault> {
         let (Some(a), Some(b)) = (self.heap.as_string(self.peek(1)), self.heap.as_string(self.peek(0))) else {
-            return Err(Cow::Borrowed(messages::OPERANDS_ADD));
+            return Err(messages::OPERANDS_ADD.into());
         };
         let mut joined = String::with_capacity(a.len() + b.len());
         joined.push_str(a);
@@ -281,23 +374,13 @@ impl Vm {
             }
         };
         self.pop();
-        *self.top_mut() = Value::Obj(result);
+        self.pop();
+        self.push(Value::Obj(result));
         Ok(())
     }
 
-    #[inline(always)]
-    fn negate(&mut self) -> Result<(), Fault> {
-        match self.top_mut() {
-            Value::Number(n) => {
-                *n = -*n;
-                Ok(())
-            }
-            _ => Err(Cow::Borrowed(messages::OPERAND_NUMBER)),
-        }
-    }
-
-    fn print(&mut self, program: &Program, out: &mut dyn Write) -> Result<(), RunError> {
-        let value = self.pop();
+    #[inline(never)]
+    fn print(&mut self, program: &Program, value: Value, out: &mut dyn Write) -> Result<(), RunError> {
         let mut text = std::mem::take(&mut self.print_buffer);
         text.clear();
         self.heap.write_value(&mut text, value, program);
@@ -305,21 +388,6 @@ impl Vm {
         let written = out.write_all(text.as_bytes());
         self.print_buffer = text;
         written.map_err(RunError::Io)
-    }
-
-    /// Ends the running call: `[callee args.. locals.. result] -> [result]`.
-    /// Returns true when the call was the script's, which ends the run.
-    #[inline]
-    fn return_from(&mut self, frame: &CallFrame) -> bool {
-        let result = self.pop();
-        self.close_upvalues(frame.base);
-        self.frames.pop();
-        self.stack.truncate(frame.base);
-        if self.frames.is_empty() {
-            return true;
-        }
-        self.push(result);
-        false
     }
 
     /// Turns a fault into a runtime error with the trace of every active
@@ -340,88 +408,14 @@ impl Vm {
                 TraceLine { line: proto.chunk.lines[frame.ip - 1], function: proto.trace_name().map(str::to_string) }
             })
             .collect();
-        self.stack.clear();
+        self.sp = 0;
         self.frames.clear();
         self.open_upvalues.clear();
-        RunError::Runtime(RuntimeError { message: message.into_owned(), trace })
+        RunError::Runtime(RuntimeError { message: *message.0, trace })
     }
 }
 
 #[cold]
 fn undefined_global(program: &Program, global: GlobalIndex) -> Fault {
-    Cow::Owned(messages::undefined_variable(&program.global_names[global.index()]))
-}
-
-impl Vm {
-    // ----- Upvalues ------------------------------------------------------------------
-
-    #[inline]
-    fn read_upvalue(&self, closure: ObjRef, index: u16) -> Value {
-        let upvalue = self.heap.closure(closure).upvalues[index as usize];
-        match *self.heap.upvalue(upvalue) {
-            Upvalue::Open(slot) => self.stack[slot],
-            Upvalue::Closed(value) => value,
-        }
-    }
-
-    #[inline]
-    fn write_upvalue(&mut self, closure: ObjRef, index: u16, value: Value) {
-        let upvalue = self.heap.closure(closure).upvalues[index as usize];
-        match self.heap.upvalue_mut(upvalue) {
-            Upvalue::Open(slot) => self.stack[*slot] = value,
-            Upvalue::Closed(closed) => *closed = value,
-        }
-    }
-
-    /// `[] -> [closure]`, capturing what the prototype's capture list says:
-    /// locals of the running frame, or the running closure's own upvalues.
-    fn make_closure(&mut self, program: &Program, proto: ProtoIndex, frame: &CallFrame) {
-        let captures = &program.proto(proto).captures;
-        let closure = Closure { proto, upvalues: Vec::with_capacity(captures.len()) };
-        let handle = self.alloc(Object::Closure(closure));
-        // On the stack before capturing, so the collector sees the upvalues
-        // captured so far if capturing the next one collects.
-        self.push(Value::Obj(handle));
-        for capture in captures {
-            let upvalue = if capture.is_local {
-                self.capture_upvalue(frame.base + capture.index as usize)
-            } else {
-                self.heap.closure(frame.closure).upvalues[capture.index as usize]
-            };
-            self.heap.closure_mut(handle).upvalues.push(upvalue);
-        }
-    }
-
-    /// The open upvalue for stack slot `slot`, made if no closure has
-    /// captured that variable yet, so that all closures share one.
-    fn capture_upvalue(&mut self, slot: usize) -> ObjRef {
-        match self.open_upvalues.binary_search_by_key(&slot, |&(open_slot, _)| open_slot) {
-            Ok(position) => self.open_upvalues[position].1,
-            Err(position) => {
-                let upvalue = self.alloc(Object::Upvalue(Upvalue::Open(slot)));
-                self.open_upvalues.insert(position, (slot, upvalue));
-                upvalue
-            }
-        }
-    }
-
-    /// Closes every open upvalue for a slot at or above `from`: those
-    /// variables are leaving the stack, so their values move into the
-    /// upvalues.
-    #[inline]
-    fn close_upvalues(&mut self, from: usize) {
-        while let Some(&(slot, upvalue)) = self.open_upvalues.last() {
-            if slot < from {
-                break;
-            }
-            *self.heap.upvalue_mut(upvalue) = Upvalue::Closed(self.stack[slot]);
-            self.open_upvalues.pop();
-        }
-    }
-
-    /// `[a] -> []` for a captured local leaving scope.
-    fn close_top_local(&mut self) {
-        self.close_upvalues(self.stack.len() - 1);
-        self.pop();
-    }
+    messages::undefined_variable(&program.global_names[global.index()]).into()
 }
