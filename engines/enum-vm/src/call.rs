@@ -82,9 +82,51 @@ impl Vm {
         Ok(())
     }
 
+    // ----- Fast paths, inlined into the dispatch loop ------------------------------
+
+    /// The field `name` of `object`, when `object` is an instance that has
+    /// one: the common case of a property read.
+    #[inline(always)]
+    pub fn field(&self, object: Value, name: Value) -> Option<Value> {
+        self.heap.as_instance(object)?.fields.get(&as_name(name)).copied()
+    }
+
+    /// Overwrites the field `name` of `object` with `value`, when `object` is
+    /// an instance that has that field already: the common case of a
+    /// property write. False when it is not so, and nothing changed.
+    #[inline(always)]
+    pub fn overwrite_field(&mut self, object: Value, name: Value, value: Value) -> bool {
+        let Value::Obj(handle) = object else { return false };
+        let Object::Instance(instance) = self.heap.get_mut(handle) else { return false };
+        match instance.fields.get_mut(&as_name(name)) {
+            Some(field) => {
+                *field = value;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The method `receiver.name(args)` calls directly, and its prototype,
+    /// when `receiver` is an instance with no field called `name` (a field
+    /// would win) whose class has such a method: the common case of invoke.
+    #[inline(always)]
+    pub fn direct_method(&self, receiver: Value, name: Value) -> Option<(ObjRef, ProtoIndex)> {
+        let instance = self.heap.as_instance(receiver)?;
+        let name = as_name(name);
+        if instance.fields.contains_key(&name) {
+            return None;
+        }
+        let method = *self.heap.class(instance.class).methods.get(&name)?;
+        Some((method, self.heap.closure(method).proto))
+    }
+
+    // ----- The general cases -----------------------------------------------------------
+
     /// `[receiver arg1 .. argN]`: `receiver.name(args)`. A field of that
     /// name wins over a method, as with a property read; a method is called
     /// directly, without the bound method a read followed by a call makes.
+    #[inline(never)]
     pub fn invoke(&mut self, program: &Program, name: Value, argc: u8) -> Result<(), Fault> {
         let receiver_slot = self.sp - argc as usize - 1;
         let Some(instance) = self.heap.as_instance(self.stack[receiver_slot]) else {

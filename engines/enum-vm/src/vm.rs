@@ -206,6 +206,24 @@ impl Vm {
                 }
             }};
         }
+        // Calls a closure, the common case, inline: checks the call, makes
+        // room on the stack, saves the caller's position, and enters the
+        // callee, whose slot 0 is `callee_slot`.
+        macro_rules! call_closure {
+            ($closure:expr, $proto:expr, $callee_slot:expr, $argc:expr) => {{
+                let (closure, proto, callee_slot) = ($closure, $proto, $callee_slot);
+                if let Err(fault) = self.check_call(program, proto, $argc) {
+                    fail!(fault);
+                }
+                self.reserve_stack(callee_slot + program.proto(proto).max_stack);
+                self.frames.last_mut().expect("a running program has a frame").ip = ip;
+                frame = CallFrame { closure, proto, ip: 0, base: callee_slot };
+                self.frames.push(frame);
+                chunk = &program.proto(proto).chunk;
+                code = &chunk.code[..];
+                ip = 0;
+            }};
+        }
         // Continues in the frame now on top of the frame stack.
         macro_rules! enter_top_frame {
             () => {{
@@ -245,8 +263,18 @@ impl Vm {
                 },
                 Op::GetUpvalue(index) => push!(self.read_upvalue(frame.closure, index)),
                 Op::SetUpvalue(index) => self.write_upvalue(frame.closure, index, top!()),
-                Op::GetProperty(name) => checked!(self.get_property(chunk.constant(name))),
-                Op::SetProperty(name) => checked!(self.set_property(chunk.constant(name))),
+                Op::GetProperty(name) => match self.field(top!(), chunk.constant(name)) {
+                    Some(value) => top!() = value,
+                    None => checked!(self.get_property(chunk.constant(name))),
+                },
+                Op::SetProperty(name) => {
+                    if self.overwrite_field(self.stack[sp - 2], chunk.constant(name), top!()) {
+                        self.stack[sp - 2] = top!();
+                        sp -= 1;
+                    } else {
+                        checked!(self.set_property(chunk.constant(name)));
+                    }
+                }
                 Op::GetSuper(name) => checked!(self.get_super(chunk.constant(name))),
                 Op::Equal => {
                     self.stack[sp - 2] = Value::Bool(self.stack[sp - 2] == self.stack[sp - 1]);
@@ -284,18 +312,7 @@ impl Vm {
                     if let Value::Obj(callee) = self.stack[callee_slot]
                         && let Object::Closure(closure) = self.heap.get(callee)
                     {
-                        // The common case, inline: a Lox function.
-                        let proto = closure.proto;
-                        if let Err(fault) = self.check_call(program, proto, argc) {
-                            fail!(fault);
-                        }
-                        self.reserve_stack(callee_slot + program.proto(proto).max_stack);
-                        self.frames.last_mut().expect("a running program has a frame").ip = ip;
-                        frame = CallFrame { closure: callee, proto, ip: 0, base: callee_slot };
-                        self.frames.push(frame);
-                        chunk = &program.proto(proto).chunk;
-                        code = &chunk.code[..];
-                        ip = 0;
+                        call_closure!(callee, closure.proto, callee_slot, argc);
                     } else {
                         self.frames.last_mut().expect("a running program has a frame").ip = ip;
                         checked!(self.call_other(program, argc));
@@ -303,9 +320,15 @@ impl Vm {
                     }
                 }
                 Op::Invoke(name, argc) => {
-                    self.frames.last_mut().expect("a running program has a frame").ip = ip;
-                    checked!(self.invoke(program, chunk.constant(name), argc));
-                    enter_top_frame!();
+                    let receiver_slot = sp - argc as usize - 1;
+                    match self.direct_method(self.stack[receiver_slot], chunk.constant(name)) {
+                        Some((method, proto)) => call_closure!(method, proto, receiver_slot, argc),
+                        None => {
+                            self.frames.last_mut().expect("a running program has a frame").ip = ip;
+                            checked!(self.invoke(program, chunk.constant(name), argc));
+                            enter_top_frame!();
+                        }
+                    }
                 }
                 Op::SuperInvoke(name, argc) => {
                     self.frames.last_mut().expect("a running program has a frame").ip = ip;
