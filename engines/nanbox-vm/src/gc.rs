@@ -56,10 +56,6 @@ impl Vm {
         for &value in &self.globals {
             mark_value(value, gray);
         }
-        mark_table(&self.global_table, gray);
-        for &key in &self.global_keys {
-            mark(key, gray);
-        }
         mark(self.init_string, gray);
         if let Some(script) = self.script {
             mark(script, gray);

@@ -65,9 +65,6 @@ pub struct Vm {
     pub open_upvalues: Option<Gc<ObjUpvalue>>,
     /// Global values by slot ([`Value::ABSENT`] where not defined yet).
     pub globals: Vec<Value>,
-    /// EXPERIMENT: globals in a hash table keyed by name, as clox keeps them.
-    pub global_table: crate::table::Table,
-    pub global_keys: Vec<Gc<ObjString>>,
     pub global_names: GlobalNames,
     pub init_string: Gc<ObjString>,
     /// The compiled program waiting to run: a root until it runs.
@@ -92,8 +89,6 @@ impl Vm {
             frame_count: 0,
             open_upvalues: None,
             globals: Vec::new(),
-            global_table: crate::table::Table::new(),
-            global_keys: Vec::new(),
             global_names: GlobalNames::default(),
             init_string,
             script: None,
@@ -104,9 +99,6 @@ impl Vm {
         let slot = vm.global_names.slot(&frontend::natives::CLOCK.into()) as usize;
         vm.globals.resize(slot + 1, Value::ABSENT);
         vm.globals[slot] = clock.value();
-        let key = vm.heap.intern(frontend::natives::CLOCK);
-        vm.global_keys.push(key);
-        vm.global_table.set(key, clock.value());
         vm
     }
 
@@ -114,10 +106,6 @@ impl Vm {
     pub fn run(&mut self, out: &mut dyn Write) -> Result<(), RunError> {
         let function = self.script.expect("run follows a successful prepare");
         self.globals.resize(self.global_names.len(), Value::ABSENT);
-        for slot in self.global_keys.len()..self.global_names.len() {
-            let key = self.heap.intern(self.global_names.name(slot));
-            self.global_keys.push(key);
-        }
         self.work = 0;
         // The function stays rooted through `self.script` while its closure
         // is allocated.
@@ -347,11 +335,12 @@ impl Vm {
         macro_rules! op_get_global {
             ($slot:expr) => {{
                 let slot: usize = $slot;
-                // SAFETY: experiment.
-                let key = unsafe { *self.global_keys.get_unchecked(slot) };
-                let Some(value) = self.global_table.get(key) else {
+                // SAFETY: compile.rs gave this slot, and `run` sized the
+                // globals to every slot compiled so far.
+                let value = unsafe { *self.globals.get_unchecked(slot) };
+                if value.is_absent() {
                     throw!(messages::undefined_variable(self.global_names.name(slot)));
-                };
+                }
                 push!(value);
             }};
         }
@@ -359,20 +348,19 @@ impl Vm {
             ($slot:expr) => {{
                 let slot: usize = $slot;
                 let value = pop!();
-                // SAFETY: experiment.
-                let key = unsafe { *self.global_keys.get_unchecked(slot) };
-                self.global_table.set(key, value);
+                // SAFETY: as for op_get_global.
+                unsafe { *self.globals.get_unchecked_mut(slot) = value };
             }};
         }
         macro_rules! op_set_global {
             ($slot:expr) => {{
                 let slot: usize = $slot;
-                // SAFETY: experiment.
-                let key = unsafe { *self.global_keys.get_unchecked(slot) };
-                if self.global_table.get(key).is_none() {
+                // SAFETY: as for op_get_global.
+                let global = unsafe { self.globals.get_unchecked_mut(slot) };
+                if global.is_absent() {
                     throw!(messages::undefined_variable(self.global_names.name(slot)));
                 }
-                self.global_table.set(key, peek!(0));
+                *global = peek!(0);
             }};
         }
         macro_rules! op_get_property {
