@@ -471,14 +471,12 @@ impl<'c, 'a> FunctionCompiler<'c, 'a> {
                 self.op_index_u8(Op::Call, u16::from(argc), -isize::from(argc));
             }
             Expr::Invoke { object, name, args, line } => {
-                // EXPERIMENT: no invoke fast path: a bound method, then a call.
                 self.expression(object);
-                self.line = *line;
-                let name = self.name_constant(name);
-                self.op_index(Op::GetProperty, name, 0);
                 let argc = self.arguments(args);
                 self.line = *line;
-                self.op_index_u8(Op::Call, u16::from(argc), -isize::from(argc));
+                let name = self.name_constant(name);
+                self.op_index(Op::Invoke, name, -isize::from(argc));
+                self.byte(argc);
             }
             Expr::Get { object, name, line } => {
                 self.expression(object);
@@ -501,15 +499,13 @@ impl<'c, 'a> FunctionCompiler<'c, 'a> {
                 self.op_index(Op::GetSuper, name, -1);
             }
             Expr::SuperInvoke { this, superclass, name, args, line } => {
-                // EXPERIMENT: no super-invoke fast path.
                 self.variable(this);
+                let argc = self.arguments(args);
                 self.variable(superclass);
                 self.line = *line;
                 let name = self.name_constant(name);
-                self.op_index(Op::GetSuper, name, -1);
-                let argc = self.arguments(args);
-                self.line = *line;
-                self.op_index_u8(Op::Call, u16::from(argc), -isize::from(argc));
+                self.op_index(Op::SuperInvoke, name, -isize::from(argc) - 1);
+                self.byte(argc);
             }
         }
     }
