@@ -225,14 +225,14 @@ pub struct ObjUpvalue {
 pub struct ObjClass {
     pub obj: Obj,
     pub name: Gc<ObjString>,
-    pub methods: Table,
+    pub methods: crate::table::StdTable,
 }
 
 #[repr(C)]
 pub struct ObjInstance {
     pub obj: Obj,
     pub class: Gc<ObjClass>,
-    pub fields: Table,
+    pub fields: crate::table::StdTable,
 }
 
 #[repr(C)]

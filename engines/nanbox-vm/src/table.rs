@@ -171,3 +171,56 @@ impl Table {
         }
     }
 }
+
+/// EXPERIMENT: std's HashMap (hashbrown's SwissTable) keyed by the interned
+/// pointer, hashed with the string's cached hash.
+#[derive(Default)]
+pub struct StdTable {
+    map: std::collections::HashMap<Key, Value, std::hash::BuildHasherDefault<PassThrough>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Key(Gc<ObjString>);
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u32(self.0.hash);
+    }
+}
+
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, _: &[u8]) {
+        unreachable!()
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+impl StdTable {
+    pub fn new() -> StdTable {
+        StdTable::default()
+    }
+    pub fn allocated_bytes(&self) -> usize {
+        self.map.capacity() * 17
+    }
+    #[inline(always)]
+    pub fn get(&self, key: Gc<ObjString>) -> Option<Value> {
+        self.map.get(&Key(key)).copied()
+    }
+    pub fn set(&mut self, key: Gc<ObjString>, value: Value) -> bool {
+        self.map.insert(Key(key), value).is_none()
+    }
+    pub fn add_all(&mut self, from: &StdTable) {
+        self.map.extend(from.map.iter().map(|(k, v)| (*k, *v)));
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (Gc<ObjString>, Value)> + '_ {
+        self.map.iter().map(|(k, v)| (k.0, *v))
+    }
+}
