@@ -85,7 +85,7 @@ fn mark_object(object: NonNull<Obj>, gray: &mut Gray) {
     }
 }
 
-fn mark_table(table: &crate::table::StdTable, gray: &mut Gray) {
+fn mark_table(table: &Table, gray: &mut Gray) {
     for (key, value) in table.iter() {
         mark(key, gray);
         mark_value(value, gray);

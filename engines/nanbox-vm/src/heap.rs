@@ -115,11 +115,11 @@ impl Heap {
     }
 
     pub fn new_class(&mut self, name: Gc<ObjString>) -> Gc<ObjClass> {
-        self.link(ObjClass { obj: Obj::new(ObjKind::Class), name, methods: crate::table::StdTable::new() }, 0)
+        self.link(ObjClass { obj: Obj::new(ObjKind::Class), name, methods: Table::new() }, 0)
     }
 
     pub fn new_instance(&mut self, class: Gc<ObjClass>) -> Gc<ObjInstance> {
-        self.link(ObjInstance { obj: Obj::new(ObjKind::Instance), class, fields: crate::table::StdTable::new() }, 0)
+        self.link(ObjInstance { obj: Obj::new(ObjKind::Instance), class, fields: Table::new() }, 0)
     }
 
     pub fn new_bound_method(&mut self, receiver: Value, method: Gc<ObjClosure>) -> Gc<ObjBoundMethod> {

@@ -225,14 +225,14 @@ pub struct ObjUpvalue {
 pub struct ObjClass {
     pub obj: Obj,
     pub name: Gc<ObjString>,
-    pub methods: crate::table::StdTable,
+    pub methods: Table,
 }
 
 #[repr(C)]
 pub struct ObjInstance {
     pub obj: Obj,
     pub class: Gc<ObjClass>,
-    pub fields: crate::table::StdTable,
+    pub fields: Table,
 }
 
 #[repr(C)]
