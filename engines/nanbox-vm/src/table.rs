@@ -70,8 +70,7 @@ impl Table {
     #[inline(always)]
     fn find(&self, key: Gc<ObjString>) -> usize {
         let mask = self.entries.len() - 1;
-        // EXPERIMENT: no cached hash: hash the key's text at every lookup.
-        let mut index = hash_text(&key.text) as usize & mask;
+        let mut index = key.hash as usize & mask;
         let mut tombstone = None;
         loop {
             let entry = self.entry(index);
