@@ -30,103 +30,118 @@ const TAG_FALSE: u64 = 2;
 const TAG_TRUE: u64 = 3;
 const TAG_ABSENT: u64 = 4;
 
-/// EXPERIMENT: a tagged enum (16 bytes) behind the same API as the NaN box.
+/// One Lox value. Equality of the raw bits ([`Value::same_bits`]) is identity;
+/// Lox's `==` is [`Value::lox_equals`].
 #[derive(Clone, Copy)]
-#[repr(u8)]
-pub enum Value {
-    Number(f64),
-    Nil,
-    False,
-    True,
-    Absent,
-    Object(NonNull<Obj>),
-}
+#[repr(transparent)]
+pub struct Value(u64);
 
 impl Value {
-    pub const NIL: Value = Value::Nil;
-    pub const FALSE: Value = Value::False;
-    pub const TRUE: Value = Value::True;
-    pub const ABSENT: Value = Value::Absent;
+    pub const NIL: Value = Value(QNAN | TAG_NIL);
+    pub const FALSE: Value = Value(QNAN | TAG_FALSE);
+    pub const TRUE: Value = Value(QNAN | TAG_TRUE);
+    /// Marks a global slot whose variable has not been defined yet. It never
+    /// reaches the value stack: reading such a global is a runtime error.
+    pub const ABSENT: Value = Value(QNAN | TAG_ABSENT);
 
     #[inline(always)]
     pub fn number(n: f64) -> Value {
-        Value::Number(n)
+        Value(n.to_bits())
     }
+
     #[inline(always)]
     pub fn is_number(self) -> bool {
-        matches!(self, Value::Number(_))
+        self.0 & QNAN != QNAN
     }
+
     #[inline(always)]
     pub fn as_number(self) -> f64 {
-        match self {
-            Value::Number(n) => n,
-            _ => 0.0,
-        }
+        f64::from_bits(self.0)
     }
+
     #[inline(always)]
     pub fn bool(b: bool) -> Value {
-        if b { Value::True } else { Value::False }
+        // FALSE and TRUE differ only in the lowest bit.
+        Value(Value::FALSE.0 | b as u64)
     }
+
     #[inline(always)]
     pub fn is_nil(self) -> bool {
-        matches!(self, Value::Nil)
+        self.0 == Value::NIL.0
     }
+
     #[inline(always)]
     pub fn is_bool(self) -> bool {
-        matches!(self, Value::True | Value::False)
+        self.0 | 1 == Value::TRUE.0
     }
+
     #[inline(always)]
     pub fn is_absent(self) -> bool {
-        matches!(self, Value::Absent)
+        self.0 == Value::ABSENT.0
     }
+
+    /// Lox truthiness: only `nil` and `false` are false.
     #[inline(always)]
     pub fn is_falsey(self) -> bool {
-        matches!(self, Value::Nil | Value::False)
+        self.0 == Value::NIL.0 || self.0 == Value::FALSE.0
     }
+
     #[inline(always)]
     pub fn object(object: NonNull<Obj>) -> Value {
-        Value::Object(object)
+        let address = object.as_ptr() as u64;
+        debug_assert_eq!(address & OBJECT_TAG, 0, "user-space addresses fit in 48 bits");
+        Value(OBJECT_TAG | address)
     }
+
     #[inline(always)]
     pub fn is_object(self) -> bool {
-        matches!(self, Value::Object(_))
+        self.0 & OBJECT_TAG == OBJECT_TAG
     }
+
+    /// The object this value points to. Only meaningful when
+    /// [`Value::is_object`] holds.
     #[inline(always)]
     pub fn as_object(self) -> NonNull<Obj> {
-        match self {
-            Value::Object(o) => o,
-            _ => NonNull::dangling(),
-        }
+        let address = (self.0 & !OBJECT_TAG) as *mut Obj;
+        debug_assert!(!address.is_null(), "as_object on a value that is not an object");
+        // SAFETY: object values are only made by `Value::object` from a
+        // non-null pointer, and callers check `is_object` first; the debug
+        // assertion above catches a caller that did not.
+        unsafe { NonNull::new_unchecked(address) }
     }
+
+    /// The kind of object this value points to, or `None` for a non-object.
     #[inline(always)]
     pub fn object_kind(self) -> Option<ObjKind> {
-        match self {
-            // SAFETY: experiment; as in the NaN-boxed version.
-            Value::Object(o) => Some(unsafe { o.as_ref() }.kind),
-            _ => None,
+        if !self.is_object() {
+            return None;
         }
+        // SAFETY: every object value on the stack, in a global, a constant or
+        // a field points to a live object: the collector frees only objects
+        // that no root reaches (gc.rs), and values are only read from roots.
+        Some(unsafe { self.as_object().as_ref() }.kind)
     }
+
+    /// Identity: the same bits. Interned strings make this string equality.
     #[inline(always)]
     pub fn same_bits(self, other: Value) -> bool {
-        self.bits() == other.bits()
+        self.0 == other.0
     }
+
+    /// Lox's `==`: numbers as IEEE doubles (so `nan != nan` and `0 == -0`),
+    /// everything else by identity, which interning makes content equality
+    /// for strings.
     #[inline(always)]
     pub fn lox_equals(self, other: Value) -> bool {
-        match (self, other) {
-            (Value::Number(a), Value::Number(b)) => a == b,
-            _ => self.bits() == other.bits(),
+        if self.is_number() && other.is_number() {
+            return self.as_number() == other.as_number();
         }
+        self.0 == other.0
     }
-    /// The NaN-boxed encoding, as an identity key.
+
+    /// The raw bits, for keying the compiler's constant deduplication.
     pub fn bits(self) -> u64 {
-        match self {
-            Value::Number(n) => n.to_bits(),
-            Value::Nil => QNAN | TAG_NIL,
-            Value::False => QNAN | TAG_FALSE,
-            Value::True => QNAN | TAG_TRUE,
-            Value::Absent => QNAN | TAG_ABSENT,
-            Value::Object(o) => OBJECT_TAG | o.as_ptr() as u64,
-        }
+        self.0
     }
 }
 
@@ -136,7 +151,7 @@ mod tests {
 
     #[test]
     fn a_value_is_eight_bytes() {
-        assert_eq!(std::mem::size_of::<Value>(), 16);
+        assert_eq!(std::mem::size_of::<Value>(), 8);
     }
 
     #[test]
