@@ -149,14 +149,10 @@ impl Vm {
     #[allow(clippy::too_many_lines)]
     fn execute(&mut self, out: &mut dyn Write) -> Result<(), RunError> {
         let mut frame: *mut CallFrame;
-        // EXPERIMENT: bounds-checked indices instead of raw pointers.
-        let mut code: *const [u8];
-        let mut ip: usize;
-        let mut slots: usize;
-        let mut constants: *const [Value];
-        let mut sp: usize;
-        let base: *mut Value = self.stack.as_mut_ptr();
-        let stack: *mut [Value] = ptr::slice_from_raw_parts_mut(base, STACK_SLOTS);
+        let mut ip: *const u8;
+        let mut slots: *mut Value;
+        let mut constants: *const Value;
+        let mut sp: *mut Value;
         #[cfg(feature = "work-count")]
         let mut work: u64 = 0;
 
@@ -167,45 +163,46 @@ impl Vm {
                 // the script's frame is popped), and the frame's closure is live.
                 unsafe {
                     frame = self.frames.as_mut_ptr().add(self.frame_count - 1);
-                    let function = Gc::from_ptr((*frame).closure).function;
-                    code = function.chunk.code.as_slice() as *const [u8];
-                    ip = (*frame).ip.offset_from(function.chunk.code.as_ptr()) as usize;
-                    slots = (*frame).slots.offset_from(base) as usize;
-                    constants = function.chunk.constants.as_slice() as *const [Value];
-                    sp = self.sp.offset_from(base) as usize;
+                    ip = (*frame).ip;
+                    slots = (*frame).slots;
+                    constants = Gc::from_ptr((*frame).closure).function.chunk.constants.as_ptr();
                 }
+                sp = self.sp;
             }};
         }
         // Writes the registers back for code outside the loop.
         macro_rules! save_state {
             () => {{
                 // SAFETY: `frame` points to the innermost frame.
-                unsafe { (*frame).ip = (code as *const u8).add(ip) };
-                self.sp = base.wrapping_add(sp);
+                unsafe { (*frame).ip = ip };
+                self.sp = sp;
             }};
         }
         macro_rules! read_u8 {
             () => {{
                 // SAFETY: the Code invariant: the operand bytes are in the chunk.
-                let byte = unsafe { (&*code)[ip] };
-                ip += 1;
+                let byte = unsafe { *ip };
+                // SAFETY: as above, the next byte is in the chunk too.
+                ip = unsafe { ip.add(1) };
                 byte
             }};
         }
         macro_rules! read_u16 {
             () => {{
                 // SAFETY: the Code invariant: a 2-byte operand follows.
-                let value = u16::from_le_bytes(unsafe { (&*code)[ip..ip + 2].try_into().unwrap() });
-                ip += 2;
-                value as usize
+                let value = unsafe { ip.cast::<u16>().read_unaligned() };
+                // SAFETY: as above.
+                ip = unsafe { ip.add(2) };
+                u16::from_le(value) as usize
             }};
         }
         macro_rules! read_u32 {
             () => {{
                 // SAFETY: the Code invariant: a 4-byte operand follows.
-                let value = u32::from_le_bytes(unsafe { (&*code)[ip..ip + 4].try_into().unwrap() });
-                ip += 4;
-                value as usize
+                let value = unsafe { ip.cast::<u32>().read_unaligned() };
+                // SAFETY: as above.
+                ip = unsafe { ip.add(4) };
+                u32::from_le(value) as usize
             }};
         }
         macro_rules! read_u24 {
@@ -218,7 +215,7 @@ impl Vm {
             ($index:expr) => {{
                 let index: usize = $index;
                 // SAFETY: the Operands invariant: the index is in bounds.
-                unsafe { (&*constants)[index] }
+                unsafe { *constants.add(index) }
             }};
         }
         macro_rules! string_constant {
@@ -232,36 +229,40 @@ impl Vm {
             ($value:expr) => {{
                 let value = $value;
                 // SAFETY: the Stack invariant: the call checked room for this.
-                unsafe { (&mut *stack)[sp] = value };
-                sp += 1;
+                unsafe {
+                    sp.write(value);
+                    sp = sp.add(1);
+                }
             }};
         }
         macro_rules! pop {
             () => {{
                 // SAFETY: the Stack invariant: the function pushed this value.
-                sp -= 1;
-                unsafe { (&*stack)[sp] }
+                unsafe {
+                    sp = sp.sub(1);
+                    *sp
+                }
             }};
         }
         macro_rules! peek {
             ($distance:expr) => {{
                 let distance: usize = $distance;
                 // SAFETY: the Stack invariant.
-                unsafe { (&*stack)[sp - distance - 1] }
+                unsafe { *sp.sub(distance + 1) }
             }};
         }
         macro_rules! set_peek {
             ($distance:expr, $value:expr) => {{
                 let (distance, value): (usize, Value) = ($distance, $value);
                 // SAFETY: the Stack invariant.
-                unsafe { (&mut *stack)[sp - distance - 1] = value };
+                unsafe { *sp.sub(distance + 1) = value };
             }};
         }
         macro_rules! local {
             ($slot:expr) => {{
                 let slot: usize = $slot;
                 // SAFETY: the Operands invariant: slots are inside the frame.
-                unsafe { &mut (&mut *stack)[slots + slot] }
+                unsafe { &mut *slots.add(slot) }
             }};
         }
         macro_rules! upvalue {
@@ -284,7 +285,7 @@ impl Vm {
                 if !(a.is_number() && b.is_number()) {
                     throw!(messages::OPERANDS_NUMBERS);
                 }
-                sp -= 1;
+                sp = sp.wrapping_sub(1);
                 set_peek!(0, $wrap(a.as_number() $operator b.as_number()));
             }};
         }
@@ -298,22 +299,21 @@ impl Vm {
                 if argc != function.arity {
                     throw!(messages::wrong_arity(function.arity, argc));
                 }
-                let new_slots = sp - (argc + 1);
-                if self.frame_count == MAX_FRAMES || !self.has_room(base.wrapping_add(new_slots), function.max_stack) {
+                let new_slots = sp.wrapping_sub(argc + 1);
+                if self.frame_count == MAX_FRAMES || !self.has_room(new_slots, function.max_stack) {
                     throw!(messages::STACK_OVERFLOW);
                 }
                 // SAFETY: `frame` is the innermost frame; frame_count <
                 // MAX_FRAMES was just checked, so the next frame exists.
                 unsafe {
-                    (*frame).ip = (code as *const u8).add(ip);
+                    (*frame).ip = ip;
                     frame = self.frames.as_mut_ptr().add(self.frame_count);
-                    *frame = CallFrame { closure: closure.as_ptr(), ip: ptr::null(), slots: base.add(new_slots) };
+                    *frame = CallFrame { closure: closure.as_ptr(), ip: ptr::null(), slots: new_slots };
                 }
                 self.frame_count += 1;
-                ip = 0;
-                code = function.chunk.code.as_slice() as *const [u8];
+                ip = function.chunk.code.as_ptr();
                 slots = new_slots;
-                constants = function.chunk.constants.as_slice() as *const [Value];
+                constants = function.chunk.constants.as_ptr();
             }};
         }
         // Calls anything that is not a closure through call.rs.
@@ -386,7 +386,7 @@ impl Vm {
                 };
                 let value = peek!(0);
                 self.set_field(instance, name, value);
-                sp -= 1;
+                sp = sp.wrapping_sub(1);
                 set_peek!(0, value);
             }};
         }
@@ -396,7 +396,7 @@ impl Vm {
                 let superclass: Gc<ObjClass> = peek!(0).expect_gc();
                 save_state!();
                 let bound = self.bind_method(superclass, name, peek!(1))?;
-                sp -= 1;
+                sp = sp.wrapping_sub(1);
                 set_peek!(0, bound);
             }};
         }
@@ -439,10 +439,10 @@ impl Vm {
                 // SAFETY: the frame's closure is live (it is being run).
                 let enclosing = unsafe { Gc::from_ptr((*frame).closure) };
                 // SAFETY: the Code invariant: two capture bytes per upvalue follow.
-                let captures = unsafe { &(&*code)[ip..ip + 2 * function.upvalue_count] };
-                self.make_closure(function, captures, base.wrapping_add(slots), enclosing);
-                ip += captures.len();
-                sp = unsafe { self.sp.offset_from(base) } as usize;
+                let captures = unsafe { std::slice::from_raw_parts(ip, 2 * function.upvalue_count) };
+                self.make_closure(function, captures, slots, enclosing);
+                ip = ip.wrapping_add(captures.len());
+                sp = self.sp;
             }};
         }
         macro_rules! op_class {
@@ -459,7 +459,7 @@ impl Vm {
                 let name = string_constant!($index);
                 let class: Gc<ObjClass> = peek!(1).expect_gc();
                 self.add_method(class, name, peek!(0));
-                sp -= 1;
+                sp = sp.wrapping_sub(1);
             }};
         }
 
@@ -478,7 +478,7 @@ impl Vm {
                 Op::Nil => push!(Value::NIL),
                 Op::True => push!(Value::TRUE),
                 Op::False => push!(Value::FALSE),
-                Op::Pop => sp -= 1,
+                Op::Pop => sp = sp.wrapping_sub(1),
                 Op::GetLocal => push!(*local!(usize::from(read_u8!()))),
                 Op::SetLocal => *local!(usize::from(read_u8!())) = peek!(0),
                 Op::GetGlobal => op_get_global!(usize::from(read_u8!())),
@@ -508,12 +508,12 @@ impl Vm {
                 Op::Add => {
                     let (a, b) = (peek!(1), peek!(0));
                     if a.is_number() && b.is_number() {
-                        sp -= 1;
+                        sp = sp.wrapping_sub(1);
                         set_peek!(0, Value::number(a.as_number() + b.as_number()));
                     } else if let (Some(a), Some(b)) = (a.as_gc::<ObjString>(), b.as_gc::<ObjString>()) {
                         save_state!();
                         self.concatenate(a, b);
-                        sp = unsafe { self.sp.offset_from(base) } as usize;
+                        sp = self.sp;
                     } else {
                         throw!(messages::OPERANDS_ADD);
                     }
@@ -540,31 +540,31 @@ impl Vm {
                 }
                 Op::Jump => {
                     let distance = read_u16!();
-                    ip += distance;
+                    ip = ip.wrapping_add(distance);
                 }
                 Op::JumpIfFalse => {
                     let distance = read_u16!();
                     if peek!(0).is_falsey() {
-                        ip += distance;
+                        ip = ip.wrapping_add(distance);
                     }
                 }
                 Op::Loop => {
                     let distance = read_u16!();
-                    ip -= distance;
+                    ip = ip.wrapping_sub(distance);
                 }
                 Op::JumpLong => {
                     let distance = read_u32!();
-                    ip += distance;
+                    ip = ip.wrapping_add(distance);
                 }
                 Op::JumpIfFalseLong => {
                     let distance = read_u32!();
                     if peek!(0).is_falsey() {
-                        ip += distance;
+                        ip = ip.wrapping_add(distance);
                     }
                 }
                 Op::LoopLong => {
                     let distance = read_u32!();
-                    ip -= distance;
+                    ip = ip.wrapping_sub(distance);
                 }
                 Op::Call => {
                     let argc = usize::from(read_u8!());
@@ -579,18 +579,18 @@ impl Vm {
                 Op::SuperInvoke => op_super_invoke!(usize::from(read_u8!())),
                 Op::Closure => op_closure!(usize::from(read_u8!())),
                 Op::CloseUpvalue => {
-                    self.close_upvalues(base.wrapping_add(sp - 1));
-                    sp -= 1;
+                    self.close_upvalues(sp.wrapping_sub(1));
+                    sp = sp.wrapping_sub(1);
                 }
                 Op::Return => {
                     let result = pop!();
-                    if self.open_upvalues.is_some_and(|open| open.location.get() >= base.wrapping_add(slots)) {
-                        self.close_upvalues(base.wrapping_add(slots));
+                    if self.open_upvalues.is_some_and(|open| open.location.get() >= slots) {
+                        self.close_upvalues(slots);
                     }
                     self.frame_count -= 1;
                     if self.frame_count == 0 {
                         // The script returned: pop its closure and stop.
-                        self.sp = base.wrapping_add(slots);
+                        self.sp = slots;
                         #[cfg(feature = "work-count")]
                         {
                             self.work = work;
@@ -603,11 +603,9 @@ impl Vm {
                     // just below, and its closure is live.
                     unsafe {
                         frame = frame.sub(1);
-                        let function = Gc::from_ptr((*frame).closure).function;
-                        code = function.chunk.code.as_slice() as *const [u8];
-                        ip = (*frame).ip.offset_from(function.chunk.code.as_ptr()) as usize;
-                        slots = (*frame).slots.offset_from(base) as usize;
-                        constants = function.chunk.constants.as_slice() as *const [Value];
+                        ip = (*frame).ip;
+                        slots = (*frame).slots;
+                        constants = Gc::from_ptr((*frame).closure).function.chunk.constants.as_ptr();
                     }
                 }
                 Op::Class => op_class!(usize::from(read_u8!())),
@@ -617,7 +615,7 @@ impl Vm {
                     };
                     let subclass: Gc<ObjClass> = peek!(0).expect_gc();
                     self.inherit(subclass, superclass);
-                    sp -= 1;
+                    sp = sp.wrapping_sub(1);
                 }
                 Op::Method => op_method!(usize::from(read_u8!())),
                 Op::Wide => {
