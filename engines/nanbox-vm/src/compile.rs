@@ -180,14 +180,16 @@ impl<'c, 'a> FunctionCompiler<'c, 'a> {
 
     /// Emits a forward jump and returns where its operand is, for `patch`.
     fn jump(&mut self, op: Op) -> usize {
-        let (op, width) = match (op, self.long_jumps) {
-            (Op::Jump, false) => (Op::Jump, 2),
-            (Op::Jump, true) => (Op::JumpLong, 4),
-            (Op::JumpIfFalse, false) => (Op::JumpIfFalse, 2),
-            (Op::JumpIfFalse, true) => (Op::JumpIfFalseLong, 4),
-            _ => unreachable!("only Jump and JumpIfFalse jump forward"),
+        let (op, width, effect) = match (op, self.long_jumps) {
+            (Op::Jump, false) => (Op::Jump, 2, 0),
+            (Op::Jump, true) => (Op::JumpLong, 4, 0),
+            (Op::JumpIfFalse, false) => (Op::JumpIfFalse, 2, 0),
+            (Op::JumpIfFalse, true) => (Op::JumpIfFalseLong, 4, 0),
+            (Op::JumpIfFalsePop, false) => (Op::JumpIfFalsePop, 2, -1),
+            (Op::JumpIfFalsePop, true) => (Op::JumpIfFalsePopLong, 4, -1),
+            _ => unreachable!("only the Jump and JumpIfFalse families jump forward"),
         };
-        self.op(op, 0);
+        self.op(op, effect);
         let at = self.chunk.code.len();
         self.chunk.code.resize(at + width, 0);
         at
@@ -229,6 +231,12 @@ impl<'c, 'a> FunctionCompiler<'c, 'a> {
 
     fn statement(&mut self, statement: &Stmt) {
         match statement {
+            Stmt::Expression(Expr::Assign { variable, value }) if matches!(variable.kind, VarKind::Local { .. }) => {
+                // An assignment statement to a local stores and pops at once.
+                let VarKind::Local { slot, .. } = variable.kind else { unreachable!("matched above") };
+                self.expression(value);
+                self.op_index_u8(Op::SetLocalPop, slot, -1);
+            }
             Stmt::Expression(expr) => {
                 self.expression(expr);
                 self.op(Op::Pop, -1);
@@ -256,24 +264,22 @@ impl<'c, 'a> FunctionCompiler<'c, 'a> {
             }
             Stmt::If { condition, then_branch, else_branch } => {
                 self.expression(condition);
-                let to_else = self.jump(Op::JumpIfFalse);
-                self.op(Op::Pop, -1);
+                let to_else = self.jump(Op::JumpIfFalsePop);
                 self.statement(then_branch);
-                let to_end = self.jump(Op::Jump);
-                self.patch(to_else);
-                // On this path the condition is still on the stack.
-                self.adjust(1);
-                self.op(Op::Pop, -1);
-                if let Some(else_branch) = else_branch {
-                    self.statement(else_branch);
+                match else_branch {
+                    Some(else_branch) => {
+                        let to_end = self.jump(Op::Jump);
+                        self.patch(to_else);
+                        self.statement(else_branch);
+                        self.patch(to_end);
+                    }
+                    None => self.patch(to_else),
                 }
-                self.patch(to_end);
             }
             Stmt::While { condition, body, increment } => {
                 let start = self.chunk.code.len();
                 self.expression(condition);
-                let to_exit = self.jump(Op::JumpIfFalse);
-                self.op(Op::Pop, -1);
+                let to_exit = self.jump(Op::JumpIfFalsePop);
                 self.statement(body);
                 if let Some(increment) = increment {
                     self.expression(increment);
@@ -281,8 +287,6 @@ impl<'c, 'a> FunctionCompiler<'c, 'a> {
                 }
                 self.loop_back(start);
                 self.patch(to_exit);
-                self.adjust(1);
-                self.op(Op::Pop, -1);
             }
             Stmt::Return { value, line } => {
                 self.line = *line;
@@ -510,24 +514,22 @@ impl<'c, 'a> FunctionCompiler<'c, 'a> {
         }
     }
 
-    /// `a <= b` is `!(a > b)` and `a >= b` is `!(a < b)`, as clox compiles
-    /// them, so that NaN compares as LOX.md says.
+    /// One instruction per operator: clox's `Greater; Not` for `<=` (and
+    /// its kin) are fused, keeping clox's meaning: `a <= b` is `!(a > b)`, so
+    /// that NaN compares as LOX.md says.
     fn binary(&mut self, op: BinaryOp) {
-        let (first, negate) = match op {
-            BinaryOp::Add => (Op::Add, false),
-            BinaryOp::Subtract => (Op::Subtract, false),
-            BinaryOp::Multiply => (Op::Multiply, false),
-            BinaryOp::Divide => (Op::Divide, false),
-            BinaryOp::Equal => (Op::Equal, false),
-            BinaryOp::NotEqual => (Op::Equal, true),
-            BinaryOp::Less => (Op::Less, false),
-            BinaryOp::LessEqual => (Op::Greater, true),
-            BinaryOp::Greater => (Op::Greater, false),
-            BinaryOp::GreaterEqual => (Op::Less, true),
+        let op = match op {
+            BinaryOp::Add => Op::Add,
+            BinaryOp::Subtract => Op::Subtract,
+            BinaryOp::Multiply => Op::Multiply,
+            BinaryOp::Divide => Op::Divide,
+            BinaryOp::Equal => Op::Equal,
+            BinaryOp::NotEqual => Op::NotEqual,
+            BinaryOp::Less => Op::Less,
+            BinaryOp::LessEqual => Op::LessEqual,
+            BinaryOp::Greater => Op::Greater,
+            BinaryOp::GreaterEqual => Op::GreaterEqual,
         };
-        self.op(first, -1);
-        if negate {
-            self.op(Op::Not, 0);
-        }
+        self.op(op, -1);
     }
 }

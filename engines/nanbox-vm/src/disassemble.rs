@@ -70,12 +70,19 @@ fn instruction(out: &mut String, chunk: &Chunk, offset: usize, globals: &GlobalN
             let _ = writeln!(out, "{name:<16} {slot:4} '{}'", globals.name(slot));
             next
         }
-        Op::GetLocal | Op::SetLocal | Op::GetUpvalue | Op::SetUpvalue | Op::Call => {
+        Op::GetLocal | Op::SetLocal | Op::SetLocalPop | Op::GetUpvalue | Op::SetUpvalue | Op::Call => {
             let _ = writeln!(out, "{name:<16} {:4}", code[at]);
             at + 1
         }
-        Op::Jump | Op::JumpIfFalse | Op::Loop | Op::JumpLong | Op::JumpIfFalseLong | Op::LoopLong => {
-            let width = if matches!(op, Op::Jump | Op::JumpIfFalse | Op::Loop) { 2 } else { 4 };
+        Op::Jump
+        | Op::JumpIfFalse
+        | Op::JumpIfFalsePop
+        | Op::Loop
+        | Op::JumpLong
+        | Op::JumpIfFalseLong
+        | Op::JumpIfFalsePopLong
+        | Op::LoopLong => {
+            let width = if matches!(op, Op::Jump | Op::JumpIfFalse | Op::JumpIfFalsePop | Op::Loop) { 2 } else { 4 };
             let next = at + width;
             let distance = le(&code[at..next]);
             let target = if matches!(op, Op::Loop | Op::LoopLong) { next - distance } else { next + distance };
@@ -106,6 +113,9 @@ fn instruction(out: &mut String, chunk: &Chunk, offset: usize, globals: &GlobalN
         | Op::Equal
         | Op::Greater
         | Op::Less
+        | Op::LessEqual
+        | Op::GreaterEqual
+        | Op::NotEqual
         | Op::Add
         | Op::Subtract
         | Op::Multiply

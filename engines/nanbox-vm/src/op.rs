@@ -96,12 +96,27 @@ pub enum Op {
     Inherit,
     /// index (name): `[class closure] -> [class]`.
     Method,
+    /// Superinstructions, each fusing a pair the compiler emits often (the
+    /// crate doc has their measurements):
+    /// jump (forward), when the top is falsey, popping it either way:
+    /// `[c] -> []`. An `if` or `while` condition test (was `JumpIfFalse; Pop`).
+    JumpIfFalsePop,
+    JumpIfFalsePopLong,
+    /// `[a b] -> [!(a > b)]` (was `Greater; Not`).
+    LessEqual,
+    /// `[a b] -> [!(a < b)]` (was `Less; Not`).
+    GreaterEqual,
+    /// `[a b] -> [!(a == b)]` (was `Equal; Not`).
+    NotEqual,
+    /// slot: `[v] -> []`, storing v in the local: an assignment statement
+    /// (was `SetLocal; Pop`).
+    SetLocalPop,
     /// Prefix: the next instruction's index operand is 3 bytes.
     Wide,
 }
 
 impl Op {
-    pub const ALL: [Op; 41] = [
+    pub const ALL: [Op; 47] = [
         Op::Constant,
         Op::Nil,
         Op::True,
@@ -142,6 +157,12 @@ impl Op {
         Op::Class,
         Op::Inherit,
         Op::Method,
+        Op::JumpIfFalsePop,
+        Op::JumpIfFalsePopLong,
+        Op::LessEqual,
+        Op::GreaterEqual,
+        Op::NotEqual,
+        Op::SetLocalPop,
         Op::Wide,
     ];
 
@@ -194,6 +215,12 @@ impl Op {
             Op::Class => "OP_CLASS",
             Op::Inherit => "OP_INHERIT",
             Op::Method => "OP_METHOD",
+            Op::JumpIfFalsePop => "OP_JUMP_IF_FALSE_POP",
+            Op::JumpIfFalsePopLong => "OP_JUMP_IF_FALSE_POP_LONG",
+            Op::LessEqual => "OP_LESS_EQUAL",
+            Op::GreaterEqual => "OP_GREATER_EQUAL",
+            Op::NotEqual => "OP_NOT_EQUAL",
+            Op::SetLocalPop => "OP_SET_LOCAL_POP",
             Op::Wide => "OP_WIDE",
         }
     }

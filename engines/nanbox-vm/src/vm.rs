@@ -481,6 +481,10 @@ impl Vm {
                 Op::Pop => sp = sp.wrapping_sub(1),
                 Op::GetLocal => push!(*local!(usize::from(read_u8!()))),
                 Op::SetLocal => *local!(usize::from(read_u8!())) = peek!(0),
+                Op::SetLocalPop => {
+                    let slot = usize::from(read_u8!());
+                    *local!(slot) = pop!();
+                }
                 Op::GetGlobal => op_get_global!(usize::from(read_u8!())),
                 Op::DefineGlobal => op_define_global!(usize::from(read_u8!())),
                 Op::SetGlobal => op_set_global!(usize::from(read_u8!())),
@@ -505,6 +509,12 @@ impl Vm {
                 }
                 Op::Greater => binary_number!(>, Value::bool),
                 Op::Less => binary_number!(<, Value::bool),
+                Op::LessEqual => binary_number!(>, |greater: bool| Value::bool(!greater)),
+                Op::GreaterEqual => binary_number!(<, |less: bool| Value::bool(!less)),
+                Op::NotEqual => {
+                    let b = pop!();
+                    set_peek!(0, Value::bool(!peek!(0).lox_equals(b)));
+                }
                 Op::Add => {
                     let (a, b) = (peek!(1), peek!(0));
                     if a.is_number() && b.is_number() {
@@ -545,6 +555,18 @@ impl Vm {
                 Op::JumpIfFalse => {
                     let distance = read_u16!();
                     if peek!(0).is_falsey() {
+                        ip = ip.wrapping_add(distance);
+                    }
+                }
+                Op::JumpIfFalsePop => {
+                    let distance = read_u16!();
+                    if pop!().is_falsey() {
+                        ip = ip.wrapping_add(distance);
+                    }
+                }
+                Op::JumpIfFalsePopLong => {
+                    let distance = read_u32!();
+                    if pop!().is_falsey() {
                         ip = ip.wrapping_add(distance);
                     }
                 }
