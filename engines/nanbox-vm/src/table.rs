@@ -86,13 +86,26 @@ impl Table {
         }
     }
 
-    #[inline(always)]
+    /// The value of `key`. A lookup needs no tombstone bookkeeping: it walks
+    /// the probe until the key or an empty entry (a tombstone has no key and
+    /// a `true` value, so the walk passes it).
+    #[inline]
     pub fn get(&self, key: Gc<ObjString>) -> Option<Value> {
         if self.count == 0 {
             return None;
         }
-        let entry = self.entry(self.find(key));
-        entry.key.map(|_| entry.value)
+        let mask = self.entries.len() - 1;
+        let mut index = key.hash as usize & mask;
+        loop {
+            let entry = self.entry(index);
+            if entry.key == Some(key) {
+                return Some(entry.value);
+            }
+            if entry.key.is_none() && entry.value.is_nil() {
+                return None;
+            }
+            index = (index + 1) & mask;
+        }
     }
 
     /// Sets `key` to `value`; true when the key is new.
