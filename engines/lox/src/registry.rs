@@ -8,6 +8,7 @@ pub fn engines() -> &'static [&'static dyn Engine] {
         &hashmap_walker::HashmapWalker,
         &slot_walker::SlotWalker,
         &enum_vm::EnumVm,
+        &nanbox_vm::NanboxVm,
     ]
 }
 
