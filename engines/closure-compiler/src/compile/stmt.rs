@@ -1,0 +1,186 @@
+//! Statements, compiled.
+
+use super::{ClassPlan, Compiler, Define, ExprFn, StmtFn, SuperclassPlan, define_local};
+use crate::env::Slot;
+use crate::eval::Unwind;
+use crate::value::Value;
+use frontend::ast::{ClassDecl, Function, Stmt, Target};
+
+impl Compiler<'_> {
+    /// A statement list as one closure. A block costs nothing at run time
+    /// beyond running its statements: its locals are higher slots of the
+    /// same frame.
+    pub(super) fn block(&mut self, body: &[Stmt]) -> StmtFn {
+        let mut stmts: Vec<StmtFn> = body.iter().map(|stmt| self.stmt(stmt)).collect();
+        match stmts.len() {
+            0 => Box::new(|vm, _| {
+                vm.tick();
+                Ok(())
+            }),
+            1 => stmts.pop().expect("one statement"),
+            _ => {
+                let stmts = stmts.into_boxed_slice();
+                Box::new(move |vm, env| {
+                    vm.tick();
+                    for stmt in &stmts {
+                        stmt(vm, env)?;
+                    }
+                    Ok(())
+                })
+            }
+        }
+    }
+
+    fn stmt(&mut self, stmt: &Stmt) -> StmtFn {
+        match stmt {
+            Stmt::Expression(expr) => {
+                let expr = self.expr(expr);
+                Box::new(move |vm, env| {
+                    vm.tick();
+                    expr(vm, env)?;
+                    Ok(())
+                })
+            }
+            Stmt::Print(expr) => {
+                let expr = self.expr(expr);
+                Box::new(move |vm, env| {
+                    vm.tick();
+                    let value = expr(vm, env)?;
+                    vm.print(&value)?;
+                    Ok(())
+                })
+            }
+            Stmt::Var { target, init, .. } => {
+                let init = match init {
+                    Some(init) => self.expr(init),
+                    None => self.nil(),
+                };
+                self.var(target, init)
+            }
+            Stmt::Function { target, function } => self.function_declaration(target, function),
+            Stmt::Class(decl) => self.class_declaration(decl),
+            Stmt::Block { body, .. } => self.block(body),
+            Stmt::If { condition, then_branch, else_branch } => {
+                let condition = self.condition(condition);
+                let then_branch = self.stmt(then_branch);
+                match else_branch {
+                    None => Box::new(move |vm, env| {
+                        vm.tick();
+                        if condition(vm, env)? { then_branch(vm, env) } else { Ok(()) }
+                    }),
+                    Some(else_branch) => {
+                        let else_branch = self.stmt(else_branch);
+                        Box::new(move |vm, env| {
+                            vm.tick();
+                            if condition(vm, env)? { then_branch(vm, env) } else { else_branch(vm, env) }
+                        })
+                    }
+                }
+            }
+            Stmt::While { condition, body, increment } => {
+                let condition = self.condition(condition);
+                let body = self.stmt(body);
+                match increment {
+                    None => Box::new(move |vm, env| {
+                        vm.tick();
+                        while condition(vm, env)? {
+                            body(vm, env)?;
+                        }
+                        Ok(())
+                    }),
+                    Some(increment) => {
+                        let increment = self.expr(increment);
+                        Box::new(move |vm, env| {
+                            vm.tick();
+                            while condition(vm, env)? {
+                                body(vm, env)?;
+                                increment(vm, env)?;
+                            }
+                            Ok(())
+                        })
+                    }
+                }
+            }
+            Stmt::Return { value, .. } => {
+                let value = match value {
+                    Some(value) => self.expr(value),
+                    None => self.nil(),
+                };
+                Box::new(move |vm, env| {
+                    vm.tick();
+                    Err(Unwind::Return(value(vm, env)?))
+                })
+            }
+        }
+    }
+
+    /// `var name = init;`, one closure per place the variable can live.
+    fn var(&mut self, target: &Target, init: ExprFn) -> StmtFn {
+        match self.define(target) {
+            Define::Global(slot) if self.specialisations.global_slots => Box::new(move |vm, env| {
+                vm.tick();
+                let value = init(vm, env)?;
+                vm.state.globals.define(slot, value);
+                Ok(())
+            }),
+            Define::Global(_) => {
+                let name = target.name().clone();
+                Box::new(move |vm, env| {
+                    vm.tick();
+                    let value = init(vm, env)?;
+                    let slot = vm.state.globals.find(&name);
+                    vm.state.globals.define(slot, value);
+                    Ok(())
+                })
+            }
+            Define::Local(slot) => Box::new(move |vm, env| {
+                vm.tick();
+                let value = init(vm, env)?;
+                vm.stack[env.slot(slot)] = Slot::Value(value);
+                Ok(())
+            }),
+            Define::Captured(slot) => Box::new(move |vm, env| {
+                vm.tick();
+                let value = init(vm, env)?;
+                vm.define_captured(slot, value, env);
+                Ok(())
+            }),
+        }
+    }
+
+    /// `fun name() {}`: the variable is declared before the closure is made,
+    /// so that a local function that calls itself captures its own variable.
+    fn function_declaration(&mut self, target: &Target, function: &Function) -> StmtFn {
+        let function = self.function(function);
+        match self.define(target) {
+            Define::Captured(slot) => Box::new(move |vm, env| {
+                vm.tick();
+                vm.define_captured(slot, Value::Nil, env);
+                let closure = vm.new_closure(&function, env);
+                vm.stack[env.slot(slot)].set(Value::Closure(closure));
+                Ok(())
+            }),
+            target => Box::new(move |vm, env| {
+                vm.tick();
+                let closure = vm.new_closure(&function, env);
+                vm.define(&target, Value::Closure(closure), env);
+                Ok(())
+            }),
+        }
+    }
+
+    fn class_declaration(&mut self, decl: &ClassDecl) -> StmtFn {
+        let target = self.define(&decl.target);
+        let superclass = decl.superclass.as_ref().map(|superclass| SuperclassPlan {
+            read: self.variable(&superclass.variable),
+            super_local: define_local(&superclass.super_local),
+            line: superclass.line,
+        });
+        let methods = decl.methods.iter().map(|method| self.function(method)).collect();
+        let plan = ClassPlan { name: decl.target.name().clone(), target, superclass, methods };
+        Box::new(move |vm, env| {
+            vm.tick();
+            vm.class_declaration(&plan, env)
+        })
+    }
+}
