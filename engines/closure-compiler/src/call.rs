@@ -11,7 +11,7 @@
 //! of slots above `base`, and entering the callee is growing the frame to
 //! its `n_slots`; no environment or argument vector is allocated.
 
-use crate::compile::{ClassPlan, Define};
+use crate::compile::{ClassPlan, CompiledFunction, Define};
 use crate::env::{Env, Slot};
 use crate::eval::{Eval, Evaluator, Thrown, Unwind};
 use crate::value::{BoundMethod, Class, Closure, Instance, Value};
@@ -25,8 +25,18 @@ use std::rc::Rc;
 impl Evaluator<'_> {
     /// Calls `callee` with the frame at `base` (slot 0 and the arguments
     /// already pushed), from a call at `line` in the frame `caller`.
-    #[inline]
+    #[inline(always)]
     pub fn call_value(&mut self, callee: Value, base: usize, line: u32, caller: Env<'_>) -> Eval {
+        match callee {
+            Value::Closure(closure) => self.call_closure(&closure, base, line, caller),
+            other => self.call_other(other, base, line, caller),
+        }
+    }
+
+    /// Calls anything but a closure: a bound method, a class, a native, or
+    /// something that cannot be called.
+    #[inline(never)]
+    fn call_other(&mut self, callee: Value, base: usize, line: u32, caller: Env<'_>) -> Eval {
         match callee {
             Value::Closure(closure) => self.call_closure(&closure, base, line, caller),
             Value::BoundMethod(bound) => {
@@ -49,6 +59,7 @@ impl Evaluator<'_> {
     ///
     /// When an error unwinds through here, this frame's caller adds its own
     /// trace line: the line of this call.
+    #[inline(always)]
     pub fn call_closure(&mut self, closure: &Closure, base: usize, line: u32, caller: Env<'_>) -> Eval {
         let function = &*closure.function;
         let argc = self.stack.len() - base - 1;
@@ -56,13 +67,15 @@ impl Evaluator<'_> {
             return Err(self.wrong_arity(function.arity, argc, line, caller));
         }
         if self.depth == messages::MAX_FRAMES {
-            return Err(self.error(line, messages::STACK_OVERFLOW, caller));
+            return Err(self.stack_overflow(line, caller));
         }
-        self.stack.resize(base + function.n_slots, Slot::Value(Value::Nil));
+        // The parameters are in place; the function's other locals start as nil.
+        for _ in 0..function.n_locals {
+            self.stack.push(Slot::Value(Value::Nil));
+        }
         let env = Env { base, closure };
-        for &slot in &function.captured_params {
-            let value = self.stack[env.slot(slot)].get();
-            self.define_captured(slot, value, env);
+        if !function.captured_params.is_empty() {
+            self.box_captured_params(function, env);
         }
 
         self.depth += 1;
@@ -70,12 +83,37 @@ impl Evaluator<'_> {
         self.depth -= 1;
         let value = match result {
             Ok(()) => Value::Nil,
-            Err(Unwind::Return(value)) => value,
+            Err(Unwind::Return) => std::mem::replace(&mut self.returned, Value::Nil),
             Err(Unwind::Error(error)) => return Err(add_trace_line(error, caller, line)),
         };
         let value = if function.kind == FunctionKind::Initializer { self.stack[base].get() } else { value };
-        self.stack.truncate(base);
+        self.pop_frame(base);
         Ok(value)
+    }
+
+    /// Drops the frame at `base`: truncates the stack without a call into
+    /// the drop glue for slots that own nothing.
+    #[inline(always)]
+    fn pop_frame(&mut self, base: usize) {
+        while self.stack.len() > base {
+            if let Some(slot) = self.stack.pop() {
+                slot.discard();
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn box_captured_params(&mut self, function: &CompiledFunction, env: Env<'_>) {
+        for &slot in &function.captured_params {
+            let value = self.stack[env.slot(slot)].get();
+            self.define_captured(slot, value, env);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn stack_overflow(&self, line: u32, caller: Env<'_>) -> Thrown {
+        self.error(line, messages::STACK_OVERFLOW, caller)
     }
 
     #[cold]

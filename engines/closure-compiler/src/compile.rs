@@ -23,6 +23,7 @@
 //! [`call`](self::call).
 
 mod binary;
+mod operand;
 mod call;
 mod expr;
 mod stmt;
@@ -45,8 +46,8 @@ pub struct CompiledFunction {
     pub name: Name,
     pub kind: FunctionKind,
     pub arity: usize,
-    /// Frame slots the function needs, slot 0 included.
-    pub n_slots: usize,
+    /// Frame slots above the parameters: the locals a call starts as nil.
+    pub n_locals: usize,
     /// The slots of the parameters that closures capture, boxed on entry.
     pub captured_params: Box<[u16]>,
     /// What each closure of this function captures, in capture-index order.
@@ -148,7 +149,7 @@ impl<'a> Compiler<'a> {
             name: function.name.clone(),
             kind: function.kind,
             arity: function.arity(),
-            n_slots: function.n_slots,
+            n_locals: function.n_slots.saturating_sub(1 + function.arity()),
             captured_params,
             upvalues: function.upvalues.clone().into_boxed_slice(),
             body,

@@ -23,8 +23,14 @@ use std::rc::Rc;
 pub type Thrown = Box<RunError>;
 
 /// How a statement can end other than by finishing: a `return`, or an error.
+///
+/// A `return` leaves its value in [`Evaluator::returned`] rather than in the
+/// `Unwind`, so that `Unwind` is one pointer, a statement's result is two
+/// words, and every statement closure returns in registers. The value is
+/// written once by the `return` and read once by the call it ends, however
+/// many blocks, `if`s and loops the `return` unwinds through.
 pub enum Unwind {
-    Return(Value),
+    Return,
     Error(Thrown),
 }
 
@@ -53,6 +59,8 @@ pub struct Evaluator<'a> {
     pub stack: Vec<Slot>,
     /// Active frames, the script's included (for `Stack overflow.`).
     pub depth: usize,
+    /// The value of the `return` being unwound; see [`Unwind`].
+    pub returned: Value,
 }
 
 impl Evaluator<'_> {
@@ -75,7 +83,7 @@ impl Evaluator<'_> {
     }
 
     /// Reads the global in `slot`; `name` only serves the error message.
-    #[inline]
+    #[inline(always)]
     pub fn global(&self, slot: GlobalSlot, name: &str, line: u32, env: Env<'_>) -> Eval {
         match self.state.globals.get(slot) {
             Some(value) => Ok(value.clone()),

@@ -109,12 +109,12 @@ impl Session for ClosureSession {
         let script = Closure { function, upvalues: Box::new([]) };
         self.state.work = 0;
         let mut stack = Vec::with_capacity(1024);
-        stack.resize(script.function.n_slots, Slot::Value(Value::Nil));
-        let mut evaluator = Evaluator { state: &mut self.state, out, stack, depth: 1 };
+        stack.resize(1 + script.function.n_locals, Slot::Value(Value::Nil));
+        let mut evaluator = Evaluator { state: &mut self.state, out, stack, depth: 1, returned: Value::Nil };
         match (script.function.body)(&mut evaluator, Env { base: 0, closure: &script }) {
             Ok(()) => Ok(()),
             Err(Unwind::Error(error)) => Err(*error),
-            Err(Unwind::Return(_)) => unreachable!("the parser rejects `return` at top level"),
+            Err(Unwind::Return) => unreachable!("the parser rejects `return` at top level"),
         }
     }
 

@@ -16,78 +16,53 @@
 //! result directly instead of making a Lox boolean and asking whether it is
 //! truthy.
 
+use super::operand::{ComputedOperand, ConstantOperand, LocalOperand, Operand, Shape};
 use super::{Compiler, CondFn, ExprFn};
-use crate::env::{Env, Slot};
+use crate::env::Env;
 use crate::eval::{Eval, Evaluator, Thrown};
 use crate::value::Value;
-use frontend::ast::{BinaryOp, Expr, Literal, LogicalOp, UnaryOp, VarKind, Variable};
+use frontend::ast::{BinaryOp, Expr, LogicalOp, UnaryOp};
 
-/// One operand, as the compiler found it.
-enum Shape {
-    Local(u16),
-    Constant(f64),
-    Computed(ExprFn),
-}
-
-/// How an operator closure fetches one operand.
-trait Operand: 'static {
-    fn value(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Eval;
-
-    /// The operand as a number, or (rarely) as whatever other value it is.
-    #[inline(always)]
-    fn number(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Result<Result<f64, Value>, Thrown> {
-        match self.value(vm, env)? {
-            Value::Number(n) => Ok(Ok(n)),
-            other => Ok(Err(other)),
-        }
+/// Both operands' numbers, when both are numbers.
+#[inline(always)]
+fn numbers(a: &Value, b: &Value) -> Option<(f64, f64)> {
+    match (a, b) {
+        (Value::Number(a), Value::Number(b)) => Some((*a, *b)),
+        _ => None,
     }
 }
 
-/// A local of the running frame, read in place.
-struct LocalOperand(u16);
-
-impl Operand for LocalOperand {
-    #[inline(always)]
-    fn value(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Eval {
-        Ok(vm.stack[env.slot(self.0)].get())
+/// Applies `on_numbers` when both operands are numbers, else `otherwise`
+/// to their values. Operands that can be peeked at are read in place; when
+/// that fails (a captured local, not a number), or when an operand must be
+/// computed, both are evaluated in order and their values tested.
+///
+/// Written as straight-line control flow rather than as a function
+/// returning "numbers or values", which the optimiser would materialise in
+/// memory on the hot path.
+#[inline(always)]
+fn with_numbers<L: Operand, R: Operand, T>(
+    left: &L,
+    right: &R,
+    vm: &mut Evaluator<'_>,
+    env: Env<'_>,
+    on_numbers: impl FnOnce(f64, f64) -> T,
+    otherwise: impl FnOnce(&mut Evaluator<'_>, Value, Value) -> Result<T, Thrown>,
+) -> Result<T, Thrown> {
+    if L::PEEKABLE
+        && R::PEEKABLE
+        && let (Some(a), Some(b)) = (left.peek(vm, env), right.peek(vm, env))
+    {
+        return Ok(on_numbers(a, b));
     }
-
-    #[inline(always)]
-    fn number(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Result<Result<f64, Value>, Thrown> {
-        match &vm.stack[env.slot(self.0)] {
-            Slot::Value(Value::Number(n)) => Ok(Ok(*n)),
-            // A captured local: its number is in its cell.
-            slot => Ok(match slot.get() {
-                Value::Number(n) => Ok(n),
-                other => Err(other),
-            }),
-        }
+    let a = left.value(vm, env)?;
+    let b = right.value(vm, env)?;
+    if let Some((x, y)) = numbers(&a, &b) {
+        a.discard();
+        b.discard();
+        return Ok(on_numbers(x, y));
     }
-}
-
-/// A number literal, captured in the closure.
-struct ConstantOperand(f64);
-
-impl Operand for ConstantOperand {
-    #[inline(always)]
-    fn value(&self, _: &mut Evaluator<'_>, _: Env<'_>) -> Eval {
-        Ok(Value::Number(self.0))
-    }
-
-    #[inline(always)]
-    fn number(&self, _: &mut Evaluator<'_>, _: Env<'_>) -> Result<Result<f64, Value>, Thrown> {
-        Ok(Ok(self.0))
-    }
-}
-
-/// Any other expression: its own compiled closure.
-struct ComputedOperand(ExprFn);
-
-impl Operand for ComputedOperand {
-    #[inline(always)]
-    fn value(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Eval {
-        (self.0)(vm, env)
-    }
+    otherwise(vm, a, b)
 }
 
 /// An operator on two numbers that yields a value.
@@ -184,48 +159,25 @@ mod comparisons {
     }
 }
 
-/// An operand fetched as a number, back as the value it was.
-#[inline(always)]
-fn as_value(operand: Result<f64, Value>) -> Value {
-    match operand {
-        Ok(n) => Value::Number(n),
-        Err(value) => value,
-    }
-}
-
 fn arithmetic<Op: Arithmetic, L: Operand, R: Operand>(left: L, right: R, line: u32) -> ExprFn {
     Box::new(move |vm, env| {
         vm.tick();
-        let a = left.number(vm, env)?;
-        let b = right.number(vm, env)?;
-        match (a, b) {
-            (Ok(a), Ok(b)) => Ok(Op::apply(a, b)),
-            (a, b) => Op::otherwise(vm, as_value(a), as_value(b), line, env),
-        }
+        with_numbers(&left, &right, vm, env, Op::apply, |vm, a, b| Op::otherwise(vm, a, b, line, env))
     })
 }
 
 fn comparison<Op: Comparison, L: Operand, R: Operand>(left: L, right: R, line: u32) -> ExprFn {
     Box::new(move |vm, env| {
         vm.tick();
-        let a = left.number(vm, env)?;
-        let b = right.number(vm, env)?;
-        match (a, b) {
-            (Ok(a), Ok(b)) => Ok(Value::Bool(Op::test(a, b))),
-            _ => Err(vm.not_numbers(line, env)),
-        }
+        let test = |a, b| Value::Bool(Op::test(a, b));
+        with_numbers(&left, &right, vm, env, test, |vm, _, _| Err(vm.not_numbers(line, env)))
     })
 }
 
 fn comparison_condition<Op: Comparison, L: Operand, R: Operand>(left: L, right: R, line: u32) -> CondFn {
     Box::new(move |vm, env| {
         vm.tick();
-        let a = left.number(vm, env)?;
-        let b = right.number(vm, env)?;
-        match (a, b) {
-            (Ok(a), Ok(b)) => Ok(Op::test(a, b)),
-            _ => Err(vm.not_numbers(line, env)),
-        }
+        with_numbers(&left, &right, vm, env, Op::test, |vm, _, _| Err(vm.not_numbers(line, env)))
     })
 }
 
@@ -294,19 +246,6 @@ macro_rules! with_shapes {
 }
 
 impl Compiler<'_> {
-    /// How an operand will be fetched: in place when it is a local or a
-    /// number literal (and operand shapes are on), else by its closure.
-    fn shape(&mut self, expr: &Expr) -> Shape {
-        if self.specialisations.operand_shapes {
-            match expr {
-                Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) => return Shape::Local(*slot),
-                Expr::Literal(Literal::Number(n)) => return Shape::Constant(*n),
-                _ => {}
-            }
-        }
-        Shape::Computed(self.expr(expr))
-    }
-
     pub(super) fn binary(&mut self, op: BinaryOp, left: &Expr, right: &Expr, line: u32) -> ExprFn {
         let (l, r) = (self.shape(left), self.shape(right));
         match op {

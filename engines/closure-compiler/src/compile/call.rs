@@ -16,12 +16,20 @@ use super::{Compiler, ExprFn};
 use crate::env::{Env, Slot};
 use crate::eval::{Eval, Evaluator, Thrown};
 use crate::globals::GlobalSlot;
-use crate::value::Value;
+use crate::value::{Closure, Value};
+use std::rc::Rc;
 use frontend::ast::{Expr, Name, VarKind, Variable};
 
 /// How a call fetches its callee.
 trait Callee: 'static {
     fn fetch(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Eval;
+
+    /// The callee, when it can be seen to be a closure without evaluating
+    /// anything (so that fetching it again later is the same).
+    #[inline(always)]
+    fn peek_closure(&self, _: &Evaluator<'_>) -> Option<Rc<Closure>> {
+        None
+    }
 }
 
 /// Any callee expression, by its closure.
@@ -45,6 +53,14 @@ impl Callee for GlobalCallee {
     #[inline(always)]
     fn fetch(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Eval {
         vm.global(self.slot, &self.name, self.line, env)
+    }
+
+    #[inline(always)]
+    fn peek_closure(&self, vm: &Evaluator<'_>) -> Option<Rc<Closure>> {
+        match vm.state.globals.get(self.slot) {
+            Some(Value::Closure(closure)) => Some(closure.clone()),
+            _ => None,
+        }
     }
 }
 
@@ -76,15 +92,33 @@ impl Arguments for Box<[ExprFn]> {
 }
 
 /// `callee(args)`: the callee first, then slot 0 and the arguments.
+///
+/// A callee that is a closure (the common case) is matched before the
+/// arguments are evaluated, so that only its `Rc` is held across them;
+/// anything else takes the general path.
 fn call<C: Callee, A: Arguments>(callee: C, args: A, line: u32) -> ExprFn {
     Box::new(move |vm, env| {
         vm.tick();
-        let callee = callee.fetch(vm, env)?;
+        let closure = match callee.peek_closure(vm) {
+            Some(closure) => closure,
+            None => match callee.fetch(vm, env)? {
+                Value::Closure(closure) => closure,
+                other => return call_other(vm, env, other, &args, line),
+            },
+        };
         let base = vm.stack.len();
         vm.stack.push(Slot::Value(Value::Nil));
         args.push_all(vm, env)?;
-        vm.call_value(callee, base, line, env)
+        vm.call_closure(&closure, base, line, env)
     })
+}
+
+#[inline(never)]
+fn call_other<A: Arguments>(vm: &mut Evaluator<'_>, env: Env<'_>, callee: Value, args: &A, line: u32) -> Eval {
+    let base = vm.stack.len();
+    vm.stack.push(Slot::Value(Value::Nil));
+    args.push_all(vm, env)?;
+    vm.call_value(callee, base, line, env)
 }
 
 /// `object.name(args)`: the object goes in slot 0.

@@ -1,10 +1,11 @@
 //! Statements, compiled.
 
+use super::operand::{ComputedOperand, ConstantOperand, LocalOperand, Operand, Shape};
 use super::{ClassPlan, Compiler, Define, ExprFn, StmtFn, SuperclassPlan, define_local};
 use crate::env::Slot;
 use crate::eval::Unwind;
 use crate::value::Value;
-use frontend::ast::{ClassDecl, Function, Stmt, Target};
+use frontend::ast::{ClassDecl, Expr, Function, Stmt, Target};
 
 impl Compiler<'_> {
     /// A statement list as one closure. A block costs nothing at run time
@@ -37,7 +38,7 @@ impl Compiler<'_> {
                 let expr = self.expr(expr);
                 Box::new(move |vm, env| {
                     vm.tick();
-                    expr(vm, env)?;
+                    expr(vm, env)?.discard();
                     Ok(())
                 })
             }
@@ -94,23 +95,30 @@ impl Compiler<'_> {
                             vm.tick();
                             while condition(vm, env)? {
                                 body(vm, env)?;
-                                increment(vm, env)?;
+                                increment(vm, env)?.discard();
                             }
                             Ok(())
                         })
                     }
                 }
             }
-            Stmt::Return { value, .. } => {
-                let value = match value {
-                    Some(value) => self.expr(value),
-                    None => self.nil(),
-                };
-                Box::new(move |vm, env| {
+            Stmt::Return { value, .. } => match value {
+                Some(value) => self.return_statement(value),
+                None => Box::new(|vm, _| {
                     vm.tick();
-                    Err(Unwind::Return(value(vm, env)?))
-                })
-            }
+                    vm.returned = Value::Nil;
+                    Err(Unwind::Return)
+                }),
+            },
+        }
+    }
+
+    /// `return value;`: the value is left in `returned` for the call to take.
+    fn return_statement(&mut self, value: &Expr) -> StmtFn {
+        match self.shape(value) {
+            Shape::Local(slot) => return_operand(LocalOperand(slot)),
+            Shape::Constant(n) => return_operand(ConstantOperand(n)),
+            Shape::Computed(value) => return_operand(ComputedOperand(value)),
         }
     }
 
@@ -183,4 +191,14 @@ impl Compiler<'_> {
             vm.class_declaration(&plan, env)
         })
     }
+}
+
+fn return_operand<O: Operand>(value: O) -> StmtFn {
+    Box::new(move |vm, env| {
+        vm.tick();
+        let value = value.value(vm, env)?;
+        // `returned` holds nil between returns: replacing it frees nothing.
+        std::mem::replace(&mut vm.returned, value).discard();
+        Err(Unwind::Return)
+    })
 }
