@@ -4,7 +4,7 @@ use frontend::Engine;
 
 /// Every engine, in ladder order: the naive tree-walker first.
 pub fn engines() -> &'static [&'static dyn Engine] {
-    &[&hashmap_walker::HashmapWalker, &closure_compiler::ClosureCompiler]
+    &[&hashmap_walker::HashmapWalker, &slot_walker::SlotWalker, &closure_compiler::ClosureCompiler]
 }
 
 /// The engine registered as `name`.
