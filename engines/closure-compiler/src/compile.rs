@@ -23,9 +23,9 @@
 //! [`call`](self::call).
 
 mod binary;
-mod operand;
 mod call;
 mod expr;
+mod operand;
 mod stmt;
 
 use crate::env::Env;

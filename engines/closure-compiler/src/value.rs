@@ -20,7 +20,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
-#[derive(Clone)]
 pub enum Value {
     Nil,
     Bool(bool),
@@ -31,6 +30,25 @@ pub enum Value {
     Class(Rc<Class>),
     Instance(Rc<Instance>),
     BoundMethod(Rc<BoundMethod>),
+}
+
+impl Clone for Value {
+    /// Written out instead of derived so that it can be inlined into the
+    /// evaluator: a derived `clone` of this enum is an out-of-line call.
+    #[inline(always)]
+    fn clone(&self) -> Self {
+        match self {
+            Value::Nil => Value::Nil,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Number(n) => Value::Number(*n),
+            Value::String(s) => Value::String(s.clone()),
+            Value::Closure(closure) => Value::Closure(closure.clone()),
+            Value::Native(native) => Value::Native(*native),
+            Value::Class(class) => Value::Class(class.clone()),
+            Value::Instance(instance) => Value::Instance(instance.clone()),
+            Value::BoundMethod(bound) => Value::BoundMethod(bound.clone()),
+        }
+    }
 }
 
 /// A native function. As in clox, natives take any number of arguments.
@@ -76,6 +94,15 @@ impl Value {
     #[inline]
     pub fn is_truthy(&self) -> bool {
         !matches!(self, Value::Nil | Value::Bool(false))
+    }
+
+    /// Consumes a value for its truthiness, without a call into the drop
+    /// glue when it is a boolean or nil (see [`Value::discard`]).
+    #[inline(always)]
+    pub fn into_truthy(self) -> bool {
+        let truthy = self.is_truthy();
+        self.discard();
+        truthy
     }
 
     /// Drops a value without a call for the variants that own nothing.

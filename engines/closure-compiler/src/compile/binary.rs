@@ -311,7 +311,7 @@ impl Compiler<'_> {
         let expr = self.expr(expr);
         Box::new(move |vm, env| {
             vm.tick();
-            Ok(expr(vm, env)?.is_truthy())
+            Ok(expr(vm, env)?.into_truthy())
         })
     }
 }

@@ -17,8 +17,8 @@ use crate::env::{Env, Slot};
 use crate::eval::{Eval, Evaluator, Thrown};
 use crate::globals::GlobalSlot;
 use crate::value::{Closure, Value};
-use std::rc::Rc;
 use frontend::ast::{Expr, Name, VarKind, Variable};
+use std::rc::Rc;
 
 /// How a call fetches its callee.
 trait Callee: 'static {

@@ -19,7 +19,7 @@ impl Compiler<'_> {
                 match op {
                     UnaryOp::Not => Box::new(move |vm, env| {
                         vm.tick();
-                        Ok(Value::Bool(!operand(vm, env)?.is_truthy()))
+                        Ok(Value::Bool(!operand(vm, env)?.into_truthy()))
                     }),
                     UnaryOp::Negate => Box::new(move |vm, env| {
                         vm.tick();
@@ -37,12 +37,20 @@ impl Compiler<'_> {
                     LogicalOp::And => Box::new(move |vm, env| {
                         vm.tick();
                         let left = left(vm, env)?;
-                        if left.is_truthy() { right(vm, env) } else { Ok(left) }
+                        if !left.is_truthy() {
+                            return Ok(left);
+                        }
+                        left.discard();
+                        right(vm, env)
                     }),
                     LogicalOp::Or => Box::new(move |vm, env| {
                         vm.tick();
                         let left = left(vm, env)?;
-                        if left.is_truthy() { Ok(left) } else { right(vm, env) }
+                        if left.is_truthy() {
+                            return Ok(left);
+                        }
+                        left.discard();
+                        right(vm, env)
                     }),
                 }
             }
