@@ -185,11 +185,26 @@ impl Evaluator<'_> {
     }
 
     pub fn set_property(&mut self, object: Value, name: &Name, value: Value, line: u32, env: Env<'_>) -> Eval {
+        self.store_property(object, name, value.clone(), line, env)?;
+        Ok(value)
+    }
+
+    /// `object.name = value` when nothing uses the assignment's value.
+    pub fn store_property(
+        &mut self,
+        object: Value,
+        name: &Name,
+        value: Value,
+        line: u32,
+        env: Env<'_>,
+    ) -> Result<(), Thrown> {
         let Value::Instance(instance) = object else {
             return Err(self.error(line, messages::ONLY_INSTANCES_FIELDS, env));
         };
-        instance.fields.borrow_mut().insert(name.clone(), value.clone());
-        Ok(value)
+        if let Some(old) = instance.fields.borrow_mut().insert(name.clone(), value) {
+            old.discard();
+        }
+        Ok(())
     }
 
     /// `object.name(args)`, with the object in slot 0 of the frame at

@@ -75,6 +75,10 @@ pub struct Specialisations {
     /// A call whose callee is a global reads the global in place instead of
     /// calling a closure for it.
     pub global_calls: bool,
+    /// An assignment used as a statement (`i = i + 1;`, `this.x = x;`)
+    /// stores its value without also copying it out as the expression's
+    /// result, only to drop it.
+    pub assignment_statements: bool,
     /// Globals are read through the slot the compiler gave their name; off,
     /// every access hashes the name, as slot-walker does.
     pub global_slots: bool,
@@ -86,6 +90,7 @@ impl Specialisations {
         conditions: true,
         fixed_arity_calls: true,
         global_calls: true,
+        assignment_statements: true,
         global_slots: true,
     };
 
@@ -95,6 +100,7 @@ impl Specialisations {
         conditions: false,
         fixed_arity_calls: false,
         global_calls: false,
+        assignment_statements: false,
         global_slots: true,
     };
 }

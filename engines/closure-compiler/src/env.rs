@@ -47,11 +47,13 @@ impl Slot {
         }
     }
 
-    /// Assigns the variable, through its cell if it is captured.
-    #[inline]
+    /// Assigns the variable, through its cell if it is captured. The old
+    /// value is dropped without a call when it owns nothing (assignments
+    /// overwrite numbers far more often than objects).
+    #[inline(always)]
     pub fn set(&mut self, value: Value) {
         match self {
-            Slot::Value(slot) => *slot = value,
+            Slot::Value(slot) => std::mem::replace(slot, value).discard(),
             Slot::Cell(cell) => cell.set(value),
         }
     }

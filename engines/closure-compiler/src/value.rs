@@ -148,7 +148,7 @@ impl Upvalue {
 
     #[inline]
     pub fn set(&self, value: Value) {
-        *self.value.borrow_mut() = value;
+        std::mem::replace(&mut *self.value.borrow_mut(), value).discard();
     }
 
     /// The cell's value for the collector, or `None` while it is borrowed.

@@ -5,7 +5,7 @@ use super::{ClassPlan, Compiler, Define, ExprFn, StmtFn, SuperclassPlan, define_
 use crate::env::Slot;
 use crate::eval::Unwind;
 use crate::value::Value;
-use frontend::ast::{ClassDecl, Expr, Function, Stmt, Target};
+use frontend::ast::{ClassDecl, Expr, Function, Stmt, Target, VarKind, Variable};
 
 impl Compiler<'_> {
     /// A statement list as one closure. A block costs nothing at run time
@@ -34,6 +34,20 @@ impl Compiler<'_> {
 
     fn stmt(&mut self, stmt: &Stmt) -> StmtFn {
         match stmt {
+            Stmt::Expression(Expr::Assign { variable, value }) if self.specialisations.assignment_statements => {
+                self.assignment_statement(variable, value)
+            }
+            Stmt::Expression(Expr::Set { object, name, value, line }) if self.specialisations.assignment_statements => {
+                let (object, value) = (self.expr(object), self.expr(value));
+                let (name, line) = (name.clone(), *line);
+                Box::new(move |vm, env| {
+                    vm.tick();
+                    let object = object(vm, env)?;
+                    let value = value(vm, env)?;
+                    vm.store_property(object, &name, value, line, env)?;
+                    Ok(())
+                })
+            }
             Stmt::Expression(expr) => {
                 let expr = self.expr(expr);
                 Box::new(move |vm, env| {
@@ -119,6 +133,49 @@ impl Compiler<'_> {
             Shape::Local(slot) => return_operand(LocalOperand(slot)),
             Shape::Constant(n) => return_operand(ConstantOperand(n)),
             Shape::Computed(value) => return_operand(ComputedOperand(value)),
+        }
+    }
+
+    /// `variable = value;` as a statement: the value is stored, not returned.
+    fn assignment_statement(&mut self, variable: &Variable, value: &Expr) -> StmtFn {
+        let value = self.expr(value);
+        match variable.kind {
+            VarKind::Local { slot, .. } => Box::new(move |vm, env| {
+                vm.tick();
+                let value = value(vm, env)?;
+                vm.stack[env.slot(slot)].set(value);
+                Ok(())
+            }),
+            VarKind::Upvalue { index, .. } => Box::new(move |vm, env| {
+                vm.tick();
+                let value = value(vm, env)?;
+                env.upvalue(index).set(value);
+                Ok(())
+            }),
+            VarKind::Global => {
+                let slot = self.globals.slot_of(&variable.name);
+                let (name, line) = (variable.name.clone(), variable.line);
+                if self.specialisations.global_slots {
+                    Box::new(move |vm, env| {
+                        vm.tick();
+                        let value = value(vm, env)?;
+                        if !vm.state.globals.assign(slot, value) {
+                            return Err(vm.undefined(&name, line, env).into());
+                        }
+                        Ok(())
+                    })
+                } else {
+                    Box::new(move |vm, env| {
+                        vm.tick();
+                        let value = value(vm, env)?;
+                        let slot = vm.state.globals.find(&name);
+                        if !vm.state.globals.assign(slot, value) {
+                            return Err(vm.undefined(&name, line, env).into());
+                        }
+                        Ok(())
+                    })
+                }
+            }
         }
     }
 
