@@ -75,6 +75,8 @@ pub struct Specialisations {
     /// A call whose callee is a global reads the global in place instead of
     /// calling a closure for it.
     pub global_calls: bool,
+    /// `if (condition) return value;` (a guard clause) is one closure.
+    pub guard_returns: bool,
     /// An assignment used as a statement (`i = i + 1;`, `this.x = x;`)
     /// stores its value without also copying it out as the expression's
     /// result, only to drop it.
@@ -91,6 +93,7 @@ impl Specialisations {
         fixed_arity_calls: true,
         global_calls: true,
         assignment_statements: true,
+        guard_returns: true,
         global_slots: true,
     };
 
@@ -101,6 +104,7 @@ impl Specialisations {
         fixed_arity_calls: false,
         global_calls: false,
         assignment_statements: false,
+        guard_returns: false,
         global_slots: true,
     };
 }

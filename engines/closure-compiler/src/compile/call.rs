@@ -66,28 +66,35 @@ impl Callee for GlobalCallee {
 
 /// The argument closures of a call: a fixed-length array, or a slice.
 trait Arguments: 'static {
-    fn push_all(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Result<(), Thrown>;
+    /// Evaluates the arguments and pushes the callee's frame: `slot0`
+    /// (a placeholder, or the receiver), then each argument. Returns the
+    /// frame's base.
+    fn push_frame(&self, slot0: Value, vm: &mut Evaluator<'_>, env: Env<'_>) -> Result<usize, Thrown>;
 }
 
 impl<const N: usize> Arguments for [ExprFn; N] {
     #[inline(always)]
-    fn push_all(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Result<(), Thrown> {
+    fn push_frame(&self, slot0: Value, vm: &mut Evaluator<'_>, env: Env<'_>) -> Result<usize, Thrown> {
+        let base = vm.stack.len();
+        vm.stack.push(Slot::Value(slot0));
         for arg in self {
             let value = arg(vm, env)?;
             vm.stack.push(Slot::Value(value));
         }
-        Ok(())
+        Ok(base)
     }
 }
 
 impl Arguments for Box<[ExprFn]> {
     #[inline(always)]
-    fn push_all(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Result<(), Thrown> {
+    fn push_frame(&self, slot0: Value, vm: &mut Evaluator<'_>, env: Env<'_>) -> Result<usize, Thrown> {
+        let base = vm.stack.len();
+        vm.stack.push(Slot::Value(slot0));
         for arg in self.iter() {
             let value = arg(vm, env)?;
             vm.stack.push(Slot::Value(value));
         }
-        Ok(())
+        Ok(base)
     }
 }
 
@@ -106,18 +113,14 @@ fn call<C: Callee, A: Arguments>(callee: C, args: A, line: u32) -> ExprFn {
                 other => return call_other(vm, env, other, &args, line),
             },
         };
-        let base = vm.stack.len();
-        vm.stack.push(Slot::Value(Value::Nil));
-        args.push_all(vm, env)?;
+        let base = args.push_frame(Value::Nil, vm, env)?;
         vm.call_closure(&closure, base, line, env)
     })
 }
 
 #[inline(never)]
 fn call_other<A: Arguments>(vm: &mut Evaluator<'_>, env: Env<'_>, callee: Value, args: &A, line: u32) -> Eval {
-    let base = vm.stack.len();
-    vm.stack.push(Slot::Value(Value::Nil));
-    args.push_all(vm, env)?;
+    let base = args.push_frame(Value::Nil, vm, env)?;
     vm.call_value(callee, base, line, env)
 }
 
@@ -126,9 +129,7 @@ fn invoke<A: Arguments>(object: ExprFn, name: Name, args: A, line: u32) -> ExprF
     Box::new(move |vm, env| {
         vm.tick();
         let object = object(vm, env)?;
-        let base = vm.stack.len();
-        vm.stack.push(Slot::Value(object));
-        args.push_all(vm, env)?;
+        let base = args.push_frame(object, vm, env)?;
         vm.invoke(&name, base, line, env)
     })
 }
@@ -208,9 +209,7 @@ impl Compiler<'_> {
         Box::new(move |vm, env| {
             vm.tick();
             let receiver = this(vm, env)?;
-            let base = vm.stack.len();
-            vm.stack.push(Slot::Value(receiver));
-            args.push_all(vm, env)?;
+            let base = args.push_frame(receiver, vm, env)?;
             let superclass = superclass(vm, env)?;
             vm.invoke_super(superclass, &name, base, line, env)
         })

@@ -1,7 +1,7 @@
 //! Statements, compiled.
 
 use super::operand::{ComputedOperand, ConstantOperand, LocalOperand, Operand, Shape};
-use super::{ClassPlan, Compiler, Define, ExprFn, StmtFn, SuperclassPlan, define_local};
+use super::{ClassPlan, Compiler, CondFn, Define, ExprFn, StmtFn, SuperclassPlan, define_local};
 use crate::env::Slot;
 use crate::eval::Unwind;
 use crate::value::Value;
@@ -19,14 +19,24 @@ impl Compiler<'_> {
                 Ok(())
             }),
             1 => stmts.pop().expect("one statement"),
+            2 => {
+                let (second, first) = (stmts.pop().expect("two"), stmts.pop().expect("two"));
+                Box::new(move |vm, env| {
+                    vm.tick();
+                    first(vm, env)?;
+                    second(vm, env)
+                })
+            }
             _ => {
+                // The last statement is a tail call: its result is the block's.
+                let last = stmts.pop().expect("three or more");
                 let stmts = stmts.into_boxed_slice();
                 Box::new(move |vm, env| {
                     vm.tick();
                     for stmt in &stmts {
                         stmt(vm, env)?;
                     }
-                    Ok(())
+                    last(vm, env)
                 })
             }
         }
@@ -75,6 +85,17 @@ impl Compiler<'_> {
             Stmt::Function { target, function } => self.function_declaration(target, function),
             Stmt::Class(decl) => self.class_declaration(decl),
             Stmt::Block { body, .. } => self.block(body),
+            Stmt::If { condition, then_branch, else_branch: None }
+                if self.specialisations.guard_returns && returned_value(then_branch).is_some() =>
+            {
+                let value = returned_value(then_branch).expect("a guard returns a value");
+                let condition = self.condition(condition);
+                match self.shape(value) {
+                    Shape::Local(slot) => guard_return(condition, LocalOperand(slot)),
+                    Shape::Constant(n) => guard_return(condition, ConstantOperand(n)),
+                    Shape::Computed(value) => guard_return(condition, ComputedOperand(value)),
+                }
+            }
             Stmt::If { condition, then_branch, else_branch } => {
                 let condition = self.condition(condition);
                 let then_branch = self.stmt(then_branch);
@@ -248,6 +269,28 @@ impl Compiler<'_> {
             vm.class_declaration(&plan, env)
         })
     }
+}
+
+/// The value of `return value;`, or of `{ return value; }`.
+fn returned_value(stmt: &Stmt) -> Option<&Expr> {
+    match stmt {
+        Stmt::Return { value: Some(value), .. } => Some(value),
+        Stmt::Block { body, .. } if body.len() == 1 => returned_value(&body[0]),
+        _ => None,
+    }
+}
+
+/// `if (condition) return value;`, a guard clause, as one closure.
+fn guard_return<O: Operand>(condition: CondFn, value: O) -> StmtFn {
+    Box::new(move |vm, env| {
+        vm.tick();
+        if !condition(vm, env)? {
+            return Ok(());
+        }
+        let value = value.value(vm, env)?;
+        std::mem::replace(&mut vm.returned, value).discard();
+        Err(Unwind::Return)
+    })
 }
 
 fn return_operand<O: Operand>(value: O) -> StmtFn {
