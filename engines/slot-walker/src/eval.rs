@@ -162,7 +162,7 @@ impl Evaluator<'_> {
                 }
             })
             .collect();
-        let closure = Rc::new(Closure { function: function.clone(), upvalues });
+        let closure = Rc::new(Closure::new(function.clone(), upvalues));
         self.state.track_closure(&closure);
         closure
     }
@@ -346,12 +346,18 @@ impl Evaluator<'_> {
         }
     }
 
-    #[inline(never)]
+    #[inline(always)]
     fn read_global(&mut self, variable: &Variable, env: &Env<'_>) -> Eval {
         match self.state.globals.get(&variable.name) {
             Some(value) => Ok(value.clone()),
-            None => Err(self.error(variable.line, messages::undefined_variable(&variable.name), env)),
+            None => Err(self.undefined_variable(variable, env)),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn undefined_variable(&self, variable: &Variable, env: &Env<'_>) -> Thrown {
+        self.error(variable.line, messages::undefined_variable(&variable.name), env)
     }
 
     fn assign(&mut self, variable: &Variable, value: Value, env: &Env<'_>) -> Result<(), Thrown> {
