@@ -87,6 +87,12 @@ impl Evaluator<'_> {
             Stmt::Block { body, .. } => self.execute_block(body, env)?,
             Stmt::If { condition, then_branch, else_branch } => {
                 if self.condition(condition, env)? {
+                    // `if (...) return x;` is common enough to run its
+                    // `return` here rather than in a recursive call.
+                    if let Stmt::Return { value, .. } = &**then_branch {
+                        self.state.count_work();
+                        return self.return_statement(value.as_ref(), env);
+                    }
                     self.execute(then_branch, env)?;
                 } else if let Some(else_branch) = else_branch {
                     self.execute(else_branch, env)?;
@@ -100,15 +106,18 @@ impl Evaluator<'_> {
                     }
                 }
             }
-            Stmt::Return { value, .. } => {
-                let value = match value {
-                    Some(value) => self.operand(value, env)?,
-                    None => Value::Nil,
-                };
-                return Err(Unwind::Return(value));
-            }
+            Stmt::Return { value, .. } => return self.return_statement(value.as_ref(), env),
         }
         Ok(())
+    }
+
+    #[inline(always)]
+    fn return_statement(&mut self, value: Option<&Expr>, env: &Env<'_>) -> Exec {
+        let value = match value {
+            Some(value) => self.operand(value, env)?,
+            None => Value::Nil,
+        };
+        Err(Unwind::Return(value))
     }
 
     /// Declares a variable: a global by name, a local into its slot (boxed
