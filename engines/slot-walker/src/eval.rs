@@ -183,6 +183,9 @@ impl Evaluator<'_> {
     fn condition(&mut self, expr: &Expr, env: &Env<'_>) -> Result<bool, Thrown> {
         if let Expr::Binary { op, left, right, line } = expr {
             self.state.count_work();
+            if let Some((a, b)) = self.number_leaves(left, right, env) {
+                return Ok(arithmetic(*op, a, b).into_truthy());
+            }
             let left = self.operand(left, env)?;
             let right = self.operand(right, env)?;
             if let (Value::Number(a), Value::Number(b)) = (&left, &right) {
@@ -194,6 +197,32 @@ impl Evaluator<'_> {
             return Ok(self.binary_other(*op, left, right, *line, env)?.into_truthy());
         }
         Ok(self.evaluate(expr, env)?.into_truthy())
+    }
+
+    /// The operands of a binary operator when both are leaves that hold
+    /// numbers (a number literal, or a local whose slot holds a number), as
+    /// in `n < 2` or `i + 1`: then no value needs to be made for them.
+    /// Reading a leaf has no side effects, so when this answers `None` the
+    /// caller evaluates both operands in the ordinary way.
+    #[inline(always)]
+    fn number_leaves(&mut self, left: &Expr, right: &Expr, env: &Env<'_>) -> Option<(f64, f64)> {
+        let a = self.number_leaf(left, env)?;
+        let b = self.number_leaf(right, env)?;
+        self.state.count_work();
+        self.state.count_work();
+        Some((a, b))
+    }
+
+    #[inline(always)]
+    fn number_leaf(&self, expr: &Expr, env: &Env<'_>) -> Option<f64> {
+        match expr {
+            Expr::Literal(Literal::Number(n)) => Some(*n),
+            Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) => match &self.stack[env.slot(*slot)] {
+                Slot::Value(Value::Number(n)) => Some(*n),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// Evaluates an operand, with the two commonest leaves (a local and a
@@ -227,6 +256,9 @@ impl Evaluator<'_> {
             Expr::Literal(literal) => Ok(literal_value(literal)),
             Expr::Variable(variable) | Expr::This(variable) => self.read(variable, env),
             Expr::Binary { op, left, right, line } => {
+                if let Some((a, b)) = self.number_leaves(left, right, env) {
+                    return Ok(arithmetic(*op, a, b));
+                }
                 let left = self.operand(left, env)?;
                 let right = self.operand(right, env)?;
                 self.binary(*op, left, right, *line, env)
