@@ -9,6 +9,7 @@ mod env;
 mod eval;
 mod gc;
 mod globals;
+mod operand;
 mod value;
 
 use env::{Env, Slot};
