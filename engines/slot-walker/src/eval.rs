@@ -2,11 +2,10 @@
 //! the tree, with every local found by its slot in the value stack.
 
 use crate::State;
-use crate::env::{Env, GlobalName, Slot};
+use crate::env::{Env, Slot};
+use crate::operand::arithmetic;
 use crate::value::{Closure, Value};
-use frontend::ast::{
-    BinaryOp, Expr, Function, Literal, Local, LogicalOp, Name, Stmt, Target, UnaryOp, VarKind, Variable,
-};
+use frontend::ast::{Expr, Function, Literal, Local, LogicalOp, Name, Stmt, Target, UnaryOp, VarKind, Variable};
 use frontend::diagnostics::{RunError, RuntimeError};
 use frontend::messages;
 use std::io::Write;
@@ -53,19 +52,19 @@ impl Evaluator<'_> {
     /// their own trace lines.
     #[cold]
     #[inline(never)]
-    pub fn error(&self, line: u32, message: impl Into<String>, env: Env<'_>) -> Thrown {
+    pub fn error(&self, line: u32, message: impl Into<String>, env: &Env<'_>) -> Thrown {
         let trace = vec![env.trace_line(line)];
         Box::new(RunError::Runtime(RuntimeError { message: message.into(), trace }))
     }
 
-    pub fn execute_block(&mut self, body: &[Stmt], env: Env<'_>) -> Exec {
+    pub fn execute_block(&mut self, body: &[Stmt], env: &Env<'_>) -> Exec {
         for stmt in body {
             self.execute(stmt, env)?;
         }
         Ok(())
     }
 
-    fn execute(&mut self, stmt: &Stmt, env: Env<'_>) -> Exec {
+    fn execute(&mut self, stmt: &Stmt, env: &Env<'_>) -> Exec {
         self.state.count_work();
         match stmt {
             Stmt::Expression(expr) => self.evaluate(expr, env)?.discard(),
@@ -87,6 +86,12 @@ impl Evaluator<'_> {
             Stmt::Block { body, .. } => self.execute_block(body, env)?,
             Stmt::If { condition, then_branch, else_branch } => {
                 if self.condition(condition, env)? {
+                    // `if (...) return x;` is common enough to run its
+                    // `return` here rather than in a recursive call.
+                    if let Stmt::Return { value, .. } = &**then_branch {
+                        self.state.count_work();
+                        return self.return_statement(value.as_ref(), env);
+                    }
                     self.execute(then_branch, env)?;
                 } else if let Some(else_branch) = else_branch {
                     self.execute(else_branch, env)?;
@@ -100,37 +105,40 @@ impl Evaluator<'_> {
                     }
                 }
             }
-            Stmt::Return { value, .. } => {
-                let value = match value {
-                    Some(value) => self.operand(value, env)?,
-                    None => Value::Nil,
-                };
-                return Err(Unwind::Return(value));
-            }
+            Stmt::Return { value, .. } => return self.return_statement(value.as_ref(), env),
         }
         Ok(())
+    }
+
+    #[inline(always)]
+    fn return_statement(&mut self, value: Option<&Expr>, env: &Env<'_>) -> Exec {
+        let value = match value {
+            Some(value) => self.operand(value, env)?,
+            None => Value::Nil,
+        };
+        Err(Unwind::Return(value))
     }
 
     /// Declares a variable: a global by name, a local into its slot (boxed
     /// in a fresh cell when a closure captures it, so that each execution of
     /// the declaration makes a new variable, as in clox).
-    pub fn define(&mut self, target: &Target, value: Value, env: Env<'_>) {
+    pub fn define(&mut self, target: &Target, value: Value, env: &Env<'_>) {
         match target {
             Target::Global(name) => {
-                self.state.globals.insert(GlobalName(name.clone()), value);
+                self.state.globals.define(name, value);
             }
             Target::Local(local) => self.define_local(local, value, env),
         }
     }
 
-    pub fn define_local(&mut self, local: &Local, value: Value, env: Env<'_>) {
+    pub fn define_local(&mut self, local: &Local, value: Value, env: &Env<'_>) {
         let slot = if local.captured { Slot::Cell(self.state.new_upvalue(value)) } else { Slot::Value(value) };
         self.stack[env.slot(local.slot)] = slot;
     }
 
     /// `fun name() {}`: the variable is declared before the closure is made,
     /// so that a local function that calls itself captures its own variable.
-    fn function_declaration(&mut self, target: &Target, function: &Rc<Function>, env: Env<'_>) {
+    fn function_declaration(&mut self, target: &Target, function: &Rc<Function>, env: &Env<'_>) {
         match target {
             Target::Local(local) if local.captured => {
                 self.define_local(local, Value::Nil, env);
@@ -148,7 +156,7 @@ impl Evaluator<'_> {
     /// the variables the resolver listed: a local of this frame (always a
     /// cell, except `this`, which no code can assign, so a cell holding a
     /// copy of it is the same variable), or one of this closure's own.
-    pub fn new_closure(&mut self, function: &Rc<Function>, env: Env<'_>) -> Rc<Closure> {
+    pub fn new_closure(&mut self, function: &Rc<Function>, env: &Env<'_>) -> Rc<Closure> {
         let upvalues = function
             .upvalues
             .iter()
@@ -162,45 +170,22 @@ impl Evaluator<'_> {
                 }
             })
             .collect();
-        let closure = Rc::new(Closure { function: function.clone(), upvalues });
+        let closure = Rc::new(Closure::new(function.clone(), upvalues));
         self.state.track_closure(&closure);
         closure
     }
 
-    /// The truthiness of a condition, without a call into the drop glue for
-    /// the booleans conditions almost always produce.
-    #[inline(always)]
-    fn condition(&mut self, expr: &Expr, env: Env<'_>) -> Result<bool, Thrown> {
-        Ok(self.evaluate(expr, env)?.into_truthy())
-    }
-
-    /// Evaluates an operand, with the two commonest leaves (a local and a
-    /// number literal) read inline instead of through a recursive call of
-    /// [`Evaluator::evaluate`]. Only where the call overhead is a large part
-    /// of the work: binary operands, arguments and returned values.
-    #[inline(always)]
-    fn operand(&mut self, expr: &Expr, env: Env<'_>) -> Eval {
-        match expr {
-            Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) => {
-                self.state.count_work();
-                Ok(self.stack[env.slot(*slot)].get())
-            }
-            Expr::Literal(Literal::Number(n)) => {
-                self.state.count_work();
-                Ok(Value::Number(*n))
-            }
-            _ => self.evaluate(expr, env),
-        }
-    }
-
     /// The hot expressions are handled here; the others are one call away,
     /// which keeps this function's stack frame and register saves small.
-    pub fn evaluate(&mut self, expr: &Expr, env: Env<'_>) -> Eval {
+    pub fn evaluate(&mut self, expr: &Expr, env: &Env<'_>) -> Eval {
         self.state.count_work();
         match expr {
             Expr::Literal(literal) => Ok(literal_value(literal)),
             Expr::Variable(variable) | Expr::This(variable) => self.read(variable, env),
             Expr::Binary { op, left, right, line } => {
+                if let Some((a, b)) = self.number_leaves(left, right, env) {
+                    return Ok(arithmetic(*op, a, b));
+                }
                 let left = self.operand(left, env)?;
                 let right = self.operand(right, env)?;
                 self.binary(*op, left, right, *line, env)
@@ -227,7 +212,7 @@ impl Evaluator<'_> {
     }
 
     #[inline(never)]
-    fn call(&mut self, callee: &Expr, args: &[Expr], line: u32, env: Env<'_>) -> Eval {
+    pub fn call(&mut self, callee: &Expr, args: &[Expr], line: u32, env: &Env<'_>) -> Eval {
         // Most callees are a function's global name: read it here, without
         // a recursive call.
         let callee = match callee {
@@ -242,14 +227,14 @@ impl Evaluator<'_> {
     }
 
     #[inline(never)]
-    fn assignment(&mut self, variable: &Variable, value: &Expr, env: Env<'_>) -> Eval {
+    fn assignment(&mut self, variable: &Variable, value: &Expr, env: &Env<'_>) -> Eval {
         let value = self.evaluate(value, env)?;
         self.assign(variable, value.clone(), env)?;
         Ok(value)
     }
 
     #[inline(never)]
-    fn logical(&mut self, op: LogicalOp, left: &Expr, right: &Expr, env: Env<'_>) -> Eval {
+    fn logical(&mut self, op: LogicalOp, left: &Expr, right: &Expr, env: &Env<'_>) -> Eval {
         let left = self.evaluate(left, env)?;
         let short_circuits = match op {
             LogicalOp::And => !left.is_truthy(),
@@ -264,7 +249,7 @@ impl Evaluator<'_> {
     }
 
     #[inline(never)]
-    fn unary(&mut self, op: UnaryOp, operand: &Expr, line: u32, env: Env<'_>) -> Eval {
+    fn unary(&mut self, op: UnaryOp, operand: &Expr, line: u32, env: &Env<'_>) -> Eval {
         let operand = self.operand(operand, env)?;
         match op {
             UnaryOp::Not => Ok(Value::Bool(!operand.into_truthy())),
@@ -276,14 +261,14 @@ impl Evaluator<'_> {
     }
 
     #[inline(never)]
-    fn set(&mut self, object: &Expr, name: &Name, value: &Expr, line: u32, env: Env<'_>) -> Eval {
+    fn set(&mut self, object: &Expr, name: &Name, value: &Expr, line: u32, env: &Env<'_>) -> Eval {
         let object = self.evaluate(object, env)?;
         let value = self.evaluate(value, env)?;
         self.set_property(object, name, value, line, env)
     }
 
     #[inline(never)]
-    fn super_get(&mut self, this: &Variable, superclass: &Variable, name: &Name, line: u32, env: Env<'_>) -> Eval {
+    fn super_get(&mut self, this: &Variable, superclass: &Variable, name: &Name, line: u32, env: &Env<'_>) -> Eval {
         let receiver = self.read(this, env)?;
         let superclass = self.read(superclass, env)?;
         self.get_super(receiver, superclass, name, line, env)
@@ -297,7 +282,7 @@ impl Evaluator<'_> {
         name: &Name,
         args: &[Expr],
         line: u32,
-        env: Env<'_>,
+        env: &Env<'_>,
     ) -> Eval {
         let receiver = self.read(this, env)?;
         let base = self.push_frame(receiver, args, env)?;
@@ -310,7 +295,7 @@ impl Evaluator<'_> {
     /// the slots where the callee's parameters live. Returns the new frame's
     /// base. No vector is built per call.
     #[inline(always)]
-    fn push_frame(&mut self, slot0: Value, args: &[Expr], env: Env<'_>) -> Result<usize, Thrown> {
+    fn push_frame(&mut self, slot0: Value, args: &[Expr], env: &Env<'_>) -> Result<usize, Thrown> {
         let base = self.stack.len();
         self.stack.push(Slot::Value(slot0));
         for arg in args {
@@ -321,7 +306,7 @@ impl Evaluator<'_> {
     }
 
     #[inline(always)]
-    pub fn read(&mut self, variable: &Variable, env: Env<'_>) -> Eval {
+    pub fn read(&mut self, variable: &Variable, env: &Env<'_>) -> Eval {
         match variable.kind {
             VarKind::Local { slot, .. } => Ok(self.stack[env.slot(slot)].get()),
             VarKind::Upvalue { index, .. } => Ok(env.upvalue(index).get()),
@@ -329,54 +314,30 @@ impl Evaluator<'_> {
         }
     }
 
-    #[inline(never)]
-    fn read_global(&mut self, variable: &Variable, env: Env<'_>) -> Eval {
-        match self.state.globals.get(&GlobalName(variable.name.clone())) {
+    #[inline(always)]
+    fn read_global(&mut self, variable: &Variable, env: &Env<'_>) -> Eval {
+        match self.state.globals.get(&variable.name) {
             Some(value) => Ok(value.clone()),
-            None => Err(self.error(variable.line, messages::undefined_variable(&variable.name), env)),
+            None => Err(self.undefined_variable(variable, env)),
         }
     }
 
-    fn assign(&mut self, variable: &Variable, value: Value, env: Env<'_>) -> Result<(), Thrown> {
+    #[cold]
+    #[inline(never)]
+    fn undefined_variable(&self, variable: &Variable, env: &Env<'_>) -> Thrown {
+        self.error(variable.line, messages::undefined_variable(&variable.name), env)
+    }
+
+    fn assign(&mut self, variable: &Variable, value: Value, env: &Env<'_>) -> Result<(), Thrown> {
         match variable.kind {
             VarKind::Local { slot, .. } => self.stack[env.slot(slot)].set(value),
             VarKind::Upvalue { index, .. } => env.upvalue(index).set(value),
-            VarKind::Global => match self.state.globals.get_mut(&GlobalName(variable.name.clone())) {
+            VarKind::Global => match self.state.globals.get_mut(&variable.name) {
                 Some(global) => *global = value,
                 None => return Err(self.error(variable.line, messages::undefined_variable(&variable.name), env)),
             },
         }
         Ok(())
-    }
-
-    /// A binary operator. Numbers, by far the common case, are handled
-    /// inline; everything else (strings, equality of objects, errors) goes
-    /// to [`Evaluator::binary_other`].
-    #[inline(always)]
-    fn binary(&mut self, op: BinaryOp, left: Value, right: Value, line: u32, env: Env<'_>) -> Eval {
-        if let (Value::Number(a), Value::Number(b)) = (&left, &right) {
-            let result = arithmetic(op, *a, *b);
-            left.discard();
-            right.discard();
-            return Ok(result);
-        }
-        self.binary_other(op, left, right, line, env)
-    }
-
-    #[inline(never)]
-    fn binary_other(&mut self, op: BinaryOp, left: Value, right: Value, line: u32, env: Env<'_>) -> Eval {
-        Ok(match (op, &left, &right) {
-            (BinaryOp::Equal, _, _) => Value::Bool(left.equals(&right)),
-            (BinaryOp::NotEqual, _, _) => Value::Bool(!left.equals(&right)),
-            (BinaryOp::Add, Value::String(a), Value::String(b)) => {
-                let mut joined = String::with_capacity(a.len() + b.len());
-                joined.push_str(a);
-                joined.push_str(b);
-                Value::String(joined.into())
-            }
-            (BinaryOp::Add, _, _) => return Err(self.error(line, messages::OPERANDS_ADD, env)),
-            _ => return Err(self.error(line, messages::OPERANDS_NUMBERS, env)),
-        })
     }
 }
 
@@ -386,25 +347,5 @@ fn literal_value(literal: &Literal) -> Value {
         Literal::Bool(b) => Value::Bool(*b),
         Literal::Number(n) => Value::Number(*n),
         Literal::String(s) => Value::String(s.clone()),
-    }
-}
-
-/// A binary operator applied to two numbers.
-// `a <= b` is `!(a > b)`, as clox compiles it, so that with a NaN operand
-// `<=` and `>=` are true; the negated comparisons are deliberate.
-#[allow(clippy::neg_cmp_op_on_partial_ord)]
-#[inline(always)]
-fn arithmetic(op: BinaryOp, a: f64, b: f64) -> Value {
-    match op {
-        BinaryOp::Add => Value::Number(a + b),
-        BinaryOp::Subtract => Value::Number(a - b),
-        BinaryOp::Multiply => Value::Number(a * b),
-        BinaryOp::Divide => Value::Number(a / b),
-        BinaryOp::Equal => Value::Bool(a == b),
-        BinaryOp::NotEqual => Value::Bool(a != b),
-        BinaryOp::Less => Value::Bool(a < b),
-        BinaryOp::LessEqual => Value::Bool(!(a > b)),
-        BinaryOp::Greater => Value::Bool(a > b),
-        BinaryOp::GreaterEqual => Value::Bool(!(a < b)),
     }
 }

@@ -8,13 +8,16 @@ mod call;
 mod env;
 mod eval;
 mod gc;
+mod globals;
+mod operand;
 mod value;
 
-use env::{Env, GlobalName, Globals, Slot};
+use env::{Env, Slot};
 use eval::{Evaluator, Unwind};
 use frontend::ast::Program;
 use frontend::diagnostics::RunError;
 use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
+use globals::Globals;
 use std::io::Write;
 use std::rc::Rc;
 use value::{Closure, Native, Upvalue, Value};
@@ -47,7 +50,7 @@ impl State {
     fn new(options: Options) -> State {
         let mut globals = Globals::default();
         let clock = Native { function: |_| Value::Number(frontend::natives::clock()) };
-        globals.insert(GlobalName(frontend::natives::CLOCK.into()), Value::Native(clock));
+        globals.define(&frontend::natives::CLOCK.into(), Value::Native(clock));
         State { globals, collector: cycle_collector::CycleCollector::new(options.gc_stress), work: 0 }
     }
 
@@ -98,12 +101,12 @@ impl Session for SlotSession {
 
     fn run(&mut self, out: &mut dyn Write) -> Result<(), RunError> {
         let program = self.program.as_ref().expect("run follows a successful prepare");
-        let script = Closure { function: program.script.clone(), upvalues: Box::new([]) };
+        let script = Closure::new(program.script.clone(), Box::new([]));
         self.state.work = 0;
         let mut stack = Vec::with_capacity(1024);
         stack.resize(script.function.n_slots, Slot::Value(Value::Nil));
         let mut evaluator = Evaluator { state: &mut self.state, out, stack, depth: 1 };
-        match evaluator.execute_block(&script.function.body, Env { base: 0, closure: &script }) {
+        match evaluator.execute_block(&script.function.body, &Env { base: 0, closure: &script }) {
             Ok(()) => Ok(()),
             Err(Unwind::Error(error)) => Err(*error),
             Err(Unwind::Return(_)) => unreachable!("the parser rejects `return` at top level"),

@@ -18,6 +18,11 @@ use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
+/// `repr(u64)` gives the tag a whole word, so every variant's payload
+/// starts at byte 8 and a value moves as three plain words. Without it the
+/// boolean sits in byte 1 and the compiler copies bytes 1 to 7 piecewise on
+/// every move (measured: 7 % of all instructions on fib).
+#[repr(u64)]
 pub enum Value {
     Nil,
     Bool(bool),
@@ -60,6 +65,16 @@ pub struct Native {
 pub struct Closure {
     pub function: Rc<Function>,
     pub upvalues: Box<[Rc<Upvalue>]>,
+    /// Whether some parameter is captured by a closure, so that a call
+    /// must box it in a cell; worked out once here rather than per call.
+    pub boxes_params: bool,
+}
+
+impl Closure {
+    pub fn new(function: Rc<Function>, upvalues: Box<[Rc<Upvalue>]>) -> Closure {
+        let boxes_params = function.params.iter().any(|param| param.captured);
+        Closure { function, upvalues, boxes_params }
+    }
 }
 
 /// A variable that some closure captures. Its declaration boxes it in this
