@@ -9,6 +9,7 @@ mod env;
 mod eval;
 mod gc;
 mod globals;
+mod operand;
 mod value;
 
 use env::{Env, Slot};
@@ -100,7 +101,7 @@ impl Session for SlotSession {
 
     fn run(&mut self, out: &mut dyn Write) -> Result<(), RunError> {
         let program = self.program.as_ref().expect("run follows a successful prepare");
-        let script = Closure { function: program.script.clone(), upvalues: Box::new([]) };
+        let script = Closure::new(program.script.clone(), Box::new([]));
         self.state.work = 0;
         let mut stack = Vec::with_capacity(1024);
         stack.resize(script.function.n_slots, Slot::Value(Value::Nil));
