@@ -4,7 +4,7 @@ use frontend::Engine;
 
 /// Every engine, in ladder order: the naive tree-walker first.
 pub fn engines() -> &'static [&'static dyn Engine] {
-    &[&hashmap_walker::HashmapWalker, &slot_walker::SlotWalker]
+    &[&hashmap_walker::HashmapWalker, &slot_walker::SlotWalker, &tagged_walker::TaggedWalker]
 }
 
 /// The engine registered as `name`.

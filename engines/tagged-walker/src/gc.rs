@@ -40,9 +40,39 @@
 
 #![forbid(unsafe_code)]
 
+use crate::State;
+use crate::eval::Evaluator;
 use crate::heap::{Gc, Heap, HeapObject, ObjRef, Object};
 use crate::object::{BoundMethod, BoxedNumber, Class, Closure, Instance, LoxString, Native, Upvalue};
 use crate::value::Value;
+
+impl Evaluator<'_> {
+    /// Moves `object` into the heap, collecting first when a collection is
+    /// due. `object`'s own references are marked as roots of that
+    /// collection, so what it holds needs no other root.
+    #[inline]
+    pub fn alloc<T: HeapObject + Trace>(&mut self, object: T) -> Gc<T> {
+        if self.state.heap.should_collect() {
+            self.collect_garbage(&object);
+        }
+        self.state.heap.alloc(object)
+    }
+
+    /// Marks from every root (the stack, the active calls' closures, the
+    /// globals and the object about to be allocated), then sweeps.
+    #[cold]
+    #[inline(never)]
+    fn collect_garbage(&mut self, pending: &dyn Trace) {
+        let State { heap, globals, tracer, .. } = &mut *self.state;
+        let (stack, calls) = (&self.stack, &self.calls);
+        collect(heap, tracer, |tracer| {
+            stack.iter().for_each(|slot| tracer.value(slot.word()));
+            calls.iter().for_each(|&closure| tracer.object(closure));
+            globals.values().for_each(|&value| tracer.value(value));
+            pending.trace(tracer);
+        });
+    }
+}
 
 /// What a collection has reached but not yet traced (the gray objects).
 /// Kept between collections so that its memory is reused.

@@ -180,12 +180,6 @@ impl<T: HeapObject> Deref for Gc<T> {
 }
 
 impl<T: HeapObject> Gc<T> {
-    /// Whether two pointers are the same object (Lox identity).
-    #[inline(always)]
-    pub fn ptr_eq(a: Gc<T>, b: Gc<T>) -> bool {
-        a.ptr == b.ptr
-    }
-
     /// The same pointer, without its type.
     #[inline(always)]
     pub fn erase(self) -> ObjRef {
@@ -338,7 +332,6 @@ pub struct Heap {
     bytes: usize,
     threshold: usize,
     stress: bool,
-    allocations: u64,
     /// A debug build's stressed heap keeps swept objects here, marked freed,
     /// until the heap itself is dropped.
     #[cfg(debug_assertions)]
@@ -354,7 +347,6 @@ impl Heap {
             bytes: 0,
             threshold: MIN_THRESHOLD,
             stress,
-            allocations: 0,
             #[cfg(debug_assertions)]
             quarantine: Vec::new(),
         }
@@ -365,7 +357,6 @@ impl Heap {
     #[inline]
     pub fn alloc<T: HeapObject>(&mut self, value: T) -> Gc<T> {
         self.bytes += size_of::<GcBox<T>>() + value.extra_bytes();
-        self.allocations += 1;
         let ptr = NonNull::from(Box::leak(Box::new(GcBox { header: Header::new(T::KIND), value })));
         self.objects.push(ObjRef { ptr: ptr.cast() });
         Gc { ptr }
@@ -377,12 +368,8 @@ impl Heap {
         self.stress || self.bytes > self.threshold
     }
 
-    /// How many objects this heap has allocated.
-    pub fn allocations(&self) -> u64 {
-        self.allocations
-    }
-
     /// How many objects are allocated now (live or not yet collected).
+    #[cfg(test)]
     pub fn object_count(&self) -> usize {
         self.objects.len()
     }

@@ -72,7 +72,7 @@
 //! allocation per double outside the inline range.
 
 use crate::heap::{Gc, HeapObject, Kind, ObjRef, Object};
-use crate::object::{BoxedNumber, Closure, Instance, LoxString, Upvalue};
+use crate::object::{BoxedNumber, Instance, LoxString, Upvalue};
 use frontend::number::write_number;
 use std::fmt;
 
@@ -98,8 +98,10 @@ const CELL: u64 = 0b110;
 const INT_SHIFT: u32 = 11;
 
 /// The smallest and largest small integers.
-pub const SMALL_INT_MIN: i64 = -(1 << 52);
-pub const SMALL_INT_MAX: i64 = (1 << 52) - 1;
+#[cfg(test)]
+const SMALL_INT_MIN: i64 = -(1 << 52);
+#[cfg(test)]
+const SMALL_INT_MAX: i64 = (1 << 52) - 1;
 
 impl Value {
     pub const NIL: Value = Value(IMMEDIATE);
@@ -124,18 +126,6 @@ impl Value {
         self.0 | 1 << 3 != Value::FALSE.0
     }
 
-    #[inline(always)]
-    pub fn is_nil(self) -> bool {
-        self.0 == Value::NIL.0
-    }
-
-    /// The same word: the same immediate, small integer, inline double or
-    /// object. Lox equality is [`Value::equals`].
-    #[inline(always)]
-    pub fn is_same(self, other: Value) -> bool {
-        self.0 == other.0
-    }
-
     // ---- numbers -------------------------------------------------------
 
     /// The small integer `n`, if it is in the small-integer range.
@@ -146,7 +136,7 @@ impl Value {
     }
 
     /// The integer, if this is a small integer.
-    #[inline(always)]
+    #[cfg(test)]
     pub fn as_int(self) -> Option<i64> {
         (self.tag() == INT).then_some(self.0 as i64 >> INT_SHIFT)
     }
@@ -177,7 +167,7 @@ impl Value {
     }
 
     /// Whether this is a number, in any of its three encodings.
-    #[inline(always)]
+    #[cfg(test)]
     pub fn is_number(self) -> bool {
         matches!(self.tag(), INT | FLONUM | BOXED_NUMBER)
     }
@@ -289,11 +279,6 @@ impl Value {
     }
 
     #[inline]
-    pub fn as_closure(self) -> Option<Gc<Closure>> {
-        self.as_kind()
-    }
-
-    #[inline]
     pub fn as_instance(self) -> Option<Gc<Instance>> {
         self.as_kind()
     }
@@ -366,7 +351,6 @@ mod tests {
 
     #[test]
     fn immediates_and_truthiness() {
-        assert!(Value::NIL.is_nil());
         assert!(!Value::NIL.is_truthy());
         assert!(!Value::FALSE.is_truthy());
         assert!(Value::TRUE.is_truthy());
