@@ -19,7 +19,8 @@ use std::rc::Rc;
 impl Evaluator<'_> {
     /// Calls `callee` with the frame at `base` (slot 0 and the arguments
     /// already pushed), from a call at `line` in the frame `caller`.
-    pub fn call_value(&mut self, callee: Value, base: usize, line: u32, caller: Env<'_>) -> Eval {
+    #[inline(always)]
+    pub fn call_value(&mut self, callee: Value, base: usize, line: u32, caller: &Env<'_>) -> Eval {
         match callee {
             Value::Closure(closure) => self.call_closure(&closure, base, line, caller),
             Value::BoundMethod(bound) => {
@@ -42,7 +43,7 @@ impl Evaluator<'_> {
     ///
     /// When an error unwinds through here, this frame's caller adds its own
     /// trace line: the line of this call.
-    pub fn call_closure(&mut self, closure: &Closure, base: usize, line: u32, caller: Env<'_>) -> Eval {
+    pub fn call_closure(&mut self, closure: &Closure, base: usize, line: u32, caller: &Env<'_>) -> Eval {
         let function = &*closure.function;
         let argc = self.stack.len() - base - 1;
         if argc != function.arity() {
@@ -51,8 +52,11 @@ impl Evaluator<'_> {
         if self.depth == messages::MAX_FRAMES {
             return Err(self.error(line, messages::STACK_OVERFLOW, caller));
         }
-        self.stack.resize(base + function.n_slots, Slot::Value(Value::Nil));
-        let env = Env { base, closure };
+        // The parameters are in place; the function's other locals start as nil.
+        while self.stack.len() < base + function.n_slots {
+            self.stack.push(Slot::Value(Value::Nil));
+        }
+        let env = &Env { base, closure };
         for param in function.params.iter().filter(|param| param.captured) {
             let value = self.stack[env.slot(param.slot)].get();
             self.define_local(param, value, env);
@@ -67,11 +71,11 @@ impl Evaluator<'_> {
             Err(Unwind::Error(error)) => return Err(add_trace_line(error, caller, line)),
         };
         let value = if function.kind == FunctionKind::Initializer { self.stack[base].get() } else { value };
-        self.stack.truncate(base);
+        pop_frame(&mut self.stack, base);
         Ok(value)
     }
 
-    fn instantiate(&mut self, class: Rc<Class>, base: usize, line: u32, caller: Env<'_>) -> Eval {
+    fn instantiate(&mut self, class: Rc<Class>, base: usize, line: u32, caller: &Env<'_>) -> Eval {
         let instance = Rc::new(Instance { class: class.clone(), fields: RefCell::new(HashMap::new()) });
         self.state.track(&instance);
         let instance = Value::Instance(instance);
@@ -90,7 +94,7 @@ impl Evaluator<'_> {
         }
     }
 
-    pub fn class_declaration(&mut self, decl: &ClassDecl, env: Env<'_>) -> Result<(), Unwind> {
+    pub fn class_declaration(&mut self, decl: &ClassDecl, env: &Env<'_>) -> Result<(), Unwind> {
         let name = decl.target.name().clone();
         let class = Rc::new(Class { name, methods: RefCell::new(HashMap::new()) });
         self.state.track(&class);
@@ -111,7 +115,7 @@ impl Evaluator<'_> {
         Ok(())
     }
 
-    pub fn get_property(&mut self, object: Value, name: &Name, line: u32, env: Env<'_>) -> Eval {
+    pub fn get_property(&mut self, object: Value, name: &Name, line: u32, env: &Env<'_>) -> Eval {
         let Value::Instance(instance) = object else {
             return Err(self.error(line, messages::ONLY_INSTANCES_PROPERTIES, env));
         };
@@ -125,7 +129,7 @@ impl Evaluator<'_> {
         }
     }
 
-    pub fn set_property(&mut self, object: Value, name: &Name, value: Value, line: u32, env: Env<'_>) -> Eval {
+    pub fn set_property(&mut self, object: Value, name: &Name, value: Value, line: u32, env: &Env<'_>) -> Eval {
         let Value::Instance(instance) = object else {
             return Err(self.error(line, messages::ONLY_INSTANCES_FIELDS, env));
         };
@@ -136,7 +140,7 @@ impl Evaluator<'_> {
     /// `object.name(args)`, with the object in slot 0 of the frame at
     /// `base`: a field holding a callable, or a method called directly
     /// without making a bound method.
-    pub fn invoke(&mut self, name: &Name, base: usize, line: u32, caller: Env<'_>) -> Eval {
+    pub fn invoke(&mut self, name: &Name, base: usize, line: u32, caller: &Env<'_>) -> Eval {
         let Slot::Value(Value::Instance(instance)) = &self.stack[base] else {
             return Err(self.error(line, messages::ONLY_INSTANCES_METHODS, caller));
         };
@@ -152,18 +156,24 @@ impl Evaluator<'_> {
         }
     }
 
-    pub fn get_super(&mut self, receiver: Value, superclass: Value, name: &Name, line: u32, env: Env<'_>) -> Eval {
+    pub fn get_super(&mut self, receiver: Value, superclass: Value, name: &Name, line: u32, env: &Env<'_>) -> Eval {
         let method = self.super_method(superclass, name, line, env)?;
         Ok(self.bind(receiver, method))
     }
 
     /// `super.name(args)`, with `this` in slot 0 of the frame at `base`.
-    pub fn invoke_super(&mut self, superclass: Value, name: &Name, base: usize, line: u32, caller: Env<'_>) -> Eval {
+    pub fn invoke_super(&mut self, superclass: Value, name: &Name, base: usize, line: u32, caller: &Env<'_>) -> Eval {
         let method = self.super_method(superclass, name, line, caller)?;
         self.call_closure(&method, base, line, caller)
     }
 
-    fn super_method(&mut self, superclass: Value, name: &Name, line: u32, env: Env<'_>) -> Result<Rc<Closure>, Thrown> {
+    fn super_method(
+        &mut self,
+        superclass: Value,
+        name: &Name,
+        line: u32,
+        env: &Env<'_>,
+    ) -> Result<Rc<Closure>, Thrown> {
         let Value::Class(class) = superclass else {
             unreachable!("`super` always holds a class: the declaration checked it");
         };
@@ -178,9 +188,21 @@ impl Evaluator<'_> {
     }
 }
 
+/// Pops the frame at `base`. The same as `truncate`, but a slot holding a
+/// number or nil is dropped without a call into the drop glue.
+#[inline(always)]
+fn pop_frame(stack: &mut Vec<Slot>, base: usize) {
+    while stack.len() > base {
+        match stack.pop() {
+            Some(Slot::Value(value)) => value.discard(),
+            other => drop(other),
+        }
+    }
+}
+
 /// Adds the trace line of the frame an error is leaving through a call.
 #[cold]
-fn add_trace_line(mut error: Thrown, caller: Env<'_>, line: u32) -> Thrown {
+fn add_trace_line(mut error: Thrown, caller: &Env<'_>, line: u32) -> Thrown {
     if let RunError::Runtime(runtime) = &mut *error {
         runtime.trace.push(caller.trace_line(line));
     }

@@ -2,9 +2,11 @@
 //! the tree, with every local found by its slot in the value stack.
 
 use crate::State;
-use crate::env::{Env, Slot};
+use crate::env::{Env, GlobalName, Slot};
 use crate::value::{Closure, Value};
-use frontend::ast::{BinaryOp, Expr, Function, Literal, Local, LogicalOp, Stmt, Target, UnaryOp, VarKind, Variable};
+use frontend::ast::{
+    BinaryOp, Expr, Function, Literal, Local, LogicalOp, Name, Stmt, Target, UnaryOp, VarKind, Variable,
+};
 use frontend::diagnostics::{RunError, RuntimeError};
 use frontend::messages;
 use std::io::Write;
@@ -51,24 +53,22 @@ impl Evaluator<'_> {
     /// their own trace lines.
     #[cold]
     #[inline(never)]
-    pub fn error(&self, line: u32, message: impl Into<String>, env: Env<'_>) -> Thrown {
+    pub fn error(&self, line: u32, message: impl Into<String>, env: &Env<'_>) -> Thrown {
         let trace = vec![env.trace_line(line)];
         Box::new(RunError::Runtime(RuntimeError { message: message.into(), trace }))
     }
 
-    pub fn execute_block(&mut self, body: &[Stmt], env: Env<'_>) -> Exec {
+    pub fn execute_block(&mut self, body: &[Stmt], env: &Env<'_>) -> Exec {
         for stmt in body {
             self.execute(stmt, env)?;
         }
         Ok(())
     }
 
-    fn execute(&mut self, stmt: &Stmt, env: Env<'_>) -> Exec {
+    fn execute(&mut self, stmt: &Stmt, env: &Env<'_>) -> Exec {
         self.state.count_work();
         match stmt {
-            Stmt::Expression(expr) => {
-                self.evaluate(expr, env)?;
-            }
+            Stmt::Expression(expr) => self.evaluate(expr, env)?.discard(),
             Stmt::Print(expr) => {
                 let value = self.evaluate(expr, env)?;
                 writeln!(self.out, "{value}").map_err(|error| Box::new(RunError::Io(error)))?;
@@ -86,23 +86,23 @@ impl Evaluator<'_> {
             // and leaving it costs nothing.
             Stmt::Block { body, .. } => self.execute_block(body, env)?,
             Stmt::If { condition, then_branch, else_branch } => {
-                if self.evaluate(condition, env)?.is_truthy() {
+                if self.condition(condition, env)? {
                     self.execute(then_branch, env)?;
                 } else if let Some(else_branch) = else_branch {
                     self.execute(else_branch, env)?;
                 }
             }
             Stmt::While { condition, body, increment } => {
-                while self.evaluate(condition, env)?.is_truthy() {
+                while self.condition(condition, env)? {
                     self.execute(body, env)?;
                     if let Some(increment) = increment {
-                        self.evaluate(increment, env)?;
+                        self.evaluate(increment, env)?.discard();
                     }
                 }
             }
             Stmt::Return { value, .. } => {
                 let value = match value {
-                    Some(value) => self.evaluate(value, env)?,
+                    Some(value) => self.operand(value, env)?,
                     None => Value::Nil,
                 };
                 return Err(Unwind::Return(value));
@@ -114,23 +114,23 @@ impl Evaluator<'_> {
     /// Declares a variable: a global by name, a local into its slot (boxed
     /// in a fresh cell when a closure captures it, so that each execution of
     /// the declaration makes a new variable, as in clox).
-    pub fn define(&mut self, target: &Target, value: Value, env: Env<'_>) {
+    pub fn define(&mut self, target: &Target, value: Value, env: &Env<'_>) {
         match target {
             Target::Global(name) => {
-                self.state.globals.insert(name.clone(), value);
+                self.state.globals.insert(GlobalName(name.clone()), value);
             }
             Target::Local(local) => self.define_local(local, value, env),
         }
     }
 
-    pub fn define_local(&mut self, local: &Local, value: Value, env: Env<'_>) {
+    pub fn define_local(&mut self, local: &Local, value: Value, env: &Env<'_>) {
         let slot = if local.captured { Slot::Cell(self.state.new_upvalue(value)) } else { Slot::Value(value) };
         self.stack[env.slot(local.slot)] = slot;
     }
 
     /// `fun name() {}`: the variable is declared before the closure is made,
     /// so that a local function that calls itself captures its own variable.
-    fn function_declaration(&mut self, target: &Target, function: &Rc<Function>, env: Env<'_>) {
+    fn function_declaration(&mut self, target: &Target, function: &Rc<Function>, env: &Env<'_>) {
         match target {
             Target::Local(local) if local.captured => {
                 self.define_local(local, Value::Nil, env);
@@ -148,7 +148,7 @@ impl Evaluator<'_> {
     /// the variables the resolver listed: a local of this frame (always a
     /// cell, except `this`, which no code can assign, so a cell holding a
     /// copy of it is the same variable), or one of this closure's own.
-    pub fn new_closure(&mut self, function: &Rc<Function>, env: Env<'_>) -> Rc<Closure> {
+    pub fn new_closure(&mut self, function: &Rc<Function>, env: &Env<'_>) -> Rc<Closure> {
         let upvalues = function
             .upvalues
             .iter()
@@ -167,49 +167,61 @@ impl Evaluator<'_> {
         closure
     }
 
-    pub fn evaluate(&mut self, expr: &Expr, env: Env<'_>) -> Eval {
+    /// The truthiness of a condition. A comparison of two numbers, the
+    /// usual condition of an `if` or a loop, is decided here without making
+    /// a boolean value or a recursive call.
+    #[inline(always)]
+    fn condition(&mut self, expr: &Expr, env: &Env<'_>) -> Result<bool, Thrown> {
+        if let Expr::Binary { op, left, right, line } = expr {
+            self.state.count_work();
+            let left = self.operand(left, env)?;
+            let right = self.operand(right, env)?;
+            if let (Value::Number(a), Value::Number(b)) = (&left, &right) {
+                let truthy = arithmetic(*op, *a, *b).into_truthy();
+                left.discard();
+                right.discard();
+                return Ok(truthy);
+            }
+            return Ok(self.binary_other(*op, left, right, *line, env)?.into_truthy());
+        }
+        Ok(self.evaluate(expr, env)?.into_truthy())
+    }
+
+    /// Evaluates an operand, with the two commonest leaves (a local and a
+    /// number literal) read inline instead of through a recursive call of
+    /// [`Evaluator::evaluate`]. Only where the call overhead is a large part
+    /// of the work: binary operands, arguments and returned values.
+    #[inline(always)]
+    fn operand(&mut self, expr: &Expr, env: &Env<'_>) -> Eval {
+        match expr {
+            Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) => {
+                self.state.count_work();
+                Ok(self.stack[env.slot(*slot)].get())
+            }
+            Expr::Literal(Literal::Number(n)) => {
+                self.state.count_work();
+                Ok(Value::Number(*n))
+            }
+            _ => self.evaluate(expr, env),
+        }
+    }
+
+    /// The hot expressions are handled here; the others are one call away,
+    /// which keeps this function's stack frame and register saves small.
+    pub fn evaluate(&mut self, expr: &Expr, env: &Env<'_>) -> Eval {
         self.state.count_work();
         match expr {
-            Expr::Literal(literal) => Ok(match literal {
-                Literal::Nil => Value::Nil,
-                Literal::Bool(b) => Value::Bool(*b),
-                Literal::Number(n) => Value::Number(*n),
-                Literal::String(s) => Value::String(s.clone()),
-            }),
+            Expr::Literal(literal) => Ok(literal_value(literal)),
             Expr::Variable(variable) | Expr::This(variable) => self.read(variable, env),
-            Expr::Assign { variable, value } => {
-                let value = self.evaluate(value, env)?;
-                self.assign(variable, value.clone(), env)?;
-                Ok(value)
-            }
-            Expr::Unary { op, operand, line } => {
-                let operand = self.evaluate(operand, env)?;
-                match op {
-                    UnaryOp::Not => Ok(Value::Bool(!operand.is_truthy())),
-                    UnaryOp::Negate => match operand {
-                        Value::Number(n) => Ok(Value::Number(-n)),
-                        _ => Err(self.error(*line, messages::OPERAND_NUMBER, env)),
-                    },
-                }
-            }
             Expr::Binary { op, left, right, line } => {
-                let left = self.evaluate(left, env)?;
-                let right = self.evaluate(right, env)?;
+                let left = self.operand(left, env)?;
+                let right = self.operand(right, env)?;
                 self.binary(*op, left, right, *line, env)
             }
-            Expr::Logical { op, left, right } => {
-                let left = self.evaluate(left, env)?;
-                let short_circuits = match op {
-                    LogicalOp::And => !left.is_truthy(),
-                    LogicalOp::Or => left.is_truthy(),
-                };
-                if short_circuits { Ok(left) } else { self.evaluate(right, env) }
-            }
-            Expr::Call { callee, args, line } => {
-                let callee = self.evaluate(callee, env)?;
-                let base = self.push_frame(Value::Nil, args, env)?;
-                self.call_value(callee, base, *line, env)
-            }
+            Expr::Call { callee, args, line } => self.call(callee, args, *line, env),
+            Expr::Assign { variable, value } => self.assignment(variable, value, env),
+            Expr::Logical { op, left, right } => self.logical(*op, left, right, env),
+            Expr::Unary { op, operand, line } => self.unary(*op, operand, *line, env),
             Expr::Invoke { object, name, args, line } => {
                 let object = self.evaluate(object, env)?;
                 let base = self.push_frame(object, args, env)?;
@@ -219,55 +231,130 @@ impl Evaluator<'_> {
                 let object = self.evaluate(object, env)?;
                 self.get_property(object, name, *line, env)
             }
-            Expr::Set { object, name, value, line } => {
-                let object = self.evaluate(object, env)?;
-                let value = self.evaluate(value, env)?;
-                self.set_property(object, name, value, *line, env)
-            }
-            Expr::Super { this, superclass, name, line } => {
-                let receiver = self.read(this, env)?;
-                let superclass = self.read(superclass, env)?;
-                self.get_super(receiver, superclass, name, *line, env)
-            }
+            Expr::Set { object, name, value, line } => self.set(object, name, value, *line, env),
+            Expr::Super { this, superclass, name, line } => self.super_get(this, superclass, name, *line, env),
             Expr::SuperInvoke { this, superclass, name, args, line } => {
-                let receiver = self.read(this, env)?;
-                let base = self.push_frame(receiver, args, env)?;
-                let superclass = self.read(superclass, env)?;
-                self.invoke_super(superclass, name, base, *line, env)
+                self.super_invoke(this, superclass, name, args, *line, env)
             }
         }
+    }
+
+    #[inline(never)]
+    fn call(&mut self, callee: &Expr, args: &[Expr], line: u32, env: &Env<'_>) -> Eval {
+        // Most callees are a function's global name: read it here, without
+        // a recursive call.
+        let callee = match callee {
+            Expr::Variable(variable) if variable.kind == VarKind::Global => {
+                self.state.count_work();
+                self.read_global(variable, env)?
+            }
+            _ => self.evaluate(callee, env)?,
+        };
+        let base = self.push_frame(Value::Nil, args, env)?;
+        self.call_value(callee, base, line, env)
+    }
+
+    #[inline(never)]
+    fn assignment(&mut self, variable: &Variable, value: &Expr, env: &Env<'_>) -> Eval {
+        let value = self.evaluate(value, env)?;
+        self.assign(variable, value.clone(), env)?;
+        Ok(value)
+    }
+
+    #[inline(never)]
+    fn logical(&mut self, op: LogicalOp, left: &Expr, right: &Expr, env: &Env<'_>) -> Eval {
+        let left = self.evaluate(left, env)?;
+        let short_circuits = match op {
+            LogicalOp::And => !left.is_truthy(),
+            LogicalOp::Or => left.is_truthy(),
+        };
+        if short_circuits {
+            Ok(left)
+        } else {
+            left.discard();
+            self.evaluate(right, env)
+        }
+    }
+
+    #[inline(never)]
+    fn unary(&mut self, op: UnaryOp, operand: &Expr, line: u32, env: &Env<'_>) -> Eval {
+        let operand = self.operand(operand, env)?;
+        match op {
+            UnaryOp::Not => Ok(Value::Bool(!operand.into_truthy())),
+            UnaryOp::Negate => match operand {
+                Value::Number(n) => Ok(Value::Number(-n)),
+                _ => Err(self.error(line, messages::OPERAND_NUMBER, env)),
+            },
+        }
+    }
+
+    #[inline(never)]
+    fn set(&mut self, object: &Expr, name: &Name, value: &Expr, line: u32, env: &Env<'_>) -> Eval {
+        let object = self.evaluate(object, env)?;
+        let value = self.evaluate(value, env)?;
+        self.set_property(object, name, value, line, env)
+    }
+
+    #[inline(never)]
+    fn super_get(&mut self, this: &Variable, superclass: &Variable, name: &Name, line: u32, env: &Env<'_>) -> Eval {
+        let receiver = self.read(this, env)?;
+        let superclass = self.read(superclass, env)?;
+        self.get_super(receiver, superclass, name, line, env)
+    }
+
+    #[inline(never)]
+    fn super_invoke(
+        &mut self,
+        this: &Variable,
+        superclass: &Variable,
+        name: &Name,
+        args: &[Expr],
+        line: u32,
+        env: &Env<'_>,
+    ) -> Eval {
+        let receiver = self.read(this, env)?;
+        let base = self.push_frame(receiver, args, env)?;
+        let superclass = self.read(superclass, env)?;
+        self.invoke_super(superclass, name, base, line, env)
     }
 
     /// Starts the frame of a call: pushes `slot0` (the receiver, or a
     /// placeholder for the callee) and evaluates the arguments straight into
     /// the slots where the callee's parameters live. Returns the new frame's
     /// base. No vector is built per call.
-    fn push_frame(&mut self, slot0: Value, args: &[Expr], env: Env<'_>) -> Result<usize, Thrown> {
+    #[inline(always)]
+    fn push_frame(&mut self, slot0: Value, args: &[Expr], env: &Env<'_>) -> Result<usize, Thrown> {
         let base = self.stack.len();
         self.stack.push(Slot::Value(slot0));
         for arg in args {
-            let value = self.evaluate(arg, env)?;
+            let value = self.operand(arg, env)?;
             self.stack.push(Slot::Value(value));
         }
         Ok(base)
     }
 
-    pub fn read(&mut self, variable: &Variable, env: Env<'_>) -> Eval {
+    #[inline(always)]
+    pub fn read(&mut self, variable: &Variable, env: &Env<'_>) -> Eval {
         match variable.kind {
             VarKind::Local { slot, .. } => Ok(self.stack[env.slot(slot)].get()),
             VarKind::Upvalue { index, .. } => Ok(env.upvalue(index).get()),
-            VarKind::Global => match self.state.globals.get(&variable.name) {
-                Some(value) => Ok(value.clone()),
-                None => Err(self.error(variable.line, messages::undefined_variable(&variable.name), env)),
-            },
+            VarKind::Global => self.read_global(variable, env),
         }
     }
 
-    fn assign(&mut self, variable: &Variable, value: Value, env: Env<'_>) -> Result<(), Thrown> {
+    #[inline(never)]
+    fn read_global(&mut self, variable: &Variable, env: &Env<'_>) -> Eval {
+        match self.state.globals.get(&GlobalName(variable.name.clone())) {
+            Some(value) => Ok(value.clone()),
+            None => Err(self.error(variable.line, messages::undefined_variable(&variable.name), env)),
+        }
+    }
+
+    fn assign(&mut self, variable: &Variable, value: Value, env: &Env<'_>) -> Result<(), Thrown> {
         match variable.kind {
             VarKind::Local { slot, .. } => self.stack[env.slot(slot)].set(value),
             VarKind::Upvalue { index, .. } => env.upvalue(index).set(value),
-            VarKind::Global => match self.state.globals.get_mut(&variable.name) {
+            VarKind::Global => match self.state.globals.get_mut(&GlobalName(variable.name.clone())) {
                 Some(global) => *global = value,
                 None => return Err(self.error(variable.line, messages::undefined_variable(&variable.name), env)),
             },
@@ -275,15 +362,25 @@ impl Evaluator<'_> {
         Ok(())
     }
 
-    // `a <= b` is `!(a > b)`, as clox compiles it, so that with a NaN
-    // operand `<=` and `>=` are true; the negated comparisons are deliberate.
-    #[allow(clippy::neg_cmp_op_on_partial_ord)]
-    fn binary(&mut self, op: BinaryOp, left: Value, right: Value, line: u32, env: Env<'_>) -> Eval {
-        use Value::Number as N;
+    /// A binary operator. Numbers, by far the common case, are handled
+    /// inline; everything else (strings, equality of objects, errors) goes
+    /// to [`Evaluator::binary_other`].
+    #[inline(always)]
+    fn binary(&mut self, op: BinaryOp, left: Value, right: Value, line: u32, env: &Env<'_>) -> Eval {
+        if let (Value::Number(a), Value::Number(b)) = (&left, &right) {
+            let result = arithmetic(op, *a, *b);
+            left.discard();
+            right.discard();
+            return Ok(result);
+        }
+        self.binary_other(op, left, right, line, env)
+    }
+
+    #[inline(never)]
+    fn binary_other(&mut self, op: BinaryOp, left: Value, right: Value, line: u32, env: &Env<'_>) -> Eval {
         Ok(match (op, &left, &right) {
             (BinaryOp::Equal, _, _) => Value::Bool(left.equals(&right)),
             (BinaryOp::NotEqual, _, _) => Value::Bool(!left.equals(&right)),
-            (BinaryOp::Add, N(a), N(b)) => N(a + b),
             (BinaryOp::Add, Value::String(a), Value::String(b)) => {
                 let mut joined = String::with_capacity(a.len() + b.len());
                 joined.push_str(a);
@@ -291,14 +388,36 @@ impl Evaluator<'_> {
                 Value::String(joined.into())
             }
             (BinaryOp::Add, _, _) => return Err(self.error(line, messages::OPERANDS_ADD, env)),
-            (BinaryOp::Subtract, N(a), N(b)) => N(a - b),
-            (BinaryOp::Multiply, N(a), N(b)) => N(a * b),
-            (BinaryOp::Divide, N(a), N(b)) => N(a / b),
-            (BinaryOp::Less, N(a), N(b)) => Value::Bool(a < b),
-            (BinaryOp::LessEqual, N(a), N(b)) => Value::Bool(!(a > b)),
-            (BinaryOp::Greater, N(a), N(b)) => Value::Bool(a > b),
-            (BinaryOp::GreaterEqual, N(a), N(b)) => Value::Bool(!(a < b)),
             _ => return Err(self.error(line, messages::OPERANDS_NUMBERS, env)),
         })
+    }
+}
+
+fn literal_value(literal: &Literal) -> Value {
+    match literal {
+        Literal::Nil => Value::Nil,
+        Literal::Bool(b) => Value::Bool(*b),
+        Literal::Number(n) => Value::Number(*n),
+        Literal::String(s) => Value::String(s.clone()),
+    }
+}
+
+/// A binary operator applied to two numbers.
+// `a <= b` is `!(a > b)`, as clox compiles it, so that with a NaN operand
+// `<=` and `>=` are true; the negated comparisons are deliberate.
+#[allow(clippy::neg_cmp_op_on_partial_ord)]
+#[inline(always)]
+fn arithmetic(op: BinaryOp, a: f64, b: f64) -> Value {
+    match op {
+        BinaryOp::Add => Value::Number(a + b),
+        BinaryOp::Subtract => Value::Number(a - b),
+        BinaryOp::Multiply => Value::Number(a * b),
+        BinaryOp::Divide => Value::Number(a / b),
+        BinaryOp::Equal => Value::Bool(a == b),
+        BinaryOp::NotEqual => Value::Bool(a != b),
+        BinaryOp::Less => Value::Bool(a < b),
+        BinaryOp::LessEqual => Value::Bool(!(a > b)),
+        BinaryOp::Greater => Value::Bool(a > b),
+        BinaryOp::GreaterEqual => Value::Bool(!(a < b)),
     }
 }

@@ -10,12 +10,11 @@ mod eval;
 mod gc;
 mod value;
 
-use env::{Env, Slot};
+use env::{Env, GlobalName, Globals, Slot};
 use eval::{Evaluator, Unwind};
-use frontend::ast::{Name, Program};
+use frontend::ast::Program;
 use frontend::diagnostics::RunError;
 use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
-use std::collections::HashMap;
 use std::io::Write;
 use std::rc::Rc;
 use value::{Closure, Native, Upvalue, Value};
@@ -39,16 +38,16 @@ impl Engine for SlotWalker {
 
 /// What a session keeps between programs: its globals and its collector.
 pub struct State {
-    globals: HashMap<Name, Value>,
+    globals: Globals,
     collector: cycle_collector::CycleCollector,
     work: u64,
 }
 
 impl State {
     fn new(options: Options) -> State {
-        let mut globals = HashMap::new();
+        let mut globals = Globals::default();
         let clock = Native { function: |_| Value::Number(frontend::natives::clock()) };
-        globals.insert(frontend::natives::CLOCK.into(), Value::Native(clock));
+        globals.insert(GlobalName(frontend::natives::CLOCK.into()), Value::Native(clock));
         State { globals, collector: cycle_collector::CycleCollector::new(options.gc_stress), work: 0 }
     }
 
@@ -104,7 +103,7 @@ impl Session for SlotSession {
         let mut stack = Vec::with_capacity(1024);
         stack.resize(script.function.n_slots, Slot::Value(Value::Nil));
         let mut evaluator = Evaluator { state: &mut self.state, out, stack, depth: 1 };
-        match evaluator.execute_block(&script.function.body, Env { base: 0, closure: &script }) {
+        match evaluator.execute_block(&script.function.body, &Env { base: 0, closure: &script }) {
             Ok(()) => Ok(()),
             Err(Unwind::Error(error)) => Err(*error),
             Err(Unwind::Return(_)) => unreachable!("the parser rejects `return` at top level"),
