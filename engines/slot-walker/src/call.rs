@@ -43,6 +43,7 @@ impl Evaluator<'_> {
     ///
     /// When an error unwinds through here, this frame's caller adds its own
     /// trace line: the line of this call.
+    #[inline(always)]
     pub fn call_closure(&mut self, closure: &Closure, base: usize, line: u32, caller: &Env<'_>) -> Eval {
         let function = &*closure.function;
         let argc = self.stack.len() - base - 1;

@@ -23,90 +23,9 @@
 //! the slot holds the cell. Every other local is a plain value in its slot.
 
 use crate::value::{Closure, Upvalue, Value};
-use frontend::ast::{FunctionKind, Name};
+use frontend::ast::FunctionKind;
 use frontend::diagnostics::TraceLine;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
-
-/// The globals: late-bound, so looked up by name when they run, in a map
-/// with a cheap hash (see [`NameHasher`]) and keys that compare by
-/// pointer first (see [`GlobalName`]).
-pub type Globals = HashMap<GlobalName, Value, BuildHasherDefault<NameHasher>>;
-
-/// A global's name as a map key. The parser interns names, so within one
-/// program every mention of a global shares one `Rc<str>`: comparing the
-/// pointers settles almost every lookup without reading the text (measured:
-/// it saves a `memcmp` call per lookup). Names from different programs of
-/// one session, at the prompt, compare by text.
-#[derive(Clone)]
-pub struct GlobalName(pub Name);
-
-impl PartialEq for GlobalName {
-    #[inline]
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0) || self.0 == other.0
-    }
-}
-
-impl Eq for GlobalName {}
-
-impl std::hash::Hash for GlobalName {
-    #[inline]
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.0.hash(state);
-    }
-}
-
-/// A fast, non-cryptographic hash for short names, in the style of rustc's
-/// FxHash: each 8-byte word is mixed in with a rotate, an xor and a multiply.
-/// std's default SipHash resists hash flooding, which a program's own
-/// variable names cannot attempt, and costs several times as much.
-#[derive(Clone, Copy, Default)]
-pub struct NameHasher {
-    hash: u64,
-}
-
-impl NameHasher {
-    const SEED: u64 = 0xf135_7aea_2e62_a9c5;
-
-    #[inline(always)]
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
-    }
-}
-
-impl Hasher for NameHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.add(u64::from_le_bytes(chunk.try_into().expect("chunks_exact gives 8 bytes")));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let word = rest.iter().rev().fold(0, |word, &byte| word << 8 | u64::from(byte));
-            self.add(word);
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, byte: u8) {
-        self.add(u64::from(byte));
-    }
-
-    #[inline]
-    fn write_usize(&mut self, word: usize) {
-        self.add(word as u64);
-    }
-
-    /// The multiply leaves its best bits at the top; hashbrown indexes its
-    /// buckets with the low bits, so rotate them down.
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.hash.rotate_left(26)
-    }
-}
 
 /// One frame slot: a local's value, or the cell of a captured local.
 ///

@@ -2,7 +2,7 @@
 //! the tree, with every local found by its slot in the value stack.
 
 use crate::State;
-use crate::env::{Env, GlobalName, Slot};
+use crate::env::{Env, Slot};
 use crate::value::{Closure, Value};
 use frontend::ast::{
     BinaryOp, Expr, Function, Literal, Local, LogicalOp, Name, Stmt, Target, UnaryOp, VarKind, Variable,
@@ -117,7 +117,7 @@ impl Evaluator<'_> {
     pub fn define(&mut self, target: &Target, value: Value, env: &Env<'_>) {
         match target {
             Target::Global(name) => {
-                self.state.globals.insert(GlobalName(name.clone()), value);
+                self.state.globals.define(name, value);
             }
             Target::Local(local) => self.define_local(local, value, env),
         }
@@ -188,8 +188,8 @@ impl Evaluator<'_> {
     }
 
     /// Evaluates an operand, with the two commonest leaves (a local and a
-    /// number literal) read inline instead of through a recursive call of
-    /// [`Evaluator::evaluate`]. Only where the call overhead is a large part
+    /// number literal) read inline and calls entered directly, instead of
+    /// through a recursive call of [`Evaluator::evaluate`]. Only where the call overhead is a large part
     /// of the work: binary operands, arguments and returned values.
     #[inline(always)]
     fn operand(&mut self, expr: &Expr, env: &Env<'_>) -> Eval {
@@ -201,6 +201,10 @@ impl Evaluator<'_> {
             Expr::Literal(Literal::Number(n)) => {
                 self.state.count_work();
                 Ok(Value::Number(*n))
+            }
+            Expr::Call { callee, args, line } => {
+                self.state.count_work();
+                self.call(callee, args, *line, env)
             }
             _ => self.evaluate(expr, env),
         }
@@ -344,7 +348,7 @@ impl Evaluator<'_> {
 
     #[inline(never)]
     fn read_global(&mut self, variable: &Variable, env: &Env<'_>) -> Eval {
-        match self.state.globals.get(&GlobalName(variable.name.clone())) {
+        match self.state.globals.get(&variable.name) {
             Some(value) => Ok(value.clone()),
             None => Err(self.error(variable.line, messages::undefined_variable(&variable.name), env)),
         }
@@ -354,7 +358,7 @@ impl Evaluator<'_> {
         match variable.kind {
             VarKind::Local { slot, .. } => self.stack[env.slot(slot)].set(value),
             VarKind::Upvalue { index, .. } => env.upvalue(index).set(value),
-            VarKind::Global => match self.state.globals.get_mut(&GlobalName(variable.name.clone())) {
+            VarKind::Global => match self.state.globals.get_mut(&variable.name) {
                 Some(global) => *global = value,
                 None => return Err(self.error(variable.line, messages::undefined_variable(&variable.name), env)),
             },

@@ -8,13 +8,15 @@ mod call;
 mod env;
 mod eval;
 mod gc;
+mod globals;
 mod value;
 
-use env::{Env, GlobalName, Globals, Slot};
+use env::{Env, Slot};
 use eval::{Evaluator, Unwind};
 use frontend::ast::Program;
 use frontend::diagnostics::RunError;
 use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
+use globals::Globals;
 use std::io::Write;
 use std::rc::Rc;
 use value::{Closure, Native, Upvalue, Value};
@@ -47,7 +49,7 @@ impl State {
     fn new(options: Options) -> State {
         let mut globals = Globals::default();
         let clock = Native { function: |_| Value::Number(frontend::natives::clock()) };
-        globals.insert(GlobalName(frontend::natives::CLOCK.into()), Value::Native(clock));
+        globals.define(&frontend::natives::CLOCK.into(), Value::Native(clock));
         State { globals, collector: cycle_collector::CycleCollector::new(options.gc_stress), work: 0 }
     }
 
