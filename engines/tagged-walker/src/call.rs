@@ -22,7 +22,8 @@ use std::collections::HashMap;
 impl Evaluator<'_> {
     /// Calls `callee` with the frame at `base` (slot 0 and the arguments
     /// already pushed), from a call at `line` in the frame `caller`.
-    pub fn call_value(&mut self, callee: Value, base: usize, line: u32, caller: Env) -> Eval {
+    #[inline(always)]
+    pub fn call_value(&mut self, callee: Value, base: usize, line: u32, caller: &Env) -> Eval {
         match callee.as_object().map(|object| object.object()) {
             Some(Object::Closure(closure)) => self.call_closure(closure, base, line, caller),
             Some(Object::BoundMethod(bound)) => {
@@ -46,7 +47,8 @@ impl Evaluator<'_> {
     ///
     /// When an error unwinds through here, this frame's caller adds its own
     /// trace line: the line of this call.
-    pub fn call_closure(&mut self, closure: Gc<Closure>, base: usize, line: u32, caller: Env) -> Eval {
+    #[inline(always)]
+    pub fn call_closure(&mut self, closure: Gc<Closure>, base: usize, line: u32, caller: &Env) -> Eval {
         let function = &*closure.function;
         let argc = self.stack.len() - base - 1;
         if argc != function.arity() {
@@ -56,8 +58,11 @@ impl Evaluator<'_> {
             return Err(self.error(line, messages::STACK_OVERFLOW, caller));
         }
         self.calls.push(closure);
-        self.stack.resize(base + function.n_slots, Slot::NIL);
-        let env = Env { base, closure };
+        // The parameters are in place; the function's other locals start as nil.
+        while self.stack.len() < base + function.n_slots {
+            self.stack.push(Slot::NIL);
+        }
+        let env = &Env { base, closure };
         for param in function.params.iter().filter(|param| param.captured) {
             let value = self.stack[env.slot(param.slot)].get();
             self.define_local(param, value, env);
@@ -75,7 +80,7 @@ impl Evaluator<'_> {
         Ok(value)
     }
 
-    fn instantiate(&mut self, class: Gc<Class>, base: usize, line: u32, caller: Env) -> Eval {
+    fn instantiate(&mut self, class: Gc<Class>, base: usize, line: u32, caller: &Env) -> Eval {
         let instance = self.alloc(Instance { class, fields: RefCell::new(HashMap::new()) });
         let instance = Value::object(instance);
         self.stack[base] = Slot::value(instance);
@@ -93,7 +98,7 @@ impl Evaluator<'_> {
         }
     }
 
-    pub fn class_declaration(&mut self, decl: &ClassDecl, env: Env) -> Result<(), Unwind> {
+    pub fn class_declaration(&mut self, decl: &ClassDecl, env: &Env) -> Result<(), Unwind> {
         let name = decl.target.name().clone();
         let class = self.alloc(Class { name, methods: RefCell::new(HashMap::new()) });
         self.define(&decl.target, Value::object(class), env);
@@ -113,7 +118,7 @@ impl Evaluator<'_> {
         Ok(())
     }
 
-    pub fn get_property(&mut self, object: Value, name: &Name, line: u32, env: Env) -> Eval {
+    pub fn get_property(&mut self, object: Value, name: &Name, line: u32, env: &Env) -> Eval {
         let Some(instance) = object.as_instance() else {
             return Err(self.error(line, messages::ONLY_INSTANCES_PROPERTIES, env));
         };
@@ -127,7 +132,7 @@ impl Evaluator<'_> {
         }
     }
 
-    pub fn set_property(&mut self, object: Value, name: &Name, value: Value, line: u32, env: Env) -> Eval {
+    pub fn set_property(&mut self, object: Value, name: &Name, value: Value, line: u32, env: &Env) -> Eval {
         let Some(instance) = object.as_instance() else {
             return Err(self.error(line, messages::ONLY_INSTANCES_FIELDS, env));
         };
@@ -138,7 +143,7 @@ impl Evaluator<'_> {
     /// `object.name(args)`, with the object in slot 0 of the frame at
     /// `base`: a field holding a callable, or a method called directly
     /// without making a bound method.
-    pub fn invoke(&mut self, name: &Name, base: usize, line: u32, caller: Env) -> Eval {
+    pub fn invoke(&mut self, name: &Name, base: usize, line: u32, caller: &Env) -> Eval {
         let Some(instance) = self.stack[base].get().as_instance() else {
             return Err(self.error(line, messages::ONLY_INSTANCES_METHODS, caller));
         };
@@ -156,18 +161,18 @@ impl Evaluator<'_> {
         }
     }
 
-    pub fn get_super(&mut self, receiver: Value, superclass: Value, name: &Name, line: u32, env: Env) -> Eval {
+    pub fn get_super(&mut self, receiver: Value, superclass: Value, name: &Name, line: u32, env: &Env) -> Eval {
         let method = self.super_method(superclass, name, line, env)?;
         Ok(self.bind(receiver, method))
     }
 
     /// `super.name(args)`, with `this` in slot 0 of the frame at `base`.
-    pub fn invoke_super(&mut self, superclass: Value, name: &Name, base: usize, line: u32, caller: Env) -> Eval {
+    pub fn invoke_super(&mut self, superclass: Value, name: &Name, base: usize, line: u32, caller: &Env) -> Eval {
         let method = self.super_method(superclass, name, line, caller)?;
         self.call_closure(method, base, line, caller)
     }
 
-    fn super_method(&mut self, superclass: Value, name: &Name, line: u32, env: Env) -> Result<Gc<Closure>, Thrown> {
+    fn super_method(&mut self, superclass: Value, name: &Name, line: u32, env: &Env) -> Result<Gc<Closure>, Thrown> {
         let class = superclass.as_kind::<Class>().expect("`super` always holds a class: the declaration checked it");
         let method = class.methods.borrow().get(name).copied();
         method.ok_or_else(|| self.error(line, messages::undefined_property(name), env))
@@ -180,7 +185,7 @@ impl Evaluator<'_> {
 
 /// Adds the trace line of the frame an error is leaving through a call.
 #[cold]
-fn add_trace_line(mut error: Thrown, caller: Env, line: u32) -> Thrown {
+fn add_trace_line(mut error: Thrown, caller: &Env, line: u32) -> Thrown {
     if let RunError::Runtime(runtime) = &mut *error {
         runtime.trace.push(caller.trace_line(line));
     }

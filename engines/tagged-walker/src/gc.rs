@@ -68,7 +68,7 @@ impl Evaluator<'_> {
         collect(heap, tracer, |tracer| {
             stack.iter().for_each(|slot| tracer.value(slot.word()));
             calls.iter().for_each(|&closure| tracer.object(closure));
-            globals.values().for_each(|&value| tracer.value(value));
+            globals.values().for_each(|value| tracer.value(value));
             pending.trace(tracer);
         });
     }

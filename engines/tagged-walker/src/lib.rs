@@ -6,18 +6,19 @@ mod call;
 mod env;
 mod eval;
 mod gc;
+mod globals;
 mod heap;
 mod object;
 mod value;
 
 use env::{Env, Slot};
 use eval::{Evaluator, Unwind};
-use frontend::ast::{Name, Program};
+use frontend::ast::Program;
 use frontend::diagnostics::RunError;
 use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
+use globals::Globals;
 use heap::Heap;
 use object::{Closure, Native};
-use std::collections::HashMap;
 use std::io::Write;
 use value::Value;
 
@@ -40,7 +41,7 @@ impl Engine for TaggedWalker {
 
 /// What a session keeps between programs: its globals and its heap.
 pub struct State {
-    globals: HashMap<Name, Value>,
+    globals: Globals,
     heap: Heap,
     tracer: gc::Tracer,
     work: u64,
@@ -50,8 +51,8 @@ impl State {
     fn new(options: Options) -> State {
         let mut heap = Heap::new(options.gc_stress);
         let clock = heap.alloc(Native { function: |_| frontend::natives::clock() });
-        let mut globals = HashMap::new();
-        globals.insert(frontend::natives::CLOCK.into(), Value::object(clock));
+        let mut globals = Globals::default();
+        globals.define(&frontend::natives::CLOCK.into(), Value::object(clock));
         State { globals, heap, tracer: gc::Tracer::default(), work: 0 }
     }
 
@@ -83,7 +84,7 @@ impl Session for TaggedSession {
         let mut stack = Vec::with_capacity(1024);
         stack.resize(script.function.n_slots, Slot::NIL);
         let mut evaluator = Evaluator { state: &mut self.state, out, stack, calls: vec![script] };
-        match evaluator.execute_block(&script.function.body, Env { base: 0, closure: script }) {
+        match evaluator.execute_block(&script.function.body, &Env { base: 0, closure: script }) {
             Ok(()) => Ok(()),
             Err(Unwind::Error(error)) => Err(*error),
             Err(Unwind::Return(_)) => unreachable!("the parser rejects `return` at top level"),

@@ -148,8 +148,9 @@ impl Value {
     }
 
     /// The number `n` as a word when it has an inline encoding (a small
-    /// integer or an inline double); `None` when it must be boxed.
-    #[inline]
+    /// integer or an inline double); `None` when it must be boxed. The
+    /// integer test is inlined everywhere; the rest is one call away.
+    #[inline(always)]
     pub fn inline_number(n: f64) -> Option<Value> {
         let int = n as i64;
         // Comparing bits, not values, keeps -0 (and NaN) out of the integers.
@@ -158,6 +159,12 @@ impl Value {
         {
             return Some(value);
         }
+        Value::inline_double(n)
+    }
+
+    /// `n` as an inline double, if its exponent is in the inline range.
+    #[inline(never)]
+    fn inline_double(n: f64) -> Option<Value> {
         let bits = n.to_bits();
         let top_exponent_bits = (bits >> 59) & 0b1111;
         if top_exponent_bits.wrapping_sub(0b0111) < 2 {
