@@ -7,6 +7,7 @@ pub fn engines() -> &'static [&'static dyn Engine] {
     &[
         &hashmap_walker::HashmapWalker,
         &slot_walker::SlotWalker,
+        &tagged_walker::TaggedWalker,
         &closure_compiler::ClosureCompiler,
         &enum_vm::EnumVm,
         &nanbox_vm::NanboxVm,
