@@ -73,7 +73,8 @@ pub struct Lines {
 
 const WIDTH: u32 = 1100;
 const LEGEND_WIDTH: u32 = 230;
-const LABEL_WIDTH: u32 = 170;
+/// The narrowest room left of the plot for row labels.
+const MIN_LABEL_WIDTH: u32 = 120;
 const FONT: &str = "sans-serif";
 
 /// Draws `bars` to an SVG file at `path`, headed by `comment`.
@@ -95,8 +96,8 @@ pub fn draw_bars(path: &Path, bars: &Bars, comment: &str) -> Result<()> {
             .caption(&bars.title, (FONT, 24))
             .margin(12)
             .x_label_area_size(60)
-            .y_label_area_size(LABEL_WIDTH)
-            .build_cartesian_2d((lo..hi).log_scale(), 0.0..rows)
+            .y_label_area_size(label_width(&bars.rows))
+            .build_cartesian_2d((lo * 0.999..hi * 1.001).log_scale(), 0.0..rows)
             .map_err(plot_error)?;
         chart
             .configure_mesh()
@@ -178,7 +179,7 @@ pub fn draw_lines(path: &Path, lines: &Lines, comment: &str) -> Result<()> {
             .margin(12)
             .x_label_area_size(60)
             .y_label_area_size(90)
-            .build_cartesian_2d(x_lo..x_hi, (y_lo..y_hi).log_scale())
+            .build_cartesian_2d(x_lo..x_hi, (y_lo * 0.999..y_hi * 1.001).log_scale())
             .map_err(plot_error)?;
         chart
             .configure_mesh()
@@ -219,6 +220,13 @@ where
         area.draw(&Text::new(name.clone(), (32, y), style.clone())).map_err(plot_error)?;
     }
     Ok(())
+}
+
+/// Room for the longest row label: SVG text is measured by the browser, so
+/// this estimates generously (about 9 pixels per character at size 16).
+fn label_width(rows: &[String]) -> u32 {
+    let longest = rows.iter().map(|row| row.chars().count()).max().unwrap_or(0) as u32;
+    (longest * 9 + 24).max(MIN_LABEL_WIDTH)
 }
 
 /// The smallest range of whole decades holding every value.
