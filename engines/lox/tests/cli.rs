@@ -1,0 +1,108 @@
+//! The `lox` command's contract from LOX.md: prompt, usage and exit codes,
+//! and output flushed before exit.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn lox(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lox"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the lox binary runs");
+    child.stdin.take().expect("stdin is piped").write_all(stdin.as_bytes()).expect("stdin accepts input");
+    child.wait_with_output().expect("lox finishes")
+}
+
+fn write_temp(name: &str, source: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("loxbench-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, source).expect("temp file");
+    path
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn more_than_one_file_is_a_usage_error() {
+    let output = lox(&["a.lox", "b.lox"], "");
+    assert_eq!(output.status.code(), Some(64));
+    assert!(text(&output.stderr).contains("Usage: lox"), "stderr: {}", text(&output.stderr));
+}
+
+#[test]
+fn unknown_engine_is_a_usage_error() {
+    let output = lox(&["--engine", "no-such-engine", "x.lox"], "");
+    assert_eq!(output.status.code(), Some(64));
+    assert!(text(&output.stderr).contains("hashmap-walker"), "the message lists the registered engines");
+}
+
+#[test]
+fn unreadable_file_exits_74() {
+    let output = lox(&["/no/such/file.lox"], "");
+    assert_eq!(output.status.code(), Some(74));
+    assert_eq!(text(&output.stderr), "Could not open file \"/no/such/file.lox\".\n");
+}
+
+#[test]
+fn every_engine_gives_the_same_exit_codes() {
+    let ok = write_temp("ok.lox", "print 1 + 2;\n");
+    let compile = write_temp("compile.lox", "print 1 +;\nvar;\n");
+    let runtime = write_temp("runtime.lox", "print \"before\";\nprint -nil;\n");
+    for engine in lox::engines() {
+        let name = engine.name();
+        let output = lox(&["--engine", name, ok.to_str().unwrap()], "");
+        assert_eq!((output.status.code(), text(&output.stdout)), (Some(0), "3\n".to_string()), "{name}");
+
+        let output = lox(&["--engine", name, compile.to_str().unwrap()], "");
+        assert_eq!(output.status.code(), Some(65), "{name}");
+        assert_eq!(
+            text(&output.stderr),
+            "[line 1] Error at ';': Expect expression.\n[line 2] Error at ';': Expect variable name.\n",
+            "{name}"
+        );
+
+        let output = lox(&["--engine", name, runtime.to_str().unwrap()], "");
+        assert_eq!(output.status.code(), Some(70), "{name}");
+        assert_eq!(text(&output.stdout), "before\n", "{name}: output printed before the error is flushed");
+        assert_eq!(text(&output.stderr), "Operand must be a number.\n[line 2] in script\n", "{name}");
+    }
+}
+
+#[test]
+fn the_prompt_keeps_globals_and_survives_errors() {
+    for engine in lox::engines() {
+        let name = engine.name();
+        let output = lox(&["--engine", name], "var a = 1;\nprint a + 1;\nprint nope;\nprint a;\n");
+        assert_eq!(output.status.code(), Some(0), "{name}");
+        assert_eq!(text(&output.stdout), "> > 2\n> > 1\n> \n", "{name}");
+        assert_eq!(text(&output.stderr), "Undefined variable 'nope'.\n[line 1] in script\n", "{name}");
+    }
+}
+
+#[test]
+fn list_engines_prints_one_line_per_engine() {
+    let output = lox(&["--list-engines"], "");
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = text(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), lox::engines().len());
+    for (line, engine) in lines.iter().zip(lox::engines()) {
+        assert!(line.starts_with(engine.name()) && line.ends_with(engine.description()), "{line}");
+    }
+}
+
+#[test]
+fn help_explains_the_options() {
+    let output = lox(&["--help"], "");
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = text(&output.stdout);
+    for option in ["--engine", "--list-engines", "--disassemble", "--gc-stress"] {
+        assert!(stdout.contains(option), "--help mentions {option}");
+    }
+}
