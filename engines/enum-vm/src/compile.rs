@@ -165,9 +165,11 @@ impl Compiler<'_> {
                 self.emit(Op::Print);
             }
             Stmt::Var { target, init, line } => {
+                // The declaration's line, until the initializer says better.
+                self.function.line = *line;
                 match init {
                     Some(init) => self.expression(init),
-                    None => _ = self.emit_at(Op::Nil, *line),
+                    None => _ = self.emit(Op::Nil),
                 }
                 self.define(target, *line);
             }

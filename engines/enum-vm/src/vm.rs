@@ -163,6 +163,9 @@ impl Vm {
         macro_rules! push {
             ($value:expr) => {{
                 let value = $value;
+                // Checked in test builds: the compiler's bound on the frame's
+                // stack, which calls rely on, holds.
+                debug_assert!(sp < frame.base + program.proto(frame.proto).max_stack, "stack bound exceeded");
                 self.stack[sp] = value;
                 sp += 1;
             }};
@@ -206,24 +209,6 @@ impl Vm {
                 }
             }};
         }
-        // Calls a closure, the common case, inline: checks the call, makes
-        // room on the stack, saves the caller's position, and enters the
-        // callee, whose slot 0 is `callee_slot`.
-        macro_rules! call_closure {
-            ($closure:expr, $proto:expr, $callee_slot:expr, $argc:expr) => {{
-                let (closure, proto, callee_slot) = ($closure, $proto, $callee_slot);
-                if let Err(fault) = self.check_call(program, proto, $argc) {
-                    fail!(fault);
-                }
-                self.reserve_stack(callee_slot + program.proto(proto).max_stack);
-                self.frames.last_mut().expect("a running program has a frame").ip = ip;
-                frame = CallFrame { closure, proto, ip: 0, base: callee_slot };
-                self.frames.push(frame);
-                chunk = &program.proto(proto).chunk;
-                code = &chunk.code[..];
-                ip = 0;
-            }};
-        }
         // Continues in the frame now on top of the frame stack.
         macro_rules! enter_top_frame {
             () => {{
@@ -234,128 +219,145 @@ impl Vm {
             }};
         }
 
-        loop {
+        'dispatch: loop {
             let op = code[ip];
             ip += 1;
             #[cfg(feature = "work-count")]
             {
                 self.work += 1;
             }
-            match op {
-                Op::Constant(index) => push!(chunk.constant(index)),
-                Op::Nil => push!(Value::Nil),
-                Op::True => push!(Value::Bool(true)),
-                Op::False => push!(Value::Bool(false)),
-                Op::Pop => sp -= 1,
-                Op::GetLocal(slot) => push!(self.stack[frame.base + slot as usize]),
-                Op::SetLocal(slot) => self.stack[frame.base + slot as usize] = top!(),
-                Op::GetGlobal(global) => match self.globals[global.index()] {
-                    Some(value) => push!(value),
-                    None => fail!(undefined_global(program, global)),
-                },
-                Op::DefineGlobal(global) => {
-                    sp -= 1;
-                    self.globals[global.index()] = Some(self.stack[sp]);
-                }
-                Op::SetGlobal(global) => match &mut self.globals[global.index()] {
-                    Some(value) => *value = self.stack[sp - 1],
-                    None => fail!(undefined_global(program, global)),
-                },
-                Op::GetUpvalue(index) => push!(self.read_upvalue(frame.closure, index)),
-                Op::SetUpvalue(index) => self.write_upvalue(frame.closure, index, top!()),
-                Op::GetProperty(name) => match self.field(top!(), chunk.constant(name)) {
-                    Some(value) => top!() = value,
-                    None => checked!(self.get_property(chunk.constant(name))),
-                },
-                Op::SetProperty(name) => {
-                    if self.overwrite_field(self.stack[sp - 2], chunk.constant(name), top!()) {
-                        self.stack[sp - 2] = top!();
+            // The arms that call a closure, the common case of a call, break
+            // out with the callee, and the code after the match enters it;
+            // every other arm carries on with the next instruction.
+            let (closure, proto, callee_slot, argc) = 'call: {
+                match op {
+                    Op::Constant(index) => push!(chunk.constant(index)),
+                    Op::Nil => push!(Value::Nil),
+                    Op::True => push!(Value::Bool(true)),
+                    Op::False => push!(Value::Bool(false)),
+                    Op::Pop => sp -= 1,
+                    Op::GetLocal(slot) => push!(self.stack[frame.base + slot as usize]),
+                    Op::SetLocal(slot) => self.stack[frame.base + slot as usize] = top!(),
+                    Op::GetGlobal(global) => match self.globals[global.index()] {
+                        Some(value) => push!(value),
+                        None => fail!(undefined_global(program, global)),
+                    },
+                    Op::DefineGlobal(global) => {
                         sp -= 1;
-                    } else {
-                        checked!(self.set_property(chunk.constant(name)));
+                        self.globals[global.index()] = Some(self.stack[sp]);
                     }
-                }
-                Op::GetSuper(name) => checked!(self.get_super(chunk.constant(name))),
-                Op::Equal => {
-                    self.stack[sp - 2] = Value::Bool(self.stack[sp - 2] == self.stack[sp - 1]);
-                    sp -= 1;
-                }
-                Op::Greater => numbers!(Value::Bool, >),
-                Op::Less => numbers!(Value::Bool, <),
-                Op::Add => match (self.stack[sp - 2], self.stack[sp - 1]) {
-                    (Value::Number(a), Value::Number(b)) => {
-                        self.stack[sp - 2] = Value::Number(a + b);
+                    Op::SetGlobal(global) => match &mut self.globals[global.index()] {
+                        Some(value) => *value = self.stack[sp - 1],
+                        None => fail!(undefined_global(program, global)),
+                    },
+                    Op::GetUpvalue(index) => push!(self.read_upvalue(frame.closure, index)),
+                    Op::SetUpvalue(index) => self.write_upvalue(frame.closure, index, top!()),
+                    Op::GetProperty(name) => match self.field(top!(), chunk.constant(name)) {
+                        Some(value) => top!() = value,
+                        None => checked!(self.get_property(chunk.constant(name))),
+                    },
+                    Op::SetProperty(name) => {
+                        if self.overwrite_field(self.stack[sp - 2], chunk.constant(name), top!()) {
+                            self.stack[sp - 2] = top!();
+                            sp -= 1;
+                        } else {
+                            checked!(self.set_property(chunk.constant(name)));
+                        }
+                    }
+                    Op::GetSuper(name) => checked!(self.get_super(chunk.constant(name))),
+                    Op::Equal => {
+                        self.stack[sp - 2] = Value::Bool(self.stack[sp - 2] == self.stack[sp - 1]);
                         sp -= 1;
                     }
-                    _ => checked!(self.concatenate()),
-                },
-                Op::Subtract => numbers!(Value::Number, -),
-                Op::Multiply => numbers!(Value::Number, *),
-                Op::Divide => numbers!(Value::Number, /),
-                Op::Not => top!() = Value::Bool(top!().is_falsey()),
-                Op::Negate => match &mut top!() {
-                    Value::Number(n) => *n = -*n,
-                    _ => fail!(messages::OPERAND_NUMBER.into()),
-                },
-                Op::Print => {
-                    sp -= 1;
-                    self.print(program, self.stack[sp], out)?;
-                }
-                Op::Jump(target) | Op::Loop(target) => ip = target.index(),
-                Op::JumpIfFalse(target) => {
-                    if top!().is_falsey() {
-                        ip = target.index();
+                    Op::Greater => numbers!(Value::Bool, >),
+                    Op::Less => numbers!(Value::Bool, <),
+                    Op::Add => match (self.stack[sp - 2], self.stack[sp - 1]) {
+                        (Value::Number(a), Value::Number(b)) => {
+                            self.stack[sp - 2] = Value::Number(a + b);
+                            sp -= 1;
+                        }
+                        _ => checked!(self.concatenate()),
+                    },
+                    Op::Subtract => numbers!(Value::Number, -),
+                    Op::Multiply => numbers!(Value::Number, *),
+                    Op::Divide => numbers!(Value::Number, /),
+                    Op::Not => top!() = Value::Bool(top!().is_falsey()),
+                    Op::Negate => match &mut top!() {
+                        Value::Number(n) => *n = -*n,
+                        _ => fail!(messages::OPERAND_NUMBER.into()),
+                    },
+                    Op::Print => {
+                        sp -= 1;
+                        self.print(program, self.stack[sp], out)?;
                     }
-                }
-                Op::Call(argc) => {
-                    let callee_slot = sp - argc as usize - 1;
-                    if let Value::Obj(callee) = self.stack[callee_slot]
-                        && let Object::Closure(closure) = self.heap.get(callee)
-                    {
-                        call_closure!(callee, closure.proto, callee_slot, argc);
-                    } else {
+                    Op::Jump(target) | Op::Loop(target) => ip = target.index(),
+                    Op::JumpIfFalse(target) => {
+                        if top!().is_falsey() {
+                            ip = target.index();
+                        }
+                    }
+                    Op::Call(argc) => {
+                        let callee_slot = sp - argc as usize - 1;
+                        if let Value::Obj(callee) = self.stack[callee_slot]
+                            && let Object::Closure(closure) = self.heap.get(callee)
+                        {
+                            break 'call (callee, closure.proto, callee_slot, argc);
+                        }
                         self.frames.last_mut().expect("a running program has a frame").ip = ip;
                         checked!(self.call_other(program, argc));
                         enter_top_frame!();
                     }
-                }
-                Op::Invoke(name, argc) => {
-                    let receiver_slot = sp - argc as usize - 1;
-                    match self.direct_method(self.stack[receiver_slot], chunk.constant(name)) {
-                        Some((method, proto)) => call_closure!(method, proto, receiver_slot, argc),
-                        None => {
-                            self.frames.last_mut().expect("a running program has a frame").ip = ip;
-                            checked!(self.invoke(program, chunk.constant(name), argc));
-                            enter_top_frame!();
+                    Op::Invoke(name, argc) => {
+                        let receiver_slot = sp - argc as usize - 1;
+                        if let Some((method, proto)) =
+                            self.direct_method(self.stack[receiver_slot], chunk.constant(name))
+                        {
+                            break 'call (method, proto, receiver_slot, argc);
                         }
+                        self.frames.last_mut().expect("a running program has a frame").ip = ip;
+                        checked!(self.invoke(program, chunk.constant(name), argc));
+                        enter_top_frame!();
                     }
-                }
-                Op::SuperInvoke(name, argc) => {
-                    self.frames.last_mut().expect("a running program has a frame").ip = ip;
-                    checked!(self.super_invoke(program, chunk.constant(name), argc));
-                    enter_top_frame!();
-                }
-                Op::Closure(proto) => out_of_line!(self.make_closure(program, proto, frame.base, frame.closure)),
-                Op::CloseUpvalue => {
-                    sp -= 1;
-                    self.close_upvalues(sp);
-                }
-                Op::Return => {
-                    let result = top!();
-                    self.close_upvalues(frame.base);
-                    self.frames.pop();
-                    if self.frames.is_empty() {
-                        self.sp = 0;
-                        return Ok(());
+                    Op::SuperInvoke(name, argc) => {
+                        self.frames.last_mut().expect("a running program has a frame").ip = ip;
+                        checked!(self.super_invoke(program, chunk.constant(name), argc));
+                        enter_top_frame!();
                     }
-                    self.stack[frame.base] = result;
-                    sp = frame.base + 1;
-                    enter_top_frame!();
+                    Op::Closure(proto) => out_of_line!(self.make_closure(program, proto, frame.base, frame.closure)),
+                    Op::CloseUpvalue => {
+                        sp -= 1;
+                        self.close_upvalues(sp);
+                    }
+                    Op::Return => {
+                        let result = top!();
+                        self.close_upvalues(frame.base);
+                        self.frames.pop();
+                        if self.frames.is_empty() {
+                            self.sp = 0;
+                            return Ok(());
+                        }
+                        self.stack[frame.base] = result;
+                        sp = frame.base + 1;
+                        enter_top_frame!();
+                    }
+                    Op::Class(name) => out_of_line!(self.class(chunk.constant(name))),
+                    Op::Inherit => checked!(self.inherit()),
+                    Op::Method(name) => out_of_line!(self.method(chunk.constant(name))),
                 }
-                Op::Class(name) => out_of_line!(self.class(chunk.constant(name))),
-                Op::Inherit => checked!(self.inherit()),
-                Op::Method(name) => out_of_line!(self.method(chunk.constant(name))),
+                continue 'dispatch;
+            };
+            // Enter the closure: check the call, make room on the stack, save
+            // the caller's position, and start the callee.
+            if let Err(fault) = self.check_call(program, proto, argc) {
+                fail!(fault);
             }
+            self.reserve_stack(callee_slot + program.proto(proto).max_stack);
+            self.frames.last_mut().expect("a running program has a frame").ip = ip;
+            frame = CallFrame { closure, proto, ip: 0, base: callee_slot };
+            self.frames.push(frame);
+            chunk = &program.proto(proto).chunk;
+            code = &chunk.code[..];
+            ip = 0;
         }
     }
 
@@ -431,9 +433,12 @@ impl Vm {
                 TraceLine { line: proto.chunk.lines[frame.ip - 1], function: proto.trace_name().map(str::to_string) }
             })
             .collect();
+        // A closure that outlives the failed run (stored in a global, at the
+        // prompt) keeps the values its variables had, as in the tree-walkers,
+        // rather than pointing into a stack that the next run reuses.
+        self.close_upvalues(0);
         self.sp = 0;
         self.frames.clear();
-        self.open_upvalues.clear();
         RunError::Runtime(RuntimeError { message: *message.0, trace })
     }
 }
