@@ -7,6 +7,12 @@
 //! the VM knows the roots. Allocation itself never collects: the VM calls
 //! [`Heap::should_collect`] before it allocates, at points where everything
 //! it uses is rooted.
+//!
+//! One step beyond clox: swept instances are not freed but kept in a pool,
+//! each with its emptied field table, and the next instance reuses one. An
+//! instance then costs no `malloc` for itself nor for its first fields, which
+//! is most of the allocation cost of programs that make and drop many small
+//! objects (binary_trees: a quarter of its time was `malloc` and `free`).
 
 use crate::chunk::Chunk;
 use crate::object::{
