@@ -68,8 +68,10 @@
 //!
 //! ## What each idea bought
 //! Every figure below comes from an ablation: the engine with one idea
-//! taken out, committed on this branch and reverted right after (`git log
-//! --grep experiment`), built as the release `lox` binary. Instruction counts
+//! taken out of the first complete build (commit 3d39918, before the
+//! superinstructions, the lean table lookup and the instance pool), each
+//! committed on this branch and reverted right after (`git log --grep
+//! experiment`), built as the release `lox` binary. Instruction counts
 //! are `valgrind --tool=cachegrind --cache-sim=no` over whole runs (start-up,
 //! parsing and compiling included) of the fourteen programs at small sizes
 //! (fib 25, binary_trees 8, method_call 15000, ...), deterministic to the
@@ -85,9 +87,9 @@
 //! | globals as slots (beyond clox) → clox's name-keyed table | 1.11×, globals 1.84× | globals 1.57× |
 //! | own open-addressing table → std `HashMap` (same cached hash) | 1.18× | parity, see below |
 //!
-//! **Over `enum-vm`** (the rung below, as of its commit 044f806: an 8-byte enum instruction, 16-byte
-//! values, an index-addressed arena, no unsafe code), on the same fourteen
-//! small programs:
+//! **Over `enum-vm`** (the rung below, as of its commit 044f806: an 8-byte
+//! enum instruction, 16-byte values, an index-addressed arena, no unsafe
+//! code), on the same fourteen small programs:
 //! * **Byte encoding.** An instruction is 1.80 bytes on average over the
 //!   programs' code (static count: 4810 bytes for 2678 instructions) against
 //!   enum-vm's 8, so four times as much code fits in each cache line.
@@ -97,9 +99,11 @@
 //!   against enum-vm's 45 (geometric mean of whole-run instruction count ÷
 //!   dispatches; fib 20.5 against 33.7, method_call 27.4 against 46.4), and
 //!   0.56× its total instruction count. The ablations above split that
-//!   gain: raw pointers are worth about 1.5× in instructions, NaN boxing
-//!   nothing in instructions but 20-45 % of memory on allocation-heavy
-//!   programs (binary_trees, strings), which is where its wall-clock gain is.
+//!   gain: raw pointers are worth about 1.5× in instructions; NaN boxing is
+//!   worth nothing in instructions, but 16-byte values need 23-47 % more
+//!   peak memory on allocation-heavy programs (binary_trees 15.3 MB against
+//!   12.4 MB, strings 58.5 MB against 39.9 MB), which is where its
+//!   wall-clock gain is.
 //!   In wall clock, enum-vm runs at 0.87× of clox and this engine at 0.66×
 //!   (the table above).
 //!
