@@ -7,6 +7,12 @@
 //! the VM knows the roots. Allocation itself never collects: the VM calls
 //! [`Heap::should_collect`] before it allocates, at points where everything
 //! it uses is rooted.
+//!
+//! One step beyond clox: swept instances are not freed but kept in a pool,
+//! each with its emptied field table, and the next instance reuses one. An
+//! instance then costs no `malloc` for itself nor for its first fields, which
+//! is most of the allocation cost of programs that make and drop many small
+//! objects (binary_trees: a quarter of its time was `malloc` and `free`).
 
 use crate::chunk::Chunk;
 use crate::object::{
@@ -33,11 +39,25 @@ pub struct Heap {
     pub next_gc: usize,
     /// Collect at every allocation (`--gc-stress`).
     pub stress: bool,
+    /// Swept instances kept for reuse, each with its emptied field table:
+    /// allocating an instance is then neither a `malloc` for the object nor
+    /// one for its first fields (beyond clox; measured in the crate doc).
+    free_instances: Vec<Gc<ObjInstance>>,
 }
+
+/// At most this many swept instances are kept for reuse; the rest are freed.
+const INSTANCE_POOL: usize = 1 << 16;
 
 impl Heap {
     pub fn new(stress: bool) -> Heap {
-        Heap { objects: None, strings: Table::new(), bytes_allocated: 0, next_gc: FIRST_GC, stress }
+        Heap {
+            objects: None,
+            strings: Table::new(),
+            bytes_allocated: 0,
+            next_gc: FIRST_GC,
+            stress,
+            free_instances: Vec::new(),
+        }
     }
 
     /// Whether the VM should collect before its next allocation.
@@ -47,8 +67,12 @@ impl Heap {
     }
 
     fn link<T: HeapObject>(&mut self, object: T, extra_bytes: usize) -> Gc<T> {
+        self.relink(Gc::from_box(Box::new(object)), extra_bytes)
+    }
+
+    /// Puts an allocated object at the head of the all-objects list.
+    fn relink<T: HeapObject>(&mut self, gc: Gc<T>, extra_bytes: usize) -> Gc<T> {
         self.bytes_allocated += size_of::<T>() + extra_bytes;
-        let gc = Gc::from_box(Box::new(object));
         gc.as_obj_header().next.set(self.objects);
         self.objects = Some(gc.as_obj());
         gc
@@ -119,6 +143,14 @@ impl Heap {
     }
 
     pub fn new_instance(&mut self, class: Gc<ObjClass>) -> Gc<ObjInstance> {
+        if let Some(instance) = self.free_instances.pop() {
+            // SAFETY: a pooled instance is out of the objects list, so no
+            // value refers to it, and this is the only reference in use.
+            let reused = unsafe { instance.get_mut() };
+            reused.class = class;
+            let table_bytes = reused.fields.allocated_bytes();
+            return self.relink(instance, table_bytes);
+        }
         self.link(ObjInstance { obj: Obj::new(ObjKind::Instance), class, fields: Table::new() }, 0)
     }
 
@@ -150,9 +182,20 @@ impl Heap {
                     Some(previous) => unsafe { previous.as_ref() }.next.set(next),
                     None => self.objects = next,
                 }
-                // SAFETY: the object is unreachable (unmarked after a full
-                // mark phase) and now unlinked, so nothing refers to it.
-                let freed = unsafe { free(object) };
+                let freed = if header.kind == ObjKind::Instance && self.free_instances.len() < INSTANCE_POOL {
+                    // SAFETY: the header says this is an instance.
+                    let instance = unsafe { Gc::<ObjInstance>::from_obj(object) };
+                    // SAFETY: the instance is unreachable and unlinked: this
+                    // is the only reference to it.
+                    let fields = unsafe { &mut instance.get_mut().fields };
+                    fields.clear();
+                    self.free_instances.push(instance);
+                    size_of::<ObjInstance>() + fields.allocated_bytes()
+                } else {
+                    // SAFETY: the object is unreachable (unmarked after a full
+                    // mark phase) and now unlinked, so nothing refers to it.
+                    unsafe { free(object) }
+                };
                 self.bytes_allocated = self.bytes_allocated.saturating_sub(freed);
             }
             current = next;
@@ -171,6 +214,11 @@ impl<T: HeapObject> Gc<T> {
 impl Drop for Heap {
     /// Frees every object: the session is over, nothing can reach them.
     fn drop(&mut self) {
+        for instance in self.free_instances.drain(..) {
+            // SAFETY: pooled instances are out of the objects list and
+            // referred to by nothing but the pool.
+            unsafe { free(instance.as_obj()) };
+        }
         let mut current = self.objects.take();
         while let Some(object) = current {
             // SAFETY: the object is in the list, hence live, until freed below.

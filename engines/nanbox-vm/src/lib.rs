@@ -35,40 +35,43 @@
 //!
 //! | program | clox | enum-vm | nanbox-vm | nanbox-vm / clox |
 //! |---|---|---|---|---|
-//! | binary_trees | 5.26 s | 3.54 s | 3.89 s | 0.74 |
-//! | closures | 3.38 s | 3.14 s | 3.19 s | 0.94 |
-//! | fib | 9.78 s | 9.47 s | 7.56 s | 0.77 |
-//! | fields | 4.23 s | 3.88 s | 3.41 s | 0.81 |
-//! | globals | 5.84 s | 3.18 s | 2.31 s | 0.40 |
-//! | inheritance | 4.16 s | 4.40 s | 3.17 s | 0.76 |
-//! | instantiation | 5.01 s | 4.67 s | 3.68 s | 0.73 |
-//! | locals | 3.43 s | 2.79 s | 2.36 s | 0.69 |
-//! | loop_arith | 4.16 s | 4.04 s | 3.84 s | 0.92 |
-//! | many_instances | 4.86 s | 4.28 s | 3.21 s | 0.66 |
-//! | method_call | 3.38 s | 3.41 s | 2.64 s | 0.78 |
-//! | string_equality | 3.30 s | 2.49 s | 1.68 s | 0.51 |
-//! | strings | 3.71 s | 2.78 s | 2.85 s | 0.77 |
-//! | zoo | 3.15 s | 3.17 s | 2.21 s | 0.70 |
-//! | **geometric mean** | | 0.86× clox | | **0.71** |
+//! | binary_trees | 4.04 s | 3.12 s | 2.01 s | 0.50 |
+//! | closures | 3.51 s | 3.03 s | 3.09 s | 0.88 |
+//! | fib | 9.83 s | 8.67 s | 7.72 s | 0.79 |
+//! | fields | 3.91 s | 3.87 s | 2.92 s | 0.75 |
+//! | globals | 5.40 s | 2.73 s | 2.05 s | 0.38 |
+//! | inheritance | 4.24 s | 4.64 s | 3.65 s | 0.86 |
+//! | instantiation | 5.26 s | 4.51 s | 2.27 s | 0.43 |
+//! | locals | 3.36 s | 2.92 s | 2.26 s | 0.67 |
+//! | loop_arith | 4.10 s | 4.15 s | 3.43 s | 0.84 |
+//! | many_instances | 4.40 s | 3.80 s | 2.77 s | 0.63 |
+//! | method_call | 4.19 s | 4.22 s | 2.79 s | 0.67 |
+//! | string_equality | 4.27 s | 3.74 s | 2.83 s | 0.66 |
+//! | strings | 4.73 s | 3.81 s | 3.63 s | 0.77 |
+//! | zoo | 4.42 s | 3.97 s | 2.88 s | 0.65 |
+//! | **geometric mean** | | 0.87× clox | | **0.66** |
 //!
 //! Every program runs on clox (this `string_equality` stays under clox's
-//! 256-constant limit). Peak RSS on binary_trees: 12.4 MB against clox's
-//! 10.8 MB (1.15×); of that, about 1.3 MB is the Rust process's larger
-//! baseline (2.6 MB against 1.3 MB for `print 1;`). The fixed value stack
+//! 256-constant limit). Peak RSS on binary_trees: 12.7 MB against clox's
+//! 10.8 MB (1.18×, three runs each); about 1.3 MB of that is the Rust
+//! process's larger baseline (2.6 MB against 1.3 MB for `print 1;`). The fixed value stack
 //! (1024 frames × 256 slots, 2 MiB) is allocated zeroed, so its pages are
 //! only resident once a deep recursion touches them.
 //!
-//! Where clox keeps up is allocation: binary_trees and closures spend about a
-//! quarter of their time in `malloc` and `free` and an eighth in the
-//! collector, because every object is its own heap block, as in clox.
-//! enum-vm's index-addressed arena allocates without `malloc` and is ahead
-//! there (0.67× and 0.93× of clox); a free list per object size would be the
-//! next step for this engine.
+//! Allocation is where clox kept up longest: with every object its own heap
+//! block, as in clox, binary_trees spent about a quarter of its time in
+//! `malloc` and `free` and an eighth in the collector. Recycling swept
+//! instances (with their field tables) through a pool in [`heap`] took
+//! binary_trees from 0.70× to 0.47× of clox's time and instantiation from
+//! 0.67× to 0.43× (five interleaved runs), and their instruction counts by
+//! 25 % and 31 %, with the same peak RSS (12.7 MB against 12.6 MB).
 //!
 //! ## What each idea bought
 //! Every figure below comes from an ablation: the engine with one idea
-//! taken out, committed on this branch and reverted right after (`git log
-//! --grep experiment`), built as the release `lox` binary. Instruction counts
+//! taken out of the first complete build (commit 3d39918, before the
+//! superinstructions, the lean table lookup and the instance pool), each
+//! committed on this branch and reverted right after (`git log --grep
+//! experiment`), built as the release `lox` binary. Instruction counts
 //! are `valgrind --tool=cachegrind --cache-sim=no` over whole runs (start-up,
 //! parsing and compiling included) of the fourteen programs at small sizes
 //! (fib 25, binary_trees 8, method_call 15000, ...), deterministic to the
@@ -84,21 +87,25 @@
 //! | globals as slots (beyond clox) → clox's name-keyed table | 1.11×, globals 1.84× | globals 1.57× |
 //! | own open-addressing table → std `HashMap` (same cached hash) | 1.18× | parity, see below |
 //!
-//! **Over `enum-vm`** (the rung below, as of its commit 044f806: an 8-byte enum instruction, 16-byte
-//! values, an index-addressed arena, no unsafe code), on the same fourteen
-//! small programs:
+//! **Over `enum-vm`** (the rung below, as of its commit 044f806: an 8-byte
+//! enum instruction, 16-byte values, an index-addressed arena, no unsafe
+//! code), on the same fourteen small programs:
 //! * **Byte encoding.** An instruction is 1.80 bytes on average over the
 //!   programs' code (static count: 4810 bytes for 2678 instructions) against
 //!   enum-vm's 8, so four times as much code fits in each cache line.
 //!   Instructions dispatched: 12 % fewer here (geometric mean; the
 //!   superinstructions below), e.g. fib(25) 2.67 M against 2.91 M.
-//! * **Cost per dispatch**: 30 machine instructions per bytecode instruction
+//! * **Cost per dispatch**: 29 machine instructions per bytecode instruction
 //!   against enum-vm's 45 (geometric mean of whole-run instruction count ÷
-//!   dispatches; fib 20.5 against 33.7, method_call 27.5 against 46.4), and
-//!   0.59× its total instruction count. The ablations above split that
-//!   gain: raw pointers are worth about 1.5× in instructions, NaN boxing
-//!   nothing in instructions but 20-45 % of memory on allocation-heavy
-//!   programs (binary_trees, strings), which is where its wall-clock gain is.
+//!   dispatches; fib 20.5 against 33.7, method_call 27.4 against 46.4), and
+//!   0.56× its total instruction count. The ablations above split that
+//!   gain: raw pointers are worth about 1.5× in instructions; NaN boxing is
+//!   worth nothing in instructions, but 16-byte values need 23-47 % more
+//!   peak memory on allocation-heavy programs (binary_trees 15.3 MB against
+//!   12.4 MB, strings 58.5 MB against 39.9 MB), which is where its
+//!   wall-clock gain is.
+//!   In wall clock, enum-vm runs at 0.87× of clox and this engine at 0.66×
+//!   (the table above).
 //!
 //! **Superinstructions** (beyond clox, kept): the most frequent adjacent
 //! pairs over the programs were `JUMP_IF_FALSE; POP` (every `if` and loop

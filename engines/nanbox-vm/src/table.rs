@@ -125,6 +125,12 @@ impl Table {
         is_new
     }
 
+    /// Empties the table, keeping its capacity (a recycled instance's fields).
+    pub fn clear(&mut self) {
+        self.entries.fill(EMPTY);
+        self.count = 0;
+    }
+
     /// Copies every entry of `from` into this table (inheritance).
     pub fn add_all(&mut self, from: &Table) {
         for entry in from.entries.iter() {
