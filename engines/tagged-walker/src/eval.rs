@@ -12,8 +12,8 @@
 
 use crate::State;
 use crate::env::{Env, Slot};
-use crate::heap::Gc;
-use crate::object::{BoxedNumber, Closure, LoxString, Upvalue};
+use crate::heap::{Gc, LoxString};
+use crate::object::{BoxedNumber, Closure, Upvalue};
 use crate::value::Value;
 use frontend::ast::{
     BinaryOp, Expr, Function, Literal, Local, LogicalOp, Name, Stmt, Target, UnaryOp, VarKind, Variable,
@@ -450,12 +450,7 @@ impl Evaluator<'_> {
         Ok(match (op, left.as_string(), right.as_string()) {
             (BinaryOp::Equal, _, _) => Value::bool(left.equals(right)),
             (BinaryOp::NotEqual, _, _) => Value::bool(!left.equals(right)),
-            (BinaryOp::Add, Some(a), Some(b)) => {
-                let mut joined = String::with_capacity(a.as_str().len() + b.as_str().len());
-                joined.push_str(a.as_str());
-                joined.push_str(b.as_str());
-                Value::object(self.alloc(LoxString::from(Rc::from(joined))))
-            }
+            (BinaryOp::Add, Some(a), Some(b)) => Value::object(self.concat(a, b)),
             (BinaryOp::Add, _, _) => return Err(self.error(line, messages::OPERANDS_ADD, env)),
             _ => return Err(self.error(line, messages::OPERANDS_NUMBERS, env)),
         })
@@ -466,8 +461,26 @@ impl Evaluator<'_> {
             Literal::Nil => Value::NIL,
             Literal::Bool(b) => Value::bool(*b),
             Literal::Number(n) => self.number(*n),
-            Literal::String(s) => Value::object(self.alloc(LoxString::from(s.clone()))),
+            Literal::String(text) => Value::object(self.string_literal(text)),
         }
+    }
+
+    /// A string literal's string, made the first time it runs (see
+    /// `literals.rs`).
+    #[inline]
+    fn string_literal(&mut self, text: &Name) -> Gc<LoxString> {
+        match self.state.literals.get(text) {
+            Some(string) => string,
+            None => self.first_string_literal(text),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn first_string_literal(&mut self, text: &Name) -> Gc<LoxString> {
+        let string = self.new_string(text);
+        self.state.literals.insert(text, string);
+        string
     }
 }
 

@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<NameHasher>>;
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<NameHasher>>;
 
 #[derive(Default)]
 pub struct Globals {
@@ -90,7 +90,7 @@ impl Globals {
 /// std's default SipHash resists hash flooding, which a program's own
 /// variable names cannot attempt, and costs several times as much.
 #[derive(Clone, Copy, Default)]
-struct NameHasher {
+pub(crate) struct NameHasher {
     hash: u64,
 }
 

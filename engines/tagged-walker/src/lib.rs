@@ -8,6 +8,7 @@ mod eval;
 mod gc;
 mod globals;
 mod heap;
+mod literals;
 mod object;
 mod value;
 
@@ -18,6 +19,7 @@ use frontend::diagnostics::RunError;
 use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
 use globals::Globals;
 use heap::Heap;
+use literals::Literals;
 use object::{Closure, Native};
 use std::io::Write;
 use value::Value;
@@ -42,6 +44,7 @@ impl Engine for TaggedWalker {
 /// What a session keeps between programs: its globals and its heap.
 pub struct State {
     globals: Globals,
+    literals: Literals,
     heap: Heap,
     tracer: gc::Tracer,
     work: u64,
@@ -53,7 +56,7 @@ impl State {
         let clock = heap.alloc(Native { function: |_| frontend::natives::clock() });
         let mut globals = Globals::default();
         globals.define(&frontend::natives::CLOCK.into(), Value::object(clock));
-        State { globals, heap, tracer: gc::Tracer::default(), work: 0 }
+        State { globals, literals: Literals::default(), heap, tracer: gc::Tracer::default(), work: 0 }
     }
 
     #[inline(always)]
