@@ -412,44 +412,92 @@ impl Evaluator<'_> {
     }
 
     /// A binary operator. Small integers, by far the common case, are
-    /// handled inline, then other numbers; everything else (strings,
-    /// equality of objects, errors) goes to [`Evaluator::binary_other`].
-    #[inline(always)]
-    fn binary(&mut self, op: BinaryOp, left: Value, right: Value, line: u32, env: &Env) -> Eval {
-        if let Some(result) = int_arithmetic(op, left, right) {
-            return Ok(result);
-        }
-        if let (Some(a), Some(b)) = (left.as_number(), right.as_number()) {
-            return Ok(self.arithmetic(op, a, b));
-        }
-        self.binary_other(op, left, right, line, env)
-    }
-
-    /// A binary operator applied to two numbers, as IEEE doubles.
+    /// handled inline; other numbers one call away, in a function made for
+    /// the one operator (so the operator is dispatched on once, here);
+    /// everything else (strings, equality of objects, errors) goes to
+    /// [`Evaluator::binary_other`].
     // `a <= b` is `!(a > b)`, as clox compiles it, so that with a NaN operand
     // `<=` and `>=` are true; the negated comparisons are deliberate.
     #[allow(clippy::neg_cmp_op_on_partial_ord)]
-    #[inline(never)]
-    fn arithmetic(&mut self, op: BinaryOp, a: f64, b: f64) -> Value {
+    #[inline(always)]
+    fn binary(&mut self, op: BinaryOp, left: Value, right: Value, line: u32, env: &Env) -> Eval {
         match op {
-            BinaryOp::Add => self.number(a + b),
-            BinaryOp::Subtract => self.number(a - b),
-            BinaryOp::Multiply => self.number(a * b),
-            BinaryOp::Divide => self.number(a / b),
-            BinaryOp::Equal => Value::bool(a == b),
-            BinaryOp::NotEqual => Value::bool(a != b),
-            BinaryOp::Less => Value::bool(a < b),
-            BinaryOp::LessEqual => Value::bool(!(a > b)),
-            BinaryOp::Greater => Value::bool(a > b),
-            BinaryOp::GreaterEqual => Value::bool(!(a < b)),
+            BinaryOp::Add => match left.add_ints(right) {
+                Some(sum) => Ok(sum),
+                None => self.arithmetic(op, left, right, |a, b| a + b, line, env),
+            },
+            BinaryOp::Subtract => match left.sub_ints(right) {
+                Some(difference) => Ok(difference),
+                None => self.arithmetic(op, left, right, |a, b| a - b, line, env),
+            },
+            BinaryOp::Multiply => match left.mul_ints(right) {
+                Some(product) => Ok(product),
+                None => self.arithmetic(op, left, right, |a, b| a * b, line, env),
+            },
+            BinaryOp::Divide => self.arithmetic(op, left, right, |a, b| a / b, line, env),
+            BinaryOp::Equal => Ok(Value::bool(left.equals(right))),
+            BinaryOp::NotEqual => Ok(Value::bool(!left.equals(right))),
+            BinaryOp::Less => self.comparison(left, right, |a, b| a < b, |a, b| a < b, line, env),
+            BinaryOp::LessEqual => self.comparison(left, right, |a, b| a <= b, |a, b| !(a > b), line, env),
+            BinaryOp::Greater => self.comparison(left, right, |a, b| a > b, |a, b| a > b, line, env),
+            BinaryOp::GreaterEqual => self.comparison(left, right, |a, b| a >= b, |a, b| !(a < b), line, env),
+        }
+    }
+
+    /// An arithmetic operator off the small-integer path: on two numbers,
+    /// IEEE arithmetic; otherwise [`Evaluator::binary_other`].
+    #[inline(never)]
+    fn arithmetic(
+        &mut self,
+        op: BinaryOp,
+        left: Value,
+        right: Value,
+        on_doubles: impl Fn(f64, f64) -> f64,
+        line: u32,
+        env: &Env,
+    ) -> Eval {
+        match (left.as_number(), right.as_number()) {
+            (Some(a), Some(b)) => Ok(self.number(on_doubles(a, b))),
+            _ => self.binary_other(op, left, right, line, env),
+        }
+    }
+
+    /// A comparison: on the integers when both operands are small integers
+    /// (exactly the answer the doubles would give), else on the doubles.
+    #[inline(always)]
+    fn comparison(
+        &mut self,
+        left: Value,
+        right: Value,
+        on_ints: impl Fn(i64, i64) -> bool,
+        on_doubles: impl Fn(f64, f64) -> bool,
+        line: u32,
+        env: &Env,
+    ) -> Eval {
+        match Value::both_ints(left, right) {
+            Some((a, b)) => Ok(Value::bool(on_ints(a, b))),
+            None => self.compare_doubles(left, right, on_doubles, line, env),
+        }
+    }
+
+    #[inline(never)]
+    fn compare_doubles(
+        &mut self,
+        left: Value,
+        right: Value,
+        on_doubles: impl Fn(f64, f64) -> bool,
+        line: u32,
+        env: &Env,
+    ) -> Eval {
+        match (left.as_number(), right.as_number()) {
+            (Some(a), Some(b)) => Ok(Value::bool(on_doubles(a, b))),
+            _ => Err(self.error(line, messages::OPERANDS_NUMBERS, env)),
         }
     }
 
     #[inline(never)]
     fn binary_other(&mut self, op: BinaryOp, left: Value, right: Value, line: u32, env: &Env) -> Eval {
         Ok(match (op, left.as_string(), right.as_string()) {
-            (BinaryOp::Equal, _, _) => Value::bool(left.equals(right)),
-            (BinaryOp::NotEqual, _, _) => Value::bool(!left.equals(right)),
             (BinaryOp::Add, Some(a), Some(b)) => Value::object(self.concat(a, b)),
             (BinaryOp::Add, _, _) => return Err(self.error(line, messages::OPERANDS_ADD, env)),
             _ => return Err(self.error(line, messages::OPERANDS_NUMBERS, env)),
@@ -481,25 +529,5 @@ impl Evaluator<'_> {
         let string = self.new_string(text);
         self.state.literals.insert(text, string);
         string
-    }
-}
-
-/// A binary operator applied to two small integers, when both operands are
-/// small integers and the result is a small integer or a boolean; `None`
-/// sends the operator down the general path (division always goes there:
-/// its result is rarely an integer).
-#[inline(always)]
-fn int_arithmetic(op: BinaryOp, left: Value, right: Value) -> Option<Value> {
-    match op {
-        BinaryOp::Add => left.add_ints(right),
-        BinaryOp::Subtract => left.sub_ints(right),
-        BinaryOp::Multiply => left.mul_ints(right),
-        BinaryOp::Divide => None,
-        BinaryOp::Equal => Value::both_ints(left, right).map(|(a, b)| Value::bool(a == b)),
-        BinaryOp::NotEqual => Value::both_ints(left, right).map(|(a, b)| Value::bool(a != b)),
-        BinaryOp::Less => Value::both_ints(left, right).map(|(a, b)| Value::bool(a < b)),
-        BinaryOp::LessEqual => Value::both_ints(left, right).map(|(a, b)| Value::bool(a <= b)),
-        BinaryOp::Greater => Value::both_ints(left, right).map(|(a, b)| Value::bool(a > b)),
-        BinaryOp::GreaterEqual => Value::both_ints(left, right).map(|(a, b)| Value::bool(a >= b)),
     }
 }
