@@ -58,9 +58,11 @@ impl Evaluator<'_> {
             self.stack.push(Slot::Value(Value::Nil));
         }
         let env = &Env { base, closure };
-        for param in function.params.iter().filter(|param| param.captured) {
-            let value = self.stack[env.slot(param.slot)].get();
-            self.define_local(param, value, env);
+        if closure.boxes_params {
+            for param in function.params.iter().filter(|param| param.captured) {
+                let value = self.stack[env.slot(param.slot)].get();
+                self.define_local(param, value, env);
+            }
         }
 
         self.depth += 1;

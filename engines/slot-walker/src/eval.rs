@@ -3,10 +3,9 @@
 
 use crate::State;
 use crate::env::{Env, Slot};
+use crate::operand::arithmetic;
 use crate::value::{Closure, Value};
-use frontend::ast::{
-    BinaryOp, Expr, Function, Literal, Local, LogicalOp, Name, Stmt, Target, UnaryOp, VarKind, Variable,
-};
+use frontend::ast::{Expr, Function, Literal, Local, LogicalOp, Name, Stmt, Target, UnaryOp, VarKind, Variable};
 use frontend::diagnostics::{RunError, RuntimeError};
 use frontend::messages;
 use std::io::Write;
@@ -87,6 +86,12 @@ impl Evaluator<'_> {
             Stmt::Block { body, .. } => self.execute_block(body, env)?,
             Stmt::If { condition, then_branch, else_branch } => {
                 if self.condition(condition, env)? {
+                    // `if (...) return x;` is common enough to run its
+                    // `return` here rather than in a recursive call.
+                    if let Stmt::Return { value, .. } = &**then_branch {
+                        self.state.count_work();
+                        return self.return_statement(value.as_ref(), env);
+                    }
                     self.execute(then_branch, env)?;
                 } else if let Some(else_branch) = else_branch {
                     self.execute(else_branch, env)?;
@@ -100,15 +105,18 @@ impl Evaluator<'_> {
                     }
                 }
             }
-            Stmt::Return { value, .. } => {
-                let value = match value {
-                    Some(value) => self.operand(value, env)?,
-                    None => Value::Nil,
-                };
-                return Err(Unwind::Return(value));
-            }
+            Stmt::Return { value, .. } => return self.return_statement(value.as_ref(), env),
         }
         Ok(())
+    }
+
+    #[inline(always)]
+    fn return_statement(&mut self, value: Option<&Expr>, env: &Env<'_>) -> Exec {
+        let value = match value {
+            Some(value) => self.operand(value, env)?,
+            None => Value::Nil,
+        };
+        Err(Unwind::Return(value))
     }
 
     /// Declares a variable: a global by name, a local into its slot (boxed
@@ -162,52 +170,9 @@ impl Evaluator<'_> {
                 }
             })
             .collect();
-        let closure = Rc::new(Closure { function: function.clone(), upvalues });
+        let closure = Rc::new(Closure::new(function.clone(), upvalues));
         self.state.track_closure(&closure);
         closure
-    }
-
-    /// The truthiness of a condition. A comparison of two numbers, the
-    /// usual condition of an `if` or a loop, is decided here without making
-    /// a boolean value or a recursive call.
-    #[inline(always)]
-    fn condition(&mut self, expr: &Expr, env: &Env<'_>) -> Result<bool, Thrown> {
-        if let Expr::Binary { op, left, right, line } = expr {
-            self.state.count_work();
-            let left = self.operand(left, env)?;
-            let right = self.operand(right, env)?;
-            if let (Value::Number(a), Value::Number(b)) = (&left, &right) {
-                let truthy = arithmetic(*op, *a, *b).into_truthy();
-                left.discard();
-                right.discard();
-                return Ok(truthy);
-            }
-            return Ok(self.binary_other(*op, left, right, *line, env)?.into_truthy());
-        }
-        Ok(self.evaluate(expr, env)?.into_truthy())
-    }
-
-    /// Evaluates an operand, with the two commonest leaves (a local and a
-    /// number literal) read inline and calls entered directly, instead of
-    /// through a recursive call of [`Evaluator::evaluate`]. Only where the call overhead is a large part
-    /// of the work: binary operands, arguments and returned values.
-    #[inline(always)]
-    fn operand(&mut self, expr: &Expr, env: &Env<'_>) -> Eval {
-        match expr {
-            Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) => {
-                self.state.count_work();
-                Ok(self.stack[env.slot(*slot)].get())
-            }
-            Expr::Literal(Literal::Number(n)) => {
-                self.state.count_work();
-                Ok(Value::Number(*n))
-            }
-            Expr::Call { callee, args, line } => {
-                self.state.count_work();
-                self.call(callee, args, *line, env)
-            }
-            _ => self.evaluate(expr, env),
-        }
     }
 
     /// The hot expressions are handled here; the others are one call away,
@@ -218,6 +183,9 @@ impl Evaluator<'_> {
             Expr::Literal(literal) => Ok(literal_value(literal)),
             Expr::Variable(variable) | Expr::This(variable) => self.read(variable, env),
             Expr::Binary { op, left, right, line } => {
+                if let Some((a, b)) = self.number_leaves(left, right, env) {
+                    return Ok(arithmetic(*op, a, b));
+                }
                 let left = self.operand(left, env)?;
                 let right = self.operand(right, env)?;
                 self.binary(*op, left, right, *line, env)
@@ -244,7 +212,7 @@ impl Evaluator<'_> {
     }
 
     #[inline(never)]
-    fn call(&mut self, callee: &Expr, args: &[Expr], line: u32, env: &Env<'_>) -> Eval {
+    pub fn call(&mut self, callee: &Expr, args: &[Expr], line: u32, env: &Env<'_>) -> Eval {
         // Most callees are a function's global name: read it here, without
         // a recursive call.
         let callee = match callee {
@@ -346,12 +314,18 @@ impl Evaluator<'_> {
         }
     }
 
-    #[inline(never)]
+    #[inline(always)]
     fn read_global(&mut self, variable: &Variable, env: &Env<'_>) -> Eval {
         match self.state.globals.get(&variable.name) {
             Some(value) => Ok(value.clone()),
-            None => Err(self.error(variable.line, messages::undefined_variable(&variable.name), env)),
+            None => Err(self.undefined_variable(variable, env)),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn undefined_variable(&self, variable: &Variable, env: &Env<'_>) -> Thrown {
+        self.error(variable.line, messages::undefined_variable(&variable.name), env)
     }
 
     fn assign(&mut self, variable: &Variable, value: Value, env: &Env<'_>) -> Result<(), Thrown> {
@@ -365,36 +339,6 @@ impl Evaluator<'_> {
         }
         Ok(())
     }
-
-    /// A binary operator. Numbers, by far the common case, are handled
-    /// inline; everything else (strings, equality of objects, errors) goes
-    /// to [`Evaluator::binary_other`].
-    #[inline(always)]
-    fn binary(&mut self, op: BinaryOp, left: Value, right: Value, line: u32, env: &Env<'_>) -> Eval {
-        if let (Value::Number(a), Value::Number(b)) = (&left, &right) {
-            let result = arithmetic(op, *a, *b);
-            left.discard();
-            right.discard();
-            return Ok(result);
-        }
-        self.binary_other(op, left, right, line, env)
-    }
-
-    #[inline(never)]
-    fn binary_other(&mut self, op: BinaryOp, left: Value, right: Value, line: u32, env: &Env<'_>) -> Eval {
-        Ok(match (op, &left, &right) {
-            (BinaryOp::Equal, _, _) => Value::Bool(left.equals(&right)),
-            (BinaryOp::NotEqual, _, _) => Value::Bool(!left.equals(&right)),
-            (BinaryOp::Add, Value::String(a), Value::String(b)) => {
-                let mut joined = String::with_capacity(a.len() + b.len());
-                joined.push_str(a);
-                joined.push_str(b);
-                Value::String(joined.into())
-            }
-            (BinaryOp::Add, _, _) => return Err(self.error(line, messages::OPERANDS_ADD, env)),
-            _ => return Err(self.error(line, messages::OPERANDS_NUMBERS, env)),
-        })
-    }
 }
 
 fn literal_value(literal: &Literal) -> Value {
@@ -403,25 +347,5 @@ fn literal_value(literal: &Literal) -> Value {
         Literal::Bool(b) => Value::Bool(*b),
         Literal::Number(n) => Value::Number(*n),
         Literal::String(s) => Value::String(s.clone()),
-    }
-}
-
-/// A binary operator applied to two numbers.
-// `a <= b` is `!(a > b)`, as clox compiles it, so that with a NaN operand
-// `<=` and `>=` are true; the negated comparisons are deliberate.
-#[allow(clippy::neg_cmp_op_on_partial_ord)]
-#[inline(always)]
-fn arithmetic(op: BinaryOp, a: f64, b: f64) -> Value {
-    match op {
-        BinaryOp::Add => Value::Number(a + b),
-        BinaryOp::Subtract => Value::Number(a - b),
-        BinaryOp::Multiply => Value::Number(a * b),
-        BinaryOp::Divide => Value::Number(a / b),
-        BinaryOp::Equal => Value::Bool(a == b),
-        BinaryOp::NotEqual => Value::Bool(a != b),
-        BinaryOp::Less => Value::Bool(a < b),
-        BinaryOp::LessEqual => Value::Bool(!(a > b)),
-        BinaryOp::Greater => Value::Bool(a > b),
-        BinaryOp::GreaterEqual => Value::Bool(!(a < b)),
     }
 }
