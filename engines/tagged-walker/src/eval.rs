@@ -15,9 +15,7 @@ use crate::env::{Env, Slot};
 use crate::heap::{Gc, LoxString};
 use crate::object::{BoxedNumber, Closure, Upvalue};
 use crate::value::Value;
-use frontend::ast::{
-    BinaryOp, Expr, Function, Literal, Local, LogicalOp, Name, Stmt, Target, UnaryOp, VarKind, Variable,
-};
+use frontend::ast::{Expr, Function, Literal, Local, LogicalOp, Name, Stmt, Target, UnaryOp, VarKind, Variable};
 use frontend::diagnostics::{RunError, RuntimeError};
 use frontend::messages;
 use std::io::Write;
@@ -102,6 +100,12 @@ impl Evaluator<'_> {
             Stmt::Block { body, .. } => self.execute_block(body, env)?,
             Stmt::If { condition, then_branch, else_branch } => {
                 if self.condition(condition, env)? {
+                    // `if (...) return x;` is common enough to run its
+                    // `return` here rather than in a recursive call.
+                    if let Stmt::Return { value, .. } = &**then_branch {
+                        self.state.count_work();
+                        return self.return_statement(value.as_ref(), env);
+                    }
                     self.execute(then_branch, env)?;
                 } else if let Some(else_branch) = else_branch {
                     self.execute(else_branch, env)?;
@@ -115,15 +119,18 @@ impl Evaluator<'_> {
                     }
                 }
             }
-            Stmt::Return { value, .. } => {
-                let value = match value {
-                    Some(value) => self.operand(value, env)?,
-                    None => Value::NIL,
-                };
-                return Err(Unwind::Return(value));
-            }
+            Stmt::Return { value, .. } => return self.return_statement(value.as_ref(), env),
         }
         Ok(())
+    }
+
+    #[inline(always)]
+    fn return_statement(&mut self, value: Option<&Expr>, env: &Env) -> Exec {
+        let value = match value {
+            Some(value) => self.operand(value, env)?,
+            None => Value::NIL,
+        };
+        Err(Unwind::Return(value))
     }
 
     /// Declares a variable: a global by name, a local into its slot (boxed
@@ -187,58 +194,7 @@ impl Evaluator<'_> {
             };
             upvalues.push(cell);
         }
-        self.alloc(Closure { function: function.clone(), upvalues: upvalues.into_boxed_slice() })
-    }
-
-    /// The truthiness of a condition. A comparison, the usual condition of
-    /// an `if` or a loop, is decided here without a recursive call.
-    #[inline(always)]
-    fn condition(&mut self, expr: &Expr, env: &Env) -> Result<bool, Thrown> {
-        if let Expr::Binary { op, left, right, line } = expr {
-            self.state.count_work();
-            let left = self.operand(left, env)?;
-            let (left, right) = self.operand_holding(left, right, env)?;
-            return Ok(self.binary(*op, left, right, *line, env)?.is_truthy());
-        }
-        Ok(self.evaluate(expr, env)?.is_truthy())
-    }
-
-    /// Evaluates an operand, with the two commonest leaves (a local and a
-    /// number literal) read inline and calls entered directly, instead of
-    /// through a recursive call of [`Evaluator::evaluate`]. Only where the call overhead is a large part
-    /// of the work: binary operands, arguments and returned values.
-    #[inline(always)]
-    fn operand(&mut self, expr: &Expr, env: &Env) -> Eval {
-        match expr {
-            Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) => {
-                self.state.count_work();
-                Ok(self.stack[env.slot(*slot)].get())
-            }
-            Expr::Literal(Literal::Number(n)) => {
-                self.state.count_work();
-                Ok(self.number(*n))
-            }
-            Expr::Call { callee, args, line } => {
-                self.state.count_work();
-                self.call(callee, args, *line, env)
-            }
-            _ => self.evaluate(expr, env),
-        }
-    }
-
-    /// Evaluates the operand `expr` while keeping `held` alive: a heap
-    /// object is pushed on the value stack meanwhile (rule 1 in `gc.rs`);
-    /// numbers and other immediates need no root. The collector never moves
-    /// objects, so the word is still valid afterwards.
-    #[inline(always)]
-    fn operand_holding(&mut self, held: Value, expr: &Expr, env: &Env) -> Result<(Value, Value), Thrown> {
-        if held.as_object().is_none() {
-            return Ok((held, self.operand(expr, env)?));
-        }
-        self.stack.push(Slot::value(held));
-        let value = self.operand(expr, env)?;
-        self.stack.pop();
-        Ok((held, value))
+        self.alloc(Closure::new(function.clone(), upvalues.into_boxed_slice()))
     }
 
     /// The hot expressions are handled here; the others are one call away,
@@ -249,6 +205,9 @@ impl Evaluator<'_> {
             Expr::Literal(literal) => Ok(self.literal(literal)),
             Expr::Variable(variable) | Expr::This(variable) => self.read(variable, env),
             Expr::Binary { op, left, right, line } => {
+                if let Some((a, b)) = self.leaves(left, right, env) {
+                    return self.binary(*op, a, b, *line, env);
+                }
                 let left = self.operand(left, env)?;
                 let (left, right) = self.operand_holding(left, right, env)?;
                 self.binary(*op, left, right, *line, env)
@@ -275,7 +234,7 @@ impl Evaluator<'_> {
     }
 
     #[inline(never)]
-    fn call(&mut self, callee: &Expr, args: &[Expr], line: u32, env: &Env) -> Eval {
+    pub fn call(&mut self, callee: &Expr, args: &[Expr], line: u32, env: &Env) -> Eval {
         // Most callees are a function's global name: read it here, without
         // a recursive call.
         let callee = match callee {
@@ -375,12 +334,18 @@ impl Evaluator<'_> {
         }
     }
 
-    #[inline(never)]
+    #[inline(always)]
     fn read_global(&mut self, variable: &Variable, env: &Env) -> Eval {
         match self.state.globals.get(&variable.name) {
             Some(&value) => Ok(value),
-            None => Err(self.error(variable.line, messages::undefined_variable(&variable.name), env)),
+            None => Err(self.undefined_variable(variable, env)),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn undefined_variable(&self, variable: &Variable, env: &Env) -> Thrown {
+        self.error(variable.line, messages::undefined_variable(&variable.name), env)
     }
 
     fn assign(&mut self, variable: &Variable, value: Value, env: &Env) -> Result<(), Thrown> {
@@ -409,99 +374,6 @@ impl Evaluator<'_> {
     #[inline(never)]
     fn box_number(&mut self, n: f64) -> Value {
         Value::object(self.alloc(BoxedNumber(n)))
-    }
-
-    /// A binary operator. Small integers, by far the common case, are
-    /// handled inline; other numbers one call away, in a function made for
-    /// the one operator (so the operator is dispatched on once, here);
-    /// everything else (strings, equality of objects, errors) goes to
-    /// [`Evaluator::binary_other`].
-    // `a <= b` is `!(a > b)`, as clox compiles it, so that with a NaN operand
-    // `<=` and `>=` are true; the negated comparisons are deliberate.
-    #[allow(clippy::neg_cmp_op_on_partial_ord)]
-    #[inline(always)]
-    fn binary(&mut self, op: BinaryOp, left: Value, right: Value, line: u32, env: &Env) -> Eval {
-        match op {
-            BinaryOp::Add => match left.add_ints(right) {
-                Some(sum) => Ok(sum),
-                None => self.arithmetic(op, left, right, |a, b| a + b, line, env),
-            },
-            BinaryOp::Subtract => match left.sub_ints(right) {
-                Some(difference) => Ok(difference),
-                None => self.arithmetic(op, left, right, |a, b| a - b, line, env),
-            },
-            BinaryOp::Multiply => match left.mul_ints(right) {
-                Some(product) => Ok(product),
-                None => self.arithmetic(op, left, right, |a, b| a * b, line, env),
-            },
-            BinaryOp::Divide => self.arithmetic(op, left, right, |a, b| a / b, line, env),
-            BinaryOp::Equal => Ok(Value::bool(left.equals(right))),
-            BinaryOp::NotEqual => Ok(Value::bool(!left.equals(right))),
-            BinaryOp::Less => self.comparison(left, right, |a, b| a < b, |a, b| a < b, line, env),
-            BinaryOp::LessEqual => self.comparison(left, right, |a, b| a <= b, |a, b| !(a > b), line, env),
-            BinaryOp::Greater => self.comparison(left, right, |a, b| a > b, |a, b| a > b, line, env),
-            BinaryOp::GreaterEqual => self.comparison(left, right, |a, b| a >= b, |a, b| !(a < b), line, env),
-        }
-    }
-
-    /// An arithmetic operator off the small-integer path: on two numbers,
-    /// IEEE arithmetic; otherwise [`Evaluator::binary_other`].
-    #[inline(never)]
-    fn arithmetic(
-        &mut self,
-        op: BinaryOp,
-        left: Value,
-        right: Value,
-        on_doubles: impl Fn(f64, f64) -> f64,
-        line: u32,
-        env: &Env,
-    ) -> Eval {
-        match (left.as_number(), right.as_number()) {
-            (Some(a), Some(b)) => Ok(self.number(on_doubles(a, b))),
-            _ => self.binary_other(op, left, right, line, env),
-        }
-    }
-
-    /// A comparison: on the integers when both operands are small integers
-    /// (exactly the answer the doubles would give), else on the doubles.
-    #[inline(always)]
-    fn comparison(
-        &mut self,
-        left: Value,
-        right: Value,
-        on_ints: impl Fn(i64, i64) -> bool,
-        on_doubles: impl Fn(f64, f64) -> bool,
-        line: u32,
-        env: &Env,
-    ) -> Eval {
-        match Value::both_ints(left, right) {
-            Some((a, b)) => Ok(Value::bool(on_ints(a, b))),
-            None => self.compare_doubles(left, right, on_doubles, line, env),
-        }
-    }
-
-    #[inline(never)]
-    fn compare_doubles(
-        &mut self,
-        left: Value,
-        right: Value,
-        on_doubles: impl Fn(f64, f64) -> bool,
-        line: u32,
-        env: &Env,
-    ) -> Eval {
-        match (left.as_number(), right.as_number()) {
-            (Some(a), Some(b)) => Ok(Value::bool(on_doubles(a, b))),
-            _ => Err(self.error(line, messages::OPERANDS_NUMBERS, env)),
-        }
-    }
-
-    #[inline(never)]
-    fn binary_other(&mut self, op: BinaryOp, left: Value, right: Value, line: u32, env: &Env) -> Eval {
-        Ok(match (op, left.as_string(), right.as_string()) {
-            (BinaryOp::Add, Some(a), Some(b)) => Value::object(self.concat(a, b)),
-            (BinaryOp::Add, _, _) => return Err(self.error(line, messages::OPERANDS_ADD, env)),
-            _ => return Err(self.error(line, messages::OPERANDS_NUMBERS, env)),
-        })
     }
 
     fn literal(&mut self, literal: &Literal) -> Value {

@@ -251,7 +251,7 @@ mod tests {
             n_slots: 1,
             line: 1,
         });
-        let closure = heap.alloc(Closure { function: script, upvalues: Box::new([cell]) });
+        let closure = heap.alloc(Closure::new(script, Box::new([cell])));
         let bound = heap.alloc(BoundMethod { receiver: Value::NIL, method: closure });
         collect(&mut heap, &mut tracer, |tracer| tracer.value(Value::object(bound)));
         assert_eq!(heap.object_count(), 4);

@@ -10,6 +10,7 @@ mod globals;
 mod heap;
 mod literals;
 mod object;
+mod operand;
 mod value;
 
 use env::{Env, Slot};
@@ -82,7 +83,7 @@ impl Session for TaggedSession {
         let program = self.program.as_ref().expect("run follows a successful prepare");
         // Allocated without a collection, and rooted from the start as the
         // first active call.
-        let script = self.state.heap.alloc(Closure { function: program.script.clone(), upvalues: Box::new([]) });
+        let script = self.state.heap.alloc(Closure::new(program.script.clone(), Box::new([])));
         self.state.work = 0;
         let mut stack = Vec::with_capacity(1024);
         stack.resize(script.function.n_slots, Slot::NIL);

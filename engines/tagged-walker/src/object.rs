@@ -29,6 +29,16 @@ pub struct Native {
 pub struct Closure {
     pub function: Rc<Function>,
     pub upvalues: Box<[Gc<Upvalue>]>,
+    /// Whether some parameter is captured by a closure, so that a call
+    /// must box it in a cell; worked out once here rather than per call.
+    pub boxes_params: bool,
+}
+
+impl Closure {
+    pub fn new(function: Rc<Function>, upvalues: Box<[Gc<Upvalue>]>) -> Closure {
+        let boxes_params = function.params.iter().any(|param| param.captured);
+        Closure { function, upvalues, boxes_params }
+    }
 }
 
 /// A variable that some closure captures. Its declaration boxes it in this
