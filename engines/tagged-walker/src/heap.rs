@@ -505,7 +505,7 @@ mod tests {
         assert_eq!(size_of::<GcBox<Upvalue>>(), 16);
         assert_eq!(size_of::<GcBox<LoxString>>(), 16);
         assert_eq!(size_of::<GcBox<BoundMethod>>(), 24);
-        assert_eq!(size_of::<GcBox<Closure>>(), 32);
+        assert_eq!(size_of::<GcBox<Closure>>(), 40);
     }
 
     #[test]
