@@ -63,9 +63,11 @@ impl Evaluator<'_> {
             self.stack.push(Slot::NIL);
         }
         let env = &Env { base, closure };
-        for param in function.params.iter().filter(|param| param.captured) {
-            let value = self.stack[env.slot(param.slot)].get();
-            self.define_local(param, value, env);
+        if closure.boxes_params {
+            for param in function.params.iter().filter(|param| param.captured) {
+                let value = self.stack[env.slot(param.slot)].get();
+                self.define_local(param, value, env);
+            }
         }
 
         let result = self.execute_block(&function.body, env);

@@ -12,12 +12,10 @@
 
 use crate::State;
 use crate::env::{Env, Slot};
-use crate::heap::Gc;
-use crate::object::{BoxedNumber, Closure, LoxString, Upvalue};
+use crate::heap::{Gc, LoxString};
+use crate::object::{BoxedNumber, Closure, Upvalue};
 use crate::value::Value;
-use frontend::ast::{
-    BinaryOp, Expr, Function, Literal, Local, LogicalOp, Name, Stmt, Target, UnaryOp, VarKind, Variable,
-};
+use frontend::ast::{Expr, Function, Literal, Local, LogicalOp, Name, Stmt, Target, UnaryOp, VarKind, Variable};
 use frontend::diagnostics::{RunError, RuntimeError};
 use frontend::messages;
 use std::io::Write;
@@ -102,6 +100,12 @@ impl Evaluator<'_> {
             Stmt::Block { body, .. } => self.execute_block(body, env)?,
             Stmt::If { condition, then_branch, else_branch } => {
                 if self.condition(condition, env)? {
+                    // `if (...) return x;` is common enough to run its
+                    // `return` here rather than in a recursive call.
+                    if let Stmt::Return { value, .. } = &**then_branch {
+                        self.state.count_work();
+                        return self.return_statement(value.as_ref(), env);
+                    }
                     self.execute(then_branch, env)?;
                 } else if let Some(else_branch) = else_branch {
                     self.execute(else_branch, env)?;
@@ -115,15 +119,18 @@ impl Evaluator<'_> {
                     }
                 }
             }
-            Stmt::Return { value, .. } => {
-                let value = match value {
-                    Some(value) => self.operand(value, env)?,
-                    None => Value::NIL,
-                };
-                return Err(Unwind::Return(value));
-            }
+            Stmt::Return { value, .. } => return self.return_statement(value.as_ref(), env),
         }
         Ok(())
+    }
+
+    #[inline(always)]
+    fn return_statement(&mut self, value: Option<&Expr>, env: &Env) -> Exec {
+        let value = match value {
+            Some(value) => self.operand(value, env)?,
+            None => Value::NIL,
+        };
+        Err(Unwind::Return(value))
     }
 
     /// Declares a variable: a global by name, a local into its slot (boxed
@@ -187,58 +194,7 @@ impl Evaluator<'_> {
             };
             upvalues.push(cell);
         }
-        self.alloc(Closure { function: function.clone(), upvalues: upvalues.into_boxed_slice() })
-    }
-
-    /// The truthiness of a condition. A comparison, the usual condition of
-    /// an `if` or a loop, is decided here without a recursive call.
-    #[inline(always)]
-    fn condition(&mut self, expr: &Expr, env: &Env) -> Result<bool, Thrown> {
-        if let Expr::Binary { op, left, right, line } = expr {
-            self.state.count_work();
-            let left = self.operand(left, env)?;
-            let (left, right) = self.operand_holding(left, right, env)?;
-            return Ok(self.binary(*op, left, right, *line, env)?.is_truthy());
-        }
-        Ok(self.evaluate(expr, env)?.is_truthy())
-    }
-
-    /// Evaluates an operand, with the two commonest leaves (a local and a
-    /// number literal) read inline and calls entered directly, instead of
-    /// through a recursive call of [`Evaluator::evaluate`]. Only where the call overhead is a large part
-    /// of the work: binary operands, arguments and returned values.
-    #[inline(always)]
-    fn operand(&mut self, expr: &Expr, env: &Env) -> Eval {
-        match expr {
-            Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) => {
-                self.state.count_work();
-                Ok(self.stack[env.slot(*slot)].get())
-            }
-            Expr::Literal(Literal::Number(n)) => {
-                self.state.count_work();
-                Ok(self.number(*n))
-            }
-            Expr::Call { callee, args, line } => {
-                self.state.count_work();
-                self.call(callee, args, *line, env)
-            }
-            _ => self.evaluate(expr, env),
-        }
-    }
-
-    /// Evaluates the operand `expr` while keeping `held` alive: a heap
-    /// object is pushed on the value stack meanwhile (rule 1 in `gc.rs`);
-    /// numbers and other immediates need no root. The collector never moves
-    /// objects, so the word is still valid afterwards.
-    #[inline(always)]
-    fn operand_holding(&mut self, held: Value, expr: &Expr, env: &Env) -> Result<(Value, Value), Thrown> {
-        if held.as_object().is_none() {
-            return Ok((held, self.operand(expr, env)?));
-        }
-        self.stack.push(Slot::value(held));
-        let value = self.operand(expr, env)?;
-        self.stack.pop();
-        Ok((held, value))
+        self.alloc(Closure::new(function.clone(), upvalues.into_boxed_slice()))
     }
 
     /// The hot expressions are handled here; the others are one call away,
@@ -249,6 +205,9 @@ impl Evaluator<'_> {
             Expr::Literal(literal) => Ok(self.literal(literal)),
             Expr::Variable(variable) | Expr::This(variable) => self.read(variable, env),
             Expr::Binary { op, left, right, line } => {
+                if let Some((a, b)) = self.leaves(left, right, env) {
+                    return self.binary(*op, a, b, *line, env);
+                }
                 let left = self.operand(left, env)?;
                 let (left, right) = self.operand_holding(left, right, env)?;
                 self.binary(*op, left, right, *line, env)
@@ -275,7 +234,7 @@ impl Evaluator<'_> {
     }
 
     #[inline(never)]
-    fn call(&mut self, callee: &Expr, args: &[Expr], line: u32, env: &Env) -> Eval {
+    pub fn call(&mut self, callee: &Expr, args: &[Expr], line: u32, env: &Env) -> Eval {
         // Most callees are a function's global name: read it here, without
         // a recursive call.
         let callee = match callee {
@@ -375,12 +334,18 @@ impl Evaluator<'_> {
         }
     }
 
-    #[inline(never)]
+    #[inline(always)]
     fn read_global(&mut self, variable: &Variable, env: &Env) -> Eval {
         match self.state.globals.get(&variable.name) {
             Some(&value) => Ok(value),
-            None => Err(self.error(variable.line, messages::undefined_variable(&variable.name), env)),
+            None => Err(self.undefined_variable(variable, env)),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn undefined_variable(&self, variable: &Variable, env: &Env) -> Thrown {
+        self.error(variable.line, messages::undefined_variable(&variable.name), env)
     }
 
     fn assign(&mut self, variable: &Variable, value: Value, env: &Env) -> Result<(), Thrown> {
@@ -411,82 +376,30 @@ impl Evaluator<'_> {
         Value::object(self.alloc(BoxedNumber(n)))
     }
 
-    /// A binary operator. Small integers, by far the common case, are
-    /// handled inline, then other numbers; everything else (strings,
-    /// equality of objects, errors) goes to [`Evaluator::binary_other`].
-    #[inline(always)]
-    fn binary(&mut self, op: BinaryOp, left: Value, right: Value, line: u32, env: &Env) -> Eval {
-        if let Some(result) = int_arithmetic(op, left, right) {
-            return Ok(result);
-        }
-        if let (Some(a), Some(b)) = (left.as_number(), right.as_number()) {
-            return Ok(self.arithmetic(op, a, b));
-        }
-        self.binary_other(op, left, right, line, env)
-    }
-
-    /// A binary operator applied to two numbers, as IEEE doubles.
-    // `a <= b` is `!(a > b)`, as clox compiles it, so that with a NaN operand
-    // `<=` and `>=` are true; the negated comparisons are deliberate.
-    #[allow(clippy::neg_cmp_op_on_partial_ord)]
-    #[inline(never)]
-    fn arithmetic(&mut self, op: BinaryOp, a: f64, b: f64) -> Value {
-        match op {
-            BinaryOp::Add => self.number(a + b),
-            BinaryOp::Subtract => self.number(a - b),
-            BinaryOp::Multiply => self.number(a * b),
-            BinaryOp::Divide => self.number(a / b),
-            BinaryOp::Equal => Value::bool(a == b),
-            BinaryOp::NotEqual => Value::bool(a != b),
-            BinaryOp::Less => Value::bool(a < b),
-            BinaryOp::LessEqual => Value::bool(!(a > b)),
-            BinaryOp::Greater => Value::bool(a > b),
-            BinaryOp::GreaterEqual => Value::bool(!(a < b)),
-        }
-    }
-
-    #[inline(never)]
-    fn binary_other(&mut self, op: BinaryOp, left: Value, right: Value, line: u32, env: &Env) -> Eval {
-        Ok(match (op, left.as_string(), right.as_string()) {
-            (BinaryOp::Equal, _, _) => Value::bool(left.equals(right)),
-            (BinaryOp::NotEqual, _, _) => Value::bool(!left.equals(right)),
-            (BinaryOp::Add, Some(a), Some(b)) => {
-                let mut joined = String::with_capacity(a.as_str().len() + b.as_str().len());
-                joined.push_str(a.as_str());
-                joined.push_str(b.as_str());
-                Value::object(self.alloc(LoxString::from(Rc::from(joined))))
-            }
-            (BinaryOp::Add, _, _) => return Err(self.error(line, messages::OPERANDS_ADD, env)),
-            _ => return Err(self.error(line, messages::OPERANDS_NUMBERS, env)),
-        })
-    }
-
     fn literal(&mut self, literal: &Literal) -> Value {
         match literal {
             Literal::Nil => Value::NIL,
             Literal::Bool(b) => Value::bool(*b),
             Literal::Number(n) => self.number(*n),
-            Literal::String(s) => Value::object(self.alloc(LoxString::from(s.clone()))),
+            Literal::String(text) => Value::object(self.string_literal(text)),
         }
     }
-}
 
-/// A binary operator applied to two small integers, when both operands are
-/// small integers and the result is a small integer or a boolean; `None`
-/// sends the operator down the general path (division always goes there:
-/// its result is rarely an integer).
-#[inline(always)]
-fn int_arithmetic(op: BinaryOp, left: Value, right: Value) -> Option<Value> {
-    match op {
-        BinaryOp::Add => left.add_ints(right),
-        BinaryOp::Subtract => left.sub_ints(right),
-        BinaryOp::Multiply => left.mul_ints(right),
-        BinaryOp::Divide => None,
-        BinaryOp::Equal => Value::both_ints(left, right).map(|(a, b)| Value::bool(a == b)),
-        BinaryOp::NotEqual => Value::both_ints(left, right).map(|(a, b)| Value::bool(a != b)),
-        BinaryOp::Less => Value::both_ints(left, right).map(|(a, b)| Value::bool(a < b)),
-        BinaryOp::LessEqual => Value::both_ints(left, right).map(|(a, b)| Value::bool(a <= b)),
-        BinaryOp::Greater => Value::both_ints(left, right).map(|(a, b)| Value::bool(a > b)),
-        BinaryOp::GreaterEqual => Value::both_ints(left, right).map(|(a, b)| Value::bool(a >= b)),
+    /// A string literal's string, made the first time it runs (see
+    /// `literals.rs`).
+    #[inline]
+    fn string_literal(&mut self, text: &Name) -> Gc<LoxString> {
+        match self.state.literals.get(text) {
+            Some(string) => string,
+            None => self.first_string_literal(text),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn first_string_literal(&mut self, text: &Name) -> Gc<LoxString> {
+        let string = self.new_string(text);
+        self.state.literals.insert(text, string);
+        string
     }
 }

@@ -42,8 +42,8 @@
 
 use crate::State;
 use crate::eval::Evaluator;
-use crate::heap::{Gc, Heap, HeapObject, ObjRef, Object};
-use crate::object::{BoundMethod, BoxedNumber, Class, Closure, Instance, LoxString, Native, Upvalue};
+use crate::heap::{Gc, Heap, HeapObject, LoxString, ObjRef, Object};
+use crate::object::{BoundMethod, BoxedNumber, Class, Closure, Instance, Native, Upvalue};
 use crate::value::Value;
 
 impl Evaluator<'_> {
@@ -58,17 +58,36 @@ impl Evaluator<'_> {
         self.state.heap.alloc(object)
     }
 
+    /// A new string: `a` followed by `b`, which stay alive through a
+    /// collection here even when nothing else holds them.
+    pub fn concat(&mut self, a: Gc<LoxString>, b: Gc<LoxString>) -> Gc<LoxString> {
+        if self.state.heap.should_collect() {
+            self.collect_garbage(&[Value::object(a), Value::object(b)]);
+        }
+        self.state.heap.alloc_string(&[a.as_str(), b.as_str()])
+    }
+
+    /// A new string holding `text` (which is not on the heap).
+    pub fn new_string(&mut self, text: &str) -> Gc<LoxString> {
+        if self.state.heap.should_collect() {
+            self.collect_garbage(&[]);
+        }
+        self.state.heap.alloc_string(&[text])
+    }
+
     /// Marks from every root (the stack, the active calls' closures, the
-    /// globals and the object about to be allocated), then sweeps.
+    /// globals, the string literals and the object about to be allocated),
+    /// then sweeps.
     #[cold]
     #[inline(never)]
     fn collect_garbage(&mut self, pending: &dyn Trace) {
-        let State { heap, globals, tracer, .. } = &mut *self.state;
+        let State { heap, globals, literals, tracer, .. } = &mut *self.state;
         let (stack, calls) = (&self.stack, &self.calls);
         collect(heap, tracer, |tracer| {
             stack.iter().for_each(|slot| tracer.value(slot.word()));
             calls.iter().for_each(|&closure| tracer.object(closure));
             globals.values().for_each(|value| tracer.value(value));
+            literals.strings().for_each(|string| tracer.object(string));
             pending.trace(tracer);
         });
     }
@@ -137,6 +156,13 @@ impl Trace for LoxString {
     fn trace(&self, _: &mut Tracer) {}
 }
 
+/// Values about to be stored into a new object, or read by one.
+impl<const N: usize> Trace for [Value; N] {
+    fn trace(&self, tracer: &mut Tracer) {
+        self.iter().for_each(|&value| tracer.value(value));
+    }
+}
+
 impl Trace for Native {
     fn trace(&self, _: &mut Tracer) {}
 }
@@ -198,7 +224,7 @@ mod tests {
         b.fields.borrow_mut().insert("other".into(), Value::object(a));
         let kept = instance(&mut heap, point);
         kept.fields.borrow_mut().insert("self".into(), Value::object(kept));
-        let text = heap.alloc(LoxString::from("field"));
+        let text = heap.alloc_string(&["field"]);
         kept.fields.borrow_mut().insert("text".into(), Value::object(text));
         assert_eq!(heap.object_count(), 5);
 
@@ -214,7 +240,7 @@ mod tests {
     fn closures_keep_their_cells_and_cells_their_values() {
         let mut heap = Heap::new(false);
         let mut tracer = Tracer::default();
-        let text = heap.alloc(LoxString::from("captured"));
+        let text = heap.alloc_string(&["captured"]);
         let cell = heap.alloc(Upvalue::new(Value::object(text)));
         let script = std::rc::Rc::new(frontend::ast::Function {
             name: "f".into(),
@@ -225,7 +251,7 @@ mod tests {
             n_slots: 1,
             line: 1,
         });
-        let closure = heap.alloc(Closure { function: script, upvalues: Box::new([cell]) });
+        let closure = heap.alloc(Closure::new(script, Box::new([cell])));
         let bound = heap.alloc(BoundMethod { receiver: Value::NIL, method: closure });
         collect(&mut heap, &mut tracer, |tracer| tracer.value(Value::object(bound)));
         assert_eq!(heap.object_count(), 4);

@@ -26,15 +26,31 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<NameHasher>>;
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<NameHasher>>;
 
-#[derive(Default)]
 pub struct Globals {
     /// Every global's value by index; `None` until it is first defined.
     values: Vec<Option<Value>>,
     by_name: FastMap<Name, usize>,
     /// Name address to index; the `Name` is held only to keep the address taken.
     by_address: FastMap<usize, (usize, Name)>,
+    /// A direct-mapped cache in front of `by_address`: (address, index) at
+    /// a few bits of the address. A program's hot globals (its functions)
+    /// are few, so nearly every lookup is one compare here.
+    recent: [(usize, usize); RECENT],
+}
+
+const RECENT: usize = 64;
+
+impl Default for Globals {
+    fn default() -> Self {
+        Globals {
+            values: Vec::new(),
+            by_name: FastMap::default(),
+            by_address: FastMap::default(),
+            recent: [(0, 0); RECENT],
+        }
+    }
 }
 
 impl Globals {
@@ -61,13 +77,22 @@ impl Globals {
         self.values[index].as_mut()
     }
 
-    #[inline]
+    #[inline(always)]
     fn index(&mut self, name: &Name) -> usize {
         let address = Rc::as_ptr(name) as *const u8 as usize;
-        match self.by_address.get(&address) {
+        // `Rc` allocations are 8-aligned and at least 24 bytes apart.
+        let (cached, index) = self.recent[(address >> 3) % RECENT];
+        if cached == address { index } else { self.lookup(name, address) }
+    }
+
+    #[inline(never)]
+    fn lookup(&mut self, name: &Name, address: usize) -> usize {
+        let index = match self.by_address.get(&address) {
             Some(&(index, _)) => index,
             None => self.first_lookup(name, address),
-        }
+        };
+        self.recent[(address >> 3) % RECENT] = (address, index);
+        index
     }
 
     /// The first lookup of this `Rc`: find or give the name's index by its
@@ -90,7 +115,7 @@ impl Globals {
 /// std's default SipHash resists hash flooding, which a program's own
 /// variable names cannot attempt, and costs several times as much.
 #[derive(Clone, Copy, Default)]
-struct NameHasher {
+pub(crate) struct NameHasher {
     hash: u64,
 }
 

@@ -24,7 +24,8 @@
 //! touching a swept object panics with its kind instead of reading freed
 //! memory; release builds are run under valgrind's memcheck.
 
-use crate::object::{BoundMethod, BoxedNumber, Class, Closure, Instance, LoxString, Native, Upvalue};
+use crate::object::{BoundMethod, BoxedNumber, Class, Closure, Instance, Native, Upvalue};
+use std::alloc::Layout;
 use std::cell::Cell;
 use std::mem::size_of;
 use std::ops::Deref;
@@ -80,6 +81,37 @@ struct GcBox<T> {
     value: T,
 }
 
+/// A string. Its bytes follow its box in the same allocation, so a string
+/// costs one allocation and one free (see [`Heap::alloc_string`]); it has no
+/// constructor outside this module because it cannot exist by value.
+pub struct LoxString {
+    len: usize,
+}
+
+impl LoxString {
+    /// The allocation of a string of `len` bytes: its box, then the bytes.
+    fn layout(len: usize) -> Layout {
+        let size = size_of::<GcBox<LoxString>>().checked_add(len).expect("a string's length fits in memory");
+        Layout::from_size_align(size, std::mem::align_of::<GcBox<LoxString>>()).expect("a string's layout is valid")
+    }
+}
+
+impl Gc<LoxString> {
+    /// The string's text.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        let len = self.len;
+        // SAFETY: `Heap::alloc_string` allocated `len` bytes right after the
+        // box and filled them with the UTF-8 of whole `str`s; the pointer
+        // comes from that allocation (so it may reach past the box), and
+        // the object is live while this `Gc` is (see `Deref`).
+        unsafe {
+            let bytes = self.ptr.as_ptr().cast::<u8>().add(size_of::<GcBox<LoxString>>());
+            std::str::from_utf8_unchecked(std::slice::from_raw_parts(bytes, len))
+        }
+    }
+}
+
 /// A type the heap can hold.
 ///
 /// # Safety
@@ -106,7 +138,7 @@ unsafe impl HeapObject for LoxString {
     const KIND: Kind = Kind::String;
 
     fn extra_bytes(&self) -> usize {
-        self.as_str().len()
+        self.len
     }
 }
 
@@ -301,12 +333,19 @@ impl ObjRef {
         // SAFETY: the object is still allocated (quarantined or not), so its
         // header can be read.
         let kind = unsafe { self.ptr.as_ref() }.kind;
+        if kind == Kind::String {
+            let string = self.ptr.cast::<GcBox<LoxString>>();
+            // SAFETY: as above, and `alloc_string` allocated a string of this
+            // length with exactly this layout; a `LoxString` has no destructor.
+            unsafe { std::alloc::dealloc(string.as_ptr().cast(), LoxString::layout(string.as_ref().value.len)) };
+            return;
+        }
         // SAFETY: `free_as` is called with the type whose `KIND` the header
         // holds, on an object the caller will not use again.
         unsafe {
             match kind {
                 Kind::Number => free_as::<BoxedNumber>(self.ptr),
-                Kind::String => free_as::<LoxString>(self.ptr),
+                Kind::String => unreachable!("strings are freed above"),
                 Kind::Closure => free_as::<Closure>(self.ptr),
                 Kind::Upvalue => free_as::<Upvalue>(self.ptr),
                 Kind::Class => free_as::<Class>(self.ptr),
@@ -356,8 +395,34 @@ impl Heap {
     /// when to (see `Evaluator::alloc`), because only it knows the roots.
     #[inline]
     pub fn alloc<T: HeapObject>(&mut self, value: T) -> Gc<T> {
+        // A string's bytes live past its box: only `alloc_string` makes one.
+        const { assert!(!matches!(T::KIND, Kind::String)) };
         self.bytes += size_of::<GcBox<T>>() + value.extra_bytes();
         let ptr = NonNull::from(Box::leak(Box::new(GcBox { header: Header::new(T::KIND), value })));
+        self.objects.push(ObjRef { ptr: ptr.cast() });
+        Gc { ptr }
+    }
+
+    /// A new string: the concatenation of `parts`. Never collects (see
+    /// [`Heap::alloc`]).
+    pub fn alloc_string(&mut self, parts: &[&str]) -> Gc<LoxString> {
+        let len = parts.iter().map(|part| part.len()).sum();
+        let layout = LoxString::layout(len);
+        // SAFETY: the layout has a nonzero size (it holds at least the box).
+        let raw = unsafe { std::alloc::alloc(layout) }.cast::<GcBox<LoxString>>();
+        let Some(ptr) = NonNull::new(raw) else { std::alloc::handle_alloc_error(layout) };
+        // SAFETY: `ptr` is a fresh allocation of `layout`: room for the box,
+        // then `len` bytes, which the copies below fill exactly, with the
+        // bytes of `str`s, so they are UTF-8.
+        unsafe {
+            ptr.write(GcBox { header: Header::new(Kind::String), value: LoxString { len } });
+            let mut bytes = ptr.as_ptr().cast::<u8>().add(size_of::<GcBox<LoxString>>());
+            for part in parts {
+                std::ptr::copy_nonoverlapping(part.as_ptr(), bytes, part.len());
+                bytes = bytes.add(part.len());
+            }
+        }
+        self.bytes += layout.size();
         self.objects.push(ObjRef { ptr: ptr.cast() });
         Gc { ptr }
     }
@@ -430,7 +495,7 @@ mod tests {
         assert!(std::mem::align_of::<GcBox<BoxedNumber>>() >= 8);
         assert!(std::mem::align_of::<GcBox<Native>>() >= 8);
         let mut heap = Heap::new(false);
-        let string = heap.alloc(LoxString::from("x"));
+        let string = heap.alloc_string(&["x"]);
         assert_eq!(string.erase().address() % 8, 0);
     }
 
@@ -438,9 +503,19 @@ mod tests {
     fn object_sizes() {
         assert_eq!(size_of::<GcBox<BoxedNumber>>(), 16);
         assert_eq!(size_of::<GcBox<Upvalue>>(), 16);
-        assert_eq!(size_of::<GcBox<LoxString>>(), 24);
+        assert_eq!(size_of::<GcBox<LoxString>>(), 16);
         assert_eq!(size_of::<GcBox<BoundMethod>>(), 24);
-        assert_eq!(size_of::<GcBox<Closure>>(), 32);
+        assert_eq!(size_of::<GcBox<Closure>>(), 40);
+    }
+
+    #[test]
+    fn strings_hold_their_bytes() {
+        let mut heap = Heap::new(false);
+        let empty = heap.alloc_string(&[]);
+        let joined = heap.alloc_string(&["tagged ", "", "wälker"]);
+        assert_eq!(empty.as_str(), "");
+        assert_eq!(joined.as_str(), "tagged wälker");
+        assert_eq!(joined.erase().kind(), Kind::String);
     }
 
     #[test]
@@ -457,7 +532,7 @@ mod tests {
         let mut heap = Heap::new(false);
         let kept = heap.alloc(BoxedNumber(1.5));
         heap.alloc(BoxedNumber(2.5));
-        heap.alloc(LoxString::from("garbage"));
+        heap.alloc_string(&["garb", "age"]);
         assert!(kept.erase().mark());
         heap.sweep();
         assert_eq!(heap.object_count(), 1);

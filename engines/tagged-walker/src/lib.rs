@@ -8,7 +8,9 @@ mod eval;
 mod gc;
 mod globals;
 mod heap;
+mod literals;
 mod object;
+mod operand;
 mod value;
 
 use env::{Env, Slot};
@@ -18,6 +20,7 @@ use frontend::diagnostics::RunError;
 use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
 use globals::Globals;
 use heap::Heap;
+use literals::Literals;
 use object::{Closure, Native};
 use std::io::Write;
 use value::Value;
@@ -42,6 +45,7 @@ impl Engine for TaggedWalker {
 /// What a session keeps between programs: its globals and its heap.
 pub struct State {
     globals: Globals,
+    literals: Literals,
     heap: Heap,
     tracer: gc::Tracer,
     work: u64,
@@ -53,7 +57,7 @@ impl State {
         let clock = heap.alloc(Native { function: |_| frontend::natives::clock() });
         let mut globals = Globals::default();
         globals.define(&frontend::natives::CLOCK.into(), Value::object(clock));
-        State { globals, heap, tracer: gc::Tracer::default(), work: 0 }
+        State { globals, literals: Literals::default(), heap, tracer: gc::Tracer::default(), work: 0 }
     }
 
     #[inline(always)]
@@ -79,7 +83,7 @@ impl Session for TaggedSession {
         let program = self.program.as_ref().expect("run follows a successful prepare");
         // Allocated without a collection, and rooted from the start as the
         // first active call.
-        let script = self.state.heap.alloc(Closure { function: program.script.clone(), upvalues: Box::new([]) });
+        let script = self.state.heap.alloc(Closure::new(program.script.clone(), Box::new([])));
         self.state.work = 0;
         let mut stack = Vec::with_capacity(1024);
         stack.resize(script.function.n_slots, Slot::NIL);

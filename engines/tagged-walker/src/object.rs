@@ -18,29 +18,6 @@ use std::rc::Rc;
 /// A double that has no inline encoding (see `value.rs`).
 pub struct BoxedNumber(pub f64);
 
-/// An immutable string. It shares its text with the syntax tree when it
-/// comes from a literal, so evaluating a literal copies no characters.
-pub struct LoxString(Name);
-
-impl LoxString {
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<Name> for LoxString {
-    fn from(text: Name) -> Self {
-        LoxString(text)
-    }
-}
-
-impl From<&str> for LoxString {
-    fn from(text: &str) -> Self {
-        LoxString(text.into())
-    }
-}
-
 /// A native function. As in clox, natives take any number of arguments;
 /// the only one, `clock()`, returns a number.
 pub struct Native {
@@ -52,6 +29,16 @@ pub struct Native {
 pub struct Closure {
     pub function: Rc<Function>,
     pub upvalues: Box<[Gc<Upvalue>]>,
+    /// Whether some parameter is captured by a closure, so that a call
+    /// must box it in a cell; worked out once here rather than per call.
+    pub boxes_params: bool,
+}
+
+impl Closure {
+    pub fn new(function: Rc<Function>, upvalues: Box<[Gc<Upvalue>]>) -> Closure {
+        let boxes_params = function.params.iter().any(|param| param.captured);
+        Closure { function, upvalues, boxes_params }
+    }
 }
 
 /// A variable that some closure captures. Its declaration boxes it in this
