@@ -23,6 +23,7 @@ pub mod cli;
 pub mod conformance;
 pub mod contender;
 pub mod measure;
+pub mod profile;
 pub mod programs;
 pub mod provenance;
 pub mod report;
