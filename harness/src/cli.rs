@@ -115,6 +115,11 @@ pub enum Command {
     /// `cargo run --profile profiling -p harness --features profiling -- profile`.
     Profile(ProfileArgs),
 
+    /// Count the instructions of every engine on every program with valgrind (deterministic), compare them
+    /// with the committed baseline in reports/baseline/, write reports/ci/README.md, and fail when any count
+    /// grew past the threshold or any output is wrong.
+    Ci(CiArgs),
+
     /// Run FILE on engine NAME exactly as `lox --engine NAME FILE` does: the measured child process.
     #[command(name = "__run", hide = true)]
     Run {
@@ -164,6 +169,44 @@ pub struct ProfileArgs {
     /// Where `--diff` writes its SVG (default beside NEW, named `<NEW>-diff.svg`).
     #[arg(long, value_name = "FILE", requires = "diff")]
     pub output: Option<PathBuf>,
+}
+
+/// Options of `harness ci`.
+#[derive(Clone, Debug, Args)]
+pub struct CiArgs {
+    /// Call a pair a regression when its instruction count grew by more than this many percent.
+    #[arg(long, value_name = "PERCENT", default_value_t = 2.0)]
+    pub threshold: f64,
+
+    /// Make this run's counts (and per-function profiles) the new baseline, on purpose: after a change that
+    /// is meant to cost more, or to add a new engine or program. Refused when any output is wrong.
+    #[arg(long)]
+    pub update_baseline: bool,
+
+    /// Also time every pair natively this many times and show the wall-clock ratio to the baseline's runs
+    /// with a bootstrap interval and a Mann-Whitney p-value (information only, never failing the run).
+    #[arg(long, value_name = "RUNS", default_value_t = 0)]
+    pub wall_clock: usize,
+
+    /// Count only these engines (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub engines: Vec<String>,
+
+    /// Count only these programs (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub programs: Vec<String>,
+
+    /// The baseline directory (default reports/baseline).
+    #[arg(long, value_name = "DIR")]
+    pub baseline: Option<PathBuf>,
+
+    /// Where to write this run's counts and report (default reports/ci).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Read the benchmark programs from this directory (default programs/).
+    #[arg(long, value_name = "DIR")]
+    pub programs_dir: Option<PathBuf>,
 }
 
 /// Options of `harness bench`.

@@ -19,6 +19,7 @@ pub mod bench;
 pub mod benchmark;
 pub mod charts;
 pub mod child;
+pub mod ci;
 pub mod cli;
 pub mod conformance;
 pub mod contender;

@@ -4,7 +4,7 @@
 
 use clap::Parser;
 use harness::cli::{Cli, Command};
-use harness::{app, bench, child, conformance, profile, report};
+use harness::{app, bench, child, ci, conformance, profile, report};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -44,6 +44,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Conformance { engine, gc_stress, dir }) => {
             let dir = dir.unwrap_or_else(|| app::workspace_root().join("tests").join("lox"));
             if !conformance::run(&engine, &dir, gc_stress)? {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Some(Command::Ci(args)) => {
+            if !ci::run(&args, command_line())? {
                 return Ok(ExitCode::FAILURE);
             }
         }
