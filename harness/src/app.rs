@@ -152,8 +152,49 @@ pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<Pa
     };
     eprintln!("Measuring into {} ({} process runs)", writer.path().display(), plan.total_executions());
     benchmark::measure(&plan, &mut ProcessExecutor, &mut writer, &Bar::new())?;
+    if args.quick || args.no_profile {
+        // A profile from an earlier run would not match these results.
+        let _ = std::fs::remove_file(out.join(crate::profile::PROFILE_FILE));
+    } else {
+        profiling_section(args, &out, &root);
+    }
     let readme = report::render_dir(&out)?;
     Ok(readme)
+}
+
+/// The profiling section of a full run: `harness profile` into the same
+/// directory, from the profiling build (built by cargo when this binary is
+/// not it). A failure here costs the report its profiles, not its timings.
+fn profiling_section(args: &MeasureArgs, out: &Path, root: &Path) {
+    let mut profile_args: Vec<String> = vec!["profile".into(), "--out".into(), out.display().to_string()];
+    if !args.engines.is_empty() {
+        profile_args.extend(["--engines".into(), args.engines.join(",")]);
+    }
+    if !args.programs.is_empty() {
+        profile_args.extend(["--programs".into(), args.programs.join(",")]);
+    }
+    if let Some(dir) = &args.programs_dir {
+        profile_args.extend(["--programs-dir".into(), dir.display().to_string()]);
+    }
+    let status = if crate::profile::AVAILABLE {
+        std::env::current_exe().and_then(|exe| std::process::Command::new(exe).args(&profile_args).status())
+    } else {
+        eprintln!("Building the profiling build of the harness for the profiling section (skip it with --no-profile)");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+        std::process::Command::new(cargo)
+            .args(["run", "--quiet", "--profile", "profiling", "-p", "harness", "--features", "profiling", "--"])
+            .args(&profile_args)
+            .current_dir(root)
+            .status()
+    };
+    match status {
+        Ok(status) if status.success() => {}
+        Ok(status) => eprintln!("warning: the profiling section failed ({status}); the report has no profiles."),
+        Err(error) => eprintln!(
+            "warning: could not run the profiling section ({error}); the report has no profiles. Run \
+             `cargo run --profile profiling -p harness --features profiling -- profile` from the checkout."
+        ),
+    }
 }
 
 fn make_case(set: &ProgramSet, program: &Program, size: u64, suite: Suite, sized_dir: &Path) -> Result<Case> {

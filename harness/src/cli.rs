@@ -62,6 +62,11 @@ pub struct MeasureArgs {
     #[arg(long)]
     pub no_scaling: bool,
 
+    /// Skip the profiling section of a full run (flamegraphs, hot spots, allocations, work counts), which
+    /// builds and runs the profiling build of the harness. A `--quick` run skips it anyway.
+    #[arg(long)]
+    pub no_profile: bool,
+
     /// Write the results and the report to this directory (default reports/latest; the committed reference
     /// run lives in reports/reference).
     #[arg(long, value_name = "DIR")]
@@ -105,17 +110,103 @@ pub enum Command {
         dir: Option<PathBuf>,
     },
 
+    /// Profile every engine on every program in-process: flamegraphs, hot spots, allocations and work
+    /// counts, written to reports/latest/flamegraphs/ and profile.jsonl. Needs the profiling build:
+    /// `cargo run --profile profiling -p harness --features profiling -- profile`.
+    Profile(ProfileArgs),
+
+    /// Count the instructions of every engine on every program with valgrind (deterministic), compare them
+    /// with the committed baseline in reports/baseline/, write reports/ci/README.md, and fail when any count
+    /// grew past the threshold or any output is wrong.
+    Ci(CiArgs),
+
     /// Run FILE on engine NAME exactly as `lox --engine NAME FILE` does: the measured child process.
     #[command(name = "__run", hide = true)]
     Run {
         #[arg(long)]
         engine: String,
+        /// Stop after the prepare phase (parse, resolve, compile), for counting it apart.
+        #[arg(long)]
+        prepare_only: bool,
         file: PathBuf,
     },
 
     /// Exit at once: the process whose cost is subtracted from every timing.
     #[command(name = "__noop", hide = true)]
     Noop,
+}
+
+/// Options of `harness profile`.
+#[derive(Clone, Debug, Default, Args)]
+pub struct ProfileArgs {
+    /// Profile at the small sizes, to finish in well under a minute.
+    #[arg(long)]
+    pub quick: bool,
+
+    /// Profile only these engines (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub engines: Vec<String>,
+
+    /// Profile only these programs (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub programs: Vec<String>,
+
+    /// Write the profiles into this directory (default reports/latest), beside the timing results; the
+    /// report there is rendered again to include them.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Read the benchmark programs from this directory (default programs/).
+    #[arg(long, value_name = "DIR")]
+    pub programs_dir: Option<PathBuf>,
+
+    /// Instead of profiling, draw the differential flamegraph between two saved profiles (`.folded` files
+    /// of the same engine and program, e.g. from reports/reference/flamegraphs/ and
+    /// reports/latest/flamegraphs/): red where NEW spends a larger share than OLD, blue where smaller.
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
+    pub diff: Vec<PathBuf>,
+
+    /// Where `--diff` writes its SVG (default beside NEW, named `<NEW>-diff.svg`).
+    #[arg(long, value_name = "FILE", requires = "diff")]
+    pub output: Option<PathBuf>,
+}
+
+/// Options of `harness ci`.
+#[derive(Clone, Debug, Args)]
+pub struct CiArgs {
+    /// Call a pair a regression when its instruction count grew by more than this many percent.
+    #[arg(long, value_name = "PERCENT", default_value_t = 2.0)]
+    pub threshold: f64,
+
+    /// Make this run's counts (and per-function profiles) the new baseline, on purpose: after a change that
+    /// is meant to cost more, or to add a new engine or program. Refused when any output is wrong.
+    #[arg(long)]
+    pub update_baseline: bool,
+
+    /// Also time every pair natively this many times and show the wall-clock ratio to the baseline's runs
+    /// with a bootstrap interval and a Mann-Whitney p-value (information only, never failing the run).
+    #[arg(long, value_name = "RUNS", default_value_t = 0)]
+    pub wall_clock: usize,
+
+    /// Count only these engines (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub engines: Vec<String>,
+
+    /// Count only these programs (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub programs: Vec<String>,
+
+    /// The baseline directory (default reports/baseline).
+    #[arg(long, value_name = "DIR")]
+    pub baseline: Option<PathBuf>,
+
+    /// Where to write this run's counts and report (default reports/ci).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Read the benchmark programs from this directory (default programs/).
+    #[arg(long, value_name = "DIR")]
+    pub programs_dir: Option<PathBuf>,
 }
 
 /// Options of `harness bench`.

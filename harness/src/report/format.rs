@@ -53,6 +53,33 @@ pub fn ratio(value: f64, spread: f64) -> String {
     if spread > 0.0 { format!("{} ± {}", digits(value), digits(spread)) } else { digits(value) }
 }
 
+/// An integer with thousands separators: `1,234,567`.
+pub fn thousands(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, c) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Bytes in the unit that suits them: `512 B`, `48.9 KiB`, `12.3 MiB`, `1.2 GiB`.
+pub fn bytes(bytes: u64) -> String {
+    let value = bytes as f64;
+    if value < 1024.0 {
+        format!("{bytes} B")
+    } else if value < 1024.0 * 1024.0 {
+        format!("{:.1} KiB", value / 1024.0)
+    } else if value < 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.1} MiB", value / (1024.0 * 1024.0))
+    } else {
+        format!("{:.1} GiB", value / (1024.0 * 1024.0 * 1024.0))
+    }
+}
+
 /// Bytes as MiB with one decimal: `12.3 MiB`.
 pub fn mebibytes(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
@@ -75,5 +102,10 @@ mod tests {
         assert_eq!(ratio(1.0, 0.0), "1.00");
         assert_eq!(ratio(3.4211, 0.1234), "3.42 ± 0.123");
         assert_eq!(mebibytes(3 * 1024 * 1024 / 2), "1.5 MiB");
+        assert_eq!(bytes(512), "512 B");
+        assert_eq!(bytes(50_440), "49.3 KiB");
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

@@ -7,7 +7,12 @@ use crate::results::Suite;
 use std::fmt::Write;
 
 /// Renders the README of a report; `charts` are the chart files written.
-pub fn render(analysis: &Analysis, notice: &str, charts: &[&str]) -> String {
+pub fn render(
+    analysis: &Analysis,
+    notice: &str,
+    charts: &[&str],
+    profiles: Option<&super::profiles::Profiles>,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "<!-- {} -->", crate::charts::comment_safe(notice));
     let _ = writeln!(out, "> **Generated file.** {notice}\n");
@@ -19,6 +24,9 @@ pub fn render(analysis: &Analysis, notice: &str, charts: &[&str]) -> String {
     }
     matrix(&mut out, analysis);
     programs(&mut out, analysis);
+    if let Some(profiles) = profiles {
+        super::profiles::render(&mut out, analysis, profiles);
+    }
     verification(&mut out, analysis);
     warnings(&mut out, analysis);
     method(&mut out, analysis);

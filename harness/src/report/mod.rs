@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod format;
 pub mod markdown;
+pub mod profiles;
 
 use crate::charts::{self, Bars, Line, Lines, Origin};
 use crate::contender::Contender;
@@ -36,15 +37,25 @@ pub fn generated_notice(analysis: &Analysis, out_dir: &Path) -> String {
     )
 }
 
-/// Reads `out_dir/results.jsonl` and writes the report beside it; returns
-/// the path of the README.
+/// Reads `out_dir/results.jsonl` (and the profiles, when there are any) and
+/// writes the report beside it; returns the path of the README.
 pub fn render_dir(out_dir: &Path) -> Result<PathBuf> {
     let records = results::read_records(&out_dir.join(results::RESULTS_FILE))?;
-    render(&records, out_dir)
+    let profiles = profiles::Profiles::load(out_dir)?;
+    render_with_profiles(&records, profiles.as_ref(), out_dir)
 }
 
 /// Writes the report for `records` into `out_dir`; returns the README's path.
 pub fn render(records: &[Record], out_dir: &Path) -> Result<PathBuf> {
+    render_with_profiles(records, None, out_dir)
+}
+
+/// Writes the report for `records` and `profiles` into `out_dir`.
+pub fn render_with_profiles(
+    records: &[Record],
+    profiles: Option<&profiles::Profiles>,
+    out_dir: &Path,
+) -> Result<PathBuf> {
     let analysis = Analysis::from_records(records)?;
     let notice = generated_notice(&analysis, out_dir);
     std::fs::create_dir_all(out_dir).with_context(|| format!("could not create {}", out_dir.display()))?;
@@ -67,7 +78,7 @@ pub fn render(records: &[Record], out_dir: &Path) -> Result<PathBuf> {
     std::fs::write(out_dir.join("summary.json"), serde_json::to_string_pretty(&summary)?)?;
 
     let readme = out_dir.join("README.md");
-    std::fs::write(&readme, markdown::render(&analysis, &notice, &charts))
+    std::fs::write(&readme, markdown::render(&analysis, &notice, &charts, profiles))
         .with_context(|| format!("could not write {}", readme.display()))?;
     Ok(readme)
 }
