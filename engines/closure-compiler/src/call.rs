@@ -15,7 +15,7 @@ use crate::compile::{ClassPlan, CompiledFunction, Define};
 use crate::env::{Env, Slot};
 use crate::eval::{Eval, Evaluator, Thrown, Unwind};
 use crate::value::{BoundMethod, Class, Closure, Instance, Value};
-use frontend::ast::{FunctionKind, Name};
+use frontend::ast::Name;
 use frontend::diagnostics::RunError;
 use frontend::messages;
 use std::cell::RefCell;
@@ -81,14 +81,15 @@ impl Evaluator<'_> {
         self.depth += 1;
         let result = (function.body)(self, env);
         self.depth -= 1;
-        let value = match result {
-            Ok(()) => Value::Nil,
-            Err(Unwind::Return) => std::mem::replace(&mut self.returned, Value::Nil),
-            Err(Unwind::Error(error)) => return Err(add_trace_line(error, caller, line)),
-        };
-        let value = if function.kind == FunctionKind::Initializer { self.stack[base].get() } else { value };
-        self.pop_frame(base);
-        Ok(value)
+        // An initializer's body yields `this` itself (see `Compiler::body`),
+        // so the result is returned as it is, without being moved again.
+        match result {
+            Ok(_) => {
+                self.pop_frame(base);
+                result
+            }
+            Err(error) => Err(add_trace_line(error, caller, line)),
+        }
     }
 
     /// Drops the frame at `base`: truncates the stack without a call into

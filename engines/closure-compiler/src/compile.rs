@@ -24,6 +24,7 @@
 
 mod binary;
 mod call;
+mod condition;
 mod expr;
 mod operand;
 mod stmt;
@@ -52,8 +53,8 @@ pub struct CompiledFunction {
     pub captured_params: Box<[u16]>,
     /// What each closure of this function captures, in capture-index order.
     pub upvalues: Box<[Capture]>,
-    /// The whole body as one closure.
-    pub body: StmtFn,
+    /// The whole body as one closure, yielding what a call returns.
+    pub body: ExprFn,
 }
 
 /// Which specialised closures the compiler may use. Each one replaces a
@@ -69,6 +70,12 @@ pub struct Specialisations {
     /// A comparison, `!`, `and` or `or` used as an `if` or `while`
     /// condition yields a Rust `bool` instead of a Lox value.
     pub conditions: bool,
+    /// A function body ending in `return value;` evaluates that value as
+    /// the call's result, instead of leaving it for the call to pick up.
+    pub tail_returns: bool,
+    /// A comparison of locals and constants that an `if`, `while` or guard
+    /// branches on is compiled into the branching closure itself.
+    pub inline_conditions: bool,
     /// Calls with up to three arguments hold their argument closures in
     /// fields instead of iterating over a slice.
     pub fixed_arity_calls: bool,
@@ -90,6 +97,8 @@ impl Specialisations {
     pub const ALL: Specialisations = Specialisations {
         operand_shapes: true,
         conditions: true,
+        tail_returns: true,
+        inline_conditions: true,
         fixed_arity_calls: true,
         global_calls: true,
         assignment_statements: true,
@@ -101,6 +110,8 @@ impl Specialisations {
     pub const NONE: Specialisations = Specialisations {
         operand_shapes: false,
         conditions: false,
+        tail_returns: false,
+        inline_conditions: false,
         fixed_arity_calls: false,
         global_calls: false,
         assignment_statements: false,
@@ -153,7 +164,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn function(&mut self, function: &Function) -> Rc<CompiledFunction> {
-        let body = self.block(&function.body);
+        let body = self.body(&function.body, function.kind);
         let captured_params = function.params.iter().filter(|param| param.captured).map(|param| param.slot).collect();
         Rc::new(CompiledFunction {
             name: function.name.clone(),

@@ -16,7 +16,7 @@ pub use compile::Specialisations;
 
 use compile::{CompiledFunction, Compiler};
 use env::{Env, Slot};
-use eval::{Evaluator, Unwind};
+use eval::Evaluator;
 use frontend::diagnostics::RunError;
 use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
 use globals::Globals;
@@ -112,9 +112,11 @@ impl Session for ClosureSession {
         stack.resize(1 + script.function.n_locals, Slot::Value(Value::Nil));
         let mut evaluator = Evaluator { state: &mut self.state, out, stack, depth: 1, returned: Value::Nil };
         match (script.function.body)(&mut evaluator, Env { base: 0, closure: &script }) {
-            Ok(()) => Ok(()),
-            Err(Unwind::Error(error)) => Err(*error),
-            Err(Unwind::Return) => unreachable!("the parser rejects `return` at top level"),
+            Ok(value) => {
+                value.discard();
+                Ok(())
+            }
+            Err(error) => Err(*error),
         }
     }
 

@@ -53,6 +53,8 @@ fn variants() -> Vec<(&'static str, Specialisations)> {
         ("no global calls", Specialisations { global_calls: false, ..all }),
         ("no assignment statements", Specialisations { assignment_statements: false, ..all }),
         ("no guard returns", Specialisations { guard_returns: false, ..all }),
+        ("no tail returns", Specialisations { tail_returns: false, ..all }),
+        ("no inline conditions", Specialisations { inline_conditions: false, ..all }),
         ("no global slots", Specialisations { global_slots: false, ..all }),
     ]
 }

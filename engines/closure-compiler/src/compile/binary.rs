@@ -11,17 +11,16 @@
 //! numbers, and [`with_shapes!`] picks one monomorphic closure per pair of
 //! shapes. Rust compiles each combination into its own straight-line code.
 //!
-//! A comparison that is an `if` or `while` condition compiles to a
-//! [`CondFn`] that returns a Rust `bool`: the branch tests the comparison's
-//! result directly instead of making a Lox boolean and asking whether it is
-//! truthy.
+//! The same operators as conditions (a Rust `bool` instead of a Lox value)
+//! are used by [`condition`](super::condition).
 
 use super::operand::{ComputedOperand, ConstantOperand, LocalOperand, Operand, Shape};
 use super::{Compiler, CondFn, ExprFn};
 use crate::env::Env;
 use crate::eval::{Eval, Evaluator, Thrown};
 use crate::value::Value;
-use frontend::ast::{BinaryOp, Expr, LogicalOp, UnaryOp};
+use frontend::ast::{BinaryOp, Expr};
+use std::marker::PhantomData;
 
 /// Both operands' numbers, when both are numbers.
 #[inline(always)]
@@ -41,7 +40,7 @@ fn numbers(a: &Value, b: &Value) -> Option<(f64, f64)> {
 /// returning "numbers or values", which the optimiser would materialise in
 /// memory on the hot path.
 #[inline(always)]
-fn with_numbers<L: Operand, R: Operand, T>(
+pub(super) fn with_numbers<L: Operand, R: Operand, T>(
     left: &L,
     right: &R,
     vm: &mut Evaluator<'_>,
@@ -66,7 +65,7 @@ fn with_numbers<L: Operand, R: Operand, T>(
 }
 
 /// An operator on two numbers that yields a value.
-trait Arithmetic: 'static {
+pub(super) trait Arithmetic: 'static {
     fn apply(a: f64, b: f64) -> Value;
 
     /// What the operator does when the operands are not both numbers.
@@ -78,18 +77,18 @@ trait Arithmetic: 'static {
 }
 
 /// A comparison of two numbers.
-trait Comparison: 'static {
+pub(super) trait Comparison: 'static {
     fn test(a: f64, b: f64) -> bool;
 }
 
-struct Add;
-struct Subtract;
-struct Multiply;
-struct Divide;
-struct Less;
-struct LessEqual;
-struct Greater;
-struct GreaterEqual;
+pub(super) struct Add;
+pub(super) struct Subtract;
+pub(super) struct Multiply;
+pub(super) struct Divide;
+pub(super) struct Less;
+pub(super) struct LessEqual;
+pub(super) struct Greater;
+pub(super) struct GreaterEqual;
 
 impl Arithmetic for Add {
     #[inline(always)]
@@ -174,7 +173,7 @@ fn comparison<Op: Comparison, L: Operand, R: Operand>(left: L, right: R, line: u
     })
 }
 
-fn comparison_condition<Op: Comparison, L: Operand, R: Operand>(left: L, right: R, line: u32) -> CondFn {
+pub(super) fn comparison_condition<Op: Comparison, L: Operand, R: Operand>(left: L, right: R, line: u32) -> CondFn {
     Box::new(move |vm, env| {
         vm.tick();
         with_numbers(&left, &right, vm, env, Op::test, |vm, _, _| Err(vm.not_numbers(line, env)))
@@ -191,7 +190,7 @@ fn equality<const NEGATED: bool, L: Operand, R: Operand>(left: L, right: R) -> E
     })
 }
 
-fn equality_condition<const NEGATED: bool, L: Operand, R: Operand>(left: L, right: R) -> CondFn {
+pub(super) fn equality_condition<const NEGATED: bool, L: Operand, R: Operand>(left: L, right: R) -> CondFn {
     Box::new(move |vm, env| {
         vm.tick();
         let a = left.value(vm, env)?;
@@ -245,6 +244,84 @@ macro_rules! with_shapes {
     };
 }
 
+pub(super) use with_shapes;
+
+/// Arithmetic on two leaves (`n - 1`, `i + 1`, `x * y`) as an operand: the
+/// closure that uses the result computes it in place.
+pub(super) struct LeafArithmetic<Op, L, R> {
+    left: L,
+    right: R,
+    line: u32,
+    op: PhantomData<Op>,
+}
+
+impl<Op: Arithmetic, L: Operand, R: Operand> LeafArithmetic<Op, L, R> {
+    pub(super) fn new(left: L, right: R, line: u32) -> Self {
+        LeafArithmetic { left, right, line, op: PhantomData }
+    }
+}
+
+impl<Op: Arithmetic, L: Operand, R: Operand> Operand for LeafArithmetic<Op, L, R> {
+    const PEEKABLE: bool = false;
+
+    #[inline(always)]
+    fn value(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Eval {
+        vm.tick();
+        let line = self.line;
+        with_numbers(&self.left, &self.right, vm, env, Op::apply, |vm, a, b| Op::otherwise(vm, a, b, line, env))
+    }
+}
+
+/// Expands `$build` with `$o` bound to the operand `$expr` (a
+/// [`ComputedOperand`] unless operand shapes are on), typed by its shape: a
+/// local, a constant, arithmetic on two leaves, or computed.
+macro_rules! with_operand {
+    ($compiler:expr, $expr:expr, |$o:ident| $build:expr) => {{
+        use frontend::ast::BinaryOp;
+        use $crate::compile::binary::{Add, Divide, LeafArithmetic, Multiply, Subtract};
+        use $crate::compile::operand::{ComputedOperand, ConstantOperand, Leaf, LocalOperand, OperandShape};
+        macro_rules! leaves {
+            ($op:ty, $left:expr, $right:expr, $line:expr) => {
+                match ($left, $right) {
+                    (Leaf::Local(a), Leaf::Local(b)) => {
+                        let $o = LeafArithmetic::<$op, _, _>::new(LocalOperand(a), LocalOperand(b), $line);
+                        $build
+                    }
+                    (Leaf::Local(a), Leaf::Constant(b)) => {
+                        let $o = LeafArithmetic::<$op, _, _>::new(LocalOperand(a), ConstantOperand(b), $line);
+                        $build
+                    }
+                    (Leaf::Constant(a), Leaf::Local(b)) => {
+                        let $o = LeafArithmetic::<$op, _, _>::new(ConstantOperand(a), LocalOperand(b), $line);
+                        $build
+                    }
+                    (Leaf::Constant(_), Leaf::Constant(_)) => unreachable!("two constants are not a leaf operation"),
+                }
+            };
+        }
+        match $compiler.operand_shape($expr) {
+            OperandShape::Local(slot) => {
+                let $o = LocalOperand(slot);
+                $build
+            }
+            OperandShape::Constant(n) => {
+                let $o = ConstantOperand(n);
+                $build
+            }
+            OperandShape::Leaves { op: BinaryOp::Add, left, right, line } => leaves!(Add, left, right, line),
+            OperandShape::Leaves { op: BinaryOp::Subtract, left, right, line } => leaves!(Subtract, left, right, line),
+            OperandShape::Leaves { op: BinaryOp::Multiply, left, right, line } => leaves!(Multiply, left, right, line),
+            OperandShape::Leaves { op: _, left, right, line } => leaves!(Divide, left, right, line),
+            OperandShape::Computed(computed) => {
+                let $o = ComputedOperand(computed);
+                $build
+            }
+        }
+    }};
+}
+
+pub(super) use with_operand;
+
 impl Compiler<'_> {
     pub(super) fn binary(&mut self, op: BinaryOp, left: &Expr, right: &Expr, line: u32) -> ExprFn {
         let (l, r) = (self.shape(left), self.shape(right));
@@ -261,61 +338,8 @@ impl Compiler<'_> {
             BinaryOp::NotEqual => with_shapes!(l, r, |a, b| equality::<true, _, _>(a, b)),
         }
     }
-
-    /// An `if` or `while` condition: its truthiness as a Rust `bool`.
-    /// Comparisons, `!`, `and` and `or` compile to conditions directly (with
-    /// `conditions` on); anything else is evaluated and tested.
-    pub(super) fn condition(&mut self, expr: &Expr) -> CondFn {
-        if self.specialisations.conditions {
-            match expr {
-                Expr::Binary { op, left, right, line } if !is_arithmetic(*op) => {
-                    let (l, r, line) = (self.shape(left), self.shape(right), *line);
-                    return match op {
-                        BinaryOp::Less => with_shapes!(l, r, |a, b| comparison_condition::<Less, _, _>(a, b, line)),
-                        BinaryOp::LessEqual => {
-                            with_shapes!(l, r, |a, b| comparison_condition::<LessEqual, _, _>(a, b, line))
-                        }
-                        BinaryOp::Greater => {
-                            with_shapes!(l, r, |a, b| comparison_condition::<Greater, _, _>(a, b, line))
-                        }
-                        BinaryOp::GreaterEqual => {
-                            with_shapes!(l, r, |a, b| comparison_condition::<GreaterEqual, _, _>(a, b, line))
-                        }
-                        BinaryOp::Equal => with_shapes!(l, r, |a, b| equality_condition::<false, _, _>(a, b)),
-                        _ => with_shapes!(l, r, |a, b| equality_condition::<true, _, _>(a, b)),
-                    };
-                }
-                Expr::Unary { op: UnaryOp::Not, operand, .. } => {
-                    let operand = self.condition(operand);
-                    return Box::new(move |vm, env| {
-                        vm.tick();
-                        Ok(!operand(vm, env)?)
-                    });
-                }
-                Expr::Logical { op, left, right } => {
-                    let (left, right) = (self.condition(left), self.condition(right));
-                    return match op {
-                        LogicalOp::And => Box::new(move |vm, env| {
-                            vm.tick();
-                            Ok(left(vm, env)? && right(vm, env)?)
-                        }),
-                        LogicalOp::Or => Box::new(move |vm, env| {
-                            vm.tick();
-                            Ok(left(vm, env)? || right(vm, env)?)
-                        }),
-                    };
-                }
-                _ => {}
-            }
-        }
-        let expr = self.expr(expr);
-        Box::new(move |vm, env| {
-            vm.tick();
-            Ok(expr(vm, env)?.into_truthy())
-        })
-    }
 }
 
-fn is_arithmetic(op: BinaryOp) -> bool {
+pub(super) fn is_arithmetic(op: BinaryOp) -> bool {
     matches!(op, BinaryOp::Add | BinaryOp::Subtract | BinaryOp::Multiply | BinaryOp::Divide)
 }

@@ -12,6 +12,8 @@
 //!   is read from its slot inside the call's closure instead of by a
 //!   closure of its own.
 
+use super::binary::with_operand;
+use super::operand::Operand;
 use super::{Compiler, ExprFn};
 use crate::env::{Env, Slot};
 use crate::eval::{Eval, Evaluator, Thrown};
@@ -134,22 +136,40 @@ fn invoke<A: Arguments>(object: ExprFn, name: Name, args: A, line: u32) -> ExprF
     })
 }
 
+/// One argument, fetched as an operand: a local or a constant is pushed
+/// straight from where it is, arithmetic on two leaves is computed in place.
+struct OneArgument<O>(O);
+
+impl<O: Operand> Arguments for OneArgument<O> {
+    #[inline(always)]
+    fn push_frame(&self, slot0: Value, vm: &mut Evaluator<'_>, env: Env<'_>) -> Result<usize, Thrown> {
+        let base = vm.stack.len();
+        vm.stack.push(Slot::Value(slot0));
+        let value = self.0.value(vm, env)?;
+        vm.stack.push(Slot::Value(value));
+        Ok(base)
+    }
+}
+
 /// Builds `$build` with `$args` as an array when its length is 0 to 3 and
-/// fixed-arity calls are on, else as a boxed slice.
+/// fixed-arity calls are on (one argument as an operand), else as a boxed
+/// slice.
 macro_rules! with_arguments {
     ($compiler:expr, $args:expr, |$a:ident| $build:expr) => {{
-        let mut closures: Vec<ExprFn> = $args.iter().map(|arg| $compiler.expr(arg)).collect();
-        if !$compiler.specialisations.fixed_arity_calls || closures.len() > 3 {
-            let $a = closures.into_boxed_slice();
+        let args: &[Expr] = $args;
+        if !$compiler.specialisations.fixed_arity_calls || args.len() > 3 {
+            let $a: Box<[ExprFn]> = args.iter().map(|arg| $compiler.expr(arg)).collect();
             $build
+        } else if let [arg] = args {
+            with_operand!($compiler, arg, |operand| {
+                let $a = OneArgument(operand);
+                $build
+            })
         } else {
+            let closures: Vec<ExprFn> = args.iter().map(|arg| $compiler.expr(arg)).collect();
             match closures.len() {
                 0 => {
                     let $a: [ExprFn; 0] = [];
-                    $build
-                }
-                1 => {
-                    let $a: [ExprFn; 1] = [closures.remove(0)];
                     $build
                 }
                 2 => {

@@ -7,12 +7,28 @@ use super::{Compiler, ExprFn};
 use crate::env::{Env, Slot};
 use crate::eval::{Eval, Evaluator};
 use crate::value::Value;
-use frontend::ast::{Expr, Literal, VarKind, Variable};
+use frontend::ast::{BinaryOp, Expr, Literal, VarKind, Variable};
 
 /// One operand, as the compiler found it.
 pub(super) enum Shape {
     Local(u16),
     Constant(f64),
+    Computed(ExprFn),
+}
+
+/// A leaf of an expression: a local or a number constant.
+#[derive(Clone, Copy)]
+pub(super) enum Leaf {
+    Local(u16),
+    Constant(f64),
+}
+
+/// An operand, as the compiler found it, with arithmetic on two leaves
+/// (not both constants) told apart: see `binary::with_operand!`.
+pub(super) enum OperandShape {
+    Local(u16),
+    Constant(f64),
+    Leaves { op: BinaryOp, left: Leaf, right: Leaf, line: u32 },
     Computed(ExprFn),
 }
 
@@ -93,5 +109,31 @@ impl Compiler<'_> {
             }
         }
         Shape::Computed(self.expr(expr))
+    }
+
+    /// Like [`Compiler::shape`], and arithmetic on two leaves as well.
+    pub(super) fn operand_shape(&mut self, expr: &Expr) -> OperandShape {
+        if self.specialisations.operand_shapes
+            && let Expr::Binary { op, left, right, line } = expr
+            && matches!(op, BinaryOp::Add | BinaryOp::Subtract | BinaryOp::Multiply | BinaryOp::Divide)
+            && let (Some(left), Some(right)) = (leaf(left), leaf(right))
+            && !matches!((left, right), (Leaf::Constant(_), Leaf::Constant(_)))
+        {
+            return OperandShape::Leaves { op: *op, left, right, line: *line };
+        }
+        match self.shape(expr) {
+            Shape::Local(slot) => OperandShape::Local(slot),
+            Shape::Constant(n) => OperandShape::Constant(n),
+            Shape::Computed(computed) => OperandShape::Computed(computed),
+        }
+    }
+}
+
+/// `expr` as a leaf, when it is one.
+pub(super) fn leaf(expr: &Expr) -> Option<Leaf> {
+    match expr {
+        Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) => Some(Leaf::Local(*slot)),
+        Expr::Literal(Literal::Number(n)) => Some(Leaf::Constant(*n)),
+        _ => None,
     }
 }

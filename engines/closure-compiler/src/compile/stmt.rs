@@ -1,13 +1,56 @@
 //! Statements, compiled.
 
-use super::operand::{ComputedOperand, ConstantOperand, LocalOperand, Operand, Shape};
-use super::{ClassPlan, Compiler, CondFn, Define, ExprFn, StmtFn, SuperclassPlan, define_local};
+use super::binary::with_operand;
+use super::condition::{Condition, with_condition};
+use super::operand::{ComputedOperand, Operand, Shape};
+use super::{ClassPlan, Compiler, Define, ExprFn, StmtFn, SuperclassPlan, define_local};
 use crate::env::Slot;
 use crate::eval::Unwind;
 use crate::value::Value;
-use frontend::ast::{ClassDecl, Expr, Function, Stmt, Target, VarKind, Variable};
+use frontend::ast::{ClassDecl, Expr, Function, FunctionKind, Stmt, Target, VarKind, Variable};
 
 impl Compiler<'_> {
+    /// A function's body, as the closure that yields what a call returns.
+    ///
+    /// A `return` anywhere leaves its value in `returned` and unwinds to
+    /// here. With `tail_returns`, a final `return value;` (where most
+    /// functions return) is instead evaluated as the body's own result: one
+    /// closure less, and no detour through `returned`.
+    ///
+    /// An initializer's body yields `this` (slot 0) whatever it returns.
+    pub(super) fn body(&mut self, body: &[Stmt], kind: FunctionKind) -> ExprFn {
+        if kind == FunctionKind::Initializer {
+            let block = self.block(body);
+            return Box::new(move |vm, env| {
+                vm.tick();
+                match block(vm, env) {
+                    Ok(()) => {}
+                    Err(Unwind::Return) => std::mem::replace(&mut vm.returned, Value::Nil).discard(),
+                    Err(Unwind::Error(error)) => return Err(error),
+                }
+                Ok(vm.stack[env.slot(0)].get())
+            });
+        }
+        if self.specialisations.tail_returns
+            && let Some((Stmt::Return { value: Some(value), .. }, leading)) = body.split_last()
+        {
+            if leading.is_empty() {
+                return self.expr(value);
+            }
+            let leading = self.block(leading);
+            return with_operand!(self, value, |value| body_then_return(leading, value));
+        }
+        let block = self.block(body);
+        Box::new(move |vm, env| {
+            vm.tick();
+            match block(vm, env) {
+                Ok(()) => Ok(Value::Nil),
+                Err(Unwind::Return) => Ok(std::mem::replace(&mut vm.returned, Value::Nil)),
+                Err(Unwind::Error(error)) => Err(error),
+            }
+        })
+    }
+
     /// A statement list as one closure. A block costs nothing at run time
     /// beyond running its statements: its locals are higher slots of the
     /// same frame.
@@ -89,51 +132,31 @@ impl Compiler<'_> {
                 if self.specialisations.guard_returns && returned_value(then_branch).is_some() =>
             {
                 let value = returned_value(then_branch).expect("a guard returns a value");
-                let condition = self.condition(condition);
                 match self.shape(value) {
-                    Shape::Local(slot) => guard_return(condition, LocalOperand(slot)),
-                    Shape::Constant(n) => guard_return(condition, ConstantOperand(n)),
-                    Shape::Computed(value) => guard_return(condition, ComputedOperand(value)),
+                    Shape::Local(slot) => with_condition!(self, condition, |c| guard_return(c, LocalOperand(slot))),
+                    Shape::Constant(n) => with_condition!(self, condition, |c| guard_return(c, ConstantOperand(n))),
+                    Shape::Computed(value) => {
+                        with_condition!(self, condition, |c| guard_return(c, ComputedOperand(value)))
+                    }
                 }
             }
             Stmt::If { condition, then_branch, else_branch } => {
-                let condition = self.condition(condition);
                 let then_branch = self.stmt(then_branch);
                 match else_branch {
-                    None => Box::new(move |vm, env| {
-                        vm.tick();
-                        if condition(vm, env)? { then_branch(vm, env) } else { Ok(()) }
-                    }),
+                    None => with_condition!(self, condition, |condition| if_then(condition, then_branch)),
                     Some(else_branch) => {
                         let else_branch = self.stmt(else_branch);
-                        Box::new(move |vm, env| {
-                            vm.tick();
-                            if condition(vm, env)? { then_branch(vm, env) } else { else_branch(vm, env) }
-                        })
+                        with_condition!(self, condition, |condition| if_then_else(condition, then_branch, else_branch))
                     }
                 }
             }
             Stmt::While { condition, body, increment } => {
-                let condition = self.condition(condition);
                 let body = self.stmt(body);
                 match increment {
-                    None => Box::new(move |vm, env| {
-                        vm.tick();
-                        while condition(vm, env)? {
-                            body(vm, env)?;
-                        }
-                        Ok(())
-                    }),
+                    None => with_condition!(self, condition, |condition| while_loop(condition, body)),
                     Some(increment) => {
                         let increment = self.expr(increment);
-                        Box::new(move |vm, env| {
-                            vm.tick();
-                            while condition(vm, env)? {
-                                body(vm, env)?;
-                                increment(vm, env)?.discard();
-                            }
-                            Ok(())
-                        })
+                        with_condition!(self, condition, |condition| for_loop(condition, body, increment))
                     }
                 }
             }
@@ -150,23 +173,17 @@ impl Compiler<'_> {
 
     /// `return value;`: the value is left in `returned` for the call to take.
     fn return_statement(&mut self, value: &Expr) -> StmtFn {
-        match self.shape(value) {
-            Shape::Local(slot) => return_operand(LocalOperand(slot)),
-            Shape::Constant(n) => return_operand(ConstantOperand(n)),
-            Shape::Computed(value) => return_operand(ComputedOperand(value)),
-        }
+        with_operand!(self, value, |value| return_operand(value))
     }
 
     /// `variable = value;` as a statement: the value is stored, not returned.
     fn assignment_statement(&mut self, variable: &Variable, value: &Expr) -> StmtFn {
+        if let VarKind::Local { slot, .. } = variable.kind {
+            return with_operand!(self, value, |value| assign_local(slot, value));
+        }
         let value = self.expr(value);
         match variable.kind {
-            VarKind::Local { slot, .. } => Box::new(move |vm, env| {
-                vm.tick();
-                let value = value(vm, env)?;
-                vm.stack[env.slot(slot)].set(value);
-                Ok(())
-            }),
+            VarKind::Local { .. } => unreachable!("handled above"),
             VarKind::Upvalue { index, .. } => Box::new(move |vm, env| {
                 vm.tick();
                 let value = value(vm, env)?;
@@ -280,16 +297,74 @@ fn returned_value(stmt: &Stmt) -> Option<&Expr> {
     }
 }
 
-/// `if (condition) return value;`, a guard clause, as one closure.
-fn guard_return<O: Operand>(condition: CondFn, value: O) -> StmtFn {
+fn if_then<C: Condition>(condition: C, then_branch: StmtFn) -> StmtFn {
     Box::new(move |vm, env| {
         vm.tick();
-        if !condition(vm, env)? {
+        if condition.test(vm, env)? { then_branch(vm, env) } else { Ok(()) }
+    })
+}
+
+fn if_then_else<C: Condition>(condition: C, then_branch: StmtFn, else_branch: StmtFn) -> StmtFn {
+    Box::new(move |vm, env| {
+        vm.tick();
+        if condition.test(vm, env)? { then_branch(vm, env) } else { else_branch(vm, env) }
+    })
+}
+
+fn while_loop<C: Condition>(condition: C, body: StmtFn) -> StmtFn {
+    Box::new(move |vm, env| {
+        vm.tick();
+        while condition.test(vm, env)? {
+            body(vm, env)?;
+        }
+        Ok(())
+    })
+}
+
+/// A desugared `for` loop: a `while` with an increment.
+fn for_loop<C: Condition>(condition: C, body: StmtFn, increment: ExprFn) -> StmtFn {
+    Box::new(move |vm, env| {
+        vm.tick();
+        while condition.test(vm, env)? {
+            body(vm, env)?;
+            increment(vm, env)?.discard();
+        }
+        Ok(())
+    })
+}
+
+/// `if (condition) return value;`, a guard clause, as one closure.
+fn guard_return<C: Condition, O: Operand>(condition: C, value: O) -> StmtFn {
+    Box::new(move |vm, env| {
+        vm.tick();
+        if !condition.test(vm, env)? {
             return Ok(());
         }
         let value = value.value(vm, env)?;
         std::mem::replace(&mut vm.returned, value).discard();
         Err(Unwind::Return)
+    })
+}
+
+/// The body of a function that ends in `return value;`.
+fn body_then_return<O: Operand>(leading: StmtFn, value: O) -> ExprFn {
+    Box::new(move |vm, env| {
+        vm.tick();
+        match leading(vm, env) {
+            Ok(()) => value.value(vm, env),
+            Err(Unwind::Return) => Ok(std::mem::replace(&mut vm.returned, Value::Nil)),
+            Err(Unwind::Error(error)) => Err(error),
+        }
+    })
+}
+
+/// `local = value;` as a statement.
+fn assign_local<O: Operand>(slot: u16, value: O) -> StmtFn {
+    Box::new(move |vm, env| {
+        vm.tick();
+        let value = value.value(vm, env)?;
+        vm.stack[env.slot(slot)].set(value);
+        Ok(())
     })
 }
 
