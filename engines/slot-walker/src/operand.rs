@@ -76,8 +76,9 @@ impl Evaluator<'_> {
     }
 
     /// Evaluates an operand, with the two commonest leaves (a local and a
-    /// number literal) read inline and calls entered directly, instead of
-    /// through a recursive call of [`Evaluator::evaluate`]. Only where the call overhead is a large part
+    /// number literal) read inline, and calls and arithmetic on number
+    /// leaves (`fib(n - 2)`) done directly, instead of through a recursive
+    /// call of [`Evaluator::evaluate`]. Only where the call overhead is a large part
     /// of the work: binary operands, arguments and returned values.
     #[inline(always)]
     pub fn operand(&mut self, expr: &Expr, env: &Env<'_>) -> Eval {
@@ -94,6 +95,13 @@ impl Evaluator<'_> {
                 self.state.count_work();
                 self.call(callee, args, *line, env)
             }
+            Expr::Binary { op, left, right, .. } => match self.number_leaves(left, right, env) {
+                Some((a, b)) => {
+                    self.state.count_work();
+                    Ok(arithmetic(*op, a, b))
+                }
+                None => self.evaluate(expr, env),
+            },
             _ => self.evaluate(expr, env),
         }
     }

@@ -1,0 +1,321 @@
+//! Binary operators and conditions, specialised by operand shape.
+//!
+//! The general closure for `left - right` calls a closure for each operand,
+//! then checks that both are numbers. When an operand is a local or a
+//! number constant (`n - 2`, `i < count`), the operator's closure reads the
+//! slot or uses the constant itself, saving a call per operand and, for a
+//! local, the copy of the value: it looks at the number where it lies.
+//!
+//! The operators are written once, generically: an [`Operand`] is how to
+//! fetch one side, an [`Arithmetic`] or [`Comparison`] is what to do with two
+//! numbers, and [`with_shapes!`] picks one monomorphic closure per pair of
+//! shapes. Rust compiles each combination into its own straight-line code.
+//!
+//! A comparison that is an `if` or `while` condition compiles to a
+//! [`CondFn`] that returns a Rust `bool`: the branch tests the comparison's
+//! result directly instead of making a Lox boolean and asking whether it is
+//! truthy.
+
+use super::operand::{ComputedOperand, ConstantOperand, LocalOperand, Operand, Shape};
+use super::{Compiler, CondFn, ExprFn};
+use crate::env::Env;
+use crate::eval::{Eval, Evaluator, Thrown};
+use crate::value::Value;
+use frontend::ast::{BinaryOp, Expr, LogicalOp, UnaryOp};
+
+/// Both operands' numbers, when both are numbers.
+#[inline(always)]
+fn numbers(a: &Value, b: &Value) -> Option<(f64, f64)> {
+    match (a, b) {
+        (Value::Number(a), Value::Number(b)) => Some((*a, *b)),
+        _ => None,
+    }
+}
+
+/// Applies `on_numbers` when both operands are numbers, else `otherwise`
+/// to their values. Operands that can be peeked at are read in place; when
+/// that fails (a captured local, not a number), or when an operand must be
+/// computed, both are evaluated in order and their values tested.
+///
+/// Written as straight-line control flow rather than as a function
+/// returning "numbers or values", which the optimiser would materialise in
+/// memory on the hot path.
+#[inline(always)]
+fn with_numbers<L: Operand, R: Operand, T>(
+    left: &L,
+    right: &R,
+    vm: &mut Evaluator<'_>,
+    env: Env<'_>,
+    on_numbers: impl FnOnce(f64, f64) -> T,
+    otherwise: impl FnOnce(&mut Evaluator<'_>, Value, Value) -> Result<T, Thrown>,
+) -> Result<T, Thrown> {
+    if L::PEEKABLE
+        && R::PEEKABLE
+        && let (Some(a), Some(b)) = (left.peek(vm, env), right.peek(vm, env))
+    {
+        return Ok(on_numbers(a, b));
+    }
+    let a = left.value(vm, env)?;
+    let b = right.value(vm, env)?;
+    if let Some((x, y)) = numbers(&a, &b) {
+        a.discard();
+        b.discard();
+        return Ok(on_numbers(x, y));
+    }
+    otherwise(vm, a, b)
+}
+
+/// An operator on two numbers that yields a value.
+trait Arithmetic: 'static {
+    fn apply(a: f64, b: f64) -> Value;
+
+    /// What the operator does when the operands are not both numbers.
+    #[inline(always)]
+    fn otherwise(vm: &Evaluator<'_>, left: Value, right: Value, line: u32, env: Env<'_>) -> Eval {
+        let _ = (left, right);
+        Err(vm.not_numbers(line, env))
+    }
+}
+
+/// A comparison of two numbers.
+trait Comparison: 'static {
+    fn test(a: f64, b: f64) -> bool;
+}
+
+struct Add;
+struct Subtract;
+struct Multiply;
+struct Divide;
+struct Less;
+struct LessEqual;
+struct Greater;
+struct GreaterEqual;
+
+impl Arithmetic for Add {
+    #[inline(always)]
+    fn apply(a: f64, b: f64) -> Value {
+        Value::Number(a + b)
+    }
+
+    #[inline(always)]
+    fn otherwise(vm: &Evaluator<'_>, left: Value, right: Value, line: u32, env: Env<'_>) -> Eval {
+        vm.add_slow(left, right, line, env)
+    }
+}
+
+impl Arithmetic for Subtract {
+    #[inline(always)]
+    fn apply(a: f64, b: f64) -> Value {
+        Value::Number(a - b)
+    }
+}
+
+impl Arithmetic for Multiply {
+    #[inline(always)]
+    fn apply(a: f64, b: f64) -> Value {
+        Value::Number(a * b)
+    }
+}
+
+impl Arithmetic for Divide {
+    #[inline(always)]
+    fn apply(a: f64, b: f64) -> Value {
+        Value::Number(a / b)
+    }
+}
+
+// `a <= b` is `!(a > b)`, as clox compiles it, so that with a NaN operand
+// `<=` and `>=` are true; the negated comparisons are deliberate.
+#[allow(clippy::neg_cmp_op_on_partial_ord)]
+mod comparisons {
+    use super::*;
+
+    impl Comparison for Less {
+        #[inline(always)]
+        fn test(a: f64, b: f64) -> bool {
+            a < b
+        }
+    }
+
+    impl Comparison for LessEqual {
+        #[inline(always)]
+        fn test(a: f64, b: f64) -> bool {
+            !(a > b)
+        }
+    }
+
+    impl Comparison for Greater {
+        #[inline(always)]
+        fn test(a: f64, b: f64) -> bool {
+            a > b
+        }
+    }
+
+    impl Comparison for GreaterEqual {
+        #[inline(always)]
+        fn test(a: f64, b: f64) -> bool {
+            !(a < b)
+        }
+    }
+}
+
+fn arithmetic<Op: Arithmetic, L: Operand, R: Operand>(left: L, right: R, line: u32) -> ExprFn {
+    Box::new(move |vm, env| {
+        vm.tick();
+        with_numbers(&left, &right, vm, env, Op::apply, |vm, a, b| Op::otherwise(vm, a, b, line, env))
+    })
+}
+
+fn comparison<Op: Comparison, L: Operand, R: Operand>(left: L, right: R, line: u32) -> ExprFn {
+    Box::new(move |vm, env| {
+        vm.tick();
+        let test = |a, b| Value::Bool(Op::test(a, b));
+        with_numbers(&left, &right, vm, env, test, |vm, _, _| Err(vm.not_numbers(line, env)))
+    })
+}
+
+fn comparison_condition<Op: Comparison, L: Operand, R: Operand>(left: L, right: R, line: u32) -> CondFn {
+    Box::new(move |vm, env| {
+        vm.tick();
+        with_numbers(&left, &right, vm, env, Op::test, |vm, _, _| Err(vm.not_numbers(line, env)))
+    })
+}
+
+/// `==` (or `!=` when `NEGATED`): never an error, any types.
+fn equality<const NEGATED: bool, L: Operand, R: Operand>(left: L, right: R) -> ExprFn {
+    Box::new(move |vm, env| {
+        vm.tick();
+        let a = left.value(vm, env)?;
+        let b = right.value(vm, env)?;
+        Ok(Value::Bool(a.equals(&b) != NEGATED))
+    })
+}
+
+fn equality_condition<const NEGATED: bool, L: Operand, R: Operand>(left: L, right: R) -> CondFn {
+    Box::new(move |vm, env| {
+        vm.tick();
+        let a = left.value(vm, env)?;
+        let b = right.value(vm, env)?;
+        Ok(a.equals(&b) != NEGATED)
+    })
+}
+
+/// Expands `$build` once per pair of operand shapes, binding `$l` and `$r`
+/// to the operands, so that each pair gets its own monomorphic closure.
+macro_rules! with_shapes {
+    ($left:expr, $right:expr, |$l:ident, $r:ident| $build:expr) => {
+        match ($left, $right) {
+            (Shape::Local(a), Shape::Local(b)) => {
+                let ($l, $r) = (LocalOperand(a), LocalOperand(b));
+                $build
+            }
+            (Shape::Local(a), Shape::Constant(b)) => {
+                let ($l, $r) = (LocalOperand(a), ConstantOperand(b));
+                $build
+            }
+            (Shape::Local(a), Shape::Computed(b)) => {
+                let ($l, $r) = (LocalOperand(a), ComputedOperand(b));
+                $build
+            }
+            (Shape::Constant(a), Shape::Local(b)) => {
+                let ($l, $r) = (ConstantOperand(a), LocalOperand(b));
+                $build
+            }
+            (Shape::Constant(a), Shape::Constant(b)) => {
+                let ($l, $r) = (ConstantOperand(a), ConstantOperand(b));
+                $build
+            }
+            (Shape::Constant(a), Shape::Computed(b)) => {
+                let ($l, $r) = (ConstantOperand(a), ComputedOperand(b));
+                $build
+            }
+            (Shape::Computed(a), Shape::Local(b)) => {
+                let ($l, $r) = (ComputedOperand(a), LocalOperand(b));
+                $build
+            }
+            (Shape::Computed(a), Shape::Constant(b)) => {
+                let ($l, $r) = (ComputedOperand(a), ConstantOperand(b));
+                $build
+            }
+            (Shape::Computed(a), Shape::Computed(b)) => {
+                let ($l, $r) = (ComputedOperand(a), ComputedOperand(b));
+                $build
+            }
+        }
+    };
+}
+
+impl Compiler<'_> {
+    pub(super) fn binary(&mut self, op: BinaryOp, left: &Expr, right: &Expr, line: u32) -> ExprFn {
+        let (l, r) = (self.shape(left), self.shape(right));
+        match op {
+            BinaryOp::Add => with_shapes!(l, r, |a, b| arithmetic::<Add, _, _>(a, b, line)),
+            BinaryOp::Subtract => with_shapes!(l, r, |a, b| arithmetic::<Subtract, _, _>(a, b, line)),
+            BinaryOp::Multiply => with_shapes!(l, r, |a, b| arithmetic::<Multiply, _, _>(a, b, line)),
+            BinaryOp::Divide => with_shapes!(l, r, |a, b| arithmetic::<Divide, _, _>(a, b, line)),
+            BinaryOp::Less => with_shapes!(l, r, |a, b| comparison::<Less, _, _>(a, b, line)),
+            BinaryOp::LessEqual => with_shapes!(l, r, |a, b| comparison::<LessEqual, _, _>(a, b, line)),
+            BinaryOp::Greater => with_shapes!(l, r, |a, b| comparison::<Greater, _, _>(a, b, line)),
+            BinaryOp::GreaterEqual => with_shapes!(l, r, |a, b| comparison::<GreaterEqual, _, _>(a, b, line)),
+            BinaryOp::Equal => with_shapes!(l, r, |a, b| equality::<false, _, _>(a, b)),
+            BinaryOp::NotEqual => with_shapes!(l, r, |a, b| equality::<true, _, _>(a, b)),
+        }
+    }
+
+    /// An `if` or `while` condition: its truthiness as a Rust `bool`.
+    /// Comparisons, `!`, `and` and `or` compile to conditions directly (with
+    /// `conditions` on); anything else is evaluated and tested.
+    pub(super) fn condition(&mut self, expr: &Expr) -> CondFn {
+        if self.specialisations.conditions {
+            match expr {
+                Expr::Binary { op, left, right, line } if !is_arithmetic(*op) => {
+                    let (l, r, line) = (self.shape(left), self.shape(right), *line);
+                    return match op {
+                        BinaryOp::Less => with_shapes!(l, r, |a, b| comparison_condition::<Less, _, _>(a, b, line)),
+                        BinaryOp::LessEqual => {
+                            with_shapes!(l, r, |a, b| comparison_condition::<LessEqual, _, _>(a, b, line))
+                        }
+                        BinaryOp::Greater => {
+                            with_shapes!(l, r, |a, b| comparison_condition::<Greater, _, _>(a, b, line))
+                        }
+                        BinaryOp::GreaterEqual => {
+                            with_shapes!(l, r, |a, b| comparison_condition::<GreaterEqual, _, _>(a, b, line))
+                        }
+                        BinaryOp::Equal => with_shapes!(l, r, |a, b| equality_condition::<false, _, _>(a, b)),
+                        _ => with_shapes!(l, r, |a, b| equality_condition::<true, _, _>(a, b)),
+                    };
+                }
+                Expr::Unary { op: UnaryOp::Not, operand, .. } => {
+                    let operand = self.condition(operand);
+                    return Box::new(move |vm, env| {
+                        vm.tick();
+                        Ok(!operand(vm, env)?)
+                    });
+                }
+                Expr::Logical { op, left, right } => {
+                    let (left, right) = (self.condition(left), self.condition(right));
+                    return match op {
+                        LogicalOp::And => Box::new(move |vm, env| {
+                            vm.tick();
+                            Ok(left(vm, env)? && right(vm, env)?)
+                        }),
+                        LogicalOp::Or => Box::new(move |vm, env| {
+                            vm.tick();
+                            Ok(left(vm, env)? || right(vm, env)?)
+                        }),
+                    };
+                }
+                _ => {}
+            }
+        }
+        let expr = self.expr(expr);
+        Box::new(move |vm, env| {
+            vm.tick();
+            Ok(expr(vm, env)?.into_truthy())
+        })
+    }
+}
+
+fn is_arithmetic(op: BinaryOp) -> bool {
+    matches!(op, BinaryOp::Add | BinaryOp::Subtract | BinaryOp::Multiply | BinaryOp::Divide)
+}

@@ -1,0 +1,97 @@
+//! Operands: how a closure fetches a child expression it is specialised
+//! for. A local or a number constant is read in place; anything else is
+//! computed by its own closure. Used by the operators
+//! ([`binary`](super::binary)) and by `return`.
+
+use super::{Compiler, ExprFn};
+use crate::env::{Env, Slot};
+use crate::eval::{Eval, Evaluator};
+use crate::value::Value;
+use frontend::ast::{Expr, Literal, VarKind, Variable};
+
+/// One operand, as the compiler found it.
+pub(super) enum Shape {
+    Local(u16),
+    Constant(f64),
+    Computed(ExprFn),
+}
+
+/// How an operator closure fetches one operand. Reading a local or a
+/// constant cannot fail, and once inlined the compiler drops the error check.
+pub(super) trait Operand: 'static {
+    /// Whether [`Operand::peek`] can read the operand without side effects,
+    /// so that looking at it twice is the same as looking once.
+    const PEEKABLE: bool;
+
+    fn value(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Eval;
+
+    /// The operand's number, when it is a number that can be read in place.
+    #[inline(always)]
+    fn peek(&self, _: &Evaluator<'_>, _: Env<'_>) -> Option<f64> {
+        None
+    }
+}
+
+/// A local of the running frame, read in place.
+pub(super) struct LocalOperand(pub u16);
+
+impl Operand for LocalOperand {
+    const PEEKABLE: bool = true;
+
+    #[inline(always)]
+    fn value(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Eval {
+        Ok(vm.stack[env.slot(self.0)].get())
+    }
+
+    #[inline(always)]
+    fn peek(&self, vm: &Evaluator<'_>, env: Env<'_>) -> Option<f64> {
+        match &vm.stack[env.slot(self.0)] {
+            Slot::Value(Value::Number(n)) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// A number literal, captured in the closure.
+pub(super) struct ConstantOperand(pub f64);
+
+impl Operand for ConstantOperand {
+    const PEEKABLE: bool = true;
+
+    #[inline(always)]
+    fn value(&self, _: &mut Evaluator<'_>, _: Env<'_>) -> Eval {
+        Ok(Value::Number(self.0))
+    }
+
+    #[inline(always)]
+    fn peek(&self, _: &Evaluator<'_>, _: Env<'_>) -> Option<f64> {
+        Some(self.0)
+    }
+}
+
+/// Any other expression: its own compiled closure.
+pub(super) struct ComputedOperand(pub ExprFn);
+
+impl Operand for ComputedOperand {
+    const PEEKABLE: bool = false;
+
+    #[inline(always)]
+    fn value(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Eval {
+        (self.0)(vm, env)
+    }
+}
+
+impl Compiler<'_> {
+    /// How an operand will be fetched: in place when it is a local or a
+    /// number literal (and operand shapes are on), else by its closure.
+    pub(super) fn shape(&mut self, expr: &Expr) -> Shape {
+        if self.specialisations.operand_shapes {
+            match expr {
+                Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) => return Shape::Local(*slot),
+                Expr::Literal(Literal::Number(n)) => return Shape::Constant(*n),
+                _ => {}
+            }
+        }
+        Shape::Computed(self.expr(expr))
+    }
+}

@@ -1,0 +1,157 @@
+//! The state compiled closures run against, and the operations they share.
+//!
+//! There is no evaluator loop here: the compiled closures *are* the
+//! evaluator. What remains is what every closure needs: the [`Evaluator`]
+//! (the session's state, the output, the value stack and the call depth),
+//! how an error is made, and the slow paths kept out of the closures' way
+//! (declaring a captured local, making a closure, string concatenation,
+//! type errors). Compare slot-walker's `eval.rs`, where the same struct is
+//! driven by one big `match` per node.
+
+use crate::State;
+use crate::compile::CompiledFunction;
+use crate::env::{Env, Slot};
+use crate::globals::GlobalSlot;
+use crate::value::{Closure, Value};
+use frontend::diagnostics::{RunError, RuntimeError};
+use frontend::messages;
+use std::io::Write;
+use std::rc::Rc;
+
+/// A runtime error on its way out. Boxed, so that a `Result` carrying it is
+/// no bigger than a value and the common, successful path moves 24 bytes.
+pub type Thrown = Box<RunError>;
+
+/// How a statement can end other than by finishing: a `return`, or an error.
+///
+/// A `return` leaves its value in [`Evaluator::returned`] rather than in the
+/// `Unwind`, so that `Unwind` is one pointer, a statement's result is two
+/// words, and every statement closure returns in registers. The value is
+/// written once by the `return` and read once by the call it ends, however
+/// many blocks, `if`s and loops the `return` unwinds through.
+pub enum Unwind {
+    Return,
+    Error(Thrown),
+}
+
+impl From<Thrown> for Unwind {
+    #[inline]
+    fn from(error: Thrown) -> Self {
+        Unwind::Error(error)
+    }
+}
+
+/// What a compiled statement returns.
+pub type Exec = Result<(), Unwind>;
+/// What a compiled expression returns.
+pub type Eval = Result<Value, Thrown>;
+
+/// One run of a program: the session's state, the output, the value stack
+/// and the call depth. The same fields as slot-walker's evaluator.
+///
+/// No list of frames is kept for error traces: a runtime error starts its
+/// trace with the innermost frame, and each call it unwinds through adds the
+/// caller's line (see `call::call_closure`). Calls only count their depth.
+pub struct Evaluator<'a> {
+    pub state: &'a mut State,
+    pub out: &'a mut dyn Write,
+    /// Every frame's slots, innermost frame last; see [`crate::env`].
+    pub stack: Vec<Slot>,
+    /// Active frames, the script's included (for `Stack overflow.`).
+    pub depth: usize,
+    /// The value of the `return` being unwound; see [`Unwind`].
+    pub returned: Value,
+}
+
+impl Evaluator<'_> {
+    /// Counts one compiled closure called, when the engine is built with the
+    /// `work-count` feature; nothing at all otherwise.
+    #[inline(always)]
+    pub fn tick(&mut self) {
+        if cfg!(feature = "work-count") {
+            self.state.work += 1;
+        }
+    }
+
+    /// A runtime error at `line` in the frame `env`; calls it leaves add
+    /// their own trace lines.
+    #[cold]
+    #[inline(never)]
+    pub fn error(&self, line: u32, message: impl Into<String>, env: Env<'_>) -> Thrown {
+        let trace = vec![env.trace_line(line)];
+        Box::new(RunError::Runtime(RuntimeError { message: message.into(), trace }))
+    }
+
+    /// Reads the global in `slot`; `name` only serves the error message.
+    #[inline(always)]
+    pub fn global(&self, slot: GlobalSlot, name: &str, line: u32, env: Env<'_>) -> Eval {
+        match self.state.globals.get(slot) {
+            Some(value) => Ok(value.clone()),
+            None => Err(self.undefined(name, line, env)),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    pub fn undefined(&self, name: &str, line: u32, env: Env<'_>) -> Thrown {
+        self.error(line, messages::undefined_variable(name), env)
+    }
+
+    /// Stores a new local into its slot: boxed in a fresh cell when a closure
+    /// captures it, so that each execution of the declaration makes a new
+    /// variable, as in clox.
+    pub fn define_captured(&mut self, slot: u16, value: Value, env: Env<'_>) {
+        let cell = self.state.new_upvalue(value);
+        self.stack[env.slot(slot)] = Slot::Cell(cell);
+    }
+
+    /// Makes a closure of `function`, declared in the frame `env`, capturing
+    /// the variables the resolver listed: a local of this frame (always a
+    /// cell, except `this`, which no code can assign, so a cell holding a
+    /// copy of it is the same variable), or one of this closure's own.
+    pub fn new_closure(&mut self, function: &Rc<CompiledFunction>, env: Env<'_>) -> Rc<Closure> {
+        let upvalues = function
+            .upvalues
+            .iter()
+            .map(|capture| {
+                if !capture.is_local {
+                    return env.upvalue(capture.index).clone();
+                }
+                match &self.stack[env.slot(capture.index)] {
+                    Slot::Cell(cell) => cell.clone(),
+                    Slot::Value(this) => self.state.new_upvalue(this.clone()),
+                }
+            })
+            .collect();
+        let closure = Rc::new(Closure { function: function.clone(), upvalues });
+        self.state.track_closure(&closure);
+        closure
+    }
+
+    /// `+` on anything but two numbers: two strings concatenate, anything
+    /// else is an error.
+    #[cold]
+    #[inline(never)]
+    pub fn add_slow(&self, left: Value, right: Value, line: u32, env: Env<'_>) -> Eval {
+        match (&left, &right) {
+            (Value::String(a), Value::String(b)) => {
+                let mut joined = String::with_capacity(a.len() + b.len());
+                joined.push_str(a);
+                joined.push_str(b);
+                Ok(Value::String(joined.into()))
+            }
+            _ => Err(self.error(line, messages::OPERANDS_ADD, env)),
+        }
+    }
+
+    /// Any other arithmetic or comparison on something not a number.
+    #[cold]
+    #[inline(never)]
+    pub fn not_numbers(&self, line: u32, env: Env<'_>) -> Thrown {
+        self.error(line, messages::OPERANDS_NUMBERS, env)
+    }
+
+    pub fn print(&mut self, value: &Value) -> Result<(), Thrown> {
+        writeln!(self.out, "{value}").map_err(|error| Box::new(RunError::Io(error)))
+    }
+}
