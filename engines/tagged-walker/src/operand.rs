@@ -74,10 +74,10 @@ impl Evaluator<'_> {
     }
 
     /// Evaluates an operand, with the two commonest leaves (a local and a
-    /// number literal) read inline and calls entered directly, instead of
-    /// through a recursive call of [`Evaluator::evaluate`]. Only where the
-    /// call overhead is a large part of the work: binary operands, arguments
-    /// and returned values.
+    /// number literal) read inline, and calls and operators on leaves
+    /// (`fib(n - 2)`) done directly, instead of through a recursive call of
+    /// [`Evaluator::evaluate`]. Only where the call overhead is a large part
+    /// of the work: binary operands, arguments and returned values.
     #[inline(always)]
     pub fn operand(&mut self, expr: &Expr, env: &Env) -> Eval {
         match expr {
@@ -93,6 +93,13 @@ impl Evaluator<'_> {
                 self.state.count_work();
                 self.call(callee, args, *line, env)
             }
+            Expr::Binary { op, left, right, line } => match self.leaves(left, right, env) {
+                Some((a, b)) => {
+                    self.state.count_work();
+                    self.binary(*op, a, b, *line, env)
+                }
+                None => self.evaluate(expr, env),
+            },
             _ => self.evaluate(expr, env),
         }
     }

@@ -152,7 +152,7 @@ impl Value {
     /// integer test is inlined everywhere; the rest is one call away.
     #[inline(always)]
     pub fn inline_number(n: f64) -> Option<Value> {
-        let int = n as i64;
+        let int = truncate(n);
         // Comparing bits, not values, keeps -0 (and NaN) out of the integers.
         if (int as f64).to_bits() == n.to_bits()
             && let Some(value) = Value::from_int(int)
@@ -332,6 +332,26 @@ impl Value {
     }
 }
 
+/// `n` truncated to an integer, whatever that gives when `n` is not in the
+/// `i64` range or is NaN: the caller converts back and compares, so any
+/// answer that is not `n` itself will do. On x86-64 that is one
+/// `cvttsd2si` (which answers `i64::MIN` out of range); Rust's `as` would
+/// add a saturation that costs six more instructions per number literal.
+#[inline(always)]
+fn truncate(n: f64) -> i64 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_cvttsd_si64, _mm_set_sd};
+        // SAFETY: these intrinsics need SSE2, which every x86-64 processor
+        // has (it is part of the architecture's baseline).
+        unsafe { _mm_cvttsd_si64(_mm_set_sd(n)) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        n as i64
+    }
+}
+
 #[inline(always)]
 fn decode_flonum(word: u64) -> f64 {
     // After the rotation the fourth exponent bit sits in bit 63; the three
@@ -416,6 +436,8 @@ mod tests {
             SMALL_INT_MAX as f64 + 1.0,
             SMALL_INT_MIN as f64 - 1.0,
             9007199254740992.0,
+            i64::MIN as f64,
+            -(i64::MIN as f64),
             2f64.powi(128),
             2f64.powi(129),
             2f64.powi(-127),
@@ -442,6 +464,7 @@ mod tests {
         assert_eq!(tag(2f64.powi(129) * 0.999), Some(FLONUM));
         assert_eq!(tag(2f64.powi(129)), None);
         assert_eq!(tag(2f64.powi(-128)), None);
+        assert_eq!(tag(i64::MIN as f64), Some(FLONUM));
         assert_eq!(tag(-0.0), None);
         assert_eq!(tag(f64::NAN), None);
         assert_eq!(tag(f64::INFINITY), None);
