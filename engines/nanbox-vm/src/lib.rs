@@ -25,38 +25,42 @@
 //! * [`disassemble`] prints chunks in clox's layout.
 //!
 //! ## Against clox
-//! One interleaved run (a benchmark script, not a timed test; the project's
-//! harness had not landed yet): every program at its full size, five runs of
-//! each contender in random order, medians. All three print identical
-//! output. clox is the book's C code with NaN boxing on, built with gcc -O2.
-//! The machine was shared and heavily loaded (load average about 10 on 2
-//! cores), so absolute times are slow; the ratios are what interleaving
-//! protects, to about ±15 %.
+//! One run of the project's harness (`cargo run --release -p harness --
+//! --engines nanbox-vm,enum-vm --peer clox=/work/tools/clox --no-python
+//! --no-scaling --runs 5 --warmup 0`, at the merge of main into this branch
+//! after the instance pool): every program at its full size, five timed runs
+//! per contender interleaved round by round, each output verified, medians.
+//! clox is the book's C code with NaN boxing on, built from source with
+//! gcc -O2. The machine was shared and heavily loaded (wall times are about
+//! four times the user times), so absolute times are slow; the ratios are
+//! what interleaving protects, and user time gives the same geometric mean.
 //!
 //! | program | clox | enum-vm | nanbox-vm | nanbox-vm / clox |
 //! |---|---|---|---|---|
-//! | binary_trees | 4.04 s | 3.12 s | 2.01 s | 0.50 |
-//! | closures | 3.51 s | 3.03 s | 3.09 s | 0.88 |
-//! | fib | 9.83 s | 8.67 s | 7.72 s | 0.79 |
-//! | fields | 3.91 s | 3.87 s | 2.92 s | 0.75 |
-//! | globals | 5.40 s | 2.73 s | 2.05 s | 0.38 |
-//! | inheritance | 4.24 s | 4.64 s | 3.65 s | 0.86 |
-//! | instantiation | 5.26 s | 4.51 s | 2.27 s | 0.43 |
-//! | locals | 3.36 s | 2.92 s | 2.26 s | 0.67 |
-//! | loop_arith | 4.10 s | 4.15 s | 3.43 s | 0.84 |
-//! | many_instances | 4.40 s | 3.80 s | 2.77 s | 0.63 |
-//! | method_call | 4.19 s | 4.22 s | 2.79 s | 0.67 |
-//! | string_equality | 4.27 s | 3.74 s | 2.83 s | 0.66 |
-//! | strings | 4.73 s | 3.81 s | 3.63 s | 0.77 |
-//! | zoo | 4.42 s | 3.97 s | 2.88 s | 0.65 |
-//! | **geometric mean** | | 0.87× clox | | **0.66** |
+//! | fib | 9.57 s | 9.22 s | 7.25 s | 0.76 |
+//! | loop_arith | 4.23 s | 3.41 s | 3.22 s | 0.76 |
+//! | globals | 5.64 s | 2.93 s | 2.20 s | 0.39 |
+//! | locals | 3.51 s | 2.87 s | 2.51 s | 0.72 |
+//! | closures | 3.51 s | 3.45 s | 3.42 s | 0.98 |
+//! | strings | 4.89 s | 3.58 s | 4.05 s | 0.83 |
+//! | string_equality | 4.15 s | 3.20 s | 2.20 s | 0.53 |
+//! | instantiation | 4.89 s | 4.03 s | 2.25 s | 0.46 |
+//! | method_call | 4.01 s | 3.48 s | 2.76 s | 0.69 |
+//! | fields | 3.70 s | 2.96 s | 2.60 s | 0.70 |
+//! | inheritance | 3.72 s | 4.17 s | 2.88 s | 0.77 |
+//! | binary_trees | 4.18 s | 2.72 s | 1.82 s | 0.43 |
+//! | many_instances | 3.71 s | 3.35 s | 2.23 s | 0.60 |
+//! | zoo | 3.46 s | 3.33 s | 2.08 s | 0.60 |
+//! | **geometric mean** | | 0.82× clox | | **0.64** |
 //!
 //! Every program runs on clox (this `string_equality` stays under clox's
-//! 256-constant limit). Peak RSS on binary_trees: 12.7 MB against clox's
-//! 10.8 MB (1.18×, three runs each); about 1.3 MB of that is the Rust
-//! process's larger baseline (2.6 MB against 1.3 MB for `print 1;`). The fixed value stack
-//! (1024 frames × 256 slots, 2 MiB) is allocated zeroed, so its pages are
-//! only resident once a deep recursion touches them.
+//! 256-constant limit). Peak RSS on binary_trees: 14.5 MB against clox's
+//! 11.1 MB in the harness (1.31×); 12.7 MB against 10.8 MB (1.18×) by
+//! `/usr/bin/time` alone, about 1.3 MB of which is the Rust process's larger
+//! baseline (2.6 MB against 1.3 MB for `print 1;`). An earlier run with a
+//! benchmark script (five interleaved runs, medians) gave 0.66×. The fixed
+//! value stack (1024 frames × 256 slots, 2 MiB) is allocated zeroed, so its
+//! pages are only resident once a deep recursion touches them.
 //!
 //! Allocation is where clox kept up longest: with every object its own heap
 //! block, as in clox, binary_trees spent about a quarter of its time in
@@ -104,7 +108,7 @@
 //!   peak memory on allocation-heavy programs (binary_trees 15.3 MB against
 //!   12.4 MB, strings 58.5 MB against 39.9 MB), which is where its
 //!   wall-clock gain is.
-//!   In wall clock, enum-vm runs at 0.87× of clox and this engine at 0.66×
+//!   In wall clock, enum-vm runs at 0.82× of clox and this engine at 0.64×
 //!   (the table above).
 //!
 //! **Superinstructions** (beyond clox, kept): the most frequent adjacent
