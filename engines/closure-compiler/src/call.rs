@@ -26,7 +26,7 @@ impl Evaluator<'_> {
     /// Calls `callee` with the frame at `base` (slot 0 and the arguments
     /// already pushed), from a call at `line` in the frame `caller`.
     #[inline(always)]
-    pub fn call_value(&mut self, callee: Value, base: usize, line: u32, caller: Env<'_>) -> Eval {
+    pub fn call_value(&mut self, callee: Value, base: usize, line: u32, caller: &Env<'_>) -> Eval {
         match callee {
             Value::Closure(closure) => self.call_closure(&closure, base, line, caller),
             other => self.call_other(other, base, line, caller),
@@ -36,7 +36,7 @@ impl Evaluator<'_> {
     /// Calls anything but a closure: a bound method, a class, a native, or
     /// something that cannot be called.
     #[inline(never)]
-    fn call_other(&mut self, callee: Value, base: usize, line: u32, caller: Env<'_>) -> Eval {
+    fn call_other(&mut self, callee: Value, base: usize, line: u32, caller: &Env<'_>) -> Eval {
         match callee {
             Value::Closure(closure) => self.call_closure(&closure, base, line, caller),
             Value::BoundMethod(bound) => {
@@ -60,7 +60,7 @@ impl Evaluator<'_> {
     /// When an error unwinds through here, this frame's caller adds its own
     /// trace line: the line of this call.
     #[inline(always)]
-    pub fn call_closure(&mut self, closure: &Closure, base: usize, line: u32, caller: Env<'_>) -> Eval {
+    pub fn call_closure(&mut self, closure: &Closure, base: usize, line: u32, caller: &Env<'_>) -> Eval {
         let function = &*closure.function;
         let argc = self.stack.len() - base - 1;
         if argc != function.arity {
@@ -73,7 +73,7 @@ impl Evaluator<'_> {
         for _ in 0..function.n_locals {
             self.stack.push(Slot::Value(Value::Nil));
         }
-        let env = Env { base, closure };
+        let env = &Env { base, closure };
         if !function.captured_params.is_empty() {
             self.box_captured_params(function, env);
         }
@@ -104,7 +104,7 @@ impl Evaluator<'_> {
     }
 
     #[inline(never)]
-    fn box_captured_params(&mut self, function: &CompiledFunction, env: Env<'_>) {
+    fn box_captured_params(&mut self, function: &CompiledFunction, env: &Env<'_>) {
         for &slot in &function.captured_params {
             let value = self.stack[env.slot(slot)].get();
             self.define_captured(slot, value, env);
@@ -113,17 +113,17 @@ impl Evaluator<'_> {
 
     #[cold]
     #[inline(never)]
-    fn stack_overflow(&self, line: u32, caller: Env<'_>) -> Thrown {
+    fn stack_overflow(&self, line: u32, caller: &Env<'_>) -> Thrown {
         self.error(line, messages::STACK_OVERFLOW, caller)
     }
 
     #[cold]
     #[inline(never)]
-    fn wrong_arity(&self, arity: usize, argc: usize, line: u32, caller: Env<'_>) -> Thrown {
+    fn wrong_arity(&self, arity: usize, argc: usize, line: u32, caller: &Env<'_>) -> Thrown {
         self.error(line, messages::wrong_arity(arity, argc), caller)
     }
 
-    fn instantiate(&mut self, class: Rc<Class>, base: usize, line: u32, caller: Env<'_>) -> Eval {
+    fn instantiate(&mut self, class: Rc<Class>, base: usize, line: u32, caller: &Env<'_>) -> Eval {
         let instance = Rc::new(Instance { class: class.clone(), fields: RefCell::new(HashMap::new()) });
         self.state.track(&instance);
         let instance = Value::Instance(instance);
@@ -143,7 +143,7 @@ impl Evaluator<'_> {
     }
 
     /// Declares a variable compiled to `target`.
-    pub fn define(&mut self, target: &Define, value: Value, env: Env<'_>) {
+    pub fn define(&mut self, target: &Define, value: Value, env: &Env<'_>) {
         match *target {
             Define::Global(slot) => self.state.globals.define(slot, value),
             Define::Local(slot) => self.stack[env.slot(slot)] = Slot::Value(value),
@@ -151,7 +151,7 @@ impl Evaluator<'_> {
         }
     }
 
-    pub fn class_declaration(&mut self, plan: &ClassPlan, env: Env<'_>) -> Result<(), Unwind> {
+    pub fn class_declaration(&mut self, plan: &ClassPlan, env: &Env<'_>) -> Result<(), Unwind> {
         let class = Rc::new(Class { name: plan.name.clone(), methods: RefCell::new(HashMap::new()) });
         self.state.track(&class);
         self.define(&plan.target, Value::Class(class.clone()), env);
@@ -171,7 +171,7 @@ impl Evaluator<'_> {
         Ok(())
     }
 
-    pub fn get_property(&mut self, object: Value, name: &Name, line: u32, env: Env<'_>) -> Eval {
+    pub fn get_property(&mut self, object: Value, name: &Name, line: u32, env: &Env<'_>) -> Eval {
         let Value::Instance(instance) = object else {
             return Err(self.error(line, messages::ONLY_INSTANCES_PROPERTIES, env));
         };
@@ -185,7 +185,7 @@ impl Evaluator<'_> {
         }
     }
 
-    pub fn set_property(&mut self, object: Value, name: &Name, value: Value, line: u32, env: Env<'_>) -> Eval {
+    pub fn set_property(&mut self, object: Value, name: &Name, value: Value, line: u32, env: &Env<'_>) -> Eval {
         self.store_property(object, name, value.clone(), line, env)?;
         Ok(value)
     }
@@ -197,7 +197,7 @@ impl Evaluator<'_> {
         name: &Name,
         value: Value,
         line: u32,
-        env: Env<'_>,
+        env: &Env<'_>,
     ) -> Result<(), Thrown> {
         let Value::Instance(instance) = object else {
             return Err(self.error(line, messages::ONLY_INSTANCES_FIELDS, env));
@@ -211,7 +211,7 @@ impl Evaluator<'_> {
     /// `object.name(args)`, with the object in slot 0 of the frame at
     /// `base`: a field holding a callable, or a method called directly
     /// without making a bound method.
-    pub fn invoke(&mut self, name: &Name, base: usize, line: u32, caller: Env<'_>) -> Eval {
+    pub fn invoke(&mut self, name: &Name, base: usize, line: u32, caller: &Env<'_>) -> Eval {
         let Slot::Value(Value::Instance(instance)) = &self.stack[base] else {
             return Err(self.error(line, messages::ONLY_INSTANCES_METHODS, caller));
         };
@@ -227,18 +227,18 @@ impl Evaluator<'_> {
         }
     }
 
-    pub fn get_super(&mut self, receiver: Value, superclass: Value, name: &Name, line: u32, env: Env<'_>) -> Eval {
+    pub fn get_super(&mut self, receiver: Value, superclass: Value, name: &Name, line: u32, env: &Env<'_>) -> Eval {
         let method = self.super_method(superclass, name, line, env)?;
         Ok(self.bind(receiver, method))
     }
 
     /// `super.name(args)`, with `this` in slot 0 of the frame at `base`.
-    pub fn invoke_super(&mut self, superclass: Value, name: &Name, base: usize, line: u32, caller: Env<'_>) -> Eval {
+    pub fn invoke_super(&mut self, superclass: Value, name: &Name, base: usize, line: u32, caller: &Env<'_>) -> Eval {
         let method = self.super_method(superclass, name, line, caller)?;
         self.call_closure(&method, base, line, caller)
     }
 
-    fn super_method(&mut self, superclass: Value, name: &Name, line: u32, env: Env<'_>) -> Result<Rc<Closure>, Thrown> {
+    fn super_method(&mut self, superclass: Value, name: &Name, line: u32, env: &Env<'_>) -> Result<Rc<Closure>, Thrown> {
         let Value::Class(class) = superclass else {
             unreachable!("`super` always holds a class: the declaration checked it");
         };
@@ -255,7 +255,7 @@ impl Evaluator<'_> {
 
 /// Adds the trace line of the frame an error is leaving through a call.
 #[cold]
-fn add_trace_line(mut error: Thrown, caller: Env<'_>, line: u32) -> Thrown {
+fn add_trace_line(mut error: Thrown, caller: &Env<'_>, line: u32) -> Thrown {
     if let RunError::Runtime(runtime) = &mut *error {
         runtime.trace.push(caller.trace_line(line));
     }

@@ -36,11 +36,11 @@ use frontend::ast::{Capture, Function, FunctionKind, Local, Name, Program, Targe
 use std::rc::Rc;
 
 /// A compiled expression.
-pub type ExprFn = Box<dyn Fn(&mut Evaluator<'_>, Env<'_>) -> Eval>;
+pub type ExprFn = Box<dyn Fn(&mut Evaluator<'_>, &Env<'_>) -> Eval>;
 /// A compiled statement (or sequence of statements).
-pub type StmtFn = Box<dyn Fn(&mut Evaluator<'_>, Env<'_>) -> Exec>;
+pub type StmtFn = Box<dyn Fn(&mut Evaluator<'_>, &Env<'_>) -> Exec>;
 /// A compiled condition: the truthiness of an expression.
-pub type CondFn = Box<dyn Fn(&mut Evaluator<'_>, Env<'_>) -> Result<bool, Thrown>>;
+pub type CondFn = Box<dyn Fn(&mut Evaluator<'_>, &Env<'_>) -> Result<bool, Thrown>>;
 
 /// A function, method or script, compiled: what a closure value calls.
 pub struct CompiledFunction {

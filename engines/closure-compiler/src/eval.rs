@@ -77,14 +77,14 @@ impl Evaluator<'_> {
     /// their own trace lines.
     #[cold]
     #[inline(never)]
-    pub fn error(&self, line: u32, message: impl Into<String>, env: Env<'_>) -> Thrown {
+    pub fn error(&self, line: u32, message: impl Into<String>, env: &Env<'_>) -> Thrown {
         let trace = vec![env.trace_line(line)];
         Box::new(RunError::Runtime(RuntimeError { message: message.into(), trace }))
     }
 
     /// Reads the global in `slot`; `name` only serves the error message.
     #[inline(always)]
-    pub fn global(&self, slot: GlobalSlot, name: &str, line: u32, env: Env<'_>) -> Eval {
+    pub fn global(&self, slot: GlobalSlot, name: &str, line: u32, env: &Env<'_>) -> Eval {
         match self.state.globals.get(slot) {
             Some(value) => Ok(value.clone()),
             None => Err(self.undefined(name, line, env)),
@@ -93,14 +93,14 @@ impl Evaluator<'_> {
 
     #[cold]
     #[inline(never)]
-    pub fn undefined(&self, name: &str, line: u32, env: Env<'_>) -> Thrown {
+    pub fn undefined(&self, name: &str, line: u32, env: &Env<'_>) -> Thrown {
         self.error(line, messages::undefined_variable(name), env)
     }
 
     /// Stores a new local into its slot: boxed in a fresh cell when a closure
     /// captures it, so that each execution of the declaration makes a new
     /// variable, as in clox.
-    pub fn define_captured(&mut self, slot: u16, value: Value, env: Env<'_>) {
+    pub fn define_captured(&mut self, slot: u16, value: Value, env: &Env<'_>) {
         let cell = self.state.new_upvalue(value);
         self.stack[env.slot(slot)] = Slot::Cell(cell);
     }
@@ -109,7 +109,7 @@ impl Evaluator<'_> {
     /// the variables the resolver listed: a local of this frame (always a
     /// cell, except `this`, which no code can assign, so a cell holding a
     /// copy of it is the same variable), or one of this closure's own.
-    pub fn new_closure(&mut self, function: &Rc<CompiledFunction>, env: Env<'_>) -> Rc<Closure> {
+    pub fn new_closure(&mut self, function: &Rc<CompiledFunction>, env: &Env<'_>) -> Rc<Closure> {
         let upvalues = function
             .upvalues
             .iter()
@@ -132,7 +132,7 @@ impl Evaluator<'_> {
     /// else is an error.
     #[cold]
     #[inline(never)]
-    pub fn add_slow(&self, left: Value, right: Value, line: u32, env: Env<'_>) -> Eval {
+    pub fn add_slow(&self, left: Value, right: Value, line: u32, env: &Env<'_>) -> Eval {
         match (&left, &right) {
             (Value::String(a), Value::String(b)) => {
                 let mut joined = String::with_capacity(a.len() + b.len());
@@ -147,7 +147,7 @@ impl Evaluator<'_> {
     /// Any other arithmetic or comparison on something not a number.
     #[cold]
     #[inline(never)]
-    pub fn not_numbers(&self, line: u32, env: Env<'_>) -> Thrown {
+    pub fn not_numbers(&self, line: u32, env: &Env<'_>) -> Thrown {
         self.error(line, messages::OPERANDS_NUMBERS, env)
     }
 

@@ -111,7 +111,7 @@ impl Session for ClosureSession {
         let mut stack = Vec::with_capacity(1024);
         stack.resize(1 + script.function.n_locals, Slot::Value(Value::Nil));
         let mut evaluator = Evaluator { state: &mut self.state, out, stack, depth: 1, returned: Value::Nil };
-        match (script.function.body)(&mut evaluator, Env { base: 0, closure: &script }) {
+        match (script.function.body)(&mut evaluator, &Env { base: 0, closure: &script }) {
             Ok(value) => {
                 value.discard();
                 Ok(())

@@ -44,7 +44,7 @@ pub(super) fn with_numbers<L: Operand, R: Operand, T>(
     left: &L,
     right: &R,
     vm: &mut Evaluator<'_>,
-    env: Env<'_>,
+    env: &Env<'_>,
     on_numbers: impl FnOnce(f64, f64) -> T,
     otherwise: impl FnOnce(&mut Evaluator<'_>, Value, Value) -> Result<T, Thrown>,
 ) -> Result<T, Thrown> {
@@ -70,7 +70,7 @@ pub(super) trait Arithmetic: 'static {
 
     /// What the operator does when the operands are not both numbers.
     #[inline(always)]
-    fn otherwise(vm: &Evaluator<'_>, left: Value, right: Value, line: u32, env: Env<'_>) -> Eval {
+    fn otherwise(vm: &Evaluator<'_>, left: Value, right: Value, line: u32, env: &Env<'_>) -> Eval {
         let _ = (left, right);
         Err(vm.not_numbers(line, env))
     }
@@ -97,7 +97,7 @@ impl Arithmetic for Add {
     }
 
     #[inline(always)]
-    fn otherwise(vm: &Evaluator<'_>, left: Value, right: Value, line: u32, env: Env<'_>) -> Eval {
+    fn otherwise(vm: &Evaluator<'_>, left: Value, right: Value, line: u32, env: &Env<'_>) -> Eval {
         vm.add_slow(left, right, line, env)
     }
 }
@@ -265,7 +265,7 @@ impl<Op: Arithmetic, L: Operand, R: Operand> Operand for LeafArithmetic<Op, L, R
     const PEEKABLE: bool = false;
 
     #[inline(always)]
-    fn value(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Eval {
+    fn value(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Eval {
         vm.tick();
         let line = self.line;
         with_numbers(&self.left, &self.right, vm, env, Op::apply, |vm, a, b| Op::otherwise(vm, a, b, line, env))

@@ -24,7 +24,7 @@ use std::rc::Rc;
 
 /// How a call fetches its callee.
 trait Callee: 'static {
-    fn fetch(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Eval;
+    fn fetch(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Eval;
 
     /// The callee, when it can be seen to be a closure without evaluating
     /// anything (so that fetching it again later is the same).
@@ -39,7 +39,7 @@ struct ComputedCallee(ExprFn);
 
 impl Callee for ComputedCallee {
     #[inline(always)]
-    fn fetch(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Eval {
+    fn fetch(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Eval {
         (self.0)(vm, env)
     }
 }
@@ -53,7 +53,7 @@ struct GlobalCallee {
 
 impl Callee for GlobalCallee {
     #[inline(always)]
-    fn fetch(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Eval {
+    fn fetch(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Eval {
         vm.global(self.slot, &self.name, self.line, env)
     }
 
@@ -71,12 +71,12 @@ trait Arguments: 'static {
     /// Evaluates the arguments and pushes the callee's frame: `slot0`
     /// (a placeholder, or the receiver), then each argument. Returns the
     /// frame's base.
-    fn push_frame(&self, slot0: Value, vm: &mut Evaluator<'_>, env: Env<'_>) -> Result<usize, Thrown>;
+    fn push_frame(&self, slot0: Value, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Result<usize, Thrown>;
 }
 
 impl<const N: usize> Arguments for [ExprFn; N] {
     #[inline(always)]
-    fn push_frame(&self, slot0: Value, vm: &mut Evaluator<'_>, env: Env<'_>) -> Result<usize, Thrown> {
+    fn push_frame(&self, slot0: Value, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Result<usize, Thrown> {
         let base = vm.stack.len();
         vm.stack.push(Slot::Value(slot0));
         for arg in self {
@@ -89,7 +89,7 @@ impl<const N: usize> Arguments for [ExprFn; N] {
 
 impl Arguments for Box<[ExprFn]> {
     #[inline(always)]
-    fn push_frame(&self, slot0: Value, vm: &mut Evaluator<'_>, env: Env<'_>) -> Result<usize, Thrown> {
+    fn push_frame(&self, slot0: Value, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Result<usize, Thrown> {
         let base = vm.stack.len();
         vm.stack.push(Slot::Value(slot0));
         for arg in self.iter() {
@@ -121,7 +121,7 @@ fn call<C: Callee, A: Arguments>(callee: C, args: A, line: u32) -> ExprFn {
 }
 
 #[inline(never)]
-fn call_other<A: Arguments>(vm: &mut Evaluator<'_>, env: Env<'_>, callee: Value, args: &A, line: u32) -> Eval {
+fn call_other<A: Arguments>(vm: &mut Evaluator<'_>, env: &Env<'_>, callee: Value, args: &A, line: u32) -> Eval {
     let base = args.push_frame(Value::Nil, vm, env)?;
     vm.call_value(callee, base, line, env)
 }
@@ -142,7 +142,7 @@ struct OneArgument<O>(O);
 
 impl<O: Operand> Arguments for OneArgument<O> {
     #[inline(always)]
-    fn push_frame(&self, slot0: Value, vm: &mut Evaluator<'_>, env: Env<'_>) -> Result<usize, Thrown> {
+    fn push_frame(&self, slot0: Value, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Result<usize, Thrown> {
         let base = vm.stack.len();
         vm.stack.push(Slot::Value(slot0));
         let value = self.0.value(vm, env)?;

@@ -23,13 +23,13 @@ use std::marker::PhantomData;
 
 /// Something a branch tests.
 pub(super) trait Condition: 'static {
-    fn test(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Result<bool, Thrown>;
+    fn test(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Result<bool, Thrown>;
 }
 
 /// A compiled condition, called.
 impl Condition for CondFn {
     #[inline(always)]
-    fn test(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Result<bool, Thrown> {
+    fn test(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Result<bool, Thrown> {
         self(vm, env)
     }
 }
@@ -51,7 +51,7 @@ impl<Op: Comparison, L: Operand, R: Operand> LeafComparison<Op, L, R> {
 
 impl<Op: Comparison, L: Operand, R: Operand> Condition for LeafComparison<Op, L, R> {
     #[inline(always)]
-    fn test(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Result<bool, Thrown> {
+    fn test(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Result<bool, Thrown> {
         vm.tick();
         let line = self.line;
         with_numbers(&self.left, &self.right, vm, env, Op::test, |vm, _, _| Err(vm.not_numbers(line, env)))

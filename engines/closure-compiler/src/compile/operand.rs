@@ -39,11 +39,11 @@ pub(super) trait Operand: 'static {
     /// so that looking at it twice is the same as looking once.
     const PEEKABLE: bool;
 
-    fn value(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Eval;
+    fn value(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Eval;
 
     /// The operand's number, when it is a number that can be read in place.
     #[inline(always)]
-    fn peek(&self, _: &Evaluator<'_>, _: Env<'_>) -> Option<f64> {
+    fn peek(&self, _: &Evaluator<'_>, _: &Env<'_>) -> Option<f64> {
         None
     }
 }
@@ -55,12 +55,12 @@ impl Operand for LocalOperand {
     const PEEKABLE: bool = true;
 
     #[inline(always)]
-    fn value(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Eval {
+    fn value(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Eval {
         Ok(vm.stack[env.slot(self.0)].get())
     }
 
     #[inline(always)]
-    fn peek(&self, vm: &Evaluator<'_>, env: Env<'_>) -> Option<f64> {
+    fn peek(&self, vm: &Evaluator<'_>, env: &Env<'_>) -> Option<f64> {
         match &vm.stack[env.slot(self.0)] {
             Slot::Value(Value::Number(n)) => Some(*n),
             _ => None,
@@ -75,12 +75,12 @@ impl Operand for ConstantOperand {
     const PEEKABLE: bool = true;
 
     #[inline(always)]
-    fn value(&self, _: &mut Evaluator<'_>, _: Env<'_>) -> Eval {
+    fn value(&self, _: &mut Evaluator<'_>, _: &Env<'_>) -> Eval {
         Ok(Value::Number(self.0))
     }
 
     #[inline(always)]
-    fn peek(&self, _: &Evaluator<'_>, _: Env<'_>) -> Option<f64> {
+    fn peek(&self, _: &Evaluator<'_>, _: &Env<'_>) -> Option<f64> {
         Some(self.0)
     }
 }
@@ -92,7 +92,7 @@ impl Operand for ComputedOperand {
     const PEEKABLE: bool = false;
 
     #[inline(always)]
-    fn value(&self, vm: &mut Evaluator<'_>, env: Env<'_>) -> Eval {
+    fn value(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Eval {
         (self.0)(vm, env)
     }
 }

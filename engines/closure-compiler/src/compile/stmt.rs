@@ -37,6 +37,24 @@ impl Compiler<'_> {
             if leading.is_empty() {
                 return self.expr(value);
             }
+            // `if (condition) return a; return b;`: a conditional expression.
+            if let [Stmt::If { condition, then_branch, else_branch: None }] = leading
+                && self.specialisations.guard_returns
+                && let Some(then_value) = returned_value(then_branch)
+            {
+                let else_value = self.expr(value);
+                return match self.shape(then_value) {
+                    Shape::Local(slot) => {
+                        with_condition!(self, condition, |c| conditional(c, LocalOperand(slot), else_value))
+                    }
+                    Shape::Constant(n) => {
+                        with_condition!(self, condition, |c| conditional(c, ConstantOperand(n), else_value))
+                    }
+                    Shape::Computed(then_value) => {
+                        with_condition!(self, condition, |c| conditional(c, ComputedOperand(then_value), else_value))
+                    }
+                };
+            }
             let leading = self.block(leading);
             return with_operand!(self, value, |value| body_then_return(leading, value));
         }
@@ -355,6 +373,14 @@ fn body_then_return<O: Operand>(leading: StmtFn, value: O) -> ExprFn {
             Err(Unwind::Return) => Ok(std::mem::replace(&mut vm.returned, Value::Nil)),
             Err(Unwind::Error(error)) => Err(error),
         }
+    })
+}
+
+/// The body `if (condition) return then_value; return else_value;`.
+fn conditional<C: Condition, O: Operand>(condition: C, then_value: O, else_value: ExprFn) -> ExprFn {
+    Box::new(move |vm, env| {
+        vm.tick();
+        if condition.test(vm, env)? { then_value.value(vm, env) } else { else_value(vm, env) }
     })
 }
 
