@@ -238,7 +238,13 @@ impl Evaluator<'_> {
         self.call_closure(&method, base, line, caller)
     }
 
-    fn super_method(&mut self, superclass: Value, name: &Name, line: u32, env: &Env<'_>) -> Result<Rc<Closure>, Thrown> {
+    fn super_method(
+        &mut self,
+        superclass: Value,
+        name: &Name,
+        line: u32,
+        env: &Env<'_>,
+    ) -> Result<Rc<Closure>, Thrown> {
         let Value::Class(class) = superclass else {
             unreachable!("`super` always holds a class: the declaration checked it");
         };
