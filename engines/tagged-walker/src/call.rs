@@ -27,8 +27,13 @@ impl Evaluator<'_> {
         match callee.as_object().map(|object| object.object()) {
             Some(Object::Closure(closure)) => self.call_closure(closure, base, line, caller),
             Some(Object::BoundMethod(bound)) => {
+                // The receiver takes slot 0, so the bound method is held
+                // elsewhere for as long as its method runs (rule 2 in `gc.rs`).
                 self.stack[base] = Slot::value(bound.receiver);
-                self.call_closure(bound.method, base, line, caller)
+                self.held.push(callee);
+                let result = self.call_closure(bound.method, base, line, caller);
+                self.held.pop();
+                result
             }
             Some(Object::Class(class)) => self.instantiate(class, base, line, caller),
             Some(Object::Native(native)) => {
@@ -41,8 +46,7 @@ impl Evaluator<'_> {
     }
 
     /// Runs a Lox function in the frame at `base`: checks the arity and the
-    /// depth, lists the closure among the active calls (which keeps it
-    /// alive), grows the frame to the function's slots, boxes the parameters
+    /// depth, grows the frame to the function's slots, boxes the parameters
     /// that closures capture, runs the body, and pops the frame.
     ///
     /// When an error unwinds through here, this frame's caller adds its own
@@ -54,10 +58,9 @@ impl Evaluator<'_> {
         if argc != function.arity() {
             return Err(self.error(line, messages::wrong_arity(function.arity(), argc), caller));
         }
-        if self.calls.len() == messages::MAX_FRAMES {
+        if self.depth == messages::MAX_FRAMES {
             return Err(self.error(line, messages::STACK_OVERFLOW, caller));
         }
-        self.calls.push(closure);
         // The parameters are in place; the function's other locals start as nil.
         while self.stack.len() < base + function.n_slots {
             self.stack.push(Slot::NIL);
@@ -70,8 +73,9 @@ impl Evaluator<'_> {
             }
         }
 
+        self.depth += 1;
         let result = self.execute_block(&function.body, env);
-        self.calls.pop();
+        self.depth -= 1;
         let value = match result {
             Ok(()) => Value::NIL,
             Err(Unwind::Return(value)) => value,

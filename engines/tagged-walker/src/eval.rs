@@ -42,21 +42,22 @@ pub type Exec = Result<(), Unwind>;
 pub type Eval = Result<Value, Thrown>;
 
 /// One run of a program: the session's state, the output, the value stack
-/// and the active calls.
+/// and the call depth.
 ///
 /// Unlike `hashmap-walker`, no list of frames is kept for error traces: a
 /// runtime error starts its trace with the innermost frame, and each call it
 /// unwinds through adds the caller's line (see `call::call_closure`). The
-/// calls only list their closures, which keeps them alive (rule 2 in
-/// `gc.rs`) and counts the depth.
+/// calls themselves only count their depth.
 pub struct Evaluator<'a> {
     pub state: &'a mut State,
     pub out: &'a mut dyn Write,
     /// Every frame's slots, innermost frame last; see [`crate::env`].
     pub stack: Vec<Slot>,
-    /// The closure of every active call, the script's included (its length
-    /// is the depth, for `Stack overflow.`).
-    pub calls: Vec<Gc<Closure>>,
+    /// Active frames, the script's included (for `Stack overflow.`).
+    pub depth: usize,
+    /// Values the evaluator holds across a call that are in no slot (the
+    /// bound method whose method is running); a root of the collector.
+    pub held: Vec<Value>,
 }
 
 impl Evaluator<'_> {

@@ -20,19 +20,33 @@
 //! ## The roots, and the rules the evaluator follows
 //!
 //! The roots are the value stack (every frame's slots, the cells in them,
-//! and the temporaries pushed above them), the globals, the closures of the
-//! active calls, and the object being allocated (its references are marked
-//! as if it were already reachable, so `alloc(BoundMethod { receiver,
-//! method })` needs nothing else rooted). A value held in a Rust local is
-//! not a root, so the evaluator keeps to these rules:
+//! and the temporaries pushed above them), the values the evaluator holds
+//! across a call (`Evaluator::held`), the globals, the string literals, and
+//! the object being allocated (its references are marked as if it were
+//! already reachable, so `alloc(BoundMethod { receiver, method })` needs
+//! nothing else rooted). A value held in a Rust local is not a root, so the
+//! evaluator keeps to these rules:
 //!
 //! 1. A value needed after evaluating another expression is pushed on the
 //!    value stack first: a binary operator's left operand while its right
 //!    one is evaluated, an object while the value assigned to its field is,
 //!    a callee (in its frame's slot 0) while the arguments are.
-//! 2. Every call pushes its closure on the list of active calls for as
-//!    long as it runs, so a closure reached through a bound method or a
-//!    field that is overwritten during the call stays alive.
+//! 2. The closure of every running call stays reachable, because the
+//!    evaluator reads its function and captured variables throughout:
+//!    * a function's closure is its frame's slot 0 (the callee, which no
+//!      code can name, so it stays there); the script's closure too;
+//!    * a method's closure (called by `invoke`, or `init` by a class call)
+//!      is in the method table of its receiver's class, and the receiver
+//!      is slot 0 (`this`, which no code can assign; boxing it in a cell
+//!      keeps it reachable through the cell); a class's table never changes
+//!      after its declaration, nor does an instance's class;
+//!    * a `super` method's closure is in the table of the superclass that
+//!      the calling method's `super` cell holds, and the calling method is
+//!      running, so by the same rules its closure is reachable;
+//!    * a bound method, whose receiver replaces it in slot 0, is pushed on
+//!      `held` for as long as its method runs;
+//!    * a callable found in a field by `invoke` replaces the receiver in
+//!      slot 0, so overwriting the field during the call frees nothing.
 //! 3. Everything else is used before the next allocation, or is stored
 //!    into a root or into the object being allocated first.
 //!
@@ -82,10 +96,10 @@ impl Evaluator<'_> {
     #[inline(never)]
     fn collect_garbage(&mut self, pending: &dyn Trace) {
         let State { heap, globals, literals, tracer, .. } = &mut *self.state;
-        let (stack, calls) = (&self.stack, &self.calls);
+        let (stack, held) = (&self.stack, &self.held);
         collect(heap, tracer, |tracer| {
             stack.iter().for_each(|slot| tracer.value(slot.word()));
-            calls.iter().for_each(|&closure| tracer.object(closure));
+            held.iter().for_each(|&value| tracer.value(value));
             globals.values().for_each(|value| tracer.value(value));
             literals.strings().for_each(|string| tracer.object(string));
             pending.trace(tracer);
