@@ -209,6 +209,13 @@ impl Vm {
                 }
             }};
         }
+        // Writes the running frame's position back, before a call pushes a
+        // frame above it.
+        macro_rules! save_position {
+            () => {
+                self.frames.last_mut().expect("a running program has a frame").ip = ip
+            };
+        }
         // Continues in the frame now on top of the frame stack.
         macro_rules! enter_top_frame {
             () => {{
@@ -288,7 +295,10 @@ impl Vm {
                     },
                     Op::Print => {
                         sp -= 1;
-                        self.print(program, self.stack[sp], out)?;
+                        if let Err(error) = self.print(program, self.stack[sp], out) {
+                            self.reset();
+                            return Err(error);
+                        }
                     }
                     Op::Jump(target) | Op::Loop(target) => ip = target.index(),
                     Op::JumpIfFalse(target) => {
@@ -303,7 +313,7 @@ impl Vm {
                         {
                             break 'call (callee, closure.proto, callee_slot, argc);
                         }
-                        self.frames.last_mut().expect("a running program has a frame").ip = ip;
+                        save_position!();
                         checked!(self.call_other(program, argc));
                         enter_top_frame!();
                     }
@@ -314,12 +324,12 @@ impl Vm {
                         {
                             break 'call (method, proto, receiver_slot, argc);
                         }
-                        self.frames.last_mut().expect("a running program has a frame").ip = ip;
+                        save_position!();
                         checked!(self.invoke(program, chunk.constant(name), argc));
                         enter_top_frame!();
                     }
                     Op::SuperInvoke(name, argc) => {
-                        self.frames.last_mut().expect("a running program has a frame").ip = ip;
+                        save_position!();
                         checked!(self.super_invoke(program, chunk.constant(name), argc));
                         enter_top_frame!();
                     }
@@ -352,7 +362,7 @@ impl Vm {
                 fail!(fault);
             }
             self.reserve_stack(callee_slot + program.proto(proto).max_stack);
-            self.frames.last_mut().expect("a running program has a frame").ip = ip;
+            save_position!();
             frame = CallFrame { closure, proto, ip: 0, base: callee_slot };
             self.frames.push(frame);
             chunk = &program.proto(proto).chunk;
@@ -433,13 +443,19 @@ impl Vm {
                 TraceLine { line: proto.chunk.lines[frame.ip - 1], function: proto.trace_name().map(str::to_string) }
             })
             .collect();
+        self.reset();
+        RunError::Runtime(RuntimeError { message: *message.0, trace })
+    }
+
+    /// Empties the stack and the frames after a run that stopped early, so
+    /// that the session can run its next program.
+    fn reset(&mut self) {
         // A closure that outlives the failed run (stored in a global, at the
         // prompt) keeps the values its variables had, as in the tree-walkers,
         // rather than pointing into a stack that the next run reuses.
         self.close_upvalues(0);
         self.sp = 0;
         self.frames.clear();
-        RunError::Runtime(RuntimeError { message: *message.0, trace })
     }
 }
 
