@@ -270,6 +270,24 @@ impl<Op: Arithmetic, L: Operand, R: Operand> Operand for LeafArithmetic<Op, L, R
         let line = self.line;
         with_numbers(&self.left, &self.right, vm, env, Op::apply, |vm, a, b| Op::otherwise(vm, a, b, line, env))
     }
+
+    /// The result of arithmetic on numbers goes into the slot straight from
+    /// the register it was computed in (see `Evaluator::push_nils`).
+    #[inline(always)]
+    fn put(&self, vm: &mut Evaluator<'_>, env: &Env<'_>, index: usize) -> Result<(), Thrown> {
+        if L::PEEKABLE
+            && R::PEEKABLE
+            && let (Some(a), Some(b)) = (self.left.peek(vm, env), self.right.peek(vm, env))
+            && let Value::Number(n) = Op::apply(a, b)
+        {
+            vm.tick();
+            vm.put_number(index, n);
+            return Ok(());
+        }
+        let value = self.value(vm, env)?;
+        vm.put(index, value);
+        Ok(())
+    }
 }
 
 /// Expands `$build` with `$o` bound to the operand `$expr` (a
