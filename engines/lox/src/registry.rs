@@ -4,7 +4,14 @@ use frontend::Engine;
 
 /// Every engine, in ladder order: the naive tree-walker first.
 pub fn engines() -> &'static [&'static dyn Engine] {
-    &[&hashmap_walker::HashmapWalker, &slot_walker::SlotWalker, &closure_compiler::ClosureCompiler]
+    &[
+        &hashmap_walker::HashmapWalker,
+        &slot_walker::SlotWalker,
+        &tagged_walker::TaggedWalker,
+        &closure_compiler::ClosureCompiler,
+        &enum_vm::EnumVm,
+        &nanbox_vm::NanboxVm,
+    ]
 }
 
 /// The engine registered as `name`.

@@ -17,13 +17,33 @@ fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/lox")
 }
 
+/// Every registered engine, or those named in `LOXBENCH_CORPUS_ENGINES`
+/// (comma-separated): `.ci/memcheck` runs this test under valgrind for the
+/// engines that use unsafe code only.
+fn selected_engines() -> Vec<&'static dyn Engine> {
+    match std::env::var("LOXBENCH_CORPUS_ENGINES") {
+        Err(_) => lox::engines().to_vec(),
+        Ok(names) => names
+            .split(',')
+            .map(|name| lox::find_engine(name.trim()).unwrap_or_else(|| panic!("no engine named {name:?}")))
+            .collect(),
+    }
+}
+
+/// The limit on one file's run: 120 s, or `LOXBENCH_CORPUS_TIMEOUT` seconds
+/// (runs under valgrind are many times slower).
+fn time_limit() -> Duration {
+    let seconds = std::env::var("LOXBENCH_CORPUS_TIMEOUT").ok().and_then(|s| s.parse().ok()).unwrap_or(120);
+    Duration::from_secs(seconds)
+}
+
 fn run(options: Options) {
     let dir = corpus_dir();
     let files = conformance::find_tests(&dir).expect("the corpus directory is readable");
     assert!(files.len() >= 200, "the corpus has only {} files", files.len());
-    let engines: Vec<&'static dyn Engine> = lox::engines().to_vec();
+    let engines = selected_engines();
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let results = conformance::run_all(&engines, &files, options, Duration::from_secs(120), threads, &|_| {});
+    let results = conformance::run_all(&engines, &files, options, time_limit(), threads, &|_| {});
 
     let skipped = |result: &CaseResult| {
         let relative = result.path.strip_prefix(&dir).unwrap_or(&result.path).to_string_lossy().replace('\\', "/");

@@ -69,9 +69,10 @@ impl Slot {
 }
 
 /// The running function's view of the stack: where its frame starts, and
-/// the closure whose captured variables it reads. It is two words, passed
-/// by value down the evaluator as `hashmap-walker` passes its `&Rc<Env>`.
-#[derive(Clone, Copy)]
+/// the closure whose captured variables it reads. It lives on the Rust stack
+/// of the call that made the frame and is passed down the evaluator by
+/// reference, as `hashmap-walker` passes its `&Rc<Env>` (one register
+/// instead of two: measured 1.5 % fewer instructions on fib).
 pub struct Env<'a> {
     /// The stack index of the frame's slot 0.
     pub base: usize,

@@ -1,0 +1,449 @@
+//! The virtual machine: a value stack, call frames, and the dispatch loop.
+//!
+//! The loop is clox's: fetch the next instruction of the running function,
+//! `match` on it, repeat. What clox keeps in its `CallFrame` and `stackTop`
+//! (the instruction index, the frame's stack base, the top of the stack) is
+//! kept here in local variables of the loop, where the compiler can hold
+//! them in registers, and written back to `self` only around work done out
+//! of line: a call needs the caller's position to return to, the collector
+//! needs the top of the stack to know the roots, and a runtime error needs
+//! every frame's position for its trace.
+//!
+//! The stack is a `Vec` whose length is its capacity: every slot exists, and
+//! `sp` says how many are in use. A call makes sure the callee's deepest
+//! stack (computed by the compiler) fits before the frame starts, so pushes
+//! never grow the stack; indexing is still bounds-checked, as safe Rust does.
+//!
+//! Fallible handlers return a [`Fault`], just the message; the loop turns it
+//! into a runtime error with the trace of every frame, on a cold path.
+
+use crate::chunk::Program;
+use crate::heap::Heap;
+use crate::object::{Closure, Object};
+use crate::op::{GlobalIndex, Op, ProtoIndex};
+use crate::value::{ObjRef, Value};
+use frontend::diagnostics::{RunError, RuntimeError, TraceLine};
+use frontend::messages;
+use std::io::Write;
+
+/// The stack slots a session starts with; calls add more as they need them.
+const INITIAL_STACK: usize = 1 << 12;
+
+/// The message of a runtime error, before the trace is attached.
+///
+/// Boxed, so that a handler's `Result<(), Fault>` is one machine word and
+/// comes back in a register: the hot path pays nothing for the error case,
+/// and the allocation happens only when a program fails.
+#[expect(clippy::box_collection, reason = "a thin pointer keeps `Result<(), Fault>` in one register")]
+pub struct Fault(Box<String>);
+
+impl From<&'static str> for Fault {
+    #[cold]
+    fn from(message: &'static str) -> Fault {
+        Fault(Box::new(message.to_string()))
+    }
+}
+
+impl From<String> for Fault {
+    #[cold]
+    fn from(message: String) -> Fault {
+        Fault(Box::new(message))
+    }
+}
+
+/// One active call.
+#[derive(Clone, Copy, Debug)]
+pub struct CallFrame {
+    pub closure: ObjRef,
+    /// The closure's prototype, cached here so that resuming a frame needs
+    /// no heap access.
+    pub proto: ProtoIndex,
+    /// The next instruction to run; for a frame that made a call, the one
+    /// after the call (so `ip - 1` is the call, for traces).
+    pub ip: usize,
+    /// The stack index of slot 0: the callee, or `this` in methods.
+    pub base: usize,
+}
+
+/// A session's run-time state: it persists between programs at the prompt.
+pub struct Vm {
+    pub heap: Heap,
+    /// Every slot of the value stack; `stack[..sp]` is in use.
+    pub stack: Vec<Value>,
+    /// The top of the stack while work is done out of the loop (the loop
+    /// keeps its own copy in a register and writes it back around calls).
+    pub sp: usize,
+    pub frames: Vec<CallFrame>,
+    /// Global variable slots, by [`GlobalIndex`]; `None` until defined.
+    pub globals: Vec<Option<Value>>,
+    /// The upvalues still pointing into the stack, by stack slot, ascending.
+    pub open_upvalues: Vec<(usize, ObjRef)>,
+    /// The interned `"init"`, to find initializers.
+    pub init_string: ObjRef,
+    print_buffer: String,
+    /// Instructions dispatched by the last run (with the `work-count` feature).
+    pub work: u64,
+}
+
+impl Vm {
+    pub fn new(heap: Heap) -> Vm {
+        let mut heap = heap;
+        let init_string = heap.intern_pinned("init");
+        Vm {
+            heap,
+            stack: vec![Value::Nil; INITIAL_STACK],
+            sp: 0,
+            frames: Vec::with_capacity(messages::MAX_FRAMES),
+            globals: Vec::new(),
+            open_upvalues: Vec::new(),
+            init_string,
+            print_buffer: String::new(),
+            work: 0,
+        }
+    }
+
+    /// Allocates an object, collecting garbage first when it is due. Every
+    /// object the caller still needs must be reachable from a root, and
+    /// `self.sp` must be current.
+    pub fn alloc(&mut self, object: Object) -> ObjRef {
+        if self.heap.should_collect() {
+            self.collect_garbage();
+        }
+        self.heap.insert(object)
+    }
+
+    /// Defines a global from outside Lox code (the natives).
+    pub fn define_global(&mut self, index: GlobalIndex, value: Value) {
+        self.grow_globals(index.index() + 1);
+        self.globals[index.index()] = Some(value);
+    }
+
+    fn grow_globals(&mut self, count: usize) {
+        if self.globals.len() < count {
+            self.globals.resize(count, None);
+        }
+    }
+
+    /// Makes sure the stack has `needed` slots.
+    #[inline(always)]
+    pub fn reserve_stack(&mut self, needed: usize) {
+        if needed > self.stack.len() {
+            self.grow_stack(needed);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow_stack(&mut self, needed: usize) {
+        self.stack.resize(needed.next_power_of_two(), Value::Nil);
+    }
+
+    /// Runs the script prototype `script` of `program` to its end.
+    pub fn run(&mut self, program: &Program, script: ProtoIndex, out: &mut dyn Write) -> Result<(), RunError> {
+        self.grow_globals(program.global_names.len());
+        self.work = 0;
+        self.sp = 0;
+        let closure = self.alloc(Object::Closure(Closure { proto: script, upvalues: Vec::new() }));
+        self.reserve_stack(program.proto(script).max_stack);
+        self.push(Value::Obj(closure));
+        self.frames.push(CallFrame { closure, proto: script, ip: 0, base: 0 });
+        self.execute(program, out)
+    }
+
+    /// The dispatch loop.
+    fn execute(&mut self, program: &Program, out: &mut dyn Write) -> Result<(), RunError> {
+        // The running frame, its code, its position and the stack top live
+        // in these locals.
+        let mut frame = *self.frames.last().expect("a running program has a frame");
+        let mut chunk = &program.proto(frame.proto).chunk;
+        let mut code = &chunk.code[..];
+        let mut ip = frame.ip;
+        let mut sp = self.sp;
+
+        macro_rules! push {
+            ($value:expr) => {{
+                let value = $value;
+                // Checked in test builds: the compiler's bound on the frame's
+                // stack, which calls rely on, holds.
+                debug_assert!(sp < frame.base + program.proto(frame.proto).max_stack, "stack bound exceeded");
+                self.stack[sp] = value;
+                sp += 1;
+            }};
+        }
+        macro_rules! top {
+            () => {
+                self.stack[sp - 1]
+            };
+        }
+        macro_rules! fail {
+            ($fault:expr) => {
+                return Err(self.fail(program, ip, $fault))
+            };
+        }
+        // Runs a handler out of the loop: it sees (and may move) the stack
+        // top through `self.sp`.
+        macro_rules! out_of_line {
+            ($call:expr) => {{
+                self.sp = sp;
+                let result = $call;
+                sp = self.sp;
+                result
+            }};
+        }
+        macro_rules! checked {
+            ($call:expr) => {
+                if let Err(fault) = out_of_line!($call) {
+                    fail!(fault)
+                }
+            };
+        }
+        // `[a b] -> [a op b]` for the operators on numbers.
+        macro_rules! numbers {
+            ($wrap:path, $op:tt) => {{
+                match (self.stack[sp - 2], self.stack[sp - 1]) {
+                    (Value::Number(a), Value::Number(b)) => {
+                        self.stack[sp - 2] = $wrap(a $op b);
+                        sp -= 1;
+                    }
+                    _ => fail!(messages::OPERANDS_NUMBERS.into()),
+                }
+            }};
+        }
+        // Continues in the frame now on top of the frame stack.
+        macro_rules! enter_top_frame {
+            () => {{
+                frame = *self.frames.last().expect("a running program has a frame");
+                chunk = &program.proto(frame.proto).chunk;
+                code = &chunk.code[..];
+                ip = frame.ip;
+            }};
+        }
+
+        'dispatch: loop {
+            let op = code[ip];
+            ip += 1;
+            #[cfg(feature = "work-count")]
+            {
+                self.work += 1;
+            }
+            // The arms that call a closure, the common case of a call, break
+            // out with the callee, and the code after the match enters it;
+            // every other arm carries on with the next instruction.
+            let (closure, proto, callee_slot, argc) = 'call: {
+                match op {
+                    Op::Constant(index) => push!(chunk.constant(index)),
+                    Op::Nil => push!(Value::Nil),
+                    Op::True => push!(Value::Bool(true)),
+                    Op::False => push!(Value::Bool(false)),
+                    Op::Pop => sp -= 1,
+                    Op::GetLocal(slot) => push!(self.stack[frame.base + slot as usize]),
+                    Op::SetLocal(slot) => self.stack[frame.base + slot as usize] = top!(),
+                    Op::GetGlobal(global) => match self.globals[global.index()] {
+                        Some(value) => push!(value),
+                        None => fail!(undefined_global(program, global)),
+                    },
+                    Op::DefineGlobal(global) => {
+                        sp -= 1;
+                        self.globals[global.index()] = Some(self.stack[sp]);
+                    }
+                    Op::SetGlobal(global) => match &mut self.globals[global.index()] {
+                        Some(value) => *value = self.stack[sp - 1],
+                        None => fail!(undefined_global(program, global)),
+                    },
+                    Op::GetUpvalue(index) => push!(self.read_upvalue(frame.closure, index)),
+                    Op::SetUpvalue(index) => self.write_upvalue(frame.closure, index, top!()),
+                    Op::GetProperty(name) => match self.field(top!(), chunk.constant(name)) {
+                        Some(value) => top!() = value,
+                        None => checked!(self.get_property(chunk.constant(name))),
+                    },
+                    Op::SetProperty(name) => {
+                        if self.overwrite_field(self.stack[sp - 2], chunk.constant(name), top!()) {
+                            self.stack[sp - 2] = top!();
+                            sp -= 1;
+                        } else {
+                            checked!(self.set_property(chunk.constant(name)));
+                        }
+                    }
+                    Op::GetSuper(name) => checked!(self.get_super(chunk.constant(name))),
+                    Op::Equal => {
+                        self.stack[sp - 2] = Value::Bool(self.stack[sp - 2] == self.stack[sp - 1]);
+                        sp -= 1;
+                    }
+                    Op::Greater => numbers!(Value::Bool, >),
+                    Op::Less => numbers!(Value::Bool, <),
+                    Op::Add => match (self.stack[sp - 2], self.stack[sp - 1]) {
+                        (Value::Number(a), Value::Number(b)) => {
+                            self.stack[sp - 2] = Value::Number(a + b);
+                            sp -= 1;
+                        }
+                        _ => checked!(self.concatenate()),
+                    },
+                    Op::Subtract => numbers!(Value::Number, -),
+                    Op::Multiply => numbers!(Value::Number, *),
+                    Op::Divide => numbers!(Value::Number, /),
+                    Op::Not => top!() = Value::Bool(top!().is_falsey()),
+                    Op::Negate => match &mut top!() {
+                        Value::Number(n) => *n = -*n,
+                        _ => fail!(messages::OPERAND_NUMBER.into()),
+                    },
+                    Op::Print => {
+                        sp -= 1;
+                        self.print(program, self.stack[sp], out)?;
+                    }
+                    Op::Jump(target) | Op::Loop(target) => ip = target.index(),
+                    Op::JumpIfFalse(target) => {
+                        if top!().is_falsey() {
+                            ip = target.index();
+                        }
+                    }
+                    Op::Call(argc) => {
+                        let callee_slot = sp - argc as usize - 1;
+                        if let Value::Obj(callee) = self.stack[callee_slot]
+                            && let Object::Closure(closure) = self.heap.get(callee)
+                        {
+                            break 'call (callee, closure.proto, callee_slot, argc);
+                        }
+                        self.frames.last_mut().expect("a running program has a frame").ip = ip;
+                        checked!(self.call_other(program, argc));
+                        enter_top_frame!();
+                    }
+                    Op::Invoke(name, argc) => {
+                        let receiver_slot = sp - argc as usize - 1;
+                        if let Some((method, proto)) =
+                            self.direct_method(self.stack[receiver_slot], chunk.constant(name))
+                        {
+                            break 'call (method, proto, receiver_slot, argc);
+                        }
+                        self.frames.last_mut().expect("a running program has a frame").ip = ip;
+                        checked!(self.invoke(program, chunk.constant(name), argc));
+                        enter_top_frame!();
+                    }
+                    Op::SuperInvoke(name, argc) => {
+                        self.frames.last_mut().expect("a running program has a frame").ip = ip;
+                        checked!(self.super_invoke(program, chunk.constant(name), argc));
+                        enter_top_frame!();
+                    }
+                    Op::Closure(proto) => out_of_line!(self.make_closure(program, proto, frame.base, frame.closure)),
+                    Op::CloseUpvalue => {
+                        sp -= 1;
+                        self.close_upvalues(sp);
+                    }
+                    Op::Return => {
+                        let result = top!();
+                        self.close_upvalues(frame.base);
+                        self.frames.pop();
+                        if self.frames.is_empty() {
+                            self.sp = 0;
+                            return Ok(());
+                        }
+                        self.stack[frame.base] = result;
+                        sp = frame.base + 1;
+                        enter_top_frame!();
+                    }
+                    Op::Class(name) => out_of_line!(self.class(chunk.constant(name))),
+                    Op::Inherit => checked!(self.inherit()),
+                    Op::Method(name) => out_of_line!(self.method(chunk.constant(name))),
+                }
+                continue 'dispatch;
+            };
+            // Enter the closure: check the call, make room on the stack, save
+            // the caller's position, and start the callee.
+            if let Err(fault) = self.check_call(program, proto, argc) {
+                fail!(fault);
+            }
+            self.reserve_stack(callee_slot + program.proto(proto).max_stack);
+            self.frames.last_mut().expect("a running program has a frame").ip = ip;
+            frame = CallFrame { closure, proto, ip: 0, base: callee_slot };
+            self.frames.push(frame);
+            chunk = &program.proto(proto).chunk;
+            code = &chunk.code[..];
+            ip = 0;
+        }
+    }
+
+    #[inline]
+    pub fn push(&mut self, value: Value) {
+        self.stack[self.sp] = value;
+        self.sp += 1;
+    }
+
+    #[inline]
+    pub fn pop(&mut self) -> Value {
+        self.sp -= 1;
+        self.stack[self.sp]
+    }
+
+    #[inline]
+    pub fn peek(&self, distance: usize) -> Value {
+        self.stack[self.sp - 1 - distance]
+    }
+
+    /// `+` on two strings, which makes (or finds) the joined string.
+    #[inline(never)]
+    fn concatenate(&mut self) -> Result<(), Fault> {
+        let (Some(a), Some(b)) = (self.heap.as_string(self.peek(1)), self.heap.as_string(self.peek(0))) else {
+            return Err(messages::OPERANDS_ADD.into());
+        };
+        let mut joined = String::with_capacity(a.len() + b.len());
+        joined.push_str(a);
+        joined.push_str(b);
+        let result = match self.heap.find_string(&joined) {
+            Some(existing) => existing,
+            None => {
+                // The operands stay on the stack while the collector may
+                // run, though the joined text no longer needs them.
+                if self.heap.should_collect() {
+                    self.collect_garbage();
+                }
+                self.heap.insert_string(&joined)
+            }
+        };
+        self.pop();
+        self.pop();
+        self.push(Value::Obj(result));
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn print(&mut self, program: &Program, value: Value, out: &mut dyn Write) -> Result<(), RunError> {
+        let mut text = std::mem::take(&mut self.print_buffer);
+        text.clear();
+        self.heap.write_value(&mut text, value, program);
+        text.push('\n');
+        let written = out.write_all(text.as_bytes());
+        self.print_buffer = text;
+        written.map_err(RunError::Io)
+    }
+
+    /// Turns a fault into a runtime error with the trace of every active
+    /// call (innermost first, each at the line of the instruction it was
+    /// running), and resets the machine so that the session can go on.
+    #[cold]
+    #[inline(never)]
+    fn fail(&mut self, program: &Program, ip: usize, message: Fault) -> RunError {
+        if let Some(top) = self.frames.last_mut() {
+            top.ip = ip;
+        }
+        let trace = self
+            .frames
+            .iter()
+            .rev()
+            .map(|frame| {
+                let proto = program.proto(frame.proto);
+                TraceLine { line: proto.chunk.lines[frame.ip - 1], function: proto.trace_name().map(str::to_string) }
+            })
+            .collect();
+        // A closure that outlives the failed run (stored in a global, at the
+        // prompt) keeps the values its variables had, as in the tree-walkers,
+        // rather than pointing into a stack that the next run reuses.
+        self.close_upvalues(0);
+        self.sp = 0;
+        self.frames.clear();
+        RunError::Runtime(RuntimeError { message: *message.0, trace })
+    }
+}
+
+#[cold]
+fn undefined_global(program: &Program, global: GlobalIndex) -> Fault {
+    messages::undefined_variable(&program.global_names[global.index()]).into()
+}

@@ -1,0 +1,220 @@
+//! Everything outside the dispatch loop's fast paths: calls of natives,
+//! classes and bound methods, closures and their upvalues, classes and
+//! fields, string concatenation, and runtime errors.
+//!
+//! These run with the loop's registers saved to `self` (vm.rs's
+//! `save_state!`), so `self.sp` is the stack top and every frame's `ip` is
+//! current: they may allocate (and so collect) and they may fail.
+
+use crate::object::{
+    Gc, ObjBoundMethod, ObjClass, ObjClosure, ObjFunction, ObjInstance, ObjNative, ObjString, ObjUpvalue,
+};
+use crate::value::Value;
+use crate::vm::{CallFrame, Vm, method_closure};
+use frontend::diagnostics::{RunError, RuntimeError, TraceLine};
+use frontend::messages::{self, MAX_FRAMES};
+
+impl Vm {
+    /// Calls any callable value with `argc` arguments above it on the stack.
+    pub fn call_value(&mut self, callee: Value, argc: usize) -> Result<(), RunError> {
+        if let Some(closure) = callee.as_gc::<ObjClosure>() {
+            return self.call_closure(closure, argc);
+        }
+        if let Some(bound) = callee.as_gc::<ObjBoundMethod>() {
+            self.set_callee(argc, bound.receiver);
+            return self.call_closure(bound.method, argc);
+        }
+        if let Some(class) = callee.as_gc::<ObjClass>() {
+            return self.instantiate(class, argc);
+        }
+        if let Some(native) = callee.as_gc::<ObjNative>() {
+            // SAFETY: the `argc` arguments are the topmost stack values.
+            let args = unsafe { std::slice::from_raw_parts(self.sp.sub(argc), argc) };
+            let result = (native.function)(args);
+            // SAFETY: the callee and its arguments are on the stack.
+            self.sp = unsafe { self.sp.sub(argc + 1) };
+            self.push(result);
+            return Ok(());
+        }
+        Err(self.runtime_error(messages::NOT_CALLABLE))
+    }
+
+    /// Replaces the callee (below the `argc` arguments) with `value`.
+    fn set_callee(&mut self, argc: usize, value: Value) {
+        // SAFETY: the callee and its arguments are on the stack.
+        unsafe { *self.sp.sub(argc + 1) = value };
+    }
+
+    /// Pushes a frame for `closure` (the loop's `enter_closure!` in a method).
+    pub fn call_closure(&mut self, closure: Gc<ObjClosure>, argc: usize) -> Result<(), RunError> {
+        let function = closure.function;
+        if argc != function.arity {
+            return Err(self.runtime_error(messages::wrong_arity(function.arity, argc)));
+        }
+        let slots = self.sp.wrapping_sub(argc + 1);
+        if self.frame_count == MAX_FRAMES || !self.has_room(slots, function.max_stack) {
+            return Err(self.runtime_error(messages::STACK_OVERFLOW));
+        }
+        self.frames[self.frame_count] =
+            CallFrame { closure: closure.as_ptr(), ip: function.chunk.code.as_ptr(), slots };
+        self.frame_count += 1;
+        Ok(())
+    }
+
+    /// Calling a class: a new instance, then its `init` if it has one.
+    fn instantiate(&mut self, class: Gc<ObjClass>, argc: usize) -> Result<(), RunError> {
+        // The class is rooted: it is the callee, on the stack.
+        self.maybe_collect();
+        let instance = self.heap.new_instance(class);
+        self.set_callee(argc, instance.value());
+        match class.methods.get(self.init_string) {
+            Some(init) => self.call_closure(method_closure(init), argc),
+            None if argc != 0 => Err(self.runtime_error(messages::wrong_arity(0, argc))),
+            None => Ok(()),
+        }
+    }
+
+    /// The method `name` of `class` bound to `receiver`. Both must be rooted
+    /// (on the stack) by the caller.
+    pub fn bind_method(
+        &mut self,
+        class: Gc<ObjClass>,
+        name: Gc<ObjString>,
+        receiver: Value,
+    ) -> Result<Value, RunError> {
+        let Some(method) = class.methods.get(name) else {
+            return Err(self.runtime_error(messages::undefined_property(&name.text)));
+        };
+        self.maybe_collect();
+        Ok(self.heap.new_bound_method(receiver, method_closure(method)).value())
+    }
+
+    pub fn set_field(&mut self, instance: Gc<ObjInstance>, name: Gc<ObjString>, value: Value) {
+        // SAFETY: the instance is live (it is on the stack) and no other
+        // reference to it is in use while its fields are set.
+        let fields = unsafe { &mut instance.get_mut().fields };
+        let before = fields.allocated_bytes();
+        fields.set(name, value);
+        let after = fields.allocated_bytes();
+        if after != before {
+            self.heap.account_table(before, after);
+        }
+    }
+
+    pub fn add_method(&mut self, class: Gc<ObjClass>, name: Gc<ObjString>, method: Value) {
+        // SAFETY: the class is live (on the stack) and no other reference to
+        // it is in use while its methods are set.
+        let methods = unsafe { &mut class.get_mut().methods };
+        let before = methods.allocated_bytes();
+        methods.set(name, method);
+        self.heap.account_table(before, methods.allocated_bytes());
+    }
+
+    /// Copies the superclass's methods into the subclass, which has none yet.
+    pub fn inherit(&mut self, subclass: Gc<ObjClass>, superclass: Gc<ObjClass>) {
+        // SAFETY: both classes are live (on the stack); `class B < B` is a
+        // compile error, so they are distinct and the two references do not
+        // alias.
+        let methods = unsafe { &mut subclass.get_mut().methods };
+        let before = methods.allocated_bytes();
+        methods.add_all(&superclass.methods);
+        self.heap.account_table(before, methods.allocated_bytes());
+    }
+
+    /// `a + b` on two strings, which are the top two stack values.
+    pub fn concatenate(&mut self, a: Gc<ObjString>, b: Gc<ObjString>) {
+        self.maybe_collect();
+        let mut text = String::with_capacity(a.text.len() + b.text.len());
+        text.push_str(&a.text);
+        text.push_str(&b.text);
+        let result = self.heap.intern_owned(text);
+        // SAFETY: the two operands are on the stack.
+        self.sp = unsafe { self.sp.sub(1) };
+        // SAFETY: as above; this replaces `a`.
+        unsafe { *self.sp.sub(1) = result.value() };
+    }
+
+    /// Makes a closure of `function`, capturing per `captures` (pairs of
+    /// `is_local`, index) from the frame at `slots` or from `enclosing`, and
+    /// pushes it.
+    pub fn make_closure(
+        &mut self,
+        function: Gc<ObjFunction>,
+        captures: &[u8],
+        slots: *mut Value,
+        enclosing: Gc<ObjClosure>,
+    ) {
+        // Each upvalue is rooted as soon as it exists: a new one is in the
+        // open list, an inherited one in the enclosing closure; the function
+        // is a constant of the running closure.
+        let upvalues: Box<[Gc<ObjUpvalue>]> = captures
+            .chunks_exact(2)
+            .map(|capture| match capture[0] {
+                // SAFETY: the resolver's slot is inside the enclosing frame.
+                1 => self.capture_upvalue(unsafe { slots.add(usize::from(capture[1])) }),
+                _ => enclosing.upvalues[usize::from(capture[1])],
+            })
+            .collect();
+        self.maybe_collect();
+        let closure = self.heap.new_closure(function, upvalues);
+        self.push(closure.value());
+    }
+
+    /// The open upvalue for `slot`, made if there is none.
+    fn capture_upvalue(&mut self, slot: *mut Value) -> Gc<ObjUpvalue> {
+        let mut previous: Option<Gc<ObjUpvalue>> = None;
+        let mut current = self.open_upvalues;
+        while let Some(upvalue) = current
+            && upvalue.location.get() > slot
+        {
+            previous = current;
+            current = upvalue.next_open.get();
+        }
+        if let Some(upvalue) = current
+            && upvalue.location.get() == slot
+        {
+            return upvalue;
+        }
+        self.maybe_collect();
+        let created = self.heap.new_upvalue(slot);
+        created.next_open.set(current);
+        match previous {
+            Some(previous) => previous.next_open.set(Some(created)),
+            None => self.open_upvalues = Some(created),
+        }
+        created
+    }
+
+    /// Closes every open upvalue at or above `last`: each takes its own copy
+    /// of the variable, which is about to leave the stack.
+    pub fn close_upvalues(&mut self, last: *mut Value) {
+        while let Some(upvalue) = self.open_upvalues
+            && upvalue.location.get() >= last
+        {
+            // SAFETY: an open upvalue's location is a live stack slot.
+            upvalue.closed.set(unsafe { *upvalue.location.get() });
+            upvalue.location.set(upvalue.closed.as_ptr());
+            self.open_upvalues = upvalue.next_open.get();
+        }
+    }
+
+    /// A runtime error with the trace of every active frame, innermost first;
+    /// the stack is reset so the session can run another program.
+    #[cold]
+    #[inline(never)]
+    pub fn runtime_error(&mut self, message: impl Into<String>) -> RunError {
+        let mut trace = Vec::with_capacity(self.frame_count);
+        for frame in self.frames[..self.frame_count].iter().rev() {
+            // SAFETY: active frames hold live closures.
+            let function = unsafe { Gc::from_ptr(frame.closure) }.function;
+            let code = function.chunk.code.as_ptr();
+            // `ip` is past the instruction being executed (or the call being
+            // made); the byte before it belongs to that instruction.
+            let offset = (frame.ip as usize) - (code as usize) - 1;
+            let line = function.chunk.line_at(offset);
+            trace.push(TraceLine { line, function: function.name_text().map(str::to_string) });
+        }
+        self.reset_stack();
+        RunError::Runtime(RuntimeError { message: message.into(), trace })
+    }
+}

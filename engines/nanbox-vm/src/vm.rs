@@ -1,0 +1,699 @@
+//! The virtual machine's state and its dispatch loop.
+//!
+//! The loop keeps the instruction pointer, the stack top, the current frame,
+//! its slots and its constants in local variables (registers, in practice)
+//! and writes them back to `self` only before something that may look at
+//! them: a call into call.rs, an allocation (the collector scans the stack up
+//! to `self.sp`), an error (the trace reads every frame's `ip`). That is the
+//! loxido lesson ("cache the current frame outside the dispatch loop"), and
+//! one step further than clox, which keeps its stack top in memory.
+//!
+//! # Safety: the invariants the loop relies on
+//! * **Code.** `ip` always points into the current function's code. compile.rs
+//!   emits only valid opcodes at instruction starts, every operand an opcode
+//!   needs, jump targets that are instruction starts inside the chunk, and
+//!   ends every function with `Return`; and only compile.rs makes chunks.
+//! * **Operands.** Constant indices are in bounds of their chunk's constants,
+//!   name operands index strings, `Closure` operands index functions, local
+//!   slots are below the function's `max_stack`, upvalue indices below its
+//!   closure's upvalue count: all established by compile.rs from the resolver.
+//! * **Stack.** compile.rs computes each function's `max_stack`, and every
+//!   call checks that the new frame's slots plus `max_stack` fit in the
+//!   stack, so pushes never run past its end; pops only take what the same
+//!   function pushed (the compiler's stack discipline), so `sp` never goes
+//!   below the frame's slots.
+//! * **Objects.** Every object a value points to is live (gc.rs: the
+//!   collector frees only what no root reaches, and `self.sp` is saved before
+//!   every allocation so the whole stack is scanned).
+
+use crate::compile::GlobalNames;
+use crate::heap::Heap;
+use crate::object::{Gc, ObjClass, ObjClosure, ObjFunction, ObjInstance, ObjString, ObjUpvalue, write_value};
+use crate::op::Op;
+use crate::value::Value;
+use frontend::diagnostics::RunError;
+use frontend::messages::{self, MAX_FRAMES, MAX_LOCALS};
+use std::io::Write;
+use std::ptr;
+
+/// Value-stack slots: room for 1024 frames of 256 slots each.
+pub const STACK_SLOTS: usize = MAX_FRAMES * MAX_LOCALS;
+
+/// One active call.
+#[derive(Clone, Copy)]
+pub struct CallFrame {
+    pub closure: *const ObjClosure,
+    /// The next instruction to run, saved while this frame is not the
+    /// innermost (or while the loop has it in a register).
+    pub ip: *const u8,
+    /// The frame's slot 0 on the value stack.
+    pub slots: *mut Value,
+}
+
+const NO_FRAME: CallFrame = CallFrame { closure: ptr::null(), ip: ptr::null(), slots: ptr::null_mut() };
+
+pub struct Vm {
+    pub heap: Heap,
+    /// The fixed value stack: it never moves, so upvalues and frames can
+    /// point into it.
+    pub stack: Box<[Value]>,
+    /// One past the top value.
+    pub sp: *mut Value,
+    pub frames: Box<[CallFrame]>,
+    pub frame_count: usize,
+    /// Open upvalues, sorted by stack slot, highest first.
+    pub open_upvalues: Option<Gc<ObjUpvalue>>,
+    /// Global values by slot ([`Value::ABSENT`] where not defined yet).
+    pub globals: Vec<Value>,
+    pub global_names: GlobalNames,
+    pub init_string: Gc<ObjString>,
+    /// The compiled program waiting to run: a root until it runs.
+    pub script: Option<Gc<ObjFunction>>,
+    /// The collector's worklist, kept to reuse its allocation.
+    pub gray: Vec<std::ptr::NonNull<crate::object::Obj>>,
+    /// Instructions dispatched by the last run (with the `work-count` feature).
+    pub work: u64,
+}
+
+impl Vm {
+    pub fn new(gc_stress: bool) -> Vm {
+        let mut heap = Heap::new(gc_stress);
+        let init_string = heap.intern("init");
+        let mut stack = zeroed_stack();
+        let sp = stack.as_mut_ptr();
+        let mut vm = Vm {
+            heap,
+            stack,
+            sp,
+            frames: vec![NO_FRAME; MAX_FRAMES].into_boxed_slice(),
+            frame_count: 0,
+            open_upvalues: None,
+            globals: Vec::new(),
+            global_names: GlobalNames::default(),
+            init_string,
+            script: None,
+            gray: Vec::new(),
+            work: 0,
+        };
+        let clock = vm.heap.new_native(|_| Value::number(frontend::natives::clock()));
+        let slot = vm.global_names.slot(&frontend::natives::CLOCK.into()) as usize;
+        vm.globals.resize(slot + 1, Value::ABSENT);
+        vm.globals[slot] = clock.value();
+        vm
+    }
+
+    /// Runs the prepared script to completion or to its first error.
+    pub fn run(&mut self, out: &mut dyn Write) -> Result<(), RunError> {
+        let function = self.script.expect("run follows a successful prepare");
+        self.globals.resize(self.global_names.len(), Value::ABSENT);
+        self.work = 0;
+        // The function stays rooted through `self.script` while its closure
+        // is allocated.
+        self.maybe_collect();
+        let closure = self.heap.new_closure(function, Box::new([]));
+        self.script = None;
+        self.push(closure.value());
+        let result = self.call_closure(closure, 0).and_then(|()| self.execute(out));
+        if result.is_err() {
+            self.reset_stack();
+        }
+        result
+    }
+
+    pub fn reset_stack(&mut self) {
+        self.sp = self.stack.as_mut_ptr();
+        self.frame_count = 0;
+        self.open_upvalues = None;
+    }
+
+    #[inline(always)]
+    pub fn push(&mut self, value: Value) {
+        // SAFETY: callers push within the room the current frame's call
+        // checked (see the module's Stack invariant).
+        unsafe {
+            self.sp.write(value);
+            self.sp = self.sp.add(1);
+        }
+    }
+
+    /// Collects garbage if the heap says it is time. Call only where every
+    /// object in use is rooted and `self.sp` is current.
+    #[inline(always)]
+    pub fn maybe_collect(&mut self) {
+        if self.heap.should_collect() {
+            self.collect_garbage();
+        }
+    }
+
+    /// The dispatch loop. Runs until the outermost frame returns.
+    #[allow(clippy::too_many_lines)]
+    fn execute(&mut self, out: &mut dyn Write) -> Result<(), RunError> {
+        let mut frame: *mut CallFrame;
+        let mut ip: *const u8;
+        let mut slots: *mut Value;
+        let mut constants: *const Value;
+        let mut sp: *mut Value;
+        #[cfg(feature = "work-count")]
+        let mut work: u64 = 0;
+
+        // Reloads the registers from the innermost frame and `self.sp`.
+        macro_rules! load_state {
+            () => {{
+                // SAFETY: frame_count >= 1 while the loop runs (it returns when
+                // the script's frame is popped), and the frame's closure is live.
+                unsafe {
+                    frame = self.frames.as_mut_ptr().add(self.frame_count - 1);
+                    ip = (*frame).ip;
+                    slots = (*frame).slots;
+                    constants = Gc::from_ptr((*frame).closure).function.chunk.constants.as_ptr();
+                }
+                sp = self.sp;
+            }};
+        }
+        // Writes the registers back for code outside the loop.
+        macro_rules! save_state {
+            () => {{
+                // SAFETY: `frame` points to the innermost frame.
+                unsafe { (*frame).ip = ip };
+                self.sp = sp;
+            }};
+        }
+        macro_rules! read_u8 {
+            () => {{
+                // SAFETY: the Code invariant: the operand bytes are in the chunk.
+                let byte = unsafe { *ip };
+                // SAFETY: as above, the next byte is in the chunk too.
+                ip = unsafe { ip.add(1) };
+                byte
+            }};
+        }
+        macro_rules! read_u16 {
+            () => {{
+                // SAFETY: the Code invariant: a 2-byte operand follows.
+                let value = unsafe { ip.cast::<u16>().read_unaligned() };
+                // SAFETY: as above.
+                ip = unsafe { ip.add(2) };
+                u16::from_le(value) as usize
+            }};
+        }
+        macro_rules! read_u32 {
+            () => {{
+                // SAFETY: the Code invariant: a 4-byte operand follows.
+                let value = unsafe { ip.cast::<u32>().read_unaligned() };
+                // SAFETY: as above.
+                ip = unsafe { ip.add(4) };
+                u32::from_le(value) as usize
+            }};
+        }
+        macro_rules! read_u24 {
+            () => {{
+                let low = read_u16!();
+                low | (usize::from(read_u8!()) << 16)
+            }};
+        }
+        macro_rules! constant {
+            ($index:expr) => {{
+                let index: usize = $index;
+                // SAFETY: the Operands invariant: the index is in bounds.
+                unsafe { *constants.add(index) }
+            }};
+        }
+        macro_rules! string_constant {
+            ($index:expr) => {{
+                let value = constant!($index);
+                // SAFETY: the Operands invariant: name operands index strings.
+                unsafe { Gc::<ObjString>::from_obj(value.as_object()) }
+            }};
+        }
+        macro_rules! push {
+            ($value:expr) => {{
+                let value = $value;
+                // SAFETY: the Stack invariant: the call checked room for this.
+                unsafe {
+                    sp.write(value);
+                    sp = sp.add(1);
+                }
+            }};
+        }
+        macro_rules! pop {
+            () => {{
+                // SAFETY: the Stack invariant: the function pushed this value.
+                unsafe {
+                    sp = sp.sub(1);
+                    *sp
+                }
+            }};
+        }
+        macro_rules! peek {
+            ($distance:expr) => {{
+                let distance: usize = $distance;
+                // SAFETY: the Stack invariant.
+                unsafe { *sp.sub(distance + 1) }
+            }};
+        }
+        macro_rules! set_peek {
+            ($distance:expr, $value:expr) => {{
+                let (distance, value): (usize, Value) = ($distance, $value);
+                // SAFETY: the Stack invariant.
+                unsafe { *sp.sub(distance + 1) = value };
+            }};
+        }
+        macro_rules! local {
+            ($slot:expr) => {{
+                let slot: usize = $slot;
+                // SAFETY: the Operands invariant: slots are inside the frame.
+                unsafe { &mut *slots.add(slot) }
+            }};
+        }
+        macro_rules! upvalue {
+            ($index:expr) => {{
+                let index: usize = $index;
+                // SAFETY: the Operands invariant: the index is below the
+                // closure's upvalue count, and the closure is live.
+                unsafe { *Gc::from_ptr((*frame).closure).upvalues.get_unchecked(index) }
+            }};
+        }
+        macro_rules! throw {
+            ($message:expr) => {{
+                save_state!();
+                return Err(self.runtime_error($message));
+            }};
+        }
+        macro_rules! binary_number {
+            ($operator:tt, $wrap:expr) => {{
+                let (a, b) = (peek!(1), peek!(0));
+                if !(a.is_number() && b.is_number()) {
+                    throw!(messages::OPERANDS_NUMBERS);
+                }
+                sp = sp.wrapping_sub(1);
+                set_peek!(0, $wrap(a.as_number() $operator b.as_number()));
+            }};
+        }
+        // Enters `closure` with `argc` arguments on the stack: clox's `call`,
+        // inlined into the loop so a Lox-to-Lox call never leaves it.
+        macro_rules! enter_closure {
+            ($closure:expr, $argc:expr) => {{
+                let closure: Gc<ObjClosure> = $closure;
+                let argc: usize = $argc;
+                let function = closure.function;
+                if argc != function.arity {
+                    throw!(messages::wrong_arity(function.arity, argc));
+                }
+                let new_slots = sp.wrapping_sub(argc + 1);
+                if self.frame_count == MAX_FRAMES || !self.has_room(new_slots, function.max_stack) {
+                    throw!(messages::STACK_OVERFLOW);
+                }
+                // SAFETY: `frame` is the innermost frame; frame_count <
+                // MAX_FRAMES was just checked, so the next frame exists.
+                unsafe {
+                    (*frame).ip = ip;
+                    frame = self.frames.as_mut_ptr().add(self.frame_count);
+                    *frame = CallFrame { closure: closure.as_ptr(), ip: ptr::null(), slots: new_slots };
+                }
+                self.frame_count += 1;
+                ip = function.chunk.code.as_ptr();
+                slots = new_slots;
+                constants = function.chunk.constants.as_ptr();
+            }};
+        }
+        // Calls anything that is not a closure through call.rs.
+        macro_rules! call_other {
+            ($callee:expr, $argc:expr) => {{
+                save_state!();
+                self.call_value($callee, $argc)?;
+                load_state!();
+            }};
+        }
+
+        // The instructions with an index operand, as macros so that the
+        // one-byte and the `Wide` forms share one body.
+        macro_rules! op_constant {
+            ($index:expr) => {{
+                push!(constant!($index));
+            }};
+        }
+        macro_rules! op_get_global {
+            ($slot:expr) => {{
+                let slot: usize = $slot;
+                // SAFETY: compile.rs gave this slot, and `run` sized the
+                // globals to every slot compiled so far.
+                let value = unsafe { *self.globals.get_unchecked(slot) };
+                if value.is_absent() {
+                    throw!(messages::undefined_variable(self.global_names.name(slot)));
+                }
+                push!(value);
+            }};
+        }
+        macro_rules! op_define_global {
+            ($slot:expr) => {{
+                let slot: usize = $slot;
+                let value = pop!();
+                // SAFETY: as for op_get_global.
+                unsafe { *self.globals.get_unchecked_mut(slot) = value };
+            }};
+        }
+        macro_rules! op_set_global {
+            ($slot:expr) => {{
+                let slot: usize = $slot;
+                // SAFETY: as for op_get_global.
+                let global = unsafe { self.globals.get_unchecked_mut(slot) };
+                if global.is_absent() {
+                    throw!(messages::undefined_variable(self.global_names.name(slot)));
+                }
+                *global = peek!(0);
+            }};
+        }
+        macro_rules! op_get_property {
+            ($index:expr) => {{
+                let name = string_constant!($index);
+                let Some(instance) = peek!(0).as_gc::<ObjInstance>() else {
+                    throw!(messages::ONLY_INSTANCES_PROPERTIES);
+                };
+                if let Some(value) = instance.fields.get(name) {
+                    set_peek!(0, value);
+                } else {
+                    save_state!();
+                    let bound = self.bind_method(instance.class, name, peek!(0))?;
+                    set_peek!(0, bound);
+                }
+            }};
+        }
+        macro_rules! op_set_property {
+            ($index:expr) => {{
+                let name = string_constant!($index);
+                let Some(instance) = peek!(1).as_gc::<ObjInstance>() else {
+                    throw!(messages::ONLY_INSTANCES_FIELDS);
+                };
+                let value = peek!(0);
+                self.set_field(instance, name, value);
+                sp = sp.wrapping_sub(1);
+                set_peek!(0, value);
+            }};
+        }
+        macro_rules! op_get_super {
+            ($index:expr) => {{
+                let name = string_constant!($index);
+                let superclass: Gc<ObjClass> = peek!(0).expect_gc();
+                save_state!();
+                let bound = self.bind_method(superclass, name, peek!(1))?;
+                sp = sp.wrapping_sub(1);
+                set_peek!(0, bound);
+            }};
+        }
+        macro_rules! op_invoke {
+            ($index:expr) => {{
+                let name = string_constant!($index);
+                let argc = usize::from(read_u8!());
+                let Some(instance) = peek!(argc).as_gc::<ObjInstance>() else {
+                    throw!(messages::ONLY_INSTANCES_METHODS);
+                };
+                if let Some(field) = instance.fields.get(name) {
+                    set_peek!(argc, field);
+                    if let Some(closure) = field.as_gc::<ObjClosure>() {
+                        enter_closure!(closure, argc);
+                    } else {
+                        call_other!(field, argc);
+                    }
+                } else if let Some(method) = instance.class.methods.get(name) {
+                    enter_closure!(method_closure(method), argc);
+                } else {
+                    throw!(messages::undefined_property(&name.text));
+                }
+            }};
+        }
+        macro_rules! op_super_invoke {
+            ($index:expr) => {{
+                let name = string_constant!($index);
+                let argc = usize::from(read_u8!());
+                let superclass: Gc<ObjClass> = pop!().expect_gc();
+                match superclass.methods.get(name) {
+                    Some(method) => enter_closure!(method_closure(method), argc),
+                    None => throw!(messages::undefined_property(&name.text)),
+                }
+            }};
+        }
+        macro_rules! op_closure {
+            ($index:expr) => {{
+                let function: Gc<ObjFunction> = constant!($index).expect_gc();
+                save_state!();
+                // SAFETY: the frame's closure is live (it is being run).
+                let enclosing = unsafe { Gc::from_ptr((*frame).closure) };
+                // SAFETY: the Code invariant: two capture bytes per upvalue follow.
+                let captures = unsafe { std::slice::from_raw_parts(ip, 2 * function.upvalue_count) };
+                self.make_closure(function, captures, slots, enclosing);
+                ip = ip.wrapping_add(captures.len());
+                sp = self.sp;
+            }};
+        }
+        macro_rules! op_class {
+            ($index:expr) => {{
+                let name = string_constant!($index);
+                save_state!();
+                self.maybe_collect();
+                let class = self.heap.new_class(name);
+                push!(class.value());
+            }};
+        }
+        macro_rules! op_method {
+            ($index:expr) => {{
+                let name = string_constant!($index);
+                let class: Gc<ObjClass> = peek!(1).expect_gc();
+                self.add_method(class, name, peek!(0));
+                sp = sp.wrapping_sub(1);
+            }};
+        }
+
+        load_state!();
+        loop {
+            #[cfg(feature = "work-count")]
+            {
+                work += 1;
+            }
+            let byte = read_u8!();
+            // SAFETY: the Code invariant: `ip` was at an instruction start,
+            // and compile.rs writes only `Op as u8` there.
+            let op = unsafe { std::mem::transmute::<u8, Op>(byte) };
+            match op {
+                Op::Constant => op_constant!(usize::from(read_u8!())),
+                Op::Nil => push!(Value::NIL),
+                Op::True => push!(Value::TRUE),
+                Op::False => push!(Value::FALSE),
+                Op::Pop => sp = sp.wrapping_sub(1),
+                Op::GetLocal => push!(*local!(usize::from(read_u8!()))),
+                Op::SetLocal => *local!(usize::from(read_u8!())) = peek!(0),
+                Op::SetLocalPop => {
+                    let slot = usize::from(read_u8!());
+                    *local!(slot) = pop!();
+                }
+                Op::GetGlobal => op_get_global!(usize::from(read_u8!())),
+                Op::DefineGlobal => op_define_global!(usize::from(read_u8!())),
+                Op::SetGlobal => op_set_global!(usize::from(read_u8!())),
+                Op::GetUpvalue => {
+                    let upvalue = upvalue!(usize::from(read_u8!()));
+                    // SAFETY: an upvalue's location is its live stack slot
+                    // while open, or its own `closed` cell once closed.
+                    push!(unsafe { *upvalue.location.get() });
+                }
+                Op::SetUpvalue => {
+                    let upvalue = upvalue!(usize::from(read_u8!()));
+                    let value = peek!(0);
+                    // SAFETY: as for GetUpvalue.
+                    unsafe { *upvalue.location.get() = value };
+                }
+                Op::GetProperty => op_get_property!(usize::from(read_u8!())),
+                Op::SetProperty => op_set_property!(usize::from(read_u8!())),
+                Op::GetSuper => op_get_super!(usize::from(read_u8!())),
+                Op::Equal => {
+                    let b = pop!();
+                    set_peek!(0, Value::bool(peek!(0).lox_equals(b)));
+                }
+                Op::Greater => binary_number!(>, Value::bool),
+                Op::Less => binary_number!(<, Value::bool),
+                Op::LessEqual => binary_number!(>, |greater: bool| Value::bool(!greater)),
+                Op::GreaterEqual => binary_number!(<, |less: bool| Value::bool(!less)),
+                Op::NotEqual => {
+                    let b = pop!();
+                    set_peek!(0, Value::bool(!peek!(0).lox_equals(b)));
+                }
+                Op::Add => {
+                    let (a, b) = (peek!(1), peek!(0));
+                    if a.is_number() && b.is_number() {
+                        sp = sp.wrapping_sub(1);
+                        set_peek!(0, Value::number(a.as_number() + b.as_number()));
+                    } else if let (Some(a), Some(b)) = (a.as_gc::<ObjString>(), b.as_gc::<ObjString>()) {
+                        save_state!();
+                        self.concatenate(a, b);
+                        sp = self.sp;
+                    } else {
+                        throw!(messages::OPERANDS_ADD);
+                    }
+                }
+                Op::Subtract => binary_number!(-, Value::number),
+                Op::Multiply => binary_number!(*, Value::number),
+                Op::Divide => binary_number!(/, Value::number),
+                Op::Not => set_peek!(0, Value::bool(peek!(0).is_falsey())),
+                Op::Negate => {
+                    let a = peek!(0);
+                    if !a.is_number() {
+                        throw!(messages::OPERAND_NUMBER);
+                    }
+                    set_peek!(0, Value::number(-a.as_number()));
+                }
+                Op::Print => {
+                    let value = pop!();
+                    let written = write_value(out, value).and_then(|()| out.write_all(b"\n"));
+                    if let Err(error) = written {
+                        save_state!();
+                        self.reset_stack();
+                        return Err(RunError::Io(error));
+                    }
+                }
+                Op::Jump => {
+                    let distance = read_u16!();
+                    ip = ip.wrapping_add(distance);
+                }
+                Op::JumpIfFalse => {
+                    let distance = read_u16!();
+                    if peek!(0).is_falsey() {
+                        ip = ip.wrapping_add(distance);
+                    }
+                }
+                Op::JumpIfFalsePop => {
+                    let distance = read_u16!();
+                    if pop!().is_falsey() {
+                        ip = ip.wrapping_add(distance);
+                    }
+                }
+                Op::JumpIfFalsePopLong => {
+                    let distance = read_u32!();
+                    if pop!().is_falsey() {
+                        ip = ip.wrapping_add(distance);
+                    }
+                }
+                Op::Loop => {
+                    let distance = read_u16!();
+                    ip = ip.wrapping_sub(distance);
+                }
+                Op::JumpLong => {
+                    let distance = read_u32!();
+                    ip = ip.wrapping_add(distance);
+                }
+                Op::JumpIfFalseLong => {
+                    let distance = read_u32!();
+                    if peek!(0).is_falsey() {
+                        ip = ip.wrapping_add(distance);
+                    }
+                }
+                Op::LoopLong => {
+                    let distance = read_u32!();
+                    ip = ip.wrapping_sub(distance);
+                }
+                Op::Call => {
+                    let argc = usize::from(read_u8!());
+                    let callee = peek!(argc);
+                    if let Some(closure) = callee.as_gc::<ObjClosure>() {
+                        enter_closure!(closure, argc);
+                    } else {
+                        call_other!(callee, argc);
+                    }
+                }
+                Op::Invoke => op_invoke!(usize::from(read_u8!())),
+                Op::SuperInvoke => op_super_invoke!(usize::from(read_u8!())),
+                Op::Closure => op_closure!(usize::from(read_u8!())),
+                Op::CloseUpvalue => {
+                    self.close_upvalues(sp.wrapping_sub(1));
+                    sp = sp.wrapping_sub(1);
+                }
+                Op::Return => {
+                    let result = pop!();
+                    if self.open_upvalues.is_some_and(|open| open.location.get() >= slots) {
+                        self.close_upvalues(slots);
+                    }
+                    self.frame_count -= 1;
+                    if self.frame_count == 0 {
+                        // The script returned: pop its closure and stop.
+                        self.sp = slots;
+                        #[cfg(feature = "work-count")]
+                        {
+                            self.work = work;
+                        }
+                        return Ok(());
+                    }
+                    sp = slots;
+                    push!(result);
+                    // SAFETY: frame_count >= 1, so the caller's frame exists
+                    // just below, and its closure is live.
+                    unsafe {
+                        frame = frame.sub(1);
+                        ip = (*frame).ip;
+                        slots = (*frame).slots;
+                        constants = Gc::from_ptr((*frame).closure).function.chunk.constants.as_ptr();
+                    }
+                }
+                Op::Class => op_class!(usize::from(read_u8!())),
+                Op::Inherit => {
+                    let Some(superclass) = peek!(1).as_gc::<ObjClass>() else {
+                        throw!(messages::SUPERCLASS_NOT_CLASS);
+                    };
+                    let subclass: Gc<ObjClass> = peek!(0).expect_gc();
+                    self.inherit(subclass, superclass);
+                    sp = sp.wrapping_sub(1);
+                }
+                Op::Method => op_method!(usize::from(read_u8!())),
+                Op::Wide => {
+                    let byte = read_u8!();
+                    // SAFETY: the Code invariant: `Wide` is followed by an
+                    // opcode with an index operand.
+                    let op = unsafe { std::mem::transmute::<u8, Op>(byte) };
+                    let index = read_u24!();
+                    match op {
+                        Op::Constant => op_constant!(index),
+                        Op::GetGlobal => op_get_global!(index),
+                        Op::DefineGlobal => op_define_global!(index),
+                        Op::SetGlobal => op_set_global!(index),
+                        Op::GetProperty => op_get_property!(index),
+                        Op::SetProperty => op_set_property!(index),
+                        Op::GetSuper => op_get_super!(index),
+                        Op::Invoke => op_invoke!(index),
+                        Op::SuperInvoke => op_super_invoke!(index),
+                        Op::Closure => op_closure!(index),
+                        Op::Class => op_class!(index),
+                        Op::Method => op_method!(index),
+                        _ => unreachable!("compile.rs puts Wide only before index instructions"),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether a frame starting at `slots` has room for `max_stack` slots.
+    #[inline(always)]
+    pub fn has_room(&self, slots: *mut Value, max_stack: usize) -> bool {
+        let end = self.stack.as_ptr_range().end as usize;
+        (slots as usize) + max_stack * size_of::<Value>() <= end
+    }
+}
+
+/// A method-table value as the closure it always is.
+#[inline(always)]
+pub fn method_closure(method: Value) -> Gc<ObjClosure> {
+    // SAFETY: method tables only ever hold closures: `Method` stores the
+    // closure the compiler emitted just before it, and `Inherit` copies
+    // another class's table.
+    unsafe { Gc::from_obj(method.as_object()) }
+}
+
+/// The value stack, allocated zeroed: zero bits are the number 0, a valid
+/// value, and the pages stay untouched (and out of the resident set) until a
+/// deep recursion first uses them.
+fn zeroed_stack() -> Box<[Value]> {
+    let layout = std::alloc::Layout::array::<Value>(STACK_SLOTS).expect("the stack's size fits in memory");
+    // SAFETY: the layout has a nonzero size.
+    let memory = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<Value>();
+    if memory.is_null() {
+        std::alloc::handle_alloc_error(layout);
+    }
+    // SAFETY: `memory` is a fresh allocation of STACK_SLOTS values with the
+    // layout `Box<[Value]>` expects, and all-zero bits are a valid `Value`.
+    unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(memory, STACK_SLOTS)) }
+}

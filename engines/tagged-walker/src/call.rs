@@ -1,0 +1,199 @@
+//! Calls, classes and properties: everything that makes or enters a frame.
+//!
+//! A call's frame is already on the stack when these functions run: the
+//! evaluator pushed slot 0 (the callee, or the receiver) and then each
+//! argument, and passes the frame's `base`. So arity is just the number of
+//! slots above `base`, and entering the callee is growing the frame to its
+//! `n_slots`; no environment or argument vector is allocated.
+
+#![forbid(unsafe_code)]
+
+use crate::env::{Env, Slot};
+use crate::eval::{Eval, Evaluator, Thrown, Unwind};
+use crate::heap::{Gc, Object};
+use crate::object::{BoundMethod, Class, Closure, Instance};
+use crate::value::Value;
+use frontend::ast::{ClassDecl, FunctionKind, Name};
+use frontend::diagnostics::RunError;
+use frontend::messages;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+impl Evaluator<'_> {
+    /// Calls `callee` with the frame at `base` (slot 0 and the arguments
+    /// already pushed), from a call at `line` in the frame `caller`.
+    #[inline(always)]
+    pub fn call_value(&mut self, callee: Value, base: usize, line: u32, caller: &Env) -> Eval {
+        match callee.as_object().map(|object| object.object()) {
+            Some(Object::Closure(closure)) => self.call_closure(closure, base, line, caller),
+            Some(Object::BoundMethod(bound)) => {
+                // The receiver takes slot 0, so the bound method is held
+                // elsewhere for as long as its method runs (rule 2 in `gc.rs`).
+                self.stack[base] = Slot::value(bound.receiver);
+                self.held.push(callee);
+                let result = self.call_closure(bound.method, base, line, caller);
+                self.held.pop();
+                result
+            }
+            Some(Object::Class(class)) => self.instantiate(class, base, line, caller),
+            Some(Object::Native(native)) => {
+                let result = (native.function)(&self.stack[base + 1..]);
+                self.stack.truncate(base);
+                Ok(self.number(result))
+            }
+            _ => Err(self.error(line, messages::NOT_CALLABLE, caller)),
+        }
+    }
+
+    /// Runs a Lox function in the frame at `base`: checks the arity and the
+    /// depth, grows the frame to the function's slots, boxes the parameters
+    /// that closures capture, runs the body, and pops the frame.
+    ///
+    /// When an error unwinds through here, this frame's caller adds its own
+    /// trace line: the line of this call.
+    #[inline(always)]
+    pub fn call_closure(&mut self, closure: Gc<Closure>, base: usize, line: u32, caller: &Env) -> Eval {
+        let function = &*closure.function;
+        let argc = self.stack.len() - base - 1;
+        if argc != function.arity() {
+            return Err(self.error(line, messages::wrong_arity(function.arity(), argc), caller));
+        }
+        if self.depth == messages::MAX_FRAMES {
+            return Err(self.error(line, messages::STACK_OVERFLOW, caller));
+        }
+        // The parameters are in place; the function's other locals start as nil.
+        while self.stack.len() < base + function.n_slots {
+            self.stack.push(Slot::NIL);
+        }
+        let env = &Env { base, closure };
+        if closure.boxes_params {
+            for param in function.params.iter().filter(|param| param.captured) {
+                let value = self.stack[env.slot(param.slot)].get();
+                self.define_local(param, value, env);
+            }
+        }
+
+        self.depth += 1;
+        let result = self.execute_block(&function.body, env);
+        self.depth -= 1;
+        let value = match result {
+            Ok(()) => Value::NIL,
+            Err(Unwind::Return(value)) => value,
+            Err(Unwind::Error(error)) => return Err(add_trace_line(error, caller, line)),
+        };
+        let value = if function.kind == FunctionKind::Initializer { self.stack[base].get() } else { value };
+        self.stack.truncate(base);
+        Ok(value)
+    }
+
+    fn instantiate(&mut self, class: Gc<Class>, base: usize, line: u32, caller: &Env) -> Eval {
+        let instance = self.alloc(Instance { class, fields: RefCell::new(HashMap::new()) });
+        let instance = Value::object(instance);
+        self.stack[base] = Slot::value(instance);
+        let init = class.methods.borrow().get("init").copied();
+        match init {
+            Some(init) => self.call_closure(init, base, line, caller),
+            None => {
+                let argc = self.stack.len() - base - 1;
+                if argc != 0 {
+                    return Err(self.error(line, messages::wrong_arity(0, argc), caller));
+                }
+                self.stack.truncate(base);
+                Ok(instance)
+            }
+        }
+    }
+
+    pub fn class_declaration(&mut self, decl: &ClassDecl, env: &Env) -> Result<(), Unwind> {
+        let name = decl.target.name().clone();
+        let class = self.alloc(Class { name, methods: RefCell::new(HashMap::new()) });
+        self.define(&decl.target, Value::object(class), env);
+
+        if let Some(superclass) = &decl.superclass {
+            let Some(parent) = self.read(&superclass.variable, env)?.as_kind::<Class>() else {
+                return Err(self.error(superclass.line, messages::SUPERCLASS_NOT_CLASS, env).into());
+            };
+            let inherited = parent.methods.borrow().clone();
+            class.methods.borrow_mut().extend(inherited);
+            self.define_local(&superclass.super_local, Value::object(parent), env);
+        }
+        for method in &decl.methods {
+            let closure = self.new_closure(method, env);
+            class.methods.borrow_mut().insert(method.name.clone(), closure);
+        }
+        Ok(())
+    }
+
+    pub fn get_property(&mut self, object: Value, name: &Name, line: u32, env: &Env) -> Eval {
+        let Some(instance) = object.as_instance() else {
+            return Err(self.error(line, messages::ONLY_INSTANCES_PROPERTIES, env));
+        };
+        if let Some(&value) = instance.fields.borrow().get(name) {
+            return Ok(value);
+        }
+        let method = instance.class.methods.borrow().get(name).copied();
+        match method {
+            Some(method) => Ok(self.bind(object, method)),
+            None => Err(self.error(line, messages::undefined_property(name), env)),
+        }
+    }
+
+    pub fn set_property(&mut self, object: Value, name: &Name, value: Value, line: u32, env: &Env) -> Eval {
+        let Some(instance) = object.as_instance() else {
+            return Err(self.error(line, messages::ONLY_INSTANCES_FIELDS, env));
+        };
+        instance.fields.borrow_mut().insert(name.clone(), value);
+        Ok(value)
+    }
+
+    /// `object.name(args)`, with the object in slot 0 of the frame at
+    /// `base`: a field holding a callable, or a method called directly
+    /// without making a bound method.
+    pub fn invoke(&mut self, name: &Name, base: usize, line: u32, caller: &Env) -> Eval {
+        let Some(instance) = self.stack[base].get().as_instance() else {
+            return Err(self.error(line, messages::ONLY_INSTANCES_METHODS, caller));
+        };
+        let field = instance.fields.borrow().get(name).copied();
+        if let Some(callee) = field {
+            // The callee replaces the receiver in slot 0, which keeps it
+            // alive even if the call overwrites the field (rule 1 in `gc.rs`).
+            self.stack[base] = Slot::value(callee);
+            return self.call_value(callee, base, line, caller);
+        }
+        let method = instance.class.methods.borrow().get(name).copied();
+        match method {
+            Some(method) => self.call_closure(method, base, line, caller),
+            None => Err(self.error(line, messages::undefined_property(name), caller)),
+        }
+    }
+
+    pub fn get_super(&mut self, receiver: Value, superclass: Value, name: &Name, line: u32, env: &Env) -> Eval {
+        let method = self.super_method(superclass, name, line, env)?;
+        Ok(self.bind(receiver, method))
+    }
+
+    /// `super.name(args)`, with `this` in slot 0 of the frame at `base`.
+    pub fn invoke_super(&mut self, superclass: Value, name: &Name, base: usize, line: u32, caller: &Env) -> Eval {
+        let method = self.super_method(superclass, name, line, caller)?;
+        self.call_closure(method, base, line, caller)
+    }
+
+    fn super_method(&mut self, superclass: Value, name: &Name, line: u32, env: &Env) -> Result<Gc<Closure>, Thrown> {
+        let class = superclass.as_kind::<Class>().expect("`super` always holds a class: the declaration checked it");
+        let method = class.methods.borrow().get(name).copied();
+        method.ok_or_else(|| self.error(line, messages::undefined_property(name), env))
+    }
+
+    fn bind(&mut self, receiver: Value, method: Gc<Closure>) -> Value {
+        Value::object(self.alloc(BoundMethod { receiver, method }))
+    }
+}
+
+/// Adds the trace line of the frame an error is leaving through a call.
+#[cold]
+fn add_trace_line(mut error: Thrown, caller: &Env, line: u32) -> Thrown {
+    if let RunError::Runtime(runtime) = &mut *error {
+        runtime.trace.push(caller.trace_line(line));
+    }
+    error
+}

@@ -1,0 +1,406 @@
+//! The evaluator: statements executed and expressions evaluated by walking
+//! the tree, with every local found by its slot in the value stack.
+//!
+//! What changed from `slot-walker`: values are tagged words, so reading,
+//! copying and dropping one touches no reference count and calls no drop
+//! glue; arithmetic tries the small-integer fast paths of `value.rs` first;
+//! and a value that must survive the evaluation of another expression is
+//! kept on the value stack, where the collector sees it (the rooting rules
+//! of `gc.rs`).
+
+#![forbid(unsafe_code)]
+
+use crate::State;
+use crate::env::{Env, Slot};
+use crate::heap::{Gc, LoxString};
+use crate::object::{BoxedNumber, Closure, Upvalue};
+use crate::value::Value;
+use frontend::ast::{Expr, Function, Literal, Local, LogicalOp, Name, Stmt, Target, UnaryOp, VarKind, Variable};
+use frontend::diagnostics::{RunError, RuntimeError};
+use frontend::messages;
+use std::io::Write;
+use std::rc::Rc;
+
+/// A runtime error on its way out. Boxed, so that a `Result` carrying it is
+/// two words and the common, successful path returns in two registers.
+pub type Thrown = Box<RunError>;
+
+/// How a statement can end other than by finishing: a `return`, or an error.
+pub enum Unwind {
+    Return(Value),
+    Error(Thrown),
+}
+
+impl From<Thrown> for Unwind {
+    #[inline]
+    fn from(error: Thrown) -> Self {
+        Unwind::Error(error)
+    }
+}
+
+pub type Exec = Result<(), Unwind>;
+pub type Eval = Result<Value, Thrown>;
+
+/// One run of a program: the session's state, the output, the value stack
+/// and the call depth.
+///
+/// Unlike `hashmap-walker`, no list of frames is kept for error traces: a
+/// runtime error starts its trace with the innermost frame, and each call it
+/// unwinds through adds the caller's line (see `call::call_closure`). The
+/// calls themselves only count their depth.
+pub struct Evaluator<'a> {
+    pub state: &'a mut State,
+    pub out: &'a mut dyn Write,
+    /// Every frame's slots, innermost frame last; see [`crate::env`].
+    pub stack: Vec<Slot>,
+    /// Active frames, the script's included (for `Stack overflow.`).
+    pub depth: usize,
+    /// Values the evaluator holds across a call that are in no slot (the
+    /// bound method whose method is running); a root of the collector.
+    pub held: Vec<Value>,
+}
+
+impl Evaluator<'_> {
+    /// A runtime error at `line` in the frame `env`; calls it leaves add
+    /// their own trace lines.
+    #[cold]
+    #[inline(never)]
+    pub fn error(&self, line: u32, message: impl Into<String>, env: &Env) -> Thrown {
+        let trace = vec![env.trace_line(line)];
+        Box::new(RunError::Runtime(RuntimeError { message: message.into(), trace }))
+    }
+
+    pub fn execute_block(&mut self, body: &[Stmt], env: &Env) -> Exec {
+        for stmt in body {
+            self.execute(stmt, env)?;
+        }
+        Ok(())
+    }
+
+    fn execute(&mut self, stmt: &Stmt, env: &Env) -> Exec {
+        self.state.count_work();
+        match stmt {
+            Stmt::Expression(expr) => {
+                self.evaluate(expr, env)?;
+            }
+            Stmt::Print(expr) => {
+                let value = self.evaluate(expr, env)?;
+                writeln!(self.out, "{value}").map_err(|error| Box::new(RunError::Io(error)))?;
+            }
+            Stmt::Var { target, init, .. } => {
+                let value = match init {
+                    Some(init) => self.evaluate(init, env)?,
+                    None => Value::NIL,
+                };
+                self.define(target, value, env);
+            }
+            Stmt::Function { target, function } => self.function_declaration(target, function, env),
+            Stmt::Class(class) => self.class_declaration(class, env)?,
+            // A block's locals are higher slots of the same frame: entering
+            // and leaving it costs nothing.
+            Stmt::Block { body, .. } => self.execute_block(body, env)?,
+            Stmt::If { condition, then_branch, else_branch } => {
+                if self.condition(condition, env)? {
+                    // `if (...) return x;` is common enough to run its
+                    // `return` here rather than in a recursive call.
+                    if let Stmt::Return { value, .. } = &**then_branch {
+                        self.state.count_work();
+                        return self.return_statement(value.as_ref(), env);
+                    }
+                    self.execute(then_branch, env)?;
+                } else if let Some(else_branch) = else_branch {
+                    self.execute(else_branch, env)?;
+                }
+            }
+            Stmt::While { condition, body, increment } => {
+                while self.condition(condition, env)? {
+                    self.execute(body, env)?;
+                    if let Some(increment) = increment {
+                        self.evaluate(increment, env)?;
+                    }
+                }
+            }
+            Stmt::Return { value, .. } => return self.return_statement(value.as_ref(), env),
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn return_statement(&mut self, value: Option<&Expr>, env: &Env) -> Exec {
+        let value = match value {
+            Some(value) => self.operand(value, env)?,
+            None => Value::NIL,
+        };
+        Err(Unwind::Return(value))
+    }
+
+    /// Declares a variable: a global by name, a local into its slot (boxed
+    /// in a fresh cell when a closure captures it, so that each execution of
+    /// the declaration makes a new variable, as in clox).
+    pub fn define(&mut self, target: &Target, value: Value, env: &Env) {
+        match target {
+            Target::Global(name) => {
+                self.state.globals.define(name, value);
+            }
+            Target::Local(local) => self.define_local(local, value, env),
+        }
+    }
+
+    pub fn define_local(&mut self, local: &Local, value: Value, env: &Env) {
+        let slot = if local.captured { Slot::cell(self.alloc(Upvalue::new(value))) } else { Slot::value(value) };
+        self.stack[env.slot(local.slot)] = slot;
+    }
+
+    /// `fun name() {}`: the variable is declared before the closure is made,
+    /// so that a local function that calls itself captures its own variable.
+    fn function_declaration(&mut self, target: &Target, function: &Rc<Function>, env: &Env) {
+        match target {
+            Target::Local(local) if local.captured => {
+                self.define_local(local, Value::NIL, env);
+                let closure = self.new_closure(function, env);
+                self.stack[env.slot(local.slot)].set(Value::object(closure));
+            }
+            _ => {
+                let closure = self.new_closure(function, env);
+                self.define(target, Value::object(closure), env);
+            }
+        }
+    }
+
+    /// Makes a closure of `function`, declared in the frame `env`, capturing
+    /// the variables the resolver listed: a local of this frame (always a
+    /// cell, except `this`), or one of this closure's own.
+    ///
+    /// `this` lives in slot 0 as a plain value. The first closure that
+    /// captures it boxes it in a cell there, as a captured local's
+    /// declaration would; since no code can assign `this`, the frame and
+    /// every closure still see the same value. (`slot-walker` gives each
+    /// closure a fresh cell holding a copy; boxing in place keeps the new
+    /// cell on the stack, a root, while the others are gathered.)
+    pub fn new_closure(&mut self, function: &Rc<Function>, env: &Env) -> Gc<Closure> {
+        let mut upvalues = Vec::with_capacity(function.upvalues.len());
+        for capture in &function.upvalues {
+            let cell = if capture.is_local {
+                let slot = env.slot(capture.index);
+                match self.stack[slot].as_cell() {
+                    Some(cell) => cell,
+                    None => {
+                        let cell = self.alloc(Upvalue::new(self.stack[slot].get()));
+                        self.stack[slot] = Slot::cell(cell);
+                        cell
+                    }
+                }
+            } else {
+                env.upvalue(capture.index)
+            };
+            upvalues.push(cell);
+        }
+        self.alloc(Closure::new(function.clone(), upvalues.into_boxed_slice()))
+    }
+
+    /// The hot expressions are handled here; the others are one call away,
+    /// which keeps this function's stack frame and register saves small.
+    pub fn evaluate(&mut self, expr: &Expr, env: &Env) -> Eval {
+        self.state.count_work();
+        match expr {
+            Expr::Literal(literal) => Ok(self.literal(literal)),
+            Expr::Variable(variable) | Expr::This(variable) => self.read(variable, env),
+            Expr::Binary { op, left, right, line } => {
+                if let Some((a, b)) = self.leaves(left, right, env) {
+                    return self.binary(*op, a, b, *line, env);
+                }
+                let left = self.operand(left, env)?;
+                let (left, right) = self.operand_holding(left, right, env)?;
+                self.binary(*op, left, right, *line, env)
+            }
+            Expr::Call { callee, args, line } => self.call(callee, args, *line, env),
+            Expr::Assign { variable, value } => self.assignment(variable, value, env),
+            Expr::Logical { op, left, right } => self.logical(*op, left, right, env),
+            Expr::Unary { op, operand, line } => self.unary(*op, operand, *line, env),
+            Expr::Invoke { object, name, args, line } => {
+                let object = self.evaluate(object, env)?;
+                let base = self.push_frame(object, args, env)?;
+                self.invoke(name, base, *line, env)
+            }
+            Expr::Get { object, name, line } => {
+                let object = self.evaluate(object, env)?;
+                self.get_property(object, name, *line, env)
+            }
+            Expr::Set { object, name, value, line } => self.set(object, name, value, *line, env),
+            Expr::Super { this, superclass, name, line } => self.super_get(this, superclass, name, *line, env),
+            Expr::SuperInvoke { this, superclass, name, args, line } => {
+                self.super_invoke(this, superclass, name, args, *line, env)
+            }
+        }
+    }
+
+    #[inline(never)]
+    pub fn call(&mut self, callee: &Expr, args: &[Expr], line: u32, env: &Env) -> Eval {
+        // Most callees are a function's global name: read it here, without
+        // a recursive call.
+        let callee = match callee {
+            Expr::Variable(variable) if variable.kind == VarKind::Global => {
+                self.state.count_work();
+                self.read_global(variable, env)?
+            }
+            _ => self.evaluate(callee, env)?,
+        };
+        // The callee goes in slot 0, which keeps it alive while the
+        // arguments are evaluated (rule 1 in `gc.rs`).
+        let base = self.push_frame(callee, args, env)?;
+        self.call_value(callee, base, line, env)
+    }
+
+    #[inline(never)]
+    fn assignment(&mut self, variable: &Variable, value: &Expr, env: &Env) -> Eval {
+        let value = self.evaluate(value, env)?;
+        self.assign(variable, value, env)?;
+        Ok(value)
+    }
+
+    #[inline(never)]
+    fn logical(&mut self, op: LogicalOp, left: &Expr, right: &Expr, env: &Env) -> Eval {
+        let left = self.evaluate(left, env)?;
+        let short_circuits = match op {
+            LogicalOp::And => !left.is_truthy(),
+            LogicalOp::Or => left.is_truthy(),
+        };
+        if short_circuits { Ok(left) } else { self.evaluate(right, env) }
+    }
+
+    #[inline(never)]
+    fn unary(&mut self, op: UnaryOp, operand: &Expr, line: u32, env: &Env) -> Eval {
+        let operand = self.operand(operand, env)?;
+        match op {
+            UnaryOp::Not => Ok(Value::bool(!operand.is_truthy())),
+            UnaryOp::Negate => match (operand.negate_int(), operand.as_number()) {
+                (Some(negated), _) => Ok(negated),
+                (None, Some(n)) => Ok(self.number(-n)),
+                (None, None) => Err(self.error(line, messages::OPERAND_NUMBER, env)),
+            },
+        }
+    }
+
+    #[inline(never)]
+    fn set(&mut self, object: &Expr, name: &Name, value: &Expr, line: u32, env: &Env) -> Eval {
+        let object = self.evaluate(object, env)?;
+        let (object, value) = self.operand_holding(object, value, env)?;
+        self.set_property(object, name, value, line, env)
+    }
+
+    #[inline(never)]
+    fn super_get(&mut self, this: &Variable, superclass: &Variable, name: &Name, line: u32, env: &Env) -> Eval {
+        let receiver = self.read(this, env)?;
+        let superclass = self.read(superclass, env)?;
+        self.get_super(receiver, superclass, name, line, env)
+    }
+
+    #[inline(never)]
+    fn super_invoke(
+        &mut self,
+        this: &Variable,
+        superclass: &Variable,
+        name: &Name,
+        args: &[Expr],
+        line: u32,
+        env: &Env,
+    ) -> Eval {
+        let receiver = self.read(this, env)?;
+        let base = self.push_frame(receiver, args, env)?;
+        let superclass = self.read(superclass, env)?;
+        self.invoke_super(superclass, name, base, line, env)
+    }
+
+    /// Starts the frame of a call: pushes `slot0` (the callee, or the
+    /// receiver) and evaluates the arguments straight into the slots where
+    /// the callee's parameters live. Returns the new frame's base. No vector
+    /// is built per call.
+    #[inline(always)]
+    fn push_frame(&mut self, slot0: Value, args: &[Expr], env: &Env) -> Result<usize, Thrown> {
+        let base = self.stack.len();
+        self.stack.push(Slot::value(slot0));
+        for arg in args {
+            let value = self.operand(arg, env)?;
+            self.stack.push(Slot::value(value));
+        }
+        Ok(base)
+    }
+
+    #[inline(always)]
+    pub fn read(&mut self, variable: &Variable, env: &Env) -> Eval {
+        match variable.kind {
+            VarKind::Local { slot, .. } => Ok(self.stack[env.slot(slot)].get()),
+            VarKind::Upvalue { index, .. } => Ok(env.upvalue(index).get()),
+            VarKind::Global => self.read_global(variable, env),
+        }
+    }
+
+    #[inline(always)]
+    fn read_global(&mut self, variable: &Variable, env: &Env) -> Eval {
+        match self.state.globals.get(&variable.name) {
+            Some(&value) => Ok(value),
+            None => Err(self.undefined_variable(variable, env)),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn undefined_variable(&self, variable: &Variable, env: &Env) -> Thrown {
+        self.error(variable.line, messages::undefined_variable(&variable.name), env)
+    }
+
+    fn assign(&mut self, variable: &Variable, value: Value, env: &Env) -> Result<(), Thrown> {
+        match variable.kind {
+            VarKind::Local { slot, .. } => self.stack[env.slot(slot)].set(value),
+            VarKind::Upvalue { index, .. } => env.upvalue(index).set(value),
+            VarKind::Global => match self.state.globals.get_mut(&variable.name) {
+                Some(global) => *global = value,
+                None => return Err(self.error(variable.line, messages::undefined_variable(&variable.name), env)),
+            },
+        }
+        Ok(())
+    }
+
+    /// The value of the number `n`: inline when it has an inline encoding,
+    /// otherwise a new boxed double.
+    #[inline(always)]
+    pub fn number(&mut self, n: f64) -> Value {
+        match Value::inline_number(n) {
+            Some(value) => value,
+            None => self.box_number(n),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn box_number(&mut self, n: f64) -> Value {
+        Value::object(self.alloc(BoxedNumber(n)))
+    }
+
+    fn literal(&mut self, literal: &Literal) -> Value {
+        match literal {
+            Literal::Nil => Value::NIL,
+            Literal::Bool(b) => Value::bool(*b),
+            Literal::Number(n) => self.number(*n),
+            Literal::String(text) => Value::object(self.string_literal(text)),
+        }
+    }
+
+    /// A string literal's string, made the first time it runs (see
+    /// `literals.rs`).
+    #[inline]
+    fn string_literal(&mut self, text: &Name) -> Gc<LoxString> {
+        match self.state.literals.get(text) {
+            Some(string) => string,
+            None => self.first_string_literal(text),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn first_string_literal(&mut self, text: &Name) -> Gc<LoxString> {
+        let string = self.new_string(text);
+        self.state.literals.insert(text, string);
+        string
+    }
+}

@@ -1,0 +1,247 @@
+//! The default command: from validated options to a plan, the measuring run
+//! and the report.
+
+use crate::benchmark::{self, Case, Plan, Progress};
+use crate::cli::MeasureArgs;
+use crate::contender::{self, Contender};
+use crate::measure::ProcessExecutor;
+use crate::programs::{Program, ProgramSet};
+use crate::provenance;
+use crate::report;
+use crate::results::{Record, ResultsWriter, Suite};
+use anyhow::{Context, Result, bail};
+use frontend::Engine;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::{Path, PathBuf};
+
+/// The program whose sizes make the scaling chart.
+pub const SCALING_PROGRAM: &str = "fib";
+
+/// The loxbench checkout: the nearest ancestor of the working directory that
+/// holds `harness/Cargo.toml`, or the one this binary was built from.
+pub fn workspace_root() -> PathBuf {
+    let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default();
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| {
+            cwd.ancestors().find(|dir| dir.join("harness").join("Cargo.toml").is_file()).map(Path::to_path_buf)
+        })
+        .unwrap_or(built_from)
+}
+
+/// The default output directory.
+pub fn default_out() -> PathBuf {
+    workspace_root().join("reports").join("latest")
+}
+
+/// The engines named in `names` (all of them when empty), in ladder order.
+pub fn select_engines(names: &[String]) -> Result<Vec<&'static dyn Engine>> {
+    for name in names {
+        if lox::find_engine(name).is_none() {
+            bail!("there is no engine called `{name}`; the engines are: {}", lox::registry::engine_names());
+        }
+    }
+    Ok(lox::engines().iter().copied().filter(|e| names.is_empty() || names.iter().any(|n| n == e.name())).collect())
+}
+
+/// The programs named in `names` (all of them when empty), in manifest order.
+pub fn select_programs<'a>(set: &'a ProgramSet, names: &[String]) -> Result<Vec<&'a Program>> {
+    for name in names {
+        if set.find(name).is_none() {
+            let known: Vec<&str> = set.programs.iter().map(|p| p.name.as_str()).collect();
+            bail!("there is no program called `{name}`; the programs are: {}", known.join(", "));
+        }
+    }
+    Ok(set.programs.iter().filter(|p| names.is_empty() || names.contains(&p.name)).collect())
+}
+
+/// Settings derived once from the options.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub runs: usize,
+    pub warmup: usize,
+    pub scaling_runs: usize,
+    pub calibration_runs: usize,
+}
+
+impl Settings {
+    pub fn from_args(args: &MeasureArgs) -> Result<Settings> {
+        let runs = args.runs.unwrap_or(if args.quick { 3 } else { 10 });
+        if runs == 0 {
+            bail!("--runs must be at least 1");
+        }
+        Ok(Settings {
+            runs,
+            warmup: args.warmup.unwrap_or(if args.quick { 0 } else { 1 }),
+            scaling_runs: if args.quick { 1 } else { runs.min(3) },
+            calibration_runs: if args.quick { 10 } else { 30 },
+        })
+    }
+}
+
+/// Measures as `args` say and renders the report; returns the report's path.
+pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<PathBuf> {
+    if provenance::is_debug_build() && !args.allow_debug_build {
+        bail!(
+            "this harness is a debug build, and timings of unoptimised engines say nothing about the engines. \
+             Run `cargo run --release -p harness` instead."
+        );
+    }
+    let settings = Settings::from_args(args)?;
+    let root = workspace_root();
+    let programs_dir = args.programs_dir.clone().unwrap_or_else(|| root.join("programs"));
+    let set = ProgramSet::load(&programs_dir)?;
+    let programs = select_programs(&set, &args.programs)?;
+    let engines = select_engines(&args.engines)?;
+    let out = args.out.clone().unwrap_or_else(default_out);
+
+    let harness_exe = std::env::current_exe().context("could not find the harness's own executable")?;
+    let mut contenders: Vec<Contender> = engines.iter().map(|e| Contender::engine(*e, &harness_exe)).collect();
+    if !args.no_python {
+        match contender::find_python3() {
+            Some(python3) => contenders.push(Contender::python(&python3)),
+            None => {
+                eprintln!("note: python3 is not on the PATH, so the python3 peer is left out; install it to compare.")
+            }
+        }
+    }
+    for spec in &args.peer {
+        let peer = Contender::peer(spec)?;
+        if contenders.iter().any(|c| c.name == peer.name) {
+            bail!("two contenders are called `{}`; give the peer another name", peer.name);
+        }
+        contenders.push(peer);
+    }
+
+    let mut writer = ResultsWriter::create(&out)?;
+    let sized_dir = out.join("programs");
+    std::fs::create_dir_all(&sized_dir)?;
+    let mut cases = Vec::new();
+    for program in &programs {
+        let size = if args.quick { program.small } else { program.full };
+        cases.push(make_case(&set, program, size, Suite::Main, &sized_dir)?);
+    }
+    let scaling_program = (!args.no_scaling)
+        .then(|| programs.iter().find(|p| p.name == SCALING_PROGRAM))
+        .flatten()
+        .filter(|p| p.sizes.len() >= 2);
+    if let Some(program) = scaling_program {
+        let limit = if args.quick { program.small } else { program.full };
+        for &size in program.sizes.iter().filter(|&&n| n <= limit) {
+            cases.push(make_case(&set, program, size, Suite::Scaling, &sized_dir)?);
+        }
+    }
+
+    writer.append(&Record::Run {
+        provenance: provenance::collect(&root, command_line),
+        quick: args.quick,
+        runs: settings.runs,
+        warmup: settings.warmup,
+        contenders: contenders.clone(),
+        programs: programs.iter().map(|p| (*p).clone()).collect(),
+        scaling_program: scaling_program.map(|p| p.name.clone()),
+    })?;
+    let plan = Plan {
+        contenders,
+        cases,
+        runs: settings.runs,
+        scaling_runs: settings.scaling_runs,
+        warmup: settings.warmup,
+        calibration_argv: vec![harness_exe.display().to_string(), "__noop".to_string()],
+        calibration_runs: settings.calibration_runs,
+    };
+    eprintln!("Measuring into {} ({} process runs)", writer.path().display(), plan.total_executions());
+    benchmark::measure(&plan, &mut ProcessExecutor, &mut writer, &Bar::new())?;
+    if args.quick || args.no_profile {
+        // A profile from an earlier run would not match these results.
+        let _ = std::fs::remove_file(out.join(crate::profile::PROFILE_FILE));
+    } else {
+        profiling_section(args, &out, &root);
+    }
+    let readme = report::render_dir(&out)?;
+    Ok(readme)
+}
+
+/// The profiling section of a full run: `harness profile` into the same
+/// directory, from the profiling build (built by cargo when this binary is
+/// not it). A failure here costs the report its profiles, not its timings.
+fn profiling_section(args: &MeasureArgs, out: &Path, root: &Path) {
+    let mut profile_args: Vec<String> = vec!["profile".into(), "--out".into(), out.display().to_string()];
+    if !args.engines.is_empty() {
+        profile_args.extend(["--engines".into(), args.engines.join(",")]);
+    }
+    if !args.programs.is_empty() {
+        profile_args.extend(["--programs".into(), args.programs.join(",")]);
+    }
+    if let Some(dir) = &args.programs_dir {
+        profile_args.extend(["--programs-dir".into(), dir.display().to_string()]);
+    }
+    let status = if crate::profile::AVAILABLE {
+        std::env::current_exe().and_then(|exe| std::process::Command::new(exe).args(&profile_args).status())
+    } else {
+        eprintln!("Building the profiling build of the harness for the profiling section (skip it with --no-profile)");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+        std::process::Command::new(cargo)
+            .args(["run", "--quiet", "--profile", "profiling", "-p", "harness", "--features", "profiling", "--"])
+            .args(&profile_args)
+            .current_dir(root)
+            .status()
+    };
+    match status {
+        Ok(status) if status.success() => {}
+        Ok(status) => eprintln!("warning: the profiling section failed ({status}); the report has no profiles."),
+        Err(error) => eprintln!(
+            "warning: could not run the profiling section ({error}); the report has no profiles. Run \
+             `cargo run --profile profiling -p harness --features profiling -- profile` from the checkout."
+        ),
+    }
+}
+
+fn make_case(set: &ProgramSet, program: &Program, size: u64, suite: Suite, sized_dir: &Path) -> Result<Case> {
+    let source = set.sized_source(&program.name, size)?;
+    let lox_path = sized_dir.join(format!("{}-{size}.lox", program.name));
+    std::fs::write(&lox_path, source).with_context(|| format!("could not write {}", lox_path.display()))?;
+    Ok(Case {
+        suite,
+        program: program.name.clone(),
+        size,
+        expected: set.expected_output(&program.name, size)?,
+        lox_path: std::fs::canonicalize(&lox_path)?,
+        python_path: set.python_path(&program.name),
+    })
+}
+
+/// The progress bar on stderr (hidden when stderr is not a terminal); notes
+/// are printed above it.
+struct Bar(ProgressBar);
+
+impl Bar {
+    fn new() -> Bar {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} {msg}")
+                .expect("the template is valid")
+                .progress_chars("=> "),
+        );
+        Bar(bar)
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, total: u64) {
+        self.0.set_length(total);
+    }
+
+    fn advance(&self, message: &str) {
+        self.0.set_message(message.to_string());
+        self.0.inc(1);
+    }
+
+    fn note(&self, text: &str) {
+        self.0.suspend(|| eprintln!("note: {text}"));
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}

@@ -1,0 +1,286 @@
+//! `harness ci`: deterministic cost per engine and program (instructions,
+//! counted with valgrind's cachegrind), checked against the committed
+//! baseline in `reports/baseline/`, with a report short enough for a pull
+//! request and a failing exit on any regression past the threshold or any
+//! wrong output.
+//!
+//! Wall-clock time on shared CI machines is too noisy to gate on (a binary
+//! against itself moves by ±15 %); instruction counts of the same binary and
+//! input are identical run after run, so 2 % is a real change.
+
+pub mod compare;
+pub mod counts;
+pub mod report;
+
+use crate::app;
+use crate::cli::CiArgs;
+use crate::measure::{Executor, ProcessExecutor, RunResult};
+use crate::profile::folded;
+use crate::programs::ProgramSet;
+use crate::provenance;
+use crate::verify;
+use anyhow::{Context, Result, bail};
+use compare::{CiResults, Count, PROFILE_DIR};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// One engine × program to count.
+struct Job {
+    engine: String,
+    program: String,
+    size: u64,
+    file_name: String,
+    expected: Vec<u8>,
+}
+
+/// Runs `harness ci`; returns whether it passed.
+pub fn run(args: &CiArgs, command_line: String) -> Result<bool> {
+    let valgrind = counts::find_valgrind()?;
+    let root = app::workspace_root();
+    let set = ProgramSet::load(&args.programs_dir.clone().unwrap_or_else(|| root.join("programs")))?;
+    let programs = app::select_programs(&set, &args.programs)?;
+    let engines = app::select_engines(&args.engines)?;
+    let out = args.out.clone().unwrap_or_else(|| root.join("reports").join("ci"));
+    let baseline_dir = args.baseline.clone().unwrap_or_else(|| root.join("reports").join("baseline"));
+    let threshold = args.threshold / 100.0;
+
+    // The programs go into one directory under fixed names, and every count
+    // runs there with an empty environment: the same binary and input then
+    // give the same count.
+    let work_dir = out.join("programs");
+    let raw_dir = out.join("cachegrind");
+    let profile_dir = out.join(PROFILE_DIR);
+    for dir in [&work_dir, &raw_dir, &profile_dir] {
+        std::fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
+    }
+    let mut jobs = Vec::new();
+    for program in &programs {
+        let size = program.small;
+        let file_name = format!("{}.lox", program.name);
+        std::fs::write(work_dir.join(&file_name), set.sized_source(&program.name, size)?)?;
+        for engine in &engines {
+            jobs.push(Job {
+                engine: engine.name().to_string(),
+                program: program.name.clone(),
+                size,
+                file_name: file_name.clone(),
+                expected: set.expected_output(&program.name, size)?,
+            });
+        }
+    }
+
+    let exe = std::env::current_exe()?.display().to_string();
+    let started = std::time::Instant::now();
+    eprintln!("Counting instructions of {} engine × program pairs with cachegrind", jobs.len());
+    let counted = count_all(&jobs, &valgrind, &exe, &work_dir, &raw_dir, &profile_dir)?;
+    let mut counted = counted;
+    if args.wall_clock > 0 {
+        time_natively(&jobs, &mut counted, &exe, &work_dir, args.wall_clock)?;
+    }
+    eprintln!("Counted in {:.0} s", started.elapsed().as_secs_f64());
+    let now = CiResults {
+        provenance: provenance::collect(&root, command_line),
+        valgrind: valgrind_version(&valgrind),
+        counts: counted,
+    };
+    now.save(&out)?;
+
+    if args.update_baseline {
+        if let Some(wrong) = now.counts.iter().find(|c| !c.passed) {
+            bail!(
+                "{} is wrong on {} ({}); a baseline is only taken from correct engines",
+                wrong.engine,
+                wrong.program,
+                wrong.detail.as_deref().unwrap_or("")
+            );
+        }
+        now.save(&baseline_dir)?;
+        let baseline_profiles = baseline_dir.join(PROFILE_DIR);
+        let _ = std::fs::remove_dir_all(&baseline_profiles);
+        std::fs::create_dir_all(&baseline_profiles)?;
+        for count in &now.counts {
+            let name = profile_name(&count.engine, &count.program);
+            std::fs::copy(profile_dir.join(&name), baseline_profiles.join(&name))?;
+        }
+        eprintln!("Baseline updated in {} ({} pairs)", baseline_dir.display(), now.counts.len());
+    }
+
+    let baseline = CiResults::load(&baseline_dir)?;
+    let baseline_note = match &baseline {
+        Some(b) if b.provenance.profile != now.provenance.profile => format!(
+            "**Warning:** the baseline was counted with the `{}` build and this run with `{}`; the counts are \
+             not comparable.",
+            b.provenance.profile, now.provenance.profile
+        ),
+        Some(b) => format!("Baseline: revision {} ({}).", b.provenance.revision, b.provenance.date),
+        None => format!(
+            "There is no baseline in {} yet: make one with `harness ci --update-baseline`.",
+            baseline_dir.display()
+        ),
+    };
+    let rows = compare::compare(baseline.as_ref(), &now, threshold);
+    let diff_dir = out.join("diffs");
+    let mut diffs = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let name = profile_name(&row.engine, &row.program);
+        let before = baseline_dir.join(PROFILE_DIR).join(&name);
+        if row.verdict == compare::Verdict::Regression && before.is_file() {
+            std::fs::create_dir_all(&diff_dir)?;
+            let svg = format!("{}-{}.svg", row.engine, row.program);
+            crate::profile::flamegraph::render_diff(
+                &before,
+                &profile_dir.join(&name),
+                &format!("Instructions per function: {} on {}, baseline → now", row.engine, row.program),
+                &diff_dir.join(&svg),
+                false,
+            )?;
+            diffs.push(Some(format!("diffs/{svg}")));
+        } else {
+            diffs.push(None);
+        }
+    }
+    let notice = format!(
+        "Generated by `{}` at revision {} on {}, with {} (profile `{}`) and {}, {}. Do not edit: run `harness ci` \
+         again.",
+        now.provenance.command,
+        now.provenance.revision,
+        provenance::machine_line(&now.provenance),
+        now.provenance.rustc,
+        now.provenance.profile,
+        now.valgrind,
+        now.provenance.date
+    );
+    let text = report::render(&rows, &diffs, threshold, &notice, &baseline_note);
+    let readme = out.join("README.md");
+    std::fs::write(&readme, &text)?;
+    if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(summary)?;
+        file.write_all(text.as_bytes())?;
+    }
+    for row in rows.iter().filter(|r| r.verdict != compare::Verdict::Unchanged) {
+        eprintln!(
+            "{:?}: {} on {} ({})",
+            row.verdict,
+            row.engine,
+            row.program,
+            row.change.map_or("no baseline".to_string(), |c| format!("{:+.2} %", c * 100.0))
+        );
+    }
+    eprintln!("Report written to {}", readme.display());
+    Ok(!compare::fails(&rows))
+}
+
+/// The saved profile's file name.
+fn profile_name(engine: &str, program: &str) -> String {
+    format!("{engine}-{program}.folded")
+}
+
+/// Counts every job on as many worker threads as there are cores (the
+/// counts do not depend on what else runs).
+fn count_all(
+    jobs: &[Job],
+    valgrind: &Path,
+    exe: &str,
+    work_dir: &Path,
+    raw_dir: &Path,
+    profile_dir: &Path,
+) -> Result<Vec<Count>> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, Result<Count>)>> = Mutex::new(Vec::new());
+    let bar = indicatif::ProgressBar::new(jobs.len() as u64);
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(job) = jobs.get(index) else { break };
+                    let result = count_one(job, valgrind, exe, work_dir, raw_dir, profile_dir);
+                    bar.inc(1);
+                    results.lock().expect("no worker panics holding the lock").push((index, result));
+                }
+            });
+        }
+    });
+    bar.finish_and_clear();
+    let mut results = results.into_inner().expect("the workers are done");
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
+fn count_one(
+    job: &Job,
+    valgrind: &Path,
+    exe: &str,
+    work_dir: &Path,
+    raw_dir: &Path,
+    profile_dir: &Path,
+) -> Result<Count> {
+    let stem = format!("{}-{}", job.engine, job.program);
+    let argv = |prepare_only: bool| {
+        let mut argv = vec![exe.to_string(), "__run".to_string(), "--engine".to_string(), job.engine.clone()];
+        if prepare_only {
+            argv.push("--prepare-only".to_string());
+        }
+        argv.push(job.file_name.clone());
+        argv
+    };
+    let whole = counts::count(valgrind, &argv(false), work_dir, &raw_dir.join(format!("{stem}.out")))?;
+    let run = RunResult {
+        stdout: whole.stdout.clone(),
+        stderr: whole.stderr.clone(),
+        exit_code: whole.exit_code,
+        ..Default::default()
+    };
+    let verdict = verify::check(&job.expected, &run);
+    std::fs::write(profile_dir.join(profile_name(&job.engine, &job.program)), folded::render(&whole.profile))?;
+    let prepare = if verdict.is_ok() {
+        counts::count(valgrind, &argv(true), work_dir, &raw_dir.join(format!("{stem}-prepare.out")))?.instructions
+    } else {
+        0
+    };
+    Ok(Count {
+        engine: job.engine.clone(),
+        program: job.program.clone(),
+        size: job.size,
+        passed: verdict.is_ok(),
+        detail: verdict.err(),
+        total: whole.instructions,
+        prepare,
+        wall_s: Vec::new(),
+    })
+}
+
+/// `--wall-clock N`: N native runs of every job, interleaved, for the
+/// information-only wall-clock column.
+fn time_natively(jobs: &[Job], counted: &mut [Count], exe: &str, work_dir: &Path, runs: usize) -> Result<()> {
+    let mut executor = ProcessExecutor;
+    let file = |job: &Job| work_dir.join(&job.file_name).display().to_string();
+    for _ in 0..runs {
+        for (job, count) in jobs.iter().zip(counted.iter_mut()) {
+            if !count.passed {
+                continue;
+            }
+            let argv = vec![exe.to_string(), "__run".into(), "--engine".into(), job.engine.clone(), file(job)];
+            let run = executor.execute(&argv)?;
+            count.wall_s.push(run.wall.as_secs_f64());
+        }
+    }
+    Ok(())
+}
+
+fn valgrind_version(valgrind: &Path) -> String {
+    std::process::Command::new(valgrind)
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "valgrind".to_string())
+}
+
+/// The default output directory of `harness ci`.
+pub fn default_out() -> PathBuf {
+    app::workspace_root().join("reports").join("ci")
+}

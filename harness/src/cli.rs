@@ -1,0 +1,230 @@
+//! The command line. Options are validated once, in [`crate::app`], before
+//! anything runs.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Verifies, times and reports every loxbench engine on every benchmark
+/// program.
+///
+/// With no subcommand, the harness checks each engine's output on each
+/// program against the expected output, times the engines that pass (each run
+/// a separate process, engines interleaved run by run), writes every
+/// measurement to `reports/latest/results.jsonl` the moment it is taken, and
+/// renders `reports/latest/README.md` with its charts.
+#[derive(Debug, Parser)]
+#[command(name = "harness", version, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub measure: MeasureArgs,
+}
+
+/// What to measure and how.
+#[derive(Clone, Debug, Default, Args)]
+pub struct MeasureArgs {
+    /// Run every program at its small size with few runs, to finish in well under a minute.
+    #[arg(long)]
+    pub quick: bool,
+
+    /// Measure only these engines (comma-separated names; see `lox --list-engines`).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub engines: Vec<String>,
+
+    /// Measure only these programs (comma-separated names from programs/programs.toml).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub programs: Vec<String>,
+
+    /// Time each contender this many times per program (default 10, or 3 with --quick).
+    #[arg(long, value_name = "N")]
+    pub runs: Option<usize>,
+
+    /// Run each contender this many times per program before timing it, untimed (default 1, or 0 with --quick).
+    #[arg(long, value_name = "N")]
+    pub warmup: Option<usize>,
+
+    /// Add an external command to the comparison, verified and timed like the engines. COMMAND is split on
+    /// whitespace without a shell, and `{lox}` (the .lox file at its size), `{py}` (the program's Python
+    /// twin), `{n}` (the size) and `{name}` (the program) are replaced in it; a COMMAND without `{lox}` or
+    /// `{py}` gets the .lox file as its last argument. Example: `--peer clox=/usr/local/bin/clox`. May be
+    /// given more than once.
+    #[arg(long, value_name = "NAME=COMMAND")]
+    pub peer: Vec<String>,
+
+    /// Leave out the built-in python3 peer, which otherwise runs each program's Python twin when python3 is
+    /// on the PATH.
+    #[arg(long)]
+    pub no_python: bool,
+
+    /// Skip the scaling chart's runs (fib at every size from 15 up).
+    #[arg(long)]
+    pub no_scaling: bool,
+
+    /// Skip the profiling section of a full run (flamegraphs, hot spots, allocations, work counts), which
+    /// builds and runs the profiling build of the harness. A `--quick` run skips it anyway.
+    #[arg(long)]
+    pub no_profile: bool,
+
+    /// Write the results and the report to this directory (default reports/latest; the committed reference
+    /// run lives in reports/reference).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Read the benchmark programs from this directory (default programs/).
+    #[arg(long, value_name = "DIR")]
+    pub programs_dir: Option<PathBuf>,
+
+    /// Time even though this is a debug build; the report then says its figures are meaningless. For the
+    /// harness's own tests.
+    #[arg(long, hide = true)]
+    pub allow_debug_build: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Time every engine in-process with criterion, the prepare and run phases apart, at the small sizes.
+    /// Output goes to target/criterion (the same benchmarks as `cargo bench -p harness`).
+    Bench(BenchArgs),
+
+    /// Render the report again from saved results, without measuring.
+    Report {
+        /// The directory holding results.jsonl; the report is written beside it (default reports/latest).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+
+    /// Run the conformance tests (`.lox` files with `// expect:` comments) through engines and report
+    /// each failure; ends with the line `N passed, M failed` and fails when any test fails.
+    Conformance {
+        /// Test only this engine (may be given more than once; default every engine).
+        #[arg(long, value_name = "NAME")]
+        engine: Vec<String>,
+
+        /// Collect garbage at every allocation while testing, to flush out collector bugs.
+        #[arg(long)]
+        gc_stress: bool,
+
+        /// The directory of tests, searched recursively (default tests/lox).
+        dir: Option<PathBuf>,
+    },
+
+    /// Profile every engine on every program in-process: flamegraphs, hot spots, allocations and work
+    /// counts, written to reports/latest/flamegraphs/ and profile.jsonl. Needs the profiling build:
+    /// `cargo run --profile profiling -p harness --features profiling -- profile`.
+    Profile(ProfileArgs),
+
+    /// Count the instructions of every engine on every program with valgrind (deterministic), compare them
+    /// with the committed baseline in reports/baseline/, write reports/ci/README.md, and fail when any count
+    /// grew past the threshold or any output is wrong.
+    Ci(CiArgs),
+
+    /// Run FILE on engine NAME exactly as `lox --engine NAME FILE` does: the measured child process.
+    #[command(name = "__run", hide = true)]
+    Run {
+        #[arg(long)]
+        engine: String,
+        /// Stop after the prepare phase (parse, resolve, compile), for counting it apart.
+        #[arg(long)]
+        prepare_only: bool,
+        file: PathBuf,
+    },
+
+    /// Exit at once: the process whose cost is subtracted from every timing.
+    #[command(name = "__noop", hide = true)]
+    Noop,
+}
+
+/// Options of `harness profile`.
+#[derive(Clone, Debug, Default, Args)]
+pub struct ProfileArgs {
+    /// Profile at the small sizes, to finish in well under a minute.
+    #[arg(long)]
+    pub quick: bool,
+
+    /// Profile only these engines (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub engines: Vec<String>,
+
+    /// Profile only these programs (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub programs: Vec<String>,
+
+    /// Write the profiles into this directory (default reports/latest), beside the timing results; the
+    /// report there is rendered again to include them.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Read the benchmark programs from this directory (default programs/).
+    #[arg(long, value_name = "DIR")]
+    pub programs_dir: Option<PathBuf>,
+
+    /// Instead of profiling, draw the differential flamegraph between two saved profiles (`.folded` files
+    /// of the same engine and program, e.g. from reports/reference/flamegraphs/ and
+    /// reports/latest/flamegraphs/): red where NEW spends a larger share than OLD, blue where smaller.
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
+    pub diff: Vec<PathBuf>,
+
+    /// Where `--diff` writes its SVG (default beside NEW, named `<NEW>-diff.svg`).
+    #[arg(long, value_name = "FILE", requires = "diff")]
+    pub output: Option<PathBuf>,
+}
+
+/// Options of `harness ci`.
+#[derive(Clone, Debug, Args)]
+pub struct CiArgs {
+    /// Call a pair a regression when its instruction count grew by more than this many percent.
+    #[arg(long, value_name = "PERCENT", default_value_t = 2.0)]
+    pub threshold: f64,
+
+    /// Make this run's counts (and per-function profiles) the new baseline, on purpose: after a change that
+    /// is meant to cost more, or to add a new engine or program. Refused when any output is wrong.
+    #[arg(long)]
+    pub update_baseline: bool,
+
+    /// Also time every pair natively this many times and show the wall-clock ratio to the baseline's runs
+    /// with a bootstrap interval and a Mann-Whitney p-value (information only, never failing the run).
+    #[arg(long, value_name = "RUNS", default_value_t = 0)]
+    pub wall_clock: usize,
+
+    /// Count only these engines (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub engines: Vec<String>,
+
+    /// Count only these programs (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub programs: Vec<String>,
+
+    /// The baseline directory (default reports/baseline).
+    #[arg(long, value_name = "DIR")]
+    pub baseline: Option<PathBuf>,
+
+    /// Where to write this run's counts and report (default reports/ci).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Read the benchmark programs from this directory (default programs/).
+    #[arg(long, value_name = "DIR")]
+    pub programs_dir: Option<PathBuf>,
+}
+
+/// Options of `harness bench`.
+#[derive(Clone, Debug, Default, Args)]
+pub struct BenchArgs {
+    /// Take fewer, shorter samples (20 samples, 0.3 s warm-up, 1 s of measurement per benchmark).
+    #[arg(long)]
+    pub quick: bool,
+
+    /// Benchmark only these engines (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub engines: Vec<String>,
+
+    /// Benchmark only these programs (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub programs: Vec<String>,
+
+    /// Read the benchmark programs from this directory (default programs/).
+    #[arg(long, value_name = "DIR")]
+    pub programs_dir: Option<PathBuf>,
+}

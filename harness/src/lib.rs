@@ -1,0 +1,33 @@
+//! The loxbench harness: verifies every engine's output on every benchmark
+//! program, times the engines (as processes, interleaved, with the spawn
+//! overhead subtracted, and in-process with criterion), saves every
+//! measurement as it is taken, and renders a report with charts.
+//!
+//! Architecture invariant: the harness is the only crate that times things
+//! or writes reports; it reaches the engines only through `lox`'s registry
+//! and the `frontend::Engine` trait.
+//!
+//! The pipeline, one module per step: [`programs`] (what to run),
+//! [`contender`] (who runs it), [`verify`] (is the output right),
+//! [`measure`] (one timed process), [`benchmark`] (the interleaved schedule),
+//! [`results`] (JSON Lines), [`stats`], [`report`] and [`charts`].
+
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod bench;
+pub mod benchmark;
+pub mod charts;
+pub mod child;
+pub mod ci;
+pub mod cli;
+pub mod conformance;
+pub mod contender;
+pub mod measure;
+pub mod profile;
+pub mod programs;
+pub mod provenance;
+pub mod report;
+pub mod results;
+pub mod stats;
+pub mod verify;

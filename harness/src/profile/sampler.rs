@@ -1,0 +1,222 @@
+//! The profiling run proper (profiling build only): each engine on each
+//! program, in this process, under pprof, with allocations and work counted.
+
+use super::{
+    BLOCKLIST, EngineProfile, FLAMEGRAPH_DIR, FREQUENCY_HZ, ProfileRecord, ProfileWriter, alloc, file_stem, folded,
+};
+use crate::app;
+use crate::cli::ProfileArgs;
+use crate::programs::ProgramSet;
+use crate::provenance;
+use crate::results::now_rfc3339;
+use crate::verify;
+use anyhow::{Context, Result, anyhow};
+use frontend::{Engine, Options};
+use std::path::Path;
+use std::time::Instant;
+
+/// With `--quick`, each engine × program is profiled over repeated runs for
+/// at least this long, for about 50 samples; full-size runs are long
+/// enough once.
+const QUICK_MIN_SECONDS: f64 = 0.2;
+
+/// Profiles every selected engine on every selected program.
+pub fn profile_all(args: &ProfileArgs, command_line: String) -> Result<()> {
+    if provenance::BUILD_PROFILE != "profiling" {
+        eprintln!(
+            "note: this is the `{}` build; the `profiling` profile (`--profile profiling`) has the debug \
+             information that gives inlined frames their full names.",
+            provenance::BUILD_PROFILE
+        );
+    }
+    let root = app::workspace_root();
+    let set = ProgramSet::load(&args.programs_dir.clone().unwrap_or_else(|| root.join("programs")))?;
+    let programs = app::select_programs(&set, &args.programs)?;
+    let engines = app::select_engines(&args.engines)?;
+    let out = args.out.clone().unwrap_or_else(app::default_out);
+    let mut writer = ProfileWriter::create(&out)?;
+    writer.append(&ProfileRecord::Run {
+        provenance: provenance::collect(&root, command_line),
+        quick: args.quick,
+        frequency_hz: FREQUENCY_HZ,
+    })?;
+    // Short runs are repeated until they have been sampled this long.
+    let min_seconds = if args.quick { QUICK_MIN_SECONDS } else { 0.0 };
+    let bar = indicatif::ProgressBar::new((programs.len() * engines.len()) as u64);
+    for program in &programs {
+        let size = if args.quick { program.small } else { program.full };
+        let source = set.sized_source(&program.name, size)?;
+        let expected = set.expected_output(&program.name, size)?;
+        for &engine in &engines {
+            bar.set_message(format!("profiling {} on {} (n = {size})", engine.name(), program.name));
+            let profile = profile_one(engine, &program.name, size, &source, &expected, &out, min_seconds)?;
+            if let Some(detail) = &profile.detail {
+                bar.suspend(|| eprintln!("note: {} is wrong on {}: {detail}", engine.name(), program.name));
+            }
+            writer.append(&ProfileRecord::Profile(profile))?;
+            bar.inc(1);
+        }
+    }
+    bar.finish_and_clear();
+    eprintln!("Profiles written to {}", out.join(FLAMEGRAPH_DIR).display());
+    Ok(())
+}
+
+/// What one profiled run produced, before it is saved.
+struct Sampled {
+    stacks: Vec<folded::Stack>,
+    cpu_s: f64,
+    /// How many profiled runs the samples come from.
+    repeats: u64,
+    prepare_s: f64,
+    run_s: f64,
+    allocations: alloc::Allocations,
+    outcome: Result<Vec<u8>, String>,
+    work: Option<frontend::WorkCount>,
+}
+
+fn profile_one(
+    engine: &'static dyn Engine,
+    program: &str,
+    size: u64,
+    source: &str,
+    expected: &[u8],
+    out: &Path,
+    min_seconds: f64,
+) -> Result<EngineProfile> {
+    let sampled = frontend::engine::with_engine_stack(|| sample(engine, source, min_seconds))?;
+    let check = sampled.outcome.as_ref().map_err(Clone::clone).and_then(|stdout| {
+        let run = crate::measure::RunResult { stdout: stdout.clone(), exit_code: Some(0), ..Default::default() };
+        verify::check(expected, &run)
+    });
+    let samples = folded::total(&sampled.stacks);
+    let expected_samples = (sampled.cpu_s * f64::from(FREQUENCY_HZ)).round() as u64;
+    let dropped_estimate = expected_samples.saturating_sub(samples);
+
+    let stem = file_stem(engine.name(), program);
+    let folded_path = Path::new(FLAMEGRAPH_DIR).join(format!("{stem}.folded"));
+    let svg_path = Path::new(FLAMEGRAPH_DIR).join(format!("{stem}.svg"));
+    let text = folded::render(&sampled.stacks);
+    std::fs::write(out.join(&folded_path), &text)?;
+    let title = format!("{} on {program} (n = {size})", engine.name());
+    let subtitle = format!(
+        "{samples} samples at about {FREQUENCY_HZ} Hz over {:.2} s of CPU in {} run(s); about {dropped_estimate} \
+         more were dropped (inside libc, libgcc, pthread or vdso)",
+        sampled.cpu_s, sampled.repeats
+    );
+    let flamegraph = if samples == 0 {
+        let _ = std::fs::remove_file(out.join(&svg_path));
+        None
+    } else {
+        super::flamegraph::render(&text, &title, &subtitle, &out.join(&svg_path))?;
+        Some(svg_path.display().to_string())
+    };
+
+    Ok(EngineProfile {
+        engine: engine.name().to_string(),
+        program: program.to_string(),
+        size,
+        passed: check.is_ok(),
+        detail: check.err(),
+        samples,
+        dropped_estimate,
+        cpu_s: sampled.cpu_s,
+        repeats: sampled.repeats,
+        prepare_s: sampled.prepare_s,
+        run_s: sampled.run_s,
+        allocations: sampled.allocations,
+        work_count: sampled.work.map(|w| w.count),
+        work_unit: sampled.work.map(|w| w.unit.to_string()),
+        folded: folded_path.display().to_string(),
+        flamegraph,
+        date: now_rfc3339(),
+    })
+}
+
+/// Prepares and runs `source` in a fresh session: (prepare seconds, run
+/// seconds, output or failure, the session's work count).
+fn run_once(
+    engine: &'static dyn Engine,
+    source: &str,
+) -> (f64, f64, Result<Vec<u8>, String>, Option<frontend::WorkCount>) {
+    let mut session = engine.session(Options::default());
+    let start = Instant::now();
+    let prepared = session.prepare(source);
+    let prepare_s = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let mut stdout = Vec::new();
+    let outcome = match prepared {
+        Err(errors) => Err(format!("did not compile: {errors}")),
+        Ok(()) => session.run(&mut stdout).map(|()| stdout).map_err(|error| format!("failed: {error}")),
+    };
+    (prepare_s, start.elapsed().as_secs_f64(), outcome, session.work_count())
+}
+
+/// Runs `source` on `engine` under the sampler, again and again in fresh
+/// sessions until `min_seconds` of CPU time have passed (at least once), so that short
+/// runs still collect enough samples; call on the engine stack. Allocations
+/// and times are per run; the work count is the first run's.
+fn sample(engine: &'static dyn Engine, source: &str, min_seconds: f64) -> Result<Sampled> {
+    // The first run, unprofiled, gives the output to verify, the allocation
+    // count and the work count. The counting allocator's own bookkeeping is
+    // then the only instrument in the profiled runs.
+    let ((prepare_s, run_s, outcome, work), allocations) =
+        alloc::count(alloc::COUNTING_ALLOCATOR, || run_once(engine, source));
+    let guard = pprof::ProfilerGuardBuilder::default()
+        .frequency(FREQUENCY_HZ)
+        .blocklist(&BLOCKLIST)
+        .build()
+        .map_err(|e| anyhow!("could not start the profiler: {e}"))?;
+    // Started after the profiler, whose set-up (reading every shared
+    // library's address range) is not the engine's time.
+    let cpu = cpu_time::ProcessTime::now();
+    // CPU time, not wall time, decides: on a busy machine a run can take
+    // long in wall time while being sampled little.
+    let mut repeats = 0;
+    while repeats == 0 || cpu.elapsed().as_secs_f64() < min_seconds {
+        let _ = std::hint::black_box(run_once(engine, source));
+        repeats += 1;
+    }
+    let cpu_s = cpu.elapsed().as_secs_f64();
+    let report = guard.report().build().map_err(|e| anyhow!("could not build the profile: {e}")).context("pprof")?;
+    drop(guard);
+    let raw: Vec<folded::Stack> = report
+        .data
+        .iter()
+        .map(|(frames, count)| folded::Stack {
+            // pprof lists the leaf first, and inlined functions before the
+            // function they were inlined into.
+            frames: frames
+                .frames
+                .iter()
+                .rev()
+                .flat_map(|frame| frame.iter().rev())
+                .map(|symbol| clean(&symbol.name()))
+                .collect(),
+            count: (*count).max(0) as u64,
+        })
+        .filter(|stack| !stack.frames.is_empty())
+        .collect();
+    // Every stack starts with the same thread start-up frames down to
+    // `run_once`; and the counting allocator's bookkeeping (atomic adds) is
+    // allocation cost that the timing build spends in malloc instead, which
+    // the blocklist hides, so it is shown as one allocator frame.
+    let stacks = folded::trim(
+        &raw,
+        |frame| frame.starts_with("harness::profile::sampler::run_once"),
+        |frame| frame.contains("stats_alloc"),
+        "(allocator: malloc or free, with the profiling build's counting)",
+    );
+    Ok(Sampled { stacks, cpu_s, repeats, prepare_s, run_s, allocations, outcome, work })
+}
+
+/// A demangled name without its hash suffix, safe inside a folded line.
+fn clean(name: &str) -> String {
+    let name = match name.rsplit_once("::h") {
+        Some((head, hash)) if hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) => head,
+        _ => name,
+    };
+    // Spaces are fine (a folded line's count is after its last space), but a
+    // semicolon would split the frame.
+    name.replace(';', ":")
+}

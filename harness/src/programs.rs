@@ -1,0 +1,149 @@
+//! The benchmark programs: `programs/programs.toml`, the `.lox` files, their
+//! expected outputs and their Python twins.
+//!
+//! Every program has exactly one line `var N = <digits>;`, which sets its
+//! size. The harness rewrites that line to run a program at another size; the
+//! committed file holds the full size. The expected output for size `N` is
+//! `expected/<name>-<N>.out`, and `sizes` in the manifest lists every size that
+//! has one.
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// One `[[program]]` table of `programs.toml`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Program {
+    pub name: String,
+    /// What the program stresses, in a few words ("calls", "allocation").
+    #[serde(default)]
+    pub stresses: String,
+    /// One or two sentences on what it computes.
+    #[serde(default)]
+    pub description: String,
+    /// The size `--quick` runs.
+    pub small: u64,
+    /// The size a full run uses, the one in the committed file.
+    pub full: u64,
+    /// Every size that has an expected-output file.
+    #[serde(default)]
+    pub sizes: Vec<u64>,
+}
+
+#[derive(Deserialize)]
+struct Manifest {
+    program: Vec<Program>,
+}
+
+/// The programs of one directory, in the manifest's order.
+#[derive(Clone, Debug)]
+pub struct ProgramSet {
+    pub dir: PathBuf,
+    pub programs: Vec<Program>,
+}
+
+impl ProgramSet {
+    /// Reads `dir/programs.toml` and checks that every program's files exist.
+    pub fn load(dir: &Path) -> Result<ProgramSet> {
+        let manifest_path = dir.join("programs.toml");
+        let text = std::fs::read_to_string(&manifest_path)
+            .with_context(|| format!("could not read {}", manifest_path.display()))?;
+        let manifest: Manifest =
+            toml::from_str(&text).with_context(|| format!("{} is not a valid manifest", manifest_path.display()))?;
+        let set = ProgramSet { dir: dir.to_path_buf(), programs: manifest.program };
+        for program in &set.programs {
+            let source = set.source_path(&program.name);
+            if !source.is_file() {
+                bail!("{} lists `{}` but {} does not exist", manifest_path.display(), program.name, source.display());
+            }
+            for size in [program.small, program.full] {
+                if !program.sizes.contains(&size) {
+                    bail!(
+                        "{}: program `{}` runs at size {size}, which is missing from its `sizes` list",
+                        manifest_path.display(),
+                        program.name
+                    );
+                }
+            }
+        }
+        Ok(set)
+    }
+
+    /// The program called `name`.
+    pub fn find(&self, name: &str) -> Option<&Program> {
+        self.programs.iter().find(|program| program.name == name)
+    }
+
+    pub fn source_path(&self, name: &str) -> PathBuf {
+        self.dir.join(format!("{name}.lox"))
+    }
+
+    pub fn python_path(&self, name: &str) -> PathBuf {
+        self.dir.join("python").join(format!("{name}.py"))
+    }
+
+    pub fn expected_path(&self, name: &str, size: u64) -> PathBuf {
+        self.dir.join("expected").join(format!("{name}-{size}.out"))
+    }
+
+    /// The program's source with its size set to `size`.
+    pub fn sized_source(&self, name: &str, size: u64) -> Result<String> {
+        let path = self.source_path(name);
+        let source = std::fs::read_to_string(&path).with_context(|| format!("could not read {}", path.display()))?;
+        set_size(&source, size).with_context(|| format!("in {}", path.display()))
+    }
+
+    /// What the program prints at `size`.
+    pub fn expected_output(&self, name: &str, size: u64) -> Result<Vec<u8>> {
+        let path = self.expected_path(name, size);
+        std::fs::read(&path)
+            .with_context(|| format!("no expected output for {name} at size {size}: {}", path.display()))
+    }
+}
+
+/// Rewrites the single `var N = <digits>;` line of `source` to `size`.
+pub fn set_size(source: &str, size: u64) -> Result<String> {
+    let mut found = 0;
+    let mut sized = String::with_capacity(source.len() + 8);
+    for line in source.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let ending = &line[body.len()..];
+        if is_size_line(body) {
+            found += 1;
+            sized.push_str(&format!("var N = {size};"));
+            sized.push_str(ending);
+        } else {
+            sized.push_str(line);
+        }
+    }
+    match found {
+        1 => Ok(sized),
+        0 => bail!("the program has no line of the form `var N = 123;` to set its size"),
+        n => bail!("the program has {n} lines of the form `var N = 123;`; it must have exactly one"),
+    }
+}
+
+fn is_size_line(line: &str) -> bool {
+    line.strip_prefix("var N = ")
+        .and_then(|rest| rest.strip_suffix(';'))
+        .is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_size_line_is_rewritten_and_nothing_else() {
+        let source = "// var N = 3; in a comment stays\nvar N = 35;\nprint N;\n";
+        assert_eq!(set_size(source, 20).unwrap(), "// var N = 3; in a comment stays\nvar N = 20;\nprint N;\n");
+        assert_eq!(set_size("var N = 1;\r\nprint N;", 7).unwrap(), "var N = 7;\r\nprint N;");
+    }
+
+    #[test]
+    fn a_program_without_exactly_one_size_line_is_refused() {
+        assert!(set_size("print 1;\n", 3).is_err());
+        assert!(set_size("var N = 1;\nvar N = 2;\n", 3).is_err());
+        assert!(set_size("var N = x;\n", 3).is_err());
+    }
+}

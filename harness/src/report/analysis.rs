@@ -1,0 +1,291 @@
+//! From raw records to what the report shows: per contender and program the
+//! summary of overhead-corrected wall times, CPU times and peak RSS; the
+//! verification verdicts; relative speeds; the ladder of speed-ups; and the
+//! warnings that tell the reader what to do about doubtful figures.
+
+use crate::contender::{Contender, Kind};
+use crate::programs::Program;
+use crate::results::{Provenance, Record, Suite};
+use crate::stats::{self, Summary};
+use anyhow::{Result, bail};
+use std::collections::BTreeMap;
+
+/// The engine every speed-up is measured against.
+pub const LADDER_BASE: &str = "hashmap-walker";
+
+/// The peer the table compares with, when it took part.
+pub const PYTHON: &str = "python3";
+
+/// A median below this (after the spawn overhead is subtracted) is mostly
+/// process start-up, as hyperfine warns for commands under 5 ms.
+pub const SHORT_RUN_S: f64 = 0.005;
+
+/// One contender on one program at one size.
+#[derive(Clone, Debug, Default)]
+pub struct Cell {
+    /// `Some(detail)` once any verification of this cell failed.
+    pub failure: Option<String>,
+    pub verified: bool,
+    /// Wall times with the spawn overhead subtracted (never below 0), in
+    /// the order they were taken.
+    pub wall_s: Vec<f64>,
+    pub user_s: Vec<f64>,
+    pub system_s: Vec<f64>,
+    pub max_rss_bytes: Vec<u64>,
+}
+
+impl Cell {
+    /// The wall-time summary of a cell that passed and has samples.
+    pub fn summary(&self) -> Option<Summary> {
+        if self.failure.is_some() { None } else { stats::summarize(&self.wall_s) }
+    }
+
+    pub fn mean_user_s(&self) -> f64 {
+        mean(&self.user_s)
+    }
+
+    pub fn mean_system_s(&self) -> f64 {
+        mean(&self.system_s)
+    }
+
+    pub fn peak_rss_bytes(&self) -> u64 {
+        self.max_rss_bytes.iter().copied().max().unwrap_or(0)
+    }
+
+    pub fn outliers(&self) -> Vec<usize> {
+        stats::outliers(&self.wall_s)
+    }
+}
+
+fn mean(values: &[f64]) -> f64 {
+    if values.is_empty() { 0.0 } else { values.iter().sum::<f64>() / values.len() as f64 }
+}
+
+/// Identifies a cell.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Key {
+    pub suite: Suite,
+    pub program: String,
+    pub size: u64,
+    pub contender: String,
+}
+
+/// Everything the report needs, computed from the records alone.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    pub provenance: Provenance,
+    pub quick: bool,
+    pub runs: usize,
+    pub warmup: usize,
+    pub contenders: Vec<Contender>,
+    pub programs: Vec<Program>,
+    pub scaling_program: Option<String>,
+    /// The median cost of starting a process that does nothing.
+    pub overhead_s: f64,
+    pub calibration_runs: usize,
+    /// The peak RSS of that do-nothing process: a floor under every RSS
+    /// figure (see METHODOLOGY.md).
+    pub rss_floor_bytes: u64,
+    pub cells: BTreeMap<Key, Cell>,
+}
+
+impl Analysis {
+    /// Builds the analysis from the records of one results file.
+    pub fn from_records(records: &[Record]) -> Result<Analysis> {
+        let Some(Record::Run { provenance, quick, runs, warmup, contenders, programs, scaling_program }) =
+            records.first()
+        else {
+            bail!("the results do not start with a run record; were they written by this harness?");
+        };
+        let mut analysis = Analysis {
+            provenance: provenance.clone(),
+            quick: *quick,
+            runs: *runs,
+            warmup: *warmup,
+            contenders: contenders.clone(),
+            programs: programs.clone(),
+            scaling_program: scaling_program.clone(),
+            overhead_s: 0.0,
+            calibration_runs: 0,
+            rss_floor_bytes: 0,
+            cells: BTreeMap::new(),
+        };
+        for record in &records[1..] {
+            match record {
+                Record::Run { .. } => bail!("the results hold more than one run; measure into a fresh directory"),
+                Record::Calibration { wall_s, overhead_s, max_rss_bytes, .. } => {
+                    analysis.overhead_s = *overhead_s;
+                    analysis.calibration_runs = wall_s.len();
+                    analysis.rss_floor_bytes = *max_rss_bytes;
+                }
+                Record::Verification { contender, program, size, suite, passed, detail, .. } => {
+                    let cell = analysis.cell_mut(*suite, program, *size, contender);
+                    if *passed {
+                        cell.verified = true;
+                    } else if cell.failure.is_none() {
+                        cell.failure = Some(detail.clone().unwrap_or_else(|| "failed".to_string()));
+                    }
+                }
+                Record::Sample { contender, program, size, suite, wall_s, user_s, system_s, max_rss_bytes, .. } => {
+                    let overhead = analysis.overhead_s;
+                    let cell = analysis.cell_mut(*suite, program, *size, contender);
+                    cell.wall_s.push((wall_s - overhead).max(0.0));
+                    cell.user_s.push(*user_s);
+                    cell.system_s.push(*system_s);
+                    cell.max_rss_bytes.push(*max_rss_bytes);
+                }
+            }
+        }
+        Ok(analysis)
+    }
+
+    fn cell_mut(&mut self, suite: Suite, program: &str, size: u64, contender: &str) -> &mut Cell {
+        let key = Key { suite, program: program.to_string(), size, contender: contender.to_string() };
+        self.cells.entry(key).or_default()
+    }
+
+    pub fn cell(&self, suite: Suite, program: &str, size: u64, contender: &str) -> Option<&Cell> {
+        let key = Key { suite, program: program.to_string(), size, contender: contender.to_string() };
+        self.cells.get(&key)
+    }
+
+    /// The size the main suite ran `program` at, if it ran.
+    pub fn main_size(&self, program: &str) -> Option<u64> {
+        self.cells.keys().find(|key| key.suite == Suite::Main && key.program == program).map(|key| key.size)
+    }
+
+    /// The programs of the main suite in manifest order, with their sizes.
+    pub fn main_programs(&self) -> Vec<(&Program, u64)> {
+        self.programs.iter().filter_map(|program| Some((program, self.main_size(&program.name)?))).collect()
+    }
+
+    /// The median wall time of a passing cell of the main suite.
+    pub fn median(&self, program: &str, contender: &str) -> Option<Summary> {
+        let size = self.main_size(program)?;
+        self.cell(Suite::Main, program, size, contender)?.summary()
+    }
+
+    /// The fastest passing contender on `program` and its summary.
+    pub fn fastest(&self, program: &str) -> Option<(&Contender, Summary)> {
+        self.contenders
+            .iter()
+            .filter_map(|contender| Some((contender, self.median(program, &contender.name)?)))
+            .min_by(|a, b| a.1.median.total_cmp(&b.1.median))
+    }
+
+    /// How many times slower `contender` is than `reference` on `program`
+    /// (by medians), with the propagated spread.
+    pub fn relative(&self, program: &str, contender: &str, reference: &str) -> Option<(f64, f64)> {
+        let a = self.median(program, contender)?;
+        let b = self.median(program, reference)?;
+        if b.median <= 0.0 || a.median <= 0.0 {
+            return None;
+        }
+        Some(stats::ratio_with_error(a.median, a.stddev, b.median, b.stddev))
+    }
+
+    /// The contender speed-ups are measured against: `hashmap-walker`, or the
+    /// first engine when it did not take part.
+    pub fn ladder_base(&self) -> Option<&str> {
+        let engines = || self.contenders.iter().filter(|c| c.kind == Kind::Engine);
+        engines().find(|c| c.name == LADDER_BASE).or_else(|| engines().next()).map(|c| c.name.as_str())
+    }
+
+    /// `base time / contender time` on `program`, with its spread.
+    pub fn speed_up(&self, program: &str, contender: &str) -> Option<(f64, f64)> {
+        let base = self.ladder_base()?;
+        self.relative(program, base, contender)
+    }
+
+    /// The geometric mean of a contender's speed-ups over the programs where
+    /// both it and the base passed, with how many programs that is.
+    pub fn geometric_mean_speed_up(&self, contender: &str) -> Option<(f64, usize)> {
+        let speed_ups: Vec<f64> = self
+            .main_programs()
+            .iter()
+            .filter_map(|(program, _)| self.speed_up(&program.name, contender).map(|(s, _)| s))
+            .collect();
+        Some((stats::geometric_mean(&speed_ups)?, speed_ups.len()))
+    }
+
+    /// For the scaling chart: per contender, (size, median seconds) points.
+    pub fn scaling_series(&self) -> Vec<(&Contender, Vec<(u64, f64)>)> {
+        let Some(program) = &self.scaling_program else { return Vec::new() };
+        self.contenders
+            .iter()
+            .map(|contender| {
+                let points = self
+                    .cells
+                    .iter()
+                    .filter(|(key, _)| {
+                        key.suite == Suite::Scaling && &key.program == program && key.contender == contender.name
+                    })
+                    .filter_map(|(key, cell)| Some((key.size, cell.summary()?.median)))
+                    .collect::<Vec<_>>();
+                (contender, points)
+            })
+            .filter(|(_, points)| !points.is_empty())
+            .collect()
+    }
+
+    /// Every failed verification: (suite, program, size, contender, detail).
+    pub fn failures(&self) -> Vec<(&Key, &str)> {
+        self.cells.iter().filter_map(|(key, cell)| Some((key, cell.failure.as_deref()?))).collect()
+    }
+
+    /// How many verifications passed.
+    pub fn passed_count(&self) -> usize {
+        self.cells.values().filter(|cell| cell.verified && cell.failure.is_none()).count()
+    }
+
+    /// Warnings about the figures, each saying what to do.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if self.provenance.profile == "debug" || self.provenance.profile == "unknown" {
+            warnings.push(format!(
+                "These figures come from a `{}` build and say nothing about the engines' speed. Measure with \
+                 `cargo run --release -p harness`.",
+                self.provenance.profile
+            ));
+        }
+        let mut short = Vec::new();
+        for (key, cell) in &self.cells {
+            let Some(summary) = cell.summary() else { continue };
+            let outliers = cell.outliers();
+            if key.suite == Suite::Main && !outliers.is_empty() {
+                warnings.push(format!(
+                    "{} on {} (n = {}): {} of {} runs are statistical outliers (more than ten robust standard \
+                     deviations from the median). Another program was probably competing for the CPU: close it, \
+                     or raise `--warmup` and `--runs`, and measure again.",
+                    key.contender,
+                    key.program,
+                    key.size,
+                    outliers.len(),
+                    cell.wall_s.len()
+                ));
+                if outliers.contains(&0) && self.warmup == 0 {
+                    warnings.push(format!(
+                        "{} on {} (n = {}): the first timed run was much slower than the rest, probably because \
+                         caches were cold. Use `--warmup 1` or more.",
+                        key.contender, key.program, key.size
+                    ));
+                }
+            }
+            if key.suite == Suite::Main && summary.median < SHORT_RUN_S {
+                short.push(format!("{} on {}", key.contender, key.program));
+            }
+        }
+        if !short.is_empty() {
+            warnings.push(format!(
+                "{} of the timings are under {} ms, so process start-up ({:.2} ms, subtracted) weighs heavily in \
+                 them: {}. For figures about the engines themselves, measure at full size (drop `--quick`) or use \
+                 `harness bench`, which times in-process.",
+                short.len(),
+                SHORT_RUN_S * 1e3,
+                self.overhead_s * 1e3,
+                short.join(", ")
+            ));
+        }
+        warnings
+    }
+}

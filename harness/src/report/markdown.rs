@@ -1,0 +1,298 @@
+//! The report as GitHub-flavoured Markdown.
+
+use super::analysis::{Analysis, PYTHON};
+use super::format;
+use crate::contender::Kind;
+use crate::results::Suite;
+use std::fmt::Write;
+
+/// Renders the README of a report; `charts` are the chart files written.
+pub fn render(
+    analysis: &Analysis,
+    notice: &str,
+    charts: &[&str],
+    profiles: Option<&super::profiles::Profiles>,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "<!-- {} -->", crate::charts::comment_safe(notice));
+    let _ = writeln!(out, "> **Generated file.** {notice}\n");
+    let _ = writeln!(out, "# loxbench results\n");
+    intro(&mut out, analysis);
+    ladder(&mut out, analysis);
+    for chart in charts {
+        let _ = writeln!(out, "![{}]({chart})\n", chart_alt(chart));
+    }
+    matrix(&mut out, analysis);
+    programs(&mut out, analysis);
+    if let Some(profiles) = profiles {
+        super::profiles::render(&mut out, analysis, profiles);
+    }
+    verification(&mut out, analysis);
+    warnings(&mut out, analysis);
+    method(&mut out, analysis);
+    out
+}
+
+fn chart_alt(chart: &str) -> &'static str {
+    match chart {
+        super::TIME_CHART => "Median wall time per program and contender, log scale",
+        super::LADDER_CHART => "Speed-up of each contender over the naive engine, per program and geometric mean",
+        _ => "Median time against size, one line per contender",
+    }
+}
+
+fn intro(out: &mut String, a: &Analysis) {
+    if a.provenance.profile == "debug" {
+        let _ = writeln!(
+            out,
+            "> **Warning: these figures come from a debug build and say nothing about the engines.** Measure \
+             with `cargo run --release -p harness`.\n"
+        );
+    }
+    if a.quick {
+        let _ = writeln!(
+            out,
+            "> This is a quick run (`--quick`): small sizes and few runs, so process start-up weighs heavily \
+             and the spread is wide. The full-size figures are in the committed reference run.\n"
+        );
+    }
+    let engines = a.contenders.iter().filter(|c| c.kind == Kind::Engine).count();
+    let peers = a.contenders.len() - engines;
+    let _ = writeln!(
+        out,
+        "{} engines and {} peers on {} programs; {} timed runs per contender and program after {} warm-up \
+         run(s) and one verified run, interleaved round by round; {} subtracted from every wall time as the \
+         cost of starting a process. Measured on {}, {} cores.\n",
+        engines,
+        peers,
+        a.main_programs().len(),
+        a.runs,
+        a.warmup,
+        format::time(a.overhead_s),
+        a.provenance.cpu,
+        a.provenance.cores
+    );
+}
+
+fn ladder(out: &mut String, a: &Analysis) {
+    let Some(base) = a.ladder_base() else { return };
+    let _ = writeln!(out, "## The strategy ladder\n");
+    let _ = writeln!(
+        out,
+        "Each contender's speed-up over `{base}`: the geometric mean, over the programs both passed, of \
+         `{base}`'s median time divided by the contender's.\n"
+    );
+    let _ = writeln!(out, "| contender | strategy | speed-up over {base} (geometric mean) | programs |");
+    let _ = writeln!(out, "|---|---|---:|---:|");
+    for contender in &a.contenders {
+        let speed_up = match a.geometric_mean_speed_up(&contender.name) {
+            Some((g, n)) => (format!("{}×", format::digits(g)), n.to_string()),
+            None => ("–".to_string(), "0".to_string()),
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} |",
+            contender.name,
+            escape(&contender.description),
+            speed_up.0,
+            speed_up.1
+        );
+    }
+    out.push('\n');
+}
+
+fn matrix(out: &mut String, a: &Analysis) {
+    let _ = writeln!(out, "## Median wall time, program × contender\n");
+    let _ = writeln!(out, "The fastest contender on each program is in bold; *failed* means its output was wrong.\n");
+    let mut header = "| program | n |".to_string();
+    let mut rule = "|---|---:|".to_string();
+    for contender in &a.contenders {
+        let _ = write!(header, " {} |", contender.name);
+        rule.push_str("---:|");
+    }
+    let _ = writeln!(out, "{header}\n{rule}");
+    for (program, size) in a.main_programs() {
+        let fastest = a.fastest(&program.name).map(|(c, _)| c.name.clone());
+        let _ = write!(out, "| [{0}](#{0}) | {size} |", program.name);
+        for contender in &a.contenders {
+            let cell = a.cell(Suite::Main, &program.name, size, &contender.name);
+            let text = match cell {
+                Some(cell) if cell.failure.is_some() => "*failed*".to_string(),
+                Some(cell) => match cell.summary() {
+                    Some(s) if fastest.as_deref() == Some(contender.name.as_str()) => {
+                        format!("**{}**", format::time(s.median))
+                    }
+                    Some(s) if s.median <= 0.0 => "≈ 0".to_string(),
+                    Some(s) => format::time(s.median),
+                    None => "–".to_string(),
+                },
+                None => "–".to_string(),
+            };
+            let _ = write!(out, " {text} |");
+        }
+        out.push('\n');
+    }
+    out.push('\n');
+}
+
+fn programs(out: &mut String, a: &Analysis) {
+    let _ = writeln!(out, "## Results by program\n");
+    let python_present = a.contenders.iter().any(|c| c.name == PYTHON);
+    for (program, size) in a.main_programs() {
+        let _ = writeln!(out, "### {}\n", program.name);
+        let _ =
+            writeln!(out, "n = {size}. *Stresses:* {}. {}\n", escape(&program.stresses), escape(&program.description));
+        let _ = write!(out, "| contender | median ± σ | min … max | vs fastest |");
+        if python_present {
+            out.push_str(" vs python3 |");
+        }
+        let _ = writeln!(out, " user | system | peak RSS | runs |");
+        let _ = writeln!(out, "|---|---:|---:|---:|{}---:|---:|---:|---:|", if python_present { "---:|" } else { "" });
+        let fastest = a.fastest(&program.name);
+        for contender in &a.contenders {
+            let Some(cell) = a.cell(Suite::Main, &program.name, size, &contender.name) else { continue };
+            let _ = write!(out, "| `{}` |", contender.name);
+            match (&cell.failure, cell.summary()) {
+                (Some(failure), _) => {
+                    let columns = if python_present { 7 } else { 6 };
+                    let _ = write!(out, " failed: {} |{}", escape(failure), " |".repeat(columns));
+                }
+                (None, None) => {
+                    let columns = if python_present { 8 } else { 7 };
+                    let _ = write!(out, " not timed |{}", " |".repeat(columns - 1));
+                }
+                (None, Some(s)) => {
+                    let _ = write!(
+                        out,
+                        " {} | {} … {} |",
+                        format::time_with_spread(s.median, s.stddev),
+                        format::time(s.min),
+                        format::time(s.max)
+                    );
+                    let vs_fastest = fastest
+                        .as_ref()
+                        .and_then(|(f, _)| a.relative(&program.name, &contender.name, &f.name))
+                        .map_or("–".to_string(), |(r, e)| format!("{}×", format::ratio(r, e)));
+                    let _ = write!(out, " {vs_fastest} |");
+                    if python_present {
+                        let vs_python = a
+                            .relative(&program.name, &contender.name, PYTHON)
+                            .map_or("–".to_string(), |(r, e)| format!("{}×", format::ratio(r, e)));
+                        let _ = write!(out, " {vs_python} |");
+                    }
+                    let _ = write!(
+                        out,
+                        " {} | {} | {} | {} |",
+                        format::time(cell.mean_user_s()),
+                        format::time(cell.mean_system_s()),
+                        format::mebibytes(cell.peak_rss_bytes()),
+                        cell.wall_s.len()
+                    );
+                }
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+        program_note(out, a, &program.name);
+    }
+}
+
+/// A sentence or two that reads the table for the reader.
+fn program_note(out: &mut String, a: &Analysis, program: &str) {
+    let Some((fastest, _)) = a.fastest(program) else { return };
+    let mut note = format!("Fastest here: `{}`.", fastest.name);
+    if let Some(base) = a.ladder_base() {
+        let best_engine = a
+            .contenders
+            .iter()
+            .filter(|c| c.kind == Kind::Engine && c.name != base)
+            .filter_map(|c| Some((c, a.speed_up(program, &c.name)?)))
+            .max_by(|x, y| x.1.0.total_cmp(&y.1.0));
+        if let Some((engine, (speed_up, _))) = best_engine {
+            let _ = write!(
+                note,
+                " The best engine, `{}`, runs it {}× faster than `{base}`.",
+                engine.name,
+                format::digits(speed_up)
+            );
+        }
+    }
+    if let Some((ratio, _)) = a.relative(program, fastest.name.as_str(), PYTHON)
+        && fastest.name != PYTHON
+    {
+        let _ = write!(note, " python3 takes {}× as long as `{}`.", format::digits(1.0 / ratio), fastest.name);
+    }
+    let _ = writeln!(out, "{note}\n");
+}
+
+fn verification(out: &mut String, a: &Analysis) {
+    let _ = writeln!(out, "## Verification\n");
+    let failures = a.failures();
+    let _ = writeln!(
+        out,
+        "Every contender's output on every program was compared byte for byte with `programs/expected/` before \
+         any run was timed, and again after every timed run. {} checks passed, {} failed.\n",
+        a.passed_count(),
+        failures.len()
+    );
+    if failures.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "| contender | program | n | suite | what was wrong |\n|---|---|---:|---|---|");
+    for (key, detail) in failures {
+        let suite = match key.suite {
+            Suite::Main => "main",
+            Suite::Scaling => "scaling",
+        };
+        let _ =
+            writeln!(out, "| `{}` | {} | {} | {suite} | {} |", key.contender, key.program, key.size, escape(detail));
+    }
+    out.push('\n');
+}
+
+fn warnings(out: &mut String, a: &Analysis) {
+    let warnings = a.warnings();
+    if warnings.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## Warnings\n");
+    for warning in warnings {
+        let _ = writeln!(out, "- {}", escape(&warning));
+    }
+    out.push('\n');
+}
+
+fn method(out: &mut String, a: &Analysis) {
+    let _ = writeln!(out, "## How these figures were taken\n");
+    let _ = writeln!(
+        out,
+        "Each run is a separate process: the engines run inside `harness __run --engine NAME FILE`, which \
+         behaves exactly like `lox --engine NAME FILE`; peers run their own command. Wall time is taken from \
+         just before the spawn to just after the child is reaped; user and system time and peak RSS come from \
+         the child's resource usage (`wait4`). The median time of {} runs of a process that does nothing \
+         ({}) is subtracted from every wall time. Peak RSS includes a floor of about {} that any process \
+         started by the harness reports. Times include parsing and any ahead-of-time compilation; \
+         `harness bench` times the prepare and run phases apart, in-process. See \
+         [METHODOLOGY.md](../../METHODOLOGY.md) for the reasoning.\n",
+        a.calibration_runs,
+        format::time(a.overhead_s),
+        format::mebibytes(a.rss_floor_bytes)
+    );
+    let _ = writeln!(out, "Contenders and their commands:\n");
+    for contender in &a.contenders {
+        let mut command = contender.command.clone();
+        if contender.kind == Kind::Engine
+            && let Some(program) = command.first_mut()
+        {
+            // The harness's own path says nothing to another reader.
+            *program = "harness".to_string();
+        }
+        let _ = writeln!(out, "- `{}`: {} (`{}`)", contender.name, escape(&contender.description), command.join(" "));
+    }
+    out.push('\n');
+}
+
+/// Makes text safe inside a Markdown table cell.
+fn escape(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}

@@ -1,0 +1,202 @@
+//! The measuring run, end to end, with a mock executor (deterministic: no
+//! process is started and no clock is read) and, for the interruption test,
+//! with the real binary.
+
+use harness::benchmark::{self, Case, Plan, Silent};
+use harness::contender::{Contender, Kind};
+use harness::measure::{Executor, RunResult};
+use harness::results::{self, Record, ResultsWriter, Suite};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Answers each command by its first word: `good…` prints the expected
+/// output, `bad` prints something else, `noop` prints nothing. Every call is
+/// logged.
+struct Mock {
+    calls: Vec<String>,
+}
+
+impl Executor for Mock {
+    fn execute(&mut self, argv: &[String]) -> std::io::Result<RunResult> {
+        self.calls.push(argv[0].clone());
+        let stdout = match argv[0].as_str() {
+            name if name.starts_with("good") => b"499500\n".to_vec(),
+            "bad" => b"499501\n".to_vec(),
+            _ => Vec::new(),
+        };
+        let millis = if argv[0] == "noop" { 1 } else { 10 + self.calls.len() as u64 % 3 };
+        Ok(RunResult {
+            wall: Duration::from_millis(millis),
+            user: Duration::from_millis(millis - 1),
+            system: Duration::from_millis(0),
+            max_rss_bytes: 4 << 20,
+            exit_code: Some(0),
+            stdout,
+            stderr: Vec::new(),
+        })
+    }
+}
+
+fn contender(name: &str) -> Contender {
+    Contender {
+        name: name.to_string(),
+        kind: Kind::Peer,
+        description: format!("the {name} mock"),
+        command: vec![name.to_string(), "{lox}".to_string()],
+    }
+}
+
+fn plan() -> Plan {
+    Plan {
+        contenders: vec![contender("good"), contender("bad")],
+        cases: vec![Case {
+            suite: Suite::Main,
+            program: "loop".to_string(),
+            size: 1000,
+            expected: b"499500\n".to_vec(),
+            lox_path: PathBuf::from("loop-1000.lox"),
+            python_path: PathBuf::from("loop.py"),
+        }],
+        runs: 4,
+        scaling_runs: 1,
+        warmup: 1,
+        calibration_argv: vec!["noop".to_string()],
+        calibration_runs: 5,
+    }
+}
+
+fn scratch_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn an_engine_with_wrong_output_is_refused_and_never_timed() {
+    let dir = scratch_dir("wrong-output");
+    let mut writer = ResultsWriter::create(&dir).unwrap();
+    let mut mock = Mock { calls: Vec::new() };
+    benchmark::measure(&plan(), &mut mock, &mut writer, &Silent).unwrap();
+
+    // `bad` ran once, to be verified, and never again.
+    assert_eq!(mock.calls.iter().filter(|c| *c == "bad").count(), 1);
+    // `good`: verification, one warm-up, four timed runs.
+    assert_eq!(mock.calls.iter().filter(|c| *c == "good").count(), 6);
+
+    let records = results::read_records(writer.path()).unwrap();
+    let verdicts: Vec<(&str, bool, Option<&str>)> = records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Verification { contender, passed, detail, .. } => {
+                Some((contender.as_str(), *passed, detail.as_deref()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        verdicts,
+        vec![("good", true, None), ("bad", false, Some("line 1: expected \"499500\", got \"499501\""))]
+    );
+    let timed: Vec<&str> = records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Sample { contender, .. } => Some(contender.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(timed, vec!["good"; 4]);
+}
+
+#[test]
+fn contenders_are_interleaved_round_by_round() {
+    let dir = scratch_dir("interleaved");
+    let mut writer = ResultsWriter::create(&dir).unwrap();
+    let mut mock = Mock { calls: Vec::new() };
+    let mut plan = plan();
+    plan.contenders = vec![contender("good"), contender("good2")];
+    plan.warmup = 0;
+    plan.calibration_runs = 0;
+    benchmark::measure(&plan, &mut mock, &mut writer, &Silent).unwrap();
+    // Verification of each, then rounds whose order rotates.
+    assert_eq!(mock.calls, vec!["good", "good2", "good", "good2", "good2", "good", "good", "good2", "good2", "good"]);
+}
+
+#[test]
+fn records_survive_a_json_round_trip() {
+    let dir = scratch_dir("round-trip");
+    let mut writer = ResultsWriter::create(&dir).unwrap();
+    let mut mock = Mock { calls: Vec::new() };
+    benchmark::measure(&plan(), &mut mock, &mut writer, &Silent).unwrap();
+    let records = results::read_records(writer.path()).unwrap();
+    assert!(!records.is_empty());
+    for record in &records {
+        let text = serde_json::to_string(record).unwrap();
+        let back: Record = serde_json::from_str(&text).unwrap();
+        assert_eq!(&back, record);
+    }
+}
+
+#[test]
+fn a_line_cut_short_by_a_kill_is_skipped_and_the_rest_kept() {
+    let dir = scratch_dir("cut-short");
+    let mut writer = ResultsWriter::create(&dir).unwrap();
+    let mut mock = Mock { calls: Vec::new() };
+    benchmark::measure(&plan(), &mut mock, &mut writer, &Silent).unwrap();
+    let complete = results::read_records(writer.path()).unwrap();
+    let mut text = std::fs::read_to_string(writer.path()).unwrap();
+    text.push_str("{\"kind\":\"sample\",\"contender\":\"go");
+    std::fs::write(writer.path(), text).unwrap();
+    assert_eq!(results::read_records(writer.path()).unwrap(), complete);
+}
+
+/// The real binary, killed in the middle of its timed runs by the command
+/// it is timing, keeps every record it wrote before.
+#[test]
+fn killing_the_harness_mid_run_loses_nothing_already_measured() {
+    let dir = scratch_dir("killed");
+    let counter = dir.join("count");
+    let script = dir.join("peer.sh");
+    // The peer counts its runs; on its fourth (verification, then timed runs
+    // 1 and 2 before it) it kills its parent, the harness, outright.
+    std::fs::write(
+        &script,
+        format!(
+            "n=$(cat {c} 2>/dev/null || echo 0); n=$((n + 1)); echo $n > {c}\n\
+             if [ $n -eq 4 ]; then kill -9 $PPID; sleep 1; fi\necho 499500\n",
+            c = counter.display()
+        ),
+    )
+    .unwrap();
+    let out = dir.join("report");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/programs");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(["--allow-debug-build", "--no-python", "--no-scaling", "--engines", "hashmap-walker"])
+        .args(["--programs", "loop", "--runs", "5", "--warmup", "0"])
+        .arg("--programs-dir")
+        .arg(&fixtures)
+        .arg("--out")
+        .arg(&out)
+        .arg("--peer")
+        .arg(format!("sh-peer=sh {} {{lox}}", script.display()))
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(!status.success(), "the harness was killed");
+
+    let records = results::read_records(&out.join(results::RESULTS_FILE)).unwrap();
+    let samples = |who: &str| {
+        records.iter().filter(|r| matches!(r, Record::Sample { contender, .. } if contender == who)).count()
+    };
+    // Rounds alternate who goes first: round 1 hashmap-walker then the peer,
+    // round 2 the peer then hashmap-walker, round 3 hashmap-walker then the
+    // peer, which kills the harness on its fourth run.
+    assert_eq!(samples("hashmap-walker"), 3);
+    assert_eq!(samples("sh-peer"), 2);
+    assert!(matches!(records[0], Record::Run { .. }));
+
+    // The report renders from what was saved.
+    let readme = harness::report::render_dir(&out).unwrap();
+    let text = std::fs::read_to_string(readme).unwrap();
+    assert!(text.contains("| `sh-peer` |"), "{text}");
+}
