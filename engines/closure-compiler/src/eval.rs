@@ -92,6 +92,26 @@ impl Evaluator<'_> {
         std::mem::replace(&mut self.stack[index], Slot::Value(value)).discard();
     }
 
+    /// Assigns the local in stack slot `index` (through its cell if it is
+    /// captured). A number goes in from registers (see [`Evaluator::put`]).
+    #[inline(always)]
+    pub fn set_local(&mut self, index: usize, value: Value) {
+        if let Value::Number(n) = value {
+            value.discard();
+            return self.set_local_number(index, n);
+        }
+        self.stack[index].set(value);
+    }
+
+    /// Assigns a number computed in registers to the local in slot `index`.
+    #[inline(always)]
+    pub fn set_local_number(&mut self, index: usize, n: f64) {
+        match &mut self.stack[index] {
+            Slot::Value(value) => std::mem::replace(value, Value::Number(n)).discard(),
+            Slot::Cell(cell) => cell.set(Value::Number(n)),
+        }
+    }
+
     /// Stores a number into stack slot `index`: [`Evaluator::put`] for a
     /// number computed in registers, which are then stored as they are.
     #[inline(always)]

@@ -311,6 +311,22 @@ impl<Op: Arithmetic, L: Operand, R: Operand> Operand for LeafArithmetic<Op, L, R
         vm.put(index, value);
         Ok(())
     }
+
+    /// Likewise for an assignment to a local.
+    #[inline(always)]
+    fn assign(&self, vm: &mut Evaluator<'_>, env: &Env<'_>, index: usize) -> Result<(), Thrown> {
+        if L::PEEKABLE
+            && R::PEEKABLE
+            && let (Some(a), Some(b)) = (self.left.peek(vm, env), self.right.peek(vm, env))
+        {
+            vm.tick();
+            vm.set_local_number(index, Op::compute(a, b));
+            return Ok(());
+        }
+        let value = self.value(vm, env)?;
+        vm.set_local(index, value);
+        Ok(())
+    }
 }
 
 /// Expands `$build` with `$o` bound to the operand `$expr` (a

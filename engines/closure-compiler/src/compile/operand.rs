@@ -49,6 +49,15 @@ pub(super) trait Operand: 'static {
         Ok(())
     }
 
+    /// Evaluates the operand and assigns it to the local in stack slot
+    /// `index`.
+    #[inline(always)]
+    fn assign(&self, vm: &mut Evaluator<'_>, env: &Env<'_>, index: usize) -> Result<(), Thrown> {
+        let value = self.value(vm, env)?;
+        vm.set_local(index, value);
+        Ok(())
+    }
+
     /// The operand's number, when it is a number that can be read in place.
     #[inline(always)]
     fn peek(&self, _: &Evaluator<'_>, _: &Env<'_>) -> Option<f64> {
