@@ -290,7 +290,6 @@ impl<Op: Arithmetic, L: Operand, R: Operand> Operand for LeafArithmetic<Op, L, R
 
     #[inline(always)]
     fn value(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Eval {
-        vm.tick();
         let line = self.line;
         with_numbers(&self.left, &self.right, vm, env, Op::apply, |vm, a, b| Op::otherwise(vm, a, b, line, env))
     }
@@ -303,7 +302,6 @@ impl<Op: Arithmetic, L: Operand, R: Operand> Operand for LeafArithmetic<Op, L, R
             && R::PEEKABLE
             && let (Some(a), Some(b)) = (self.left.peek(vm, env), self.right.peek(vm, env))
         {
-            vm.tick();
             vm.put_number(index, Op::compute(a, b));
             return Ok(());
         }
@@ -319,7 +317,6 @@ impl<Op: Arithmetic, L: Operand, R: Operand> Operand for LeafArithmetic<Op, L, R
             && R::PEEKABLE
             && let (Some(a), Some(b)) = (self.left.peek(vm, env), self.right.peek(vm, env))
         {
-            vm.tick();
             vm.set_local_number(index, Op::compute(a, b));
             return Ok(());
         }
