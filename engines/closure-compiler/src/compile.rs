@@ -12,14 +12,23 @@
 //!
 //! Three closure signatures, all taking the [`Evaluator`] and the running
 //! frame's [`Env`]:
-//! * [`ExprFn`] for expressions, returning the value or a thrown error;
+//! * [`ExprFn`] for expressions, returning the value or a thrown error (a
+//!   function's whole body is one too: it yields what the call returns);
 //! * [`StmtFn`] for statements, returning nothing, a `return`, or an error;
 //! * [`CondFn`] for an `if` or `while` condition, returning the truthiness
 //!   directly, so that a comparison feeding a branch never makes a boolean
 //!   value only to test it.
 //!
-//! The module is split by concern: [`stmt`](self::stmt), [`expr`](self::expr),
-//! [`binary`](self::binary) (operators, operand shapes and conditions) and
+//! Not every node gets a closure of its own. Where a child's shape is known
+//! (a local, a constant, arithmetic on those, a comparison of those), the
+//! parent's closure is generic over a small type that fetches or computes
+//! the child in place, and Rust compiles one closure per combination: these
+//! are the [`Specialisations`].
+//!
+//! The module is split by concern: [`stmt`](self::stmt) (statements and
+//! function bodies), [`expr`](self::expr), [`operand`](self::operand) (how a
+//! child is fetched), [`binary`](self::binary) (operators),
+//! [`condition`](self::condition) (what branches test) and
 //! [`call`](self::call).
 
 mod binary;
@@ -64,8 +73,10 @@ pub struct CompiledFunction {
 /// form instead, which is how their worth is measured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Specialisations {
-    /// Arithmetic and comparisons whose operand is a local or a number
-    /// constant read it in place instead of calling a closure for it.
+    /// An operand that is a local or a number constant is read in place
+    /// instead of by a closure of its own; an argument, an assigned value or
+    /// a returned value that is arithmetic on two of those (`n - 1`) is also
+    /// computed in place.
     pub operand_shapes: bool,
     /// A comparison, `!`, `and` or `or` used as an `if` or `while`
     /// condition yields a Rust `bool` instead of a Lox value.
@@ -76,20 +87,22 @@ pub struct Specialisations {
     /// A comparison of locals and constants that an `if`, `while` or guard
     /// branches on is compiled into the branching closure itself.
     pub inline_conditions: bool,
-    /// Calls with up to three arguments hold their argument closures in
-    /// fields instead of iterating over a slice.
+    /// Calls with up to three arguments hold their argument closures in an
+    /// array of that length instead of a slice (a single argument as an
+    /// operand, see `operand_shapes`).
     pub fixed_arity_calls: bool,
     /// A call whose callee is a global reads the global in place instead of
     /// calling a closure for it.
     pub global_calls: bool,
-    /// `if (condition) return value;` (a guard clause) is one closure.
+    /// `if (condition) return value;` (a guard clause) is one closure, and a
+    /// body that is a guard clause and a `return` is one conditional.
     pub guard_returns: bool,
     /// An assignment used as a statement (`i = i + 1;`, `this.x = x;`)
     /// stores its value without also copying it out as the expression's
     /// result, only to drop it.
     pub assignment_statements: bool,
     /// Globals are read through the slot the compiler gave their name; off,
-    /// every access hashes the name, as slot-walker does.
+    /// every access hashes the name to find its slot.
     pub global_slots: bool,
 }
 

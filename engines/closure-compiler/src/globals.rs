@@ -8,12 +8,13 @@
 //! an empty slot. The table belongs to the session, so slots stay valid
 //! from one prepared program to the next (the prompt relies on it).
 //!
-//! This is the one place this engine stores something differently from
-//! slot-walker, whose globals are a `HashMap` from name to value: resolving
-//! names ahead of time is the closure compiler's strategy, not a change of
-//! representation. `Specialisations::global_slots` turns it off (every
-//! access then hashes the name to find the slot, in a map keyed and hashed
-//! as slot-walker's is) to measure what it is worth.
+//! Slot-walker keeps its globals by name and finds each one when it runs
+//! (through a small cache keyed by the name's address); resolving the names
+//! ahead of time instead is the closure compiler's strategy, not a change of
+//! representation: the values are the same. `Specialisations::global_slots`
+//! turns it off (every access then hashes the name to find its slot, with
+//! the key and hash slot-walker used before its cache) to measure what it is
+//! worth.
 
 use crate::value::Value;
 use frontend::ast::Name;
@@ -74,8 +75,9 @@ impl Globals {
     }
 }
 
-// The key and hash below are the same as slot-walker's (in its `env.rs`), so
-// that turning `global_slots` off costs what slot-walker's lookups cost.
+// The key and hash below are slot-walker's (from its `env.rs`, before it put
+// a cache of addresses in front), so that turning `global_slots` off costs
+// what a hashed lookup costs.
 
 /// A global's name as a map key. The parser interns names, so within one
 /// program every mention of a global shares one `Rc<str>`: comparing the

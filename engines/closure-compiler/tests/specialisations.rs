@@ -80,18 +80,21 @@ fn every_combination_behaves_as_the_registered_engine() {
 
 #[test]
 fn work_is_counted_only_when_built_to_count_it() {
-    let source = "fun f(n) { if (n < 2) return n; return f(n - 1) + 1; } print f(10);";
-    let count = frontend::engine::with_engine_stack(|| {
-        let mut session = session_with(Options::default(), Specialisations::ALL);
-        session.prepare(source).expect("compiles");
-        session.run(&mut Vec::new()).expect("runs");
-        session.work_count()
-    });
+    let count = |n: u32| {
+        let source = format!("fun f(n) {{ if (n < 2) return n; return f(n - 1) + 1; }} print f({n});");
+        frontend::engine::with_engine_stack(|| {
+            let mut session = session_with(Options::default(), Specialisations::ALL);
+            session.prepare(&source).expect("compiles");
+            session.run(&mut Vec::new()).expect("runs");
+            session.work_count()
+        })
+    };
     if cfg!(feature = "work-count") {
-        let count = count.expect("counted");
-        assert_eq!(count.unit, "closures called");
-        assert!(count.count > 50, "only {} closures counted", count.count);
+        let (small, large) = (count(10).expect("counted"), count(20).expect("counted"));
+        assert_eq!(small.unit, "closures called");
+        // Ten more calls, each calling at least its call and its body.
+        assert!(large.count >= small.count + 20, "{} then {} closures counted", small.count, large.count);
     } else {
-        assert_eq!(count, None);
+        assert_eq!(count(10), None);
     }
 }

@@ -68,6 +68,10 @@ pub(super) fn with_numbers<L: Operand, R: Operand, T>(
 pub(super) trait Arithmetic: 'static {
     fn apply(a: f64, b: f64) -> Value;
 
+    /// The operator on two numbers, when it yields a number (all but `+`
+    /// can only; `+` on two numbers does too).
+    fn compute(a: f64, b: f64) -> f64;
+
     /// What the operator does when the operands are not both numbers.
     #[inline(always)]
     fn otherwise(vm: &Evaluator<'_>, left: Value, right: Value, line: u32, env: &Env<'_>) -> Eval {
@@ -97,6 +101,11 @@ impl Arithmetic for Add {
     }
 
     #[inline(always)]
+    fn compute(a: f64, b: f64) -> f64 {
+        a + b
+    }
+
+    #[inline(always)]
     fn otherwise(vm: &Evaluator<'_>, left: Value, right: Value, line: u32, env: &Env<'_>) -> Eval {
         vm.add_slow(left, right, line, env)
     }
@@ -107,6 +116,11 @@ impl Arithmetic for Subtract {
     fn apply(a: f64, b: f64) -> Value {
         Value::Number(a - b)
     }
+
+    #[inline(always)]
+    fn compute(a: f64, b: f64) -> f64 {
+        a - b
+    }
 }
 
 impl Arithmetic for Multiply {
@@ -114,12 +128,22 @@ impl Arithmetic for Multiply {
     fn apply(a: f64, b: f64) -> Value {
         Value::Number(a * b)
     }
+
+    #[inline(always)]
+    fn compute(a: f64, b: f64) -> f64 {
+        a * b
+    }
 }
 
 impl Arithmetic for Divide {
     #[inline(always)]
     fn apply(a: f64, b: f64) -> Value {
         Value::Number(a / b)
+    }
+
+    #[inline(always)]
+    fn compute(a: f64, b: f64) -> f64 {
+        a / b
     }
 }
 
@@ -266,9 +290,39 @@ impl<Op: Arithmetic, L: Operand, R: Operand> Operand for LeafArithmetic<Op, L, R
 
     #[inline(always)]
     fn value(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Eval {
-        vm.tick();
         let line = self.line;
         with_numbers(&self.left, &self.right, vm, env, Op::apply, |vm, a, b| Op::otherwise(vm, a, b, line, env))
+    }
+
+    /// The result of arithmetic on numbers goes into the slot straight from
+    /// the register it was computed in (see `Evaluator::push_nils`).
+    #[inline(always)]
+    fn put(&self, vm: &mut Evaluator<'_>, env: &Env<'_>, index: usize) -> Result<(), Thrown> {
+        if L::PEEKABLE
+            && R::PEEKABLE
+            && let (Some(a), Some(b)) = (self.left.peek(vm, env), self.right.peek(vm, env))
+        {
+            vm.put_number(index, Op::compute(a, b));
+            return Ok(());
+        }
+        let value = self.value(vm, env)?;
+        vm.put(index, value);
+        Ok(())
+    }
+
+    /// Likewise for an assignment to a local.
+    #[inline(always)]
+    fn assign(&self, vm: &mut Evaluator<'_>, env: &Env<'_>, index: usize) -> Result<(), Thrown> {
+        if L::PEEKABLE
+            && R::PEEKABLE
+            && let (Some(a), Some(b)) = (self.left.peek(vm, env), self.right.peek(vm, env))
+        {
+            vm.set_local_number(index, Op::compute(a, b));
+            return Ok(());
+        }
+        let value = self.value(vm, env)?;
+        vm.set_local(index, value);
+        Ok(())
     }
 }
 

@@ -15,7 +15,7 @@
 use super::binary::with_operand;
 use super::operand::Operand;
 use super::{Compiler, ExprFn};
-use crate::env::{Env, Slot};
+use crate::env::Env;
 use crate::eval::{Eval, Evaluator, Thrown};
 use crate::globals::GlobalSlot;
 use crate::value::{Closure, Value};
@@ -68,20 +68,22 @@ impl Callee for GlobalCallee {
 
 /// The argument closures of a call: a fixed-length array, or a slice.
 trait Arguments: 'static {
-    /// Evaluates the arguments and pushes the callee's frame: `slot0`
-    /// (a placeholder, or the receiver), then each argument. Returns the
-    /// frame's base.
-    fn push_frame(&self, slot0: Value, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Result<usize, Thrown>;
+    /// Pushes the callee's frame: slot 0 (nil, for the caller to fill in
+    /// when it is a receiver), then each argument evaluated in order.
+    /// Returns the frame's base. The slots are pushed first and filled in
+    /// as the arguments are evaluated (see `Evaluator::push_nils`); a call
+    /// in an argument pushes and pops its own frame above them meanwhile.
+    fn push_frame(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Result<usize, Thrown>;
 }
 
 impl<const N: usize> Arguments for [ExprFn; N] {
     #[inline(always)]
-    fn push_frame(&self, slot0: Value, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Result<usize, Thrown> {
+    fn push_frame(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Result<usize, Thrown> {
         let base = vm.stack.len();
-        vm.stack.push(Slot::Value(slot0));
-        for arg in self {
+        vm.push_nils(1 + N);
+        for (i, arg) in self.iter().enumerate() {
             let value = arg(vm, env)?;
-            vm.stack.push(Slot::Value(value));
+            vm.put(base + 1 + i, value);
         }
         Ok(base)
     }
@@ -89,12 +91,12 @@ impl<const N: usize> Arguments for [ExprFn; N] {
 
 impl Arguments for Box<[ExprFn]> {
     #[inline(always)]
-    fn push_frame(&self, slot0: Value, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Result<usize, Thrown> {
+    fn push_frame(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Result<usize, Thrown> {
         let base = vm.stack.len();
-        vm.stack.push(Slot::Value(slot0));
-        for arg in self.iter() {
+        vm.push_nils(1 + self.len());
+        for (i, arg) in self.iter().enumerate() {
             let value = arg(vm, env)?;
-            vm.stack.push(Slot::Value(value));
+            vm.put(base + 1 + i, value);
         }
         Ok(base)
     }
@@ -115,14 +117,14 @@ fn call<C: Callee, A: Arguments>(callee: C, args: A, line: u32) -> ExprFn {
                 other => return call_other(vm, env, other, &args, line),
             },
         };
-        let base = args.push_frame(Value::Nil, vm, env)?;
+        let base = args.push_frame(vm, env)?;
         vm.call_closure(&closure, base, line, env)
     })
 }
 
 #[inline(never)]
 fn call_other<A: Arguments>(vm: &mut Evaluator<'_>, env: &Env<'_>, callee: Value, args: &A, line: u32) -> Eval {
-    let base = args.push_frame(Value::Nil, vm, env)?;
+    let base = args.push_frame(vm, env)?;
     vm.call_value(callee, base, line, env)
 }
 
@@ -131,7 +133,8 @@ fn invoke<A: Arguments>(object: ExprFn, name: Name, args: A, line: u32) -> ExprF
     Box::new(move |vm, env| {
         vm.tick();
         let object = object(vm, env)?;
-        let base = args.push_frame(object, vm, env)?;
+        let base = args.push_frame(vm, env)?;
+        vm.put(base, object);
         vm.invoke(&name, base, line, env)
     })
 }
@@ -142,11 +145,10 @@ struct OneArgument<O>(O);
 
 impl<O: Operand> Arguments for OneArgument<O> {
     #[inline(always)]
-    fn push_frame(&self, slot0: Value, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Result<usize, Thrown> {
+    fn push_frame(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Result<usize, Thrown> {
         let base = vm.stack.len();
-        vm.stack.push(Slot::Value(slot0));
-        let value = self.0.value(vm, env)?;
-        vm.stack.push(Slot::Value(value));
+        vm.push_nils(2);
+        self.0.put(vm, env, base + 1)?;
         Ok(base)
     }
 }
@@ -229,7 +231,8 @@ impl Compiler<'_> {
         Box::new(move |vm, env| {
             vm.tick();
             let receiver = this(vm, env)?;
-            let base = args.push_frame(receiver, vm, env)?;
+            let base = args.push_frame(vm, env)?;
+            vm.put(base, receiver);
             let superclass = superclass(vm, env)?;
             vm.invoke_super(superclass, &name, base, line, env)
         })

@@ -52,7 +52,6 @@ impl<Op: Comparison, L: Operand, R: Operand> LeafComparison<Op, L, R> {
 impl<Op: Comparison, L: Operand, R: Operand> Condition for LeafComparison<Op, L, R> {
     #[inline(always)]
     fn test(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Result<bool, Thrown> {
-        vm.tick();
         let line = self.line;
         with_numbers(&self.left, &self.right, vm, env, Op::test, |vm, _, _| Err(vm.not_numbers(line, env)))
     }

@@ -5,7 +5,7 @@
 
 use super::{Compiler, ExprFn};
 use crate::env::{Env, Slot};
-use crate::eval::{Eval, Evaluator};
+use crate::eval::{Eval, Evaluator, Thrown};
 use crate::value::Value;
 use frontend::ast::{BinaryOp, Expr, Literal, VarKind, Variable};
 
@@ -40,6 +40,23 @@ pub(super) trait Operand: 'static {
     const PEEKABLE: bool;
 
     fn value(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Eval;
+
+    /// Evaluates the operand into stack slot `index`.
+    #[inline(always)]
+    fn put(&self, vm: &mut Evaluator<'_>, env: &Env<'_>, index: usize) -> Result<(), Thrown> {
+        let value = self.value(vm, env)?;
+        vm.put(index, value);
+        Ok(())
+    }
+
+    /// Evaluates the operand and assigns it to the local in stack slot
+    /// `index`.
+    #[inline(always)]
+    fn assign(&self, vm: &mut Evaluator<'_>, env: &Env<'_>, index: usize) -> Result<(), Thrown> {
+        let value = self.value(vm, env)?;
+        vm.set_local(index, value);
+        Ok(())
+    }
 
     /// The operand's number, when it is a number that can be read in place.
     #[inline(always)]

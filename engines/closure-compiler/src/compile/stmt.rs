@@ -388,8 +388,7 @@ fn conditional<C: Condition, O: Operand>(condition: C, then_value: O, else_value
 fn assign_local<O: Operand>(slot: u16, value: O) -> StmtFn {
     Box::new(move |vm, env| {
         vm.tick();
-        let value = value.value(vm, env)?;
-        vm.stack[env.slot(slot)].set(value);
+        value.assign(vm, env, env.slot(slot))?;
         Ok(())
     })
 }
