@@ -38,16 +38,6 @@ impl Evaluator<'_> {
     pub fn condition(&mut self, expr: &Expr, env: &Env) -> Result<bool, Thrown> {
         if let Expr::Binary { op, left, right, line } = expr {
             self.state.count_work();
-            // `i < 10`: a small integer compared with a number literal needs
-            // no encoding of the literal; the integer converts exactly.
-            if let Expr::Literal(Literal::Number(b)) = &**right
-                && let Some(a) = self.int_leaf(left, env)
-                && let Some(truthy) = compare_with_literal(*op, a, *b)
-            {
-                self.state.count_work();
-                self.state.count_work();
-                return Ok(truthy);
-            }
             if let Some((a, b)) = self.leaves(left, right, env) {
                 return Ok(self.binary(*op, a, b, *line, env)?.is_truthy());
             }
@@ -70,17 +60,6 @@ impl Evaluator<'_> {
         self.state.count_work();
         self.state.count_work();
         Some((a, b))
-    }
-
-    /// A local holding a small integer, as a double.
-    #[inline(always)]
-    fn int_leaf(&self, expr: &Expr, env: &Env) -> Option<f64> {
-        match expr {
-            Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) => {
-                self.stack[env.slot(*slot)].get().as_int_f64()
-            }
-            _ => None,
-        }
     }
 
     #[inline(always)]
@@ -231,19 +210,5 @@ impl Evaluator<'_> {
             (BinaryOp::Add, _, _) => return Err(self.error(line, messages::OPERANDS_ADD, env)),
             _ => return Err(self.error(line, messages::OPERANDS_NUMBERS, env)),
         })
-    }
-}
-
-/// A comparison of two numbers as doubles; `None` for the other operators.
-// `a <= b` is `!(a > b)`, as clox compiles it; the negations are deliberate.
-#[allow(clippy::neg_cmp_op_on_partial_ord)]
-#[inline(always)]
-fn compare_with_literal(op: BinaryOp, a: f64, b: f64) -> Option<bool> {
-    match op {
-        BinaryOp::Less => Some(a < b),
-        BinaryOp::LessEqual => Some(!(a > b)),
-        BinaryOp::Greater => Some(a > b),
-        BinaryOp::GreaterEqual => Some(!(a < b)),
-        _ => None,
     }
 }

@@ -141,12 +141,6 @@ impl Value {
         (self.tag() == INT).then_some(self.0 as i64 >> INT_SHIFT)
     }
 
-    /// The small integer as a double (exactly), if this is one.
-    #[inline(always)]
-    pub fn as_int_f64(self) -> Option<f64> {
-        (self.tag() == INT).then_some((self.0 as i64 >> INT_SHIFT) as f64)
-    }
-
     /// Both integers, if both values are small integers.
     #[inline(always)]
     pub fn both_ints(a: Value, b: Value) -> Option<(i64, i64)> {
