@@ -323,6 +323,21 @@ mod tests {
         }
     }
 
+    /// Conditions comparing integers with fractional literals agree with
+    /// doubles, whichever encodings the two sides have.
+    #[test]
+    fn integers_compared_with_fractional_literals() {
+        let source = "var r = \"\"; fun f() {
+            var i = 3; var big = 4503599627370495; var neg = -2;
+            if (i < 3.5) r = r + \"a\"; if (i <= 3) r = r + \"b\"; if (i > 2.99) r = r + \"c\";
+            if (i >= 3.01) r = r + \"X\"; if (i == 3) r = r + \"d\"; if (i != 3) r = r + \"X\";
+            if (big < 4503599627370495.5) r = r + \"e\"; if (big > 4503599627370494.5) r = r + \"f\";
+            if (neg < 0) r = r + \"g\"; if (neg > 0.5) r = r + \"X\";
+            var n = 0; while (n < 2.5) n = n + 1; if (n == 3) r = r + \"h\";
+        } f(); print r;";
+        assert_eq!(run(source, Options::default()), "abcdefgh\n");
+    }
+
     #[test]
     fn globals_and_literals_survive_between_programs_of_a_stressed_session() {
         let mut session = TaggedWalker.session(Options { gc_stress: true });
