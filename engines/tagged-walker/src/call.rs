@@ -24,6 +24,16 @@ impl Evaluator<'_> {
     /// already pushed), from a call at `line` in the frame `caller`.
     #[inline(always)]
     pub fn call_value(&mut self, callee: Value, base: usize, line: u32, caller: &Env) -> Eval {
+        // A closure, the usual callee, is told by its tag and header alone.
+        if let Some(closure) = callee.as_kind::<Closure>() {
+            return self.call_closure(closure, base, line, caller);
+        }
+        self.call_other(callee, base, line, caller)
+    }
+
+    /// Calls any callee but a closure.
+    #[inline(never)]
+    fn call_other(&mut self, callee: Value, base: usize, line: u32, caller: &Env) -> Eval {
         match callee.as_object().map(|object| object.object()) {
             Some(Object::Closure(closure)) => self.call_closure(closure, base, line, caller),
             Some(Object::BoundMethod(bound)) => {

@@ -3,20 +3,26 @@
 //!
 //! Globals are the one kind of variable the resolver cannot place: a
 //! function may mention a global that a later statement defines, and `var`
-//! may redefine one. So they stay name-keyed, as LOX.md requires, with two
-//! economies measured on fib (whose callee `fib` is a global read per call):
+//! may redefine one. So they stay name-keyed, as LOX.md requires, with
+//! three economies measured on fib (whose callee `fib` is a global read per
+//! call):
 //!
 //! * Each distinct name gets an index into a vector of values the first time
 //!   it is looked up. The parser interns names, so every mention of a
 //!   global in one program shares one `Rc<str>`; the index is then found by
-//!   that `Rc`'s address, a one-word key with a one-multiply hash. Text is
-//!   hashed once per name per program, not once per lookup.
+//!   that `Rc`'s address, a one-word key. Text is hashed once per name per
+//!   program (with [`NameHasher`]), not once per lookup.
+//! * In front of the address map, a 64-entry direct-mapped cache of
+//!   (address, index) pairs: a hit is one load and one compare.
 //! * The address map keeps a clone of each `Rc` it has seen, so an address
-//!   can never be freed and reused by another name while it is a key.
+//!   can never be freed and reused by another name while it is a key or in
+//!   the cache.
 //!
-//! Measured on fib(22) under callgrind: std's SipHash on the name cost 128
-//! instructions per call; an FxHash-style hash of the text with pointer-first
-//! comparison, 55; the address map, see the crate documentation.
+//! Measured on fib(22) under callgrind, in instructions saved per call of
+//! fib (one global read each), step by step: the FxHash-style hash instead
+//! of std's SipHash, 163; comparing the `Rc`s' pointers before their text,
+//! 37; the address map, 36; the cache, 24.
+
 
 #![forbid(unsafe_code)]
 

@@ -1,7 +1,8 @@
 //! The heap: the only code that allocates, casts and frees objects.
 //!
-//! Every object is one `Box` holding a small header and the object. The
-//! header records the object's [`Kind`], so that code holding only an
+//! Every object is one allocation: a small header, then the object (a
+//! `Box`, except that a string's bytes follow its header in the same
+//! allocation, see [`Heap::alloc_string`]). The header records the object's [`Kind`], so that code holding only an
 //! untyped pointer (a tagged value, the collector's gray stack, the list of
 //! all objects) can cast it back to its real type, and the collector's mark
 //! bit. The heap keeps a list of every object it allocated; a collection
