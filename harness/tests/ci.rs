@@ -135,15 +135,19 @@ fn harness_ci_counts_deterministically_and_names_exactly_the_regressed_pair() {
     let second = harness_ci(&dir, &[]);
     assert!(!second.status.success(), "a regression must fail the run");
 
-    // Unchanged code counts the same. Engines whose hash tables take random
-    // seeds (std's HashMap) probe a little differently from run to run, which
-    // moves a count by a few instructions in a million; anything more is a
-    // real difference.
+    // Unchanged code counts the same, to within a thread hand-off. Every
+    // engine's hash tables use fixed keys (`frontend::hash`), so no count
+    // depends on a random seed; but the child runs the engine on a thread
+    // with a large stack, valgrind releases its lock during the `clone` and
+    // `futex` system calls, and so whether the main thread finds that thread
+    // finished when it joins it depends on the OS scheduler. That moves a
+    // count by about a hundred instructions; anything more is a real
+    // difference.
+    const HAND_OFF: u64 = 1_000;
     let now = CiResults::load(&dir.join("ci")).unwrap().unwrap();
     for (before, after) in baseline.counts.iter().zip(&now.counts) {
         for (a, b) in [(before.total, after.total), (before.prepare, after.prepare)] {
-            let relative = (a as f64 - b as f64).abs() / a as f64;
-            assert!(relative < 1e-5, "{} on {}: {a} then {b} instructions", after.engine, after.program);
+            assert!(a.abs_diff(b) <= HAND_OFF, "{} on {}: {a} then {b} instructions", after.engine, after.program);
         }
     }
 

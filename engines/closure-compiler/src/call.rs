@@ -17,9 +17,9 @@ use crate::eval::{Eval, Evaluator, Thrown, Unwind};
 use crate::value::{BoundMethod, Class, Closure, Instance, Value};
 use frontend::ast::Name;
 use frontend::diagnostics::RunError;
+use frontend::hash::FixedMap;
 use frontend::messages;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 impl Evaluator<'_> {
@@ -131,7 +131,7 @@ impl Evaluator<'_> {
     }
 
     fn instantiate(&mut self, class: Rc<Class>, base: usize, line: u32, caller: &Env<'_>) -> Eval {
-        let instance = Rc::new(Instance { class: class.clone(), fields: RefCell::new(HashMap::new()) });
+        let instance = Rc::new(Instance { class: class.clone(), fields: RefCell::new(FixedMap::default()) });
         self.state.track(&instance);
         let instance = Value::Instance(instance);
         self.stack[base] = Slot::Value(instance.clone());
@@ -159,7 +159,7 @@ impl Evaluator<'_> {
     }
 
     pub fn class_declaration(&mut self, plan: &ClassPlan, env: &Env<'_>) -> Result<(), Unwind> {
-        let class = Rc::new(Class { name: plan.name.clone(), methods: RefCell::new(HashMap::new()) });
+        let class = Rc::new(Class { name: plan.name.clone(), methods: RefCell::new(FixedMap::default()) });
         self.state.track(&class);
         self.define(&plan.target, Value::Class(class.clone()), env);
 

@@ -39,6 +39,7 @@
 #![forbid(unsafe_code)]
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, DefaultHasher};
 use std::rc::{Rc, Weak};
 
 /// An object that may take part in a reference cycle.
@@ -108,7 +109,9 @@ impl CycleCollector {
         // Holding a strong reference to every live object keeps them all in
         // place while we look; it adds exactly one to every strong count.
         let live: Vec<Rc<dyn Traceable>> = self.tracked.iter().filter_map(Weak::upgrade).collect();
-        let index: HashMap<Address, usize> =
+        // Fixed hash keys, so that a collection costs the same instructions
+        // in every run (`harness ci` compares instruction counts).
+        let index: HashMap<Address, usize, BuildHasherDefault<DefaultHasher>> =
             live.iter().enumerate().map(|(i, object)| (Rc::as_ptr(object) as *const () as usize, i)).collect();
 
         // Edges between tracked objects, and each object's internal count.

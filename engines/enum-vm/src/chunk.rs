@@ -11,7 +11,7 @@
 use crate::op::{ConstIndex, GlobalIndex, Op, ProtoIndex};
 use crate::value::Value;
 use frontend::ast::{Capture, FunctionKind, Name};
-use std::collections::HashMap;
+use frontend::hash::FixedMap;
 
 /// A function's instructions, with a source line per instruction and the
 /// constants its instructions refer to.
@@ -66,7 +66,7 @@ pub struct Program {
     /// Global variables are resolved to slots when compiled (see
     /// [`Program::global`]); `global_names[i]` is the name of slot `i`.
     pub global_names: Vec<Name>,
-    global_slots: HashMap<Name, GlobalIndex>,
+    global_slots: FixedMap<Name, GlobalIndex>,
 }
 
 impl Program {

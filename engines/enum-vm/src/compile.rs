@@ -18,7 +18,7 @@ use crate::op::{CodeOffset, ConstIndex, Op, ProtoIndex};
 use crate::value::Value;
 use frontend::ast::{self, BinaryOp, Expr, Function, FunctionKind, Literal, Local, LogicalOp, Stmt, Target, UnaryOp};
 use frontend::ast::{VarKind, Variable};
-use std::collections::HashMap;
+use frontend::hash::FixedMap;
 use std::rc::Rc;
 
 /// Compiles a parsed program into `program`, interning its strings in
@@ -39,7 +39,7 @@ struct FunctionState {
     kind: FunctionKind,
     chunk: Chunk,
     /// Each constant once per chunk, however often the code mentions it.
-    constants: HashMap<ConstKey, ConstIndex>,
+    constants: FixedMap<ConstKey, ConstIndex>,
     /// The source line given to instructions emitted now: the line of the
     /// nearest enclosing node that has one.
     line: u32,
@@ -60,7 +60,14 @@ impl FunctionState {
     /// A function's state at entry, with slot 0 and its parameters on the stack.
     fn new(kind: FunctionKind, line: u32, arity: usize) -> FunctionState {
         let height = 1 + arity;
-        FunctionState { kind, chunk: Chunk::default(), constants: HashMap::new(), line, height, max_height: height }
+        FunctionState {
+            kind,
+            chunk: Chunk::default(),
+            constants: FixedMap::default(),
+            line,
+            height,
+            max_height: height,
+        }
     }
 }
 

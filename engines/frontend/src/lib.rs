@@ -8,6 +8,7 @@
 //!   variable its slot, capture index and scope distance as the parser goes.
 //! * [`diagnostics`] holds errors as values and their exact printed forms;
 //!   [`messages`] every runtime message and limit; [`number`] how numbers print.
+//! * [`hash`] gives hash tables fixed keys, so instruction counts repeat.
 //! * [`engine`] is the trait the harness and the `lox` binary drive engines by.
 //!
 //! Architecture invariant: this crate knows no engine. It defines what an
@@ -18,6 +19,7 @@
 pub mod ast;
 pub mod diagnostics;
 pub mod engine;
+pub mod hash;
 pub mod messages;
 pub mod natives;
 pub mod number;

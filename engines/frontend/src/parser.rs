@@ -11,11 +11,11 @@
 
 use crate::ast::*;
 use crate::diagnostics::{CompileError, CompileErrors, ErrorLocation};
+use crate::hash::FixedMap;
 use crate::messages::{MAX_ARGS, MAX_NESTING, TOO_DEEP};
 use crate::resolve::Resolver;
 use crate::scanner::Scanner;
 use crate::token::{Token, TokenKind as T};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 /// Parses and resolves a whole program.
@@ -102,7 +102,7 @@ struct Parser<'src> {
     errors: Vec<CompileError>,
     resolver: Resolver,
     classes: Vec<ClassState>,
-    names: HashMap<&'src str, Name>,
+    names: FixedMap<&'src str, Name>,
     nesting: usize,
 }
 
@@ -117,7 +117,7 @@ impl<'src> Parser<'src> {
             errors: Vec::new(),
             resolver: Resolver::new(),
             classes: Vec::new(),
-            names: HashMap::new(),
+            names: FixedMap::default(),
             nesting: 0,
         }
     }

@@ -5,9 +5,9 @@ use crate::eval::{Eval, Evaluator, Frame, Unwind};
 use crate::value::{BoundMethod, Class, Closure, Instance, Value};
 use frontend::ast::{ClassDecl, FunctionKind, Name};
 use frontend::diagnostics::RunError;
+use frontend::hash::FixedMap;
 use frontend::messages;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 impl Evaluator<'_> {
@@ -63,7 +63,7 @@ impl Evaluator<'_> {
     }
 
     fn instantiate(&mut self, class: Rc<Class>, args: Vec<Value>, line: u32) -> Eval {
-        let instance = Rc::new(Instance { class: class.clone(), fields: RefCell::new(HashMap::new()) });
+        let instance = Rc::new(Instance { class: class.clone(), fields: RefCell::new(FixedMap::default()) });
         self.state.track(&instance);
         let instance = Value::Instance(instance);
         let init = class.methods.borrow().get("init").cloned();
@@ -76,7 +76,7 @@ impl Evaluator<'_> {
 
     pub fn class_declaration(&mut self, decl: &ClassDecl, env: &Rc<Env>) -> Result<(), Unwind> {
         let name = decl.target.name().clone();
-        let class = Rc::new(Class { name, methods: RefCell::new(HashMap::new()) });
+        let class = Rc::new(Class { name, methods: RefCell::new(FixedMap::default()) });
         self.state.track(&class);
         self.define(&decl.target, Value::Class(class.clone()), env);
 

@@ -11,12 +11,12 @@
 
 use crate::value::Value;
 use frontend::ast::Name;
+use frontend::hash::FixedMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 pub struct Env {
-    pub values: RefCell<HashMap<Name, Value>>,
+    pub values: RefCell<FixedMap<Name, Value>>,
     /// The enclosing scope; `None` for the globals, and for a scope the
     /// collector has cleared because it was unreachable garbage.
     pub parent: RefCell<Option<Rc<Env>>>,
@@ -24,7 +24,7 @@ pub struct Env {
 
 impl Env {
     pub fn new(parent: Option<Rc<Env>>) -> Env {
-        Env { values: RefCell::new(HashMap::new()), parent: RefCell::new(parent) }
+        Env { values: RefCell::new(FixedMap::default()), parent: RefCell::new(parent) }
     }
 
     /// The scope `hops` steps out from this one.

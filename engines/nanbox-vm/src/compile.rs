@@ -30,14 +30,14 @@ use crate::value::Value;
 use frontend::ast::{
     self, BinaryOp, ClassDecl, Expr, FunctionKind, Literal, LogicalOp, Stmt, Target, UnaryOp, VarKind, Variable,
 };
-use std::collections::HashMap;
+use frontend::hash::FixedMap;
 use std::rc::Rc;
 
 /// The session's global names and their slots. Slots only grow, so code
 /// compiled for earlier programs (the prompt) stays valid.
 #[derive(Default)]
 pub struct GlobalNames {
-    slots: HashMap<Rc<str>, u32>,
+    slots: FixedMap<Rc<str>, u32>,
     names: Vec<Rc<str>>,
 }
 
@@ -63,7 +63,7 @@ impl GlobalNames {
 
 /// Compiles a whole program to its script function.
 pub fn compile(program: &ast::Program, heap: &mut Heap, globals: &mut GlobalNames) -> Gc<ObjFunction> {
-    let mut compiler = Compiler { heap, globals, done: HashMap::new() };
+    let mut compiler = Compiler { heap, globals, done: FixedMap::default() };
     compiler.function(&program.script)
 }
 
@@ -73,7 +73,7 @@ struct Compiler<'a> {
     globals: &'a mut GlobalNames,
     /// Functions already compiled, so that recompiling an outer function with
     /// long jumps does not compile its inner functions again.
-    done: HashMap<*const ast::Function, Gc<ObjFunction>>,
+    done: FixedMap<*const ast::Function, Gc<ObjFunction>>,
 }
 
 impl Compiler<'_> {
@@ -114,7 +114,7 @@ struct FunctionCompiler<'c, 'a> {
     depth: usize,
     max_depth: usize,
     /// Constants already in the chunk, by their bits, so each appears once.
-    constant_indices: HashMap<u64, u32>,
+    constant_indices: FixedMap<u64, u32>,
 }
 
 impl<'c, 'a> FunctionCompiler<'c, 'a> {
@@ -128,7 +128,7 @@ impl<'c, 'a> FunctionCompiler<'c, 'a> {
             line: 0,
             depth,
             max_depth: depth,
-            constant_indices: HashMap::new(),
+            constant_indices: FixedMap::default(),
         }
     }
 

@@ -12,9 +12,9 @@
 //! one index into that list.
 
 use frontend::ast::{Function, Name};
+use frontend::hash::FixedMap;
 use frontend::number::write_number;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
@@ -89,12 +89,12 @@ pub struct Class {
     pub name: Name,
     /// The superclass's methods, copied in when the class was declared (so
     /// methods are inherited as they were at that moment), then its own.
-    pub methods: RefCell<HashMap<Name, Rc<Closure>>>,
+    pub methods: RefCell<FixedMap<Name, Rc<Closure>>>,
 }
 
 pub struct Instance {
     pub class: Rc<Class>,
-    pub fields: RefCell<HashMap<Name, Value>>,
+    pub fields: RefCell<FixedMap<Name, Value>>,
 }
 
 pub struct BoundMethod {

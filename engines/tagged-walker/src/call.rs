@@ -15,9 +15,9 @@ use crate::object::{BoundMethod, Class, Closure, Instance};
 use crate::value::Value;
 use frontend::ast::{ClassDecl, FunctionKind, Name};
 use frontend::diagnostics::RunError;
+use frontend::hash::FixedMap;
 use frontend::messages;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 impl Evaluator<'_> {
     /// Calls `callee` with the frame at `base` (slot 0 and the arguments
@@ -97,7 +97,7 @@ impl Evaluator<'_> {
     }
 
     fn instantiate(&mut self, class: Gc<Class>, base: usize, line: u32, caller: &Env) -> Eval {
-        let instance = self.alloc(Instance { class, fields: RefCell::new(HashMap::new()) });
+        let instance = self.alloc(Instance { class, fields: RefCell::new(FixedMap::default()) });
         let instance = Value::object(instance);
         self.stack[base] = Slot::value(instance);
         let init = class.methods.borrow().get("init").copied();
@@ -116,7 +116,7 @@ impl Evaluator<'_> {
 
     pub fn class_declaration(&mut self, decl: &ClassDecl, env: &Env) -> Result<(), Unwind> {
         let name = decl.target.name().clone();
-        let class = self.alloc(Class { name, methods: RefCell::new(HashMap::new()) });
+        let class = self.alloc(Class { name, methods: RefCell::new(FixedMap::default()) });
         self.define(&decl.target, Value::object(class), env);
 
         if let Some(superclass) = &decl.superclass {

@@ -216,15 +216,15 @@ impl Trace for BoundMethod {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use frontend::hash::FixedMap;
     use std::cell::RefCell;
-    use std::collections::HashMap;
 
     fn class(heap: &mut Heap, name: &str) -> Gc<Class> {
-        heap.alloc(Class { name: name.into(), methods: RefCell::new(HashMap::new()) })
+        heap.alloc(Class { name: name.into(), methods: RefCell::new(FixedMap::default()) })
     }
 
     fn instance(heap: &mut Heap, class: Gc<Class>) -> Gc<Instance> {
-        heap.alloc(Instance { class, fields: RefCell::new(HashMap::new()) })
+        heap.alloc(Instance { class, fields: RefCell::new(FixedMap::default()) })
     }
 
     #[test]

@@ -23,7 +23,6 @@
 //! of std's SipHash, 163; comparing the `Rc`s' pointers before their text,
 //! 37; the address map, 36; the cache, 24.
 
-
 #![forbid(unsafe_code)]
 
 use crate::value::Value;
