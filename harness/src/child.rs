@@ -7,9 +7,24 @@ use frontend::diagnostics::exit_code;
 use std::io::BufWriter;
 use std::path::Path;
 
+/// Which thread the engine runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stack {
+    /// A thread of its own with [`frontend::engine::STACK_SIZE`] of stack, as
+    /// `lox` runs it: the right choice everywhere but under valgrind.
+    EngineThread,
+    /// The calling thread, whose stack the caller has made large enough
+    /// (`valgrind --main-stacksize`). Valgrind runs one thread at a time and
+    /// lets another in during system calls, so when the main thread joins an
+    /// engine thread, whether it finds it finished depends on the OS
+    /// scheduler, and the count with it (by 94 instructions of
+    /// `pthread_join`, seen here). One thread counts the same every time.
+    MainThread,
+}
+
 /// Runs `file` on the engine called `engine_name` and returns the exit code;
 /// with `prepare_only`, stops after the prepare phase (exit code 0 or 65).
-pub fn run_file(engine_name: &str, file: &Path, prepare_only: bool) -> i32 {
+pub fn run_file(engine_name: &str, file: &Path, prepare_only: bool, stack: Stack) -> i32 {
     let Some(engine) = lox::find_engine(engine_name) else {
         eprintln!("Unknown engine '{engine_name}'. Registered engines: {}.", lox::registry::engine_names());
         return exit_code::USAGE;
@@ -18,7 +33,7 @@ pub fn run_file(engine_name: &str, file: &Path, prepare_only: bool) -> i32 {
         eprintln!("Could not open file \"{}\".", file.display());
         return exit_code::IO_ERROR;
     };
-    frontend::engine::with_engine_stack(move || {
+    let work = move || {
         let mut session = engine.session(Options::default());
         if prepare_only {
             return match session.prepare(&source) {
@@ -32,5 +47,9 @@ pub fn run_file(engine_name: &str, file: &Path, prepare_only: bool) -> i32 {
         let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         let mut err = std::io::stderr().lock();
         lox::run::run_in_session(session.as_mut(), &source, &mut out, &mut err)
-    })
+    };
+    match stack {
+        Stack::EngineThread => frontend::engine::with_engine_stack(work),
+        Stack::MainThread => work(),
+    }
 }

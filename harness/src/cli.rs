@@ -128,6 +128,12 @@ pub enum Command {
         /// Stop after the prepare phase (parse, resolve, compile), for counting it apart.
         #[arg(long)]
         prepare_only: bool,
+        /// Run the engine on the main thread instead of a thread with a large
+        /// stack (for counting under valgrind, which serialises threads: the
+        /// hand-off between two threads makes a count depend on the OS
+        /// scheduler). The caller must give the main thread a large stack.
+        #[arg(long)]
+        main_thread: bool,
         file: PathBuf,
     },
 

@@ -52,8 +52,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Some(Command::Run { engine, prepare_only, file }) => {
-            return Ok(ExitCode::from(child::run_file(&engine, &file, prepare_only) as u8));
+        Some(Command::Run { engine, prepare_only, main_thread, file }) => {
+            let stack = if main_thread { child::Stack::MainThread } else { child::Stack::EngineThread };
+            return Ok(ExitCode::from(child::run_file(&engine, &file, prepare_only, stack) as u8));
         }
         Some(Command::Noop) => {}
     }

@@ -219,7 +219,15 @@ fn count_one(
 ) -> Result<Count> {
     let stem = format!("{}-{}", job.engine, job.program);
     let argv = |prepare_only: bool| {
-        let mut argv = vec![exe.to_string(), "__run".to_string(), "--engine".to_string(), job.engine.clone()];
+        // One thread only: see `child::Stack::MainThread`; `counts::count`
+        // gives the main thread the engine's stack size.
+        let mut argv = vec![
+            exe.to_string(),
+            "__run".to_string(),
+            "--main-thread".to_string(),
+            "--engine".to_string(),
+            job.engine.clone(),
+        ];
         if prepare_only {
             argv.push("--prepare-only".to_string());
         }
