@@ -25,7 +25,7 @@ pub fn profile_all(args: &ProfileArgs, command_line: String) -> Result<()> {
     if provenance::BUILD_PROFILE != "profiling" {
         eprintln!(
             "note: this is the `{}` build; the `profiling` profile (`--profile profiling`) has the debug \
-             information that gives inlined frames their full names.",
+             information that gives functions their full names.",
             provenance::BUILD_PROFILE
         );
     }
@@ -184,13 +184,19 @@ fn sample(engine: &'static dyn Engine, source: &str, min_seconds: f64) -> Result
         .data
         .iter()
         .map(|(frames, count)| folded::Stack {
-            // pprof lists the leaf first, and inlined functions before the
-            // function they were inlined into.
+            // pprof lists the leaf first. Each frame's symbols are the
+            // functions inlined at its address, innermost first, ending with
+            // the function the code really belongs to. Only that last one is
+            // kept: pprof merges samples by the start address of each frame's
+            // function and resolves the merged stack at the address of
+            // whichever sample came first, so the inlined names describe one
+            // arbitrary sample. (Kept, they put all of a bytecode VM's time
+            // in `<*const T>::add`, inlined somewhere in its dispatch loop.)
             frames: frames
                 .frames
                 .iter()
                 .rev()
-                .flat_map(|frame| frame.iter().rev())
+                .filter_map(|frame| frame.last())
                 .map(|symbol| clean(&symbol.name()))
                 .collect(),
             count: (*count).max(0) as u64,

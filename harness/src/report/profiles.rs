@@ -100,7 +100,10 @@ pub fn render(out: &mut String, analysis: &Analysis, profiles: &Profiles) {
          libgcc, pthread and vdso are dropped to avoid deadlocks, and their number is estimated from the CPU \
          time), with a counting allocator and the engine's work counter on, in the `{}` build from revision {}. \
          Those instruments slow the run down, so the nanoseconds per unit of work below divide the *timed* \
-         median by the count. Click a program for its flamegraph; the `.folded` stacks are beside each SVG.\n",
+         median by the count. Click a program for its flamegraph; the `.folded` stacks are beside each SVG. \
+         Frames are functions, not the code inlined into them (pprof names a function's samples from one of \
+         them), so a bytecode VM's dispatch loop, with its handlers inlined, is one block: the work counts \
+         say what one instruction costs there.\n",
         crate::profile::FREQUENCY_HZ,
         profiles.provenance.profile,
         profiles.provenance.revision
