@@ -152,7 +152,7 @@
 //! | `enum-vm` | 2.09 s | 2.29× | 417 |
 //! | `nanbox-vm` | 1.56 s | 1.71× | 224 |
 //! | python3 3.11.7 | 2.51 s | 2.75× | |
-//! | clox (gcc -O2) | 2.10 s | 2.30× | |
+//! | clox (the book's C VM, gcc -O2) | 2.10 s | 2.30× | |
 //!
 //! So this engine runs fib 2.38 times as fast as `slot-walker`, whose
 //! values it shares, and 2.75 times as fast as python3. The instructions go
@@ -164,8 +164,9 @@
 //! parameter slot inside the call's closure; the callee `fib` is read from
 //! a slot the closure holds. What remains is the indirect call through
 //! each `Box<dyn Fn>`. Cachegrind's branch simulation of the fib-only
-//! program (`--branch-sim=yes`, `lox --engine NAME`, the same difference of
-//! two sizes as above, hence 488.5 rather than 490) counts per call of fib:
+//! program (`--branch-sim=yes`, `lox --engine NAME`, the difference of two
+//! sizes used for the specialisations, hence 488.5 rather than 490) counts
+//! per call of fib:
 //!
 //! | per call of fib | `slot-walker` | `closure-compiler` | `enum-vm` | `nanbox-vm` |
 //! |---|---:|---:|---:|---:|
@@ -175,18 +176,18 @@
 //! | of which mispredicted (cachegrind's simple predictor) | 1.0 | 0.0 | 12.0 | 11.0 |
 //!
 //! `nanbox-vm` executes as many instructions per call as this engine, yet
-//! takes 1.71 times as long. A VM's instructions are small, so a call of
-//! fib is about a dozen of them, each dispatched by one indirect jump
-//! whose target changes every time; here a call of fib is two or three
-//! closure calls, each from its own call site to the one closure that site
-//! always calls. Cachegrind's predictor, which remembers the last target
+//! takes 1.71 times as long. In a VM a call of fib is about a dozen
+//! bytecode instructions, each dispatched by an indirect jump from the
+//! same place in the loop to a target that changes every time; here a call
+//! of fib is two or three closure calls, each from its own call site to the
+//! one closure that site always calls. Cachegrind's predictor, which remembers the last target
 //! of each jump, misses nearly every VM dispatch and none of these calls.
 //! Real processors predict dispatch jumps far better than that model, so
 //! the counts only point at the cause, but the wall times fit it: at the
 //! same instruction count, these calls are cheaper than a dispatch loop's
-//! jumps. (Closures give the VMs' instruction counts without
-//! their compact values: `nanbox-vm` spends its instructions on a stack of
-//! 8-byte values, this engine on 24-byte `Rc` values.)
+//! jumps. (The instruction counts are level for different reasons:
+//! `nanbox-vm` spends its instructions on 8-byte values and many small
+//! steps, this engine on 24-byte values and few large ones.)
 //!
 //! The benchmark programs at their small sizes (`harness ci --engines
 //! slot-walker,closure-compiler,enum-vm,nanbox-vm --baseline /tmp/cc-base
@@ -214,9 +215,10 @@
 //! beat both walkers by 2.2 to 3.2 times and land among the VMs: fewer
 //! instructions than both on locals and strings, level with `nanbox-vm`
 //! on fib, between the two VMs on loop_arith, globals and
-//! string_equality. Where the work is objects, this engine stays close to
-//! `slot-walker` (1.2 to 1.5 times fewer) and well behind both VMs,
-//! because that work is in what the two crates share on purpose. Fields and
+//! string_equality. Where the work is objects (the seven class-based
+//! programs) or allocation (closures), this engine stays close to
+//! `slot-walker` (1.2 to 1.5 times fewer instructions) and well behind both
+//! VMs, because that work is in what the two crates share on purpose. Fields and
 //! methods live in hash maps keyed by name strings under SipHash: on zoo
 //! the hashing alone is 109.0 million instructions in both engines, 48 %
 //! of this one's count, the same count to the instruction (the per-function
@@ -225,9 +227,8 @@
 //! compares pointers. The other shared costs are `Rc` counts on every copy
 //! of an object and allocation: `malloc`, `free` and their helpers are
 //! 24.8 million instructions of closures in both engines (30 % of this
-//! one's count).
-//! Dispatch is no longer the bottleneck there; the representation is, and
-//! changing it is other rungs' lesson.
+//! one's count). Dispatch is no longer the bottleneck there; the
+//! representation is, and changing it is the lesson of other rungs.
 //!
 //! ## What it costs up front
 //! `prepare` parses and then compiles: one allocation per closure, and a
@@ -240,8 +241,8 @@
 //! many_instances (the largest file) 558.4 against 419.6, globals 119.2
 //! against 73.7. That is less than either VM's prepare (parse, then
 //! compile to bytecode) on every program but globals and locals (`enum-vm`:
-//! fib 212.7, zoo 409.2 thousand), and at most 3.6 % of this engine's own run at the programs'
-//! smallest sizes (fib), under 1 % on all the others.
+//! fib 212.7, zoo 409.2 thousand), and at most 3.6 % of this engine's own
+//! run at the programs' small sizes (on fib), under 1 % on all the others.
 
 #![forbid(unsafe_code)]
 
