@@ -17,9 +17,9 @@
 //! compiler; there is no evaluator loop anywhere in the crate.
 //!
 //! ## Where it comes from
-//! rinha-compiler, whose slot and frame steps `slot-walker` follows, runs
-//! its programs this way, and the Ludus notes (`SEEDS.md`) describe the
-//! same design and take it from two write-ups: Cloudflare's "Building fast
+//! The Ludus notes (`SEEDS.md`) describe this design and take it from two
+//! write-ups (rinha-compiler, whose slot and frame steps `slot-walker`
+//! follows, is named for it too): Cloudflare's "Building fast
 //! interpreters in Rust" and Neil Mitchell's "Cheaply writing a fast
 //! interpreter". Their argument is the one this rung tests: compiling the
 //! tree into closures removes the interpretive overhead of walking it (the
