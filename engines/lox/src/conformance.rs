@@ -144,33 +144,86 @@ pub struct CaseResult {
     pub failures: Vec<String>,
 }
 
-/// Runs `source` on `engine` with a time limit. A run past the limit is
-/// reported as a failure and its thread abandoned (it cannot be stopped).
+/// A thread with the engines' stack size that runs one program after
+/// another. Starting a thread with a large stack is cheap natively but costs
+/// seconds under valgrind's memcheck (which `.ci/memcheck` runs the corpus
+/// under), so a worker keeps one engine thread for as long as its programs
+/// finish in time, and starts a new one only after a time-out or a panic.
+pub struct EngineThread {
+    jobs: mpsc::Sender<Job>,
+    outcomes: mpsc::Receiver<Outcome>,
+}
+
+struct Job {
+    engine: &'static dyn Engine,
+    source: String,
+    options: Options,
+}
+
+impl EngineThread {
+    pub fn start() -> Result<EngineThread, String> {
+        let (jobs, job_receiver) = mpsc::channel::<Job>();
+        let (outcome_sender, outcomes) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("lox-engine".into())
+            .stack_size(frontend::engine::STACK_SIZE)
+            .spawn(move || {
+                // Ends when the owner drops its sender (done, or gone after a
+                // time-out) or stops listening.
+                for Job { engine, source, options } in job_receiver {
+                    let mut session = engine.session(options);
+                    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+                    let exit_code = crate::run::run_in_session(session.as_mut(), &source, &mut stdout, &mut stderr);
+                    if outcome_sender.send(Outcome { stdout, stderr, exit_code }).is_err() {
+                        break;
+                    }
+                }
+            })
+            .map_err(|error| format!("could not start the engine thread: {error}"))?;
+        Ok(EngineThread { jobs, outcomes })
+    }
+
+    /// Runs `source` on `engine` with a time limit. After an `Err` (a run
+    /// past the limit, or a panic) this thread is of no further use: a
+    /// running program cannot be stopped, so the thread is abandoned.
+    pub fn run(
+        &self,
+        engine: &'static dyn Engine,
+        source: String,
+        options: Options,
+        limit: Duration,
+    ) -> Result<Outcome, String> {
+        if self.jobs.send(Job { engine, source, options }).is_err() {
+            return Err("the engine thread is gone".to_string());
+        }
+        match self.outcomes.recv_timeout(limit) {
+            Ok(outcome) => Ok(outcome),
+            Err(mpsc::RecvTimeoutError::Timeout) => Err(format!("timed out after {} s", limit.as_secs_f64())),
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err("the engine panicked".to_string()),
+        }
+    }
+}
+
+/// Runs `source` on `engine` with a time limit, on a thread of its own. A
+/// run past the limit is reported as a failure and its thread abandoned.
 pub fn run_with_timeout(
     engine: &'static dyn Engine,
     source: String,
     options: Options,
     limit: Duration,
 ) -> Result<Outcome, String> {
-    let (sender, receiver) = mpsc::channel();
-    let spawned = std::thread::Builder::new().stack_size(frontend::engine::STACK_SIZE).spawn(move || {
-        let mut session = engine.session(options);
-        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-        let exit_code = crate::run::run_in_session(session.as_mut(), &source, &mut stdout, &mut stderr);
-        let _ = sender.send(Outcome { stdout, stderr, exit_code });
-    });
-    if let Err(error) = spawned {
-        return Err(format!("could not start the engine thread: {error}"));
-    }
-    match receiver.recv_timeout(limit) {
-        Ok(outcome) => Ok(outcome),
-        Err(mpsc::RecvTimeoutError::Timeout) => Err(format!("timed out after {} s", limit.as_secs())),
-        Err(mpsc::RecvTimeoutError::Disconnected) => Err("the engine panicked".to_string()),
-    }
+    EngineThread::start()?.run(engine, source, options, limit)
 }
 
-/// Runs one test file on one engine and checks it.
-pub fn run_case(engine: &'static dyn Engine, path: &Path, options: Options, limit: Duration) -> CaseResult {
+/// Runs one test file on one engine and checks it, on `thread` (started
+/// when there is none; dropped after a failure that leaves it unusable).
+fn run_case_on(
+    thread: &mut Option<EngineThread>,
+    engine: &'static dyn Engine,
+    path: &Path,
+    options: Options,
+    limit: Duration,
+) -> CaseResult {
     let failures = match std::fs::read_to_string(path) {
         Err(error) => vec![format!("could not read the file: {error}")],
         Ok(source) => {
@@ -178,7 +231,18 @@ pub fn run_case(engine: &'static dyn Engine, path: &Path, options: Options, limi
             if expected.skip {
                 Vec::new()
             } else {
-                match run_with_timeout(engine, source, options, limit) {
+                let outcome = match thread.take() {
+                    Some(running) => Ok(running),
+                    None => EngineThread::start(),
+                }
+                .and_then(|running| {
+                    let outcome = running.run(engine, source, options, limit);
+                    if outcome.is_ok() {
+                        *thread = Some(running);
+                    }
+                    outcome
+                });
+                match outcome {
                     Ok(outcome) => check(&expected, &outcome),
                     Err(failure) => vec![failure],
                 }
@@ -186,6 +250,11 @@ pub fn run_case(engine: &'static dyn Engine, path: &Path, options: Options, limi
         }
     };
     CaseResult { path: path.to_path_buf(), engine: engine.name(), failures }
+}
+
+/// Runs one test file on one engine and checks it.
+pub fn run_case(engine: &'static dyn Engine, path: &Path, options: Options, limit: Duration) -> CaseResult {
+    run_case_on(&mut None, engine, path, options, limit)
 }
 
 /// Every `.lox` file under `dir`, sorted.
@@ -227,10 +296,11 @@ pub fn run_all(
     std::thread::scope(|scope| {
         for _ in 0..threads.max(1) {
             scope.spawn(|| {
+                let mut thread = None;
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(&(order, engine, file)) = cases.get(i) else { break };
-                    let result = run_case(engine, file, options, limit);
+                    let result = run_case_on(&mut thread, engine, file, options, limit);
                     progress(&result);
                     results.lock().expect("no worker panics while holding the lock").push((order, result));
                 }
@@ -304,5 +374,28 @@ mod tests {
         let extra =
             outcome("", "[line 1] Error at 'a': One.\n[line 2] Error at 'b': Two.\n[line 3] Error: Three.\n", 65);
         assert_eq!(check(&expected, &extra).len(), 1);
+    }
+
+    #[test]
+    fn a_run_past_its_limit_fails_and_the_next_case_gets_a_new_thread() {
+        let dir = std::env::temp_dir().join(format!("loxbench-conformance-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let endless = dir.join("endless.lox");
+        std::fs::write(&endless, "while (true) {}\n").unwrap();
+        let quick = dir.join("quick.lox");
+        std::fs::write(&quick, "print 1 + 2; // expect: 3\n").unwrap();
+        let engine = crate::engines()[0];
+        let limit = Duration::from_millis(300);
+
+        let mut thread = None;
+        let first = run_case_on(&mut thread, engine, &quick, Options::default(), limit);
+        assert!(first.failures.is_empty(), "{:?}", first.failures);
+        assert!(thread.is_some(), "a thread that finished in time is kept for the next case");
+        let stuck = run_case_on(&mut thread, engine, &endless, Options::default(), limit);
+        assert_eq!(stuck.failures, vec!["timed out after 0.3 s".to_string()]);
+        assert!(thread.is_none(), "a thread still running a program is abandoned");
+        let after = run_case_on(&mut thread, engine, &quick, Options::default(), limit);
+        assert!(after.failures.is_empty(), "{:?}", after.failures);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
