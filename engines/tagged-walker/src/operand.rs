@@ -93,13 +93,40 @@ impl Evaluator<'_> {
                 self.state.count_work();
                 self.call(callee, args, *line, env)
             }
-            Expr::Binary { op, left, right, line } => match self.leaves(left, right, env) {
-                Some((a, b)) => {
-                    self.state.count_work();
-                    self.binary(*op, a, b, *line, env)
+            Expr::Binary { op, left, right, line } => {
+                self.state.count_work();
+                if let Some((a, b)) = self.leaves(left, right, env) {
+                    return self.binary(*op, a, b, *line, env);
                 }
-                None => self.evaluate(expr, env),
-            },
+                // `fib(n - 2) + fib(n - 1)`: operands that are calls (or
+                // leaves) are evaluated here too, so that the operator costs
+                // no recursive call of its own, only its operands' calls.
+                let left = self.shallow_operand(left, env)?;
+                let (left, right) = self.holding(left, |this| this.shallow_operand(right, env))?;
+                self.binary(*op, left, right, *line, env)
+            }
+            _ => self.evaluate(expr, env),
+        }
+    }
+
+    /// [`Evaluator::operand`] without its operator arm (which cannot inline
+    /// itself): a local, a number literal or a call is handled without
+    /// going through [`Evaluator::evaluate`].
+    #[inline(always)]
+    fn shallow_operand(&mut self, expr: &Expr, env: &Env) -> Eval {
+        match expr {
+            Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) => {
+                self.state.count_work();
+                Ok(self.stack[env.slot(*slot)].get())
+            }
+            Expr::Literal(Literal::Number(n)) => {
+                self.state.count_work();
+                Ok(self.number(*n))
+            }
+            Expr::Call { callee, args, line } => {
+                self.state.count_work();
+                self.call(callee, args, *line, env)
+            }
             _ => self.evaluate(expr, env),
         }
     }
@@ -110,11 +137,18 @@ impl Evaluator<'_> {
     /// objects, so the word is still valid afterwards.
     #[inline(always)]
     pub fn operand_holding(&mut self, held: Value, expr: &Expr, env: &Env) -> Result<(Value, Value), Thrown> {
+        self.holding(held, |this| this.operand(expr, env))
+    }
+
+    /// Runs `evaluate` while keeping `held` alive, as
+    /// [`Evaluator::operand_holding`] does.
+    #[inline(always)]
+    fn holding(&mut self, held: Value, evaluate: impl FnOnce(&mut Self) -> Eval) -> Result<(Value, Value), Thrown> {
         if held.as_object().is_none() {
-            return Ok((held, self.operand(expr, env)?));
+            return Ok((held, evaluate(self)?));
         }
         self.stack.push(Slot::value(held));
-        let value = self.operand(expr, env)?;
+        let value = evaluate(self)?;
         self.stack.pop();
         Ok((held, value))
     }
