@@ -93,20 +93,37 @@ impl Evaluator<'_> {
                 self.state.count_work();
                 self.call(callee, args, *line, env)
             }
-            Expr::Binary { op, left, right, line } => {
-                self.state.count_work();
-                if let Some((a, b)) = self.leaves(left, right, env) {
-                    return self.binary(*op, a, b, *line, env);
+            Expr::Binary { op, left, right, line } => match self.leaves(left, right, env) {
+                Some((a, b)) => {
+                    self.state.count_work();
+                    self.binary(*op, a, b, *line, env)
                 }
-                // `fib(n - 2) + fib(n - 1)`: operands that are calls (or
-                // leaves) are evaluated here too, so that the operator costs
-                // no recursive call of its own, only its operands' calls.
-                let left = self.shallow_operand(left, env)?;
-                let (left, right) = self.holding(left, |this| this.shallow_operand(right, env))?;
-                self.binary(*op, left, right, *line, env)
-            }
+                None => self.evaluate(expr, env),
+            },
             _ => self.evaluate(expr, env),
         }
+    }
+
+    /// A returned value: [`Evaluator::operand`], and also an operator whose
+    /// operands are calls, as in `return fib(n - 2) + fib(n - 1);`, evaluated
+    /// here, so that the operator costs no recursive call of its own, only
+    /// its operands' calls. (Only for `return`: inlined into every operand
+    /// site, the extra code made the evaluator's other paths slower.)
+    #[inline(always)]
+    pub fn returned_operand(&mut self, expr: &Expr, env: &Env) -> Eval {
+        if let Expr::Binary { op, left, right, line } = expr {
+            self.state.count_work();
+            if let Some((a, b)) = self.leaves(left, right, env) {
+                return self.binary(*op, a, b, *line, env);
+            }
+            let left = self.shallow_operand(left, env)?;
+            let right = match left.as_object() {
+                None => self.shallow_operand(right, env)?,
+                Some(_) => self.shallow_operand_holding(left, right, env)?,
+            };
+            return self.binary(*op, left, right, *line, env);
+        }
+        self.operand(expr, env)
     }
 
     /// [`Evaluator::operand`] without its operator arm (which cannot inline
@@ -137,20 +154,24 @@ impl Evaluator<'_> {
     /// objects, so the word is still valid afterwards.
     #[inline(always)]
     pub fn operand_holding(&mut self, held: Value, expr: &Expr, env: &Env) -> Result<(Value, Value), Thrown> {
-        self.holding(held, |this| this.operand(expr, env))
-    }
-
-    /// Runs `evaluate` while keeping `held` alive, as
-    /// [`Evaluator::operand_holding`] does.
-    #[inline(always)]
-    fn holding(&mut self, held: Value, evaluate: impl FnOnce(&mut Self) -> Eval) -> Result<(Value, Value), Thrown> {
         if held.as_object().is_none() {
-            return Ok((held, evaluate(self)?));
+            return Ok((held, self.operand(expr, env)?));
         }
         self.stack.push(Slot::value(held));
-        let value = evaluate(self)?;
+        let value = self.operand(expr, env)?;
         self.stack.pop();
         Ok((held, value))
+    }
+
+    /// [`Evaluator::shallow_operand`] while an object is held on the stack
+    /// (rule 1 in `gc.rs`); out of line, since the held operand of a
+    /// returned operator is usually a number.
+    #[inline(never)]
+    fn shallow_operand_holding(&mut self, held: Value, expr: &Expr, env: &Env) -> Eval {
+        self.stack.push(Slot::value(held));
+        let value = self.shallow_operand(expr, env)?;
+        self.stack.pop();
+        Ok(value)
     }
 
     /// A binary operator. Small integers, by far the common case, are
