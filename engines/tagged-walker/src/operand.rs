@@ -112,10 +112,10 @@ impl Evaluator<'_> {
     #[inline(always)]
     pub fn returned_operand(&mut self, expr: &Expr, env: &Env) -> Eval {
         if let Expr::Binary { op, left, right, line } = expr {
+            // No attempt at `leaves` first: `shallow_operand` reads a leaf
+            // as cheaply, and a returned operator's operands are more often
+            // calls than leaves.
             self.state.count_work();
-            if let Some((a, b)) = self.leaves(left, right, env) {
-                return self.binary(*op, a, b, *line, env);
-            }
             let left = self.shallow_operand(left, env)?;
             let right = match left.as_object() {
                 None => self.shallow_operand(right, env)?,
