@@ -22,6 +22,12 @@
 //! tree holds an `f64`, and this engine has nowhere to keep the encoded
 //! word), and an operand that must survive the evaluation of the other one
 //! is kept on the value stack (rule 1 in `gc.rs`).
+//!
+//! And one fast path of the same kind that `slot-walker` does not have:
+//! [`Evaluator::returned_operand`], a returned operator whose operands are
+//! calls or leaves (`return fib(n - 2) + fib(n - 1);`) evaluated in the
+//! `return` itself, one recursive Rust call fewer per Lox call (measured
+//! in the crate documentation).
 
 #![forbid(unsafe_code)]
 
