@@ -128,7 +128,7 @@ impl Evaluator<'_> {
     #[inline(always)]
     fn return_statement(&mut self, value: Option<&Expr>, env: &Env) -> Exec {
         let value = match value {
-            Some(value) => self.operand(value, env)?,
+            Some(value) => self.returned_operand(value, env)?,
             None => Value::NIL,
         };
         Err(Unwind::Return(value))

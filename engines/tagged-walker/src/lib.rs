@@ -33,9 +33,13 @@
 //! |---|---:|---:|
 //! | size of a value | 24 bytes | 8 bytes |
 //! | size of `evaluate`'s result | 24 bytes (memory) | 16 bytes (two registers) |
-//! | instructions | 490 | 424 |
-//! | data reads + writes | 154 + 75 | 107.5 + 36.5 |
-//! | branch mispredictions (cachegrind's model) | 2.2 | 1.7 |
+//! | instructions | 488.5 | 396 |
+//! | data reads + writes | 154 + 75 | 100 + 33 |
+//! | branch mispredictions (cachegrind's model) | 2.2 | 2.2 |
+//!
+//! (The `tagged-walker` column is after the tuning of the last section,
+//! "Measured"; before it, 424 instructions, 107.5 + 36.5 data accesses and
+//! 1.7 mispredictions per call.)
 //!
 //! ## How the tag bits are chosen
 //! Objects are allocated 8-byte aligned, so a pointer's low three bits are
@@ -162,44 +166,89 @@
 //!
 //! ## Measured (release build, this machine)
 //! fib(35) (`programs/fib.lox`, and its twin `programs/python/fib.py` with
-//! the same algorithm) side by side in one harness run, seven interleaved
-//! rounds after a warm-up, medians (`harness --engines
-//! slot-walker,tagged-walker --programs fib --runs 7 --warmup 1
-//! --no-scaling --no-profile --peer clox=/work/tools/clox`), on 2 shared
-//! cores at a load average near 2:
+//! the same algorithm) side by side in one harness run, five interleaved
+//! rounds after a warm-up, medians (`cargo build --release -p harness &&
+//! ./target/release/harness --engines slot-walker,tagged-walker --programs
+//! fib --runs 5 --warmup 1 --no-scaling --no-profile --out /tmp/tw-fib`),
+//! on 2 shared cores, two runs in a row at a load average near 2:
 //!
-//! | contender | wall | user CPU | `slot-walker`'s time ÷ this |
-//! |---|---:|---:|---:|
-//! | `slot-walker` | 2.18 s | 2.14 s | 1× |
-//! | `tagged-walker` | 1.50 s | 1.47 s | **1.45×** (CPU 1.46×) |
-//! | python3 3.11.7 | 2.59 s | 2.52 s | 0.84× |
-//! | clox | 2.14 s | 2.12 s | 1.02× |
+//! | contender | wall, run 1 | wall, run 2 | user CPU, run 2 | `slot-walker`'s time ÷ this |
+//! |---|---:|---:|---:|---:|
+//! | `slot-walker` | 2.23 s | 2.25 s | 2.12 s | 1× |
+//! | `tagged-walker` | 1.32 s | 1.42 s | 1.31 s | **1.69×, 1.59×** (CPU 1.62×) |
+//! | python3 3.11 | 2.57 s | 2.79 s | 2.48 s | 0.87×, 0.81× |
 //!
-//! So this rung runs fib 1.72 times as fast as python3, and 1.45 times as
-//! fast as `slot-walker`: short of the 1.5 its issue asked for. Two
-//! earlier harness runs of nearly the same code gave 1.43× and 1.49×; the
-//! spread between runs and between builds is a few percent. Why the gain is
-//! smaller than nederlang's 1.76× (32-byte to 8-byte values on the same
-//! benchmark): `slot-walker`'s own tuning already keeps numbers out of its
-//! 24-byte value on fib's hot path (number leaves are read as `f64` and
-//! operated on without making a value), so what the word still saves there
-//! is memory traffic, a third of the data reads and half the writes, while
-//! both engines spend most of a call decoding the shared tree's nodes and
-//! in the prologues of their recursive Rust calls, which the value does not
-//! touch. And the word has a cost of its own on fib: each of the three
-//! number literals per call is encoded on every read. (A fast path that
-//! compared an integer local with a literal as doubles, skipping the
-//! encoding, cut fib from 424 to 392 instructions per call but ran 5 %
-//! slower in three A/B rounds, so it was reverted: on this machine
-//! instruction counts rank such small changes poorly.)
+//! A third run, with `--runs 7` at a load average near 3.3 (so every wall
+//! time is inflated): `slot-walker` 2.73 s (user 2.22 s), `tagged-walker`
+//! 1.71 s (user 1.39 s), python3 3.02 s (user 2.66 s); 1.60× in wall time
+//! and in CPU time.
 //!
-//! The other programs, at their small sizes under callgrind (instructions,
-//! millions; `slot-walker` ÷ `tagged-walker` in parentheses): fib 11.3 /
-//! 10.1, loop_arith 129.8 / 152.7 (0.85), globals 91.7 / 79.8, locals 72.2
-//! / 67.0, closures 125.4 / 111.4, strings 52.7 / 52.7, string_equality
-//! 151.7 / 110.4 (1.37), instantiation 145.9 / 133.5, method_call 263.2 /
-//! 233.6, fields 213.5 / 199.0, inheritance 219.6 / 190.1, binary_trees
-//! 130.0 / 109.7, many_instances 178.8 / 162.9, zoo 277.2 / 242.0.
+//! So this rung runs fib about twice as fast as python3 (1.95× and 1.96×
+//! in the first two runs) and 1.6 to 1.7 times as fast as `slot-walker`,
+//! past the 1.5 its issue asked for. (Before the tuning below, the same command
+//! measured 1.38× and then 1.32×: `tagged-walker` 1.58 s both times.)
+//!
+//! What the tuning was, per call of fib under callgrind (the method of the
+//! table above), and what each step gave:
+//! * **An operator on calls, returned, without a recursive call** (424 to
+//!   398 instructions; fib(35) 1.50 s to 1.40 s user time, A/B medians of
+//!   five, and later 1.41 s to 1.28 s). `return fib(n - 2) + fib(n - 1);`
+//!   went `execute` → `operand` → `evaluate` (for the `+`) → `call`; now
+//!   [`operand`]'s `returned_operand` evaluates the operator's two operands
+//!   itself, with `shallow_operand` (a local, a number literal or a call,
+//!   else `evaluate`), so one Rust frame per Lox call is gone, as are a
+//!   second dispatch on the node and a second try of `leaves`. Only a
+//!   `return` gets it: inlined into every operand site (`evaluate`'s
+//!   operator arm too), the bigger code cost other programs up to 8 % more
+//!   instructions (`globals`), most of it from a closure that was not
+//!   inlined and became a call per operand. With the closure gone and the
+//!   path limited to `return`, `harness ci` shows no program worse than
+//!   +0.2 %, and fib −6.1 %, inheritance −3.0 %, closures −2.1 %.
+//! * **`leaves` not tried first in a returned operator** (399 to 397.5):
+//!   `shallow_operand` reads a leaf as cheaply, and the operands of a
+//!   returned operator are more often calls.
+//!
+//! Tried and reverted, because fib(35) ran slower in A/B rounds (user time,
+//! medians of five, interleaved) although callgrind counted the same or
+//! fewer instructions; on this processor (AMD EPYC, family 23, model 1:
+//! Zen 1) code layout moves fib's time by 10 to 30 % between builds of
+//! equivalent code, so only a timed A/B settles a change:
+//! * the comparison of an integer local with a number literal as doubles,
+//!   again (368 instructions per call; 1.38 s to 1.57 s);
+//! * a direct-mapped cache of number literals' words keyed by the
+//!   literal's address (encoding skipped; 415 instructions, 1.29 s to
+//!   1.47 s);
+//! * the operator-on-calls path limited to `return` but written with a
+//!   closure (405 instructions; 1.28 s to 1.65 s);
+//! * an `if` running its branch in a loop of `execute` instead of a
+//!   recursive call (416 instructions; 1.28 s to 1.39 s);
+//! * `print` and the declarations outlined from `execute` (401
+//!   instructions; no measurable change);
+//! * one-variant `if let` tests instead of `match` in `leaf` and
+//!   `shallow_operand` (LLVM made the same code), and encoding an integer
+//!   literal with one shift-and-compare range test (the same count).
+//!
+//! Why the gain over `slot-walker` is smaller than nederlang's 1.76×
+//! (32-byte to 8-byte values on the same benchmark): `slot-walker`'s own
+//! tuning already keeps numbers out of its 24-byte value on fib's hot path
+//! (number leaves are read as `f64` and operated on without making a
+//! value), so what the word still saves there is memory traffic, a third
+//! of the data reads and more than half the writes, while both engines
+//! spend most of a call decoding the shared tree's nodes (each `match` on
+//! an `Expr` decodes a niche discriminant: about 80 of the 396
+//! instructions) and in the prologues of their recursive Rust calls, which
+//! the value does not touch. And the word has a cost of its own on fib:
+//! each of the three number literals per call is encoded on every read.
+//!
+//! The other programs, at their small sizes, as `harness ci --engines
+//! slot-walker,tagged-walker` counts them with cachegrind (instructions,
+//! millions, `slot-walker` / `tagged-walker`, after the tuning above): fib
+//! 11.5 / 9.5, loop_arith 130.0 / 152.8 (`slot-walker` 1.18 times
+//! faster), globals 92.3 / 80.1, locals 72.1 / 67.2, closures 125.7 /
+//! 108.3, strings 52.9 / 52.8, string_equality 152.1 / 110.8, instantiation
+//! 144.9 / 132.8, method_call 260.2 / 230.6, fields 210.9 / 195.4,
+//! inheritance 217.1 / 181.8, binary_trees 129.7 / 109.7, many_instances
+//! 177.7 / 161.3, zoo 273.6 / 237.7.
 
 // Unsafe code is denied everywhere but in the two modules that define the
 // representation; every other module also forbids it itself.
