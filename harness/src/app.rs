@@ -2,7 +2,7 @@
 //! and the report.
 
 use crate::benchmark::{self, Case, Plan, Progress};
-use crate::cli::MeasureArgs;
+use crate::cli::{MeasureArgs, Select};
 use crate::contender::{self, Contender};
 use crate::measure::ProcessExecutor;
 use crate::programs::{Program, ProgramSet};
@@ -44,15 +44,42 @@ pub fn select_engines(names: &[String]) -> Result<Vec<&'static dyn Engine>> {
     Ok(lox::engines().iter().copied().filter(|e| names.is_empty() || names.iter().any(|n| n == e.name())).collect())
 }
 
-/// The programs named in `names` (all of them when empty), in manifest order.
-pub fn select_programs<'a>(set: &'a ProgramSet, names: &[String]) -> Result<Vec<&'a Program>> {
-    for name in names {
-        if set.find(name).is_none() {
-            let known: Vec<&str> = set.programs.iter().map(|p| p.name.as_str()).collect();
-            bail!("there is no program called `{name}`; the programs are: {}", known.join(", "));
-        }
+impl Select {
+    /// The benchmark programs' manifest, from `--programs-dir` or `programs/`.
+    pub fn program_set(&self) -> Result<ProgramSet> {
+        ProgramSet::load(&self.programs_dir.clone().unwrap_or_else(|| workspace_root().join("programs")))
     }
-    Ok(set.programs.iter().filter(|p| names.is_empty() || names.contains(&p.name)).collect())
+
+    /// The programs `--programs` names (all of them when none), in manifest order.
+    pub fn programs<'a>(&self, set: &'a ProgramSet) -> Result<Vec<&'a Program>> {
+        for name in &self.programs {
+            if set.find(name).is_none() {
+                let known: Vec<&str> = set.programs.iter().map(|p| p.name.as_str()).collect();
+                bail!("there is no program called `{name}`; the programs are: {}", known.join(", "));
+            }
+        }
+        Ok(set.programs.iter().filter(|p| self.programs.is_empty() || self.programs.contains(&p.name)).collect())
+    }
+
+    /// The engines `--engines` names (all of them when none), in ladder order.
+    pub fn engines(&self) -> Result<Vec<&'static dyn Engine>> {
+        select_engines(&self.engines)
+    }
+
+    /// These options as command-line arguments, to pass on to another command.
+    pub fn to_args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        if !self.engines.is_empty() {
+            args.extend(["--engines".to_string(), self.engines.join(",")]);
+        }
+        if !self.programs.is_empty() {
+            args.extend(["--programs".to_string(), self.programs.join(",")]);
+        }
+        if let Some(dir) = &self.programs_dir {
+            args.extend(["--programs-dir".to_string(), dir.display().to_string()]);
+        }
+        args
+    }
 }
 
 /// Settings derived once from the options.
@@ -89,10 +116,9 @@ pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<Pa
     }
     let settings = Settings::from_args(args)?;
     let root = workspace_root();
-    let programs_dir = args.programs_dir.clone().unwrap_or_else(|| root.join("programs"));
-    let set = ProgramSet::load(&programs_dir)?;
-    let programs = select_programs(&set, &args.programs)?;
-    let engines = select_engines(&args.engines)?;
+    let set = args.select.program_set()?;
+    let programs = args.select.programs(&set)?;
+    let engines = args.select.engines()?;
     let out = args.out.clone().unwrap_or_else(default_out);
 
     let harness_exe = std::env::current_exe().context("could not find the harness's own executable")?;
@@ -167,15 +193,7 @@ pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<Pa
 /// not it). A failure here costs the report its profiles, not its timings.
 fn profiling_section(args: &MeasureArgs, out: &Path, root: &Path) {
     let mut profile_args: Vec<String> = vec!["profile".into(), "--out".into(), out.display().to_string()];
-    if !args.engines.is_empty() {
-        profile_args.extend(["--engines".into(), args.engines.join(",")]);
-    }
-    if !args.programs.is_empty() {
-        profile_args.extend(["--programs".into(), args.programs.join(",")]);
-    }
-    if let Some(dir) = &args.programs_dir {
-        profile_args.extend(["--programs-dir".into(), dir.display().to_string()]);
-    }
+    profile_args.extend(args.select.to_args());
     let status = if crate::profile::AVAILABLE {
         std::env::current_exe().and_then(|exe| std::process::Command::new(exe).args(&profile_args).status())
     } else {

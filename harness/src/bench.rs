@@ -6,7 +6,6 @@
 //! Each engine's output is checked once before its benchmarks: a wrong engine
 //! is left out with a message, as in the process-level run.
 
-use crate::app;
 use crate::cli::BenchArgs;
 use crate::programs::ProgramSet;
 use crate::verify;
@@ -25,10 +24,9 @@ pub struct Selection {
 
 impl Selection {
     pub fn from_args(args: &BenchArgs) -> Result<Selection> {
-        let dir = args.programs_dir.clone().unwrap_or_else(|| app::workspace_root().join("programs"));
-        let programs = ProgramSet::load(&dir)?;
-        let program_names = app::select_programs(&programs, &args.programs)?.iter().map(|p| p.name.clone()).collect();
-        Ok(Selection { programs, program_names, engines: app::select_engines(&args.engines)? })
+        let programs = args.select.program_set()?;
+        let program_names = args.select.programs(&programs)?.iter().map(|p| p.name.clone()).collect();
+        Ok(Selection { programs, program_names, engines: args.select.engines()? })
     }
 }
 

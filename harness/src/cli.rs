@@ -29,14 +29,6 @@ pub struct MeasureArgs {
     #[arg(long)]
     pub quick: bool,
 
-    /// Measure only these engines (comma-separated names; see `lox --list-engines`).
-    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
-    pub engines: Vec<String>,
-
-    /// Measure only these programs (comma-separated names from programs/programs.toml).
-    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
-    pub programs: Vec<String>,
-
     /// Time each contender this many times per program (default 10, or 3 with --quick).
     #[arg(long, value_name = "N")]
     pub runs: Option<usize>,
@@ -72,9 +64,8 @@ pub struct MeasureArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
-    /// Read the benchmark programs from this directory (default programs/).
-    #[arg(long, value_name = "DIR")]
-    pub programs_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub select: Select,
 
     /// Time even though this is a debug build; the report then says its figures are meaningless. For the
     /// harness's own tests.
@@ -149,22 +140,13 @@ pub struct ProfileArgs {
     #[arg(long)]
     pub quick: bool,
 
-    /// Profile only these engines (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
-    pub engines: Vec<String>,
-
-    /// Profile only these programs (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
-    pub programs: Vec<String>,
-
     /// Write the profiles into this directory (default reports/latest), beside the timing results; the
     /// report there is rendered again to include them.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
-    /// Read the benchmark programs from this directory (default programs/).
-    #[arg(long, value_name = "DIR")]
-    pub programs_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub select: Select,
 
     /// Instead of profiling, draw the differential flamegraph between two saved profiles (`.folded` files
     /// of the same engine and program, e.g. from reports/reference/flamegraphs/ and
@@ -194,14 +176,6 @@ pub struct CiArgs {
     #[arg(long, value_name = "RUNS", default_value_t = 0)]
     pub wall_clock: usize,
 
-    /// Count only these engines (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
-    pub engines: Vec<String>,
-
-    /// Count only these programs (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
-    pub programs: Vec<String>,
-
     /// The baseline directory (default reports/baseline).
     #[arg(long, value_name = "DIR")]
     pub baseline: Option<PathBuf>,
@@ -210,9 +184,8 @@ pub struct CiArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
-    /// Read the benchmark programs from this directory (default programs/).
-    #[arg(long, value_name = "DIR")]
-    pub programs_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub select: Select,
 }
 
 /// Options of `harness bench`.
@@ -222,11 +195,19 @@ pub struct BenchArgs {
     #[arg(long)]
     pub quick: bool,
 
-    /// Benchmark only these engines (comma-separated).
+    #[command(flatten)]
+    pub select: Select,
+}
+
+/// Which engines and programs a command works on: the same three options in
+/// every command that runs engines on the benchmark programs.
+#[derive(Clone, Debug, Default, Args)]
+pub struct Select {
+    /// Only these engines (comma-separated names; see `lox --list-engines`).
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub engines: Vec<String>,
 
-    /// Benchmark only these programs (comma-separated).
+    /// Only these programs (comma-separated names from programs/programs.toml).
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub programs: Vec<String>,
 

@@ -16,7 +16,6 @@ use crate::app;
 use crate::cli::CiArgs;
 use crate::measure::{Executor, ProcessExecutor, RunResult};
 use crate::profile::folded;
-use crate::programs::ProgramSet;
 use crate::provenance;
 use crate::verify;
 use anyhow::{Context, Result, bail};
@@ -37,9 +36,9 @@ struct Job {
 pub fn run(args: &CiArgs, command_line: String) -> Result<bool> {
     let valgrind = counts::find_valgrind()?;
     let root = app::workspace_root();
-    let set = ProgramSet::load(&args.programs_dir.clone().unwrap_or_else(|| root.join("programs")))?;
-    let programs = app::select_programs(&set, &args.programs)?;
-    let engines = app::select_engines(&args.engines)?;
+    let set = args.select.program_set()?;
+    let programs = args.select.programs(&set)?;
+    let engines = args.select.engines()?;
     let out = args.out.clone().unwrap_or_else(|| root.join("reports").join("ci"));
     let baseline_dir = args.baseline.clone().unwrap_or_else(|| root.join("reports").join("baseline"));
     let threshold = args.threshold / 100.0;

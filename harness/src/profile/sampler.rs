@@ -6,7 +6,6 @@ use super::{
 };
 use crate::app;
 use crate::cli::ProfileArgs;
-use crate::programs::ProgramSet;
 use crate::provenance;
 use crate::results::now_rfc3339;
 use crate::verify;
@@ -30,9 +29,9 @@ pub fn profile_all(args: &ProfileArgs, command_line: String) -> Result<()> {
         );
     }
     let root = app::workspace_root();
-    let set = ProgramSet::load(&args.programs_dir.clone().unwrap_or_else(|| root.join("programs")))?;
-    let programs = app::select_programs(&set, &args.programs)?;
-    let engines = app::select_engines(&args.engines)?;
+    let set = args.select.program_set()?;
+    let programs = args.select.programs(&set)?;
+    let engines = args.select.engines()?;
     let out = args.out.clone().unwrap_or_else(app::default_out);
     let mut writer = ProfileWriter::create(&out)?;
     writer.append(&ProfileRecord::Run {
