@@ -21,7 +21,14 @@ pub fn run(engines: &[String], dir: &Path, gc_stress: bool) -> Result<bool> {
         bail!("there are no .lox files under {}", dir.display());
     }
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let results = conformance::run_all(&engines, &files, Options { gc_stress }, TIME_LIMIT, threads, &|_| {});
+    let results = conformance::run_all(
+        &engines,
+        &files,
+        Options { gc_stress, ..Options::default() },
+        TIME_LIMIT,
+        threads,
+        &|_| {},
+    );
     let mut failed = 0;
     for result in &results {
         if result.failures.is_empty() {

@@ -228,7 +228,7 @@ mod tests {
     fn a_session_keeps_globals_and_closures_across_programs_and_errors() {
         for gc_stress in [false, true] {
             let outputs = run_all(
-                Options { gc_stress },
+                Options { gc_stress, ..Options::default() },
                 &[
                     "var greeting = \"hi\"; var f;",
                     "{ var x = 1; fun g() { return x; } f = g; x = 2; nope; }",
@@ -301,7 +301,7 @@ mod tests {
             args("(n - n)"),
             args("0")
         );
-        assert_eq!(run_all(Options { gc_stress: true }, &[&source]), ["507\n"]);
+        assert_eq!(run_all(Options { gc_stress: true, ..Options::default() }, &[&source]), ["507\n"]);
     }
 
     #[cfg(feature = "work-count")]

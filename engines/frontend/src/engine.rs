@@ -12,6 +12,7 @@
 //! prepared and run in the same session.
 
 use crate::diagnostics::{CompileErrors, RunError};
+use crate::tuning::Tuning;
 use std::io::Write;
 
 /// The native stack size engines run with. Engines that recurse on the
@@ -40,10 +41,14 @@ pub fn with_engine_stack<R: Send>(work: impl FnOnce() -> R + Send) -> R {
 /// Settings an engine honours when it can; an engine ignores what does not
 /// apply to its strategy (a tree-walker built on `Rc` has no collector to
 /// stress).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Options {
     /// Collect garbage at every allocation, to flush out missing GC roots.
     pub gc_stress: bool,
+    /// The names of the tunings switched off (see [`crate::tuning`]); empty
+    /// means every tuning the engine declares is on. Ask with
+    /// [`Options::tuning`].
+    pub disabled: Vec<&'static str>,
 }
 
 /// An implementation strategy, registered under a stable name.
@@ -56,6 +61,13 @@ pub trait Engine: Sync {
 
     /// Starts a session with empty globals (and the native functions defined).
     fn session(&self, options: Options) -> Box<dyn Session>;
+
+    /// The optimisations this engine makes beyond its strategy, each of which
+    /// a session's [`Options`] can switch off (see [`crate::tuning`]). The
+    /// order is the order reports list them in.
+    fn tunings(&self) -> &'static [Tuning] {
+        &[]
+    }
 
     /// Compiles `source` and renders this engine's compiled form for humans
     /// (a bytecode listing), or `None` when the strategy has nothing to show.

@@ -8,8 +8,11 @@
 //!   variable its slot, capture index and scope distance as the parser goes.
 //! * [`diagnostics`] holds errors as values and their exact printed forms;
 //!   [`messages`] every runtime message and limit; [`number`] how numbers print.
-//! * [`hash`] gives hash tables fixed keys, so instruction counts repeat.
-//! * [`engine`] is the trait the harness and the `lox` binary drive engines by.
+//! * [`hash`] is the one name hash every engine uses (Fx, or SipHash with the
+//!   `fx-hash` tuning off), with fixed keys so instruction counts repeat.
+//! * [`engine`] is the trait the harness and the `lox` binary drive engines by;
+//!   [`tuning`] declares the optimisations an engine makes beyond its
+//!   strategy, so that each can be switched off and measured.
 //!
 //! Architecture invariant: this crate knows no engine. It defines what an
 //! engine is and what Lox means, and nothing about how any engine works.
@@ -27,7 +30,9 @@ pub mod parser;
 pub mod resolve;
 pub mod scanner;
 pub mod token;
+pub mod tuning;
 
 pub use diagnostics::{CompileError, CompileErrors, RunError, RuntimeError, TraceLine};
 pub use engine::{Engine, Options, Session, WorkCount};
 pub use parser::parse;
+pub use tuning::Tuning;

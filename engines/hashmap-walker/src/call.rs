@@ -5,7 +5,7 @@ use crate::eval::{Eval, Evaluator, Frame, Unwind};
 use crate::value::{BoundMethod, Class, Closure, Instance, Value};
 use frontend::ast::{ClassDecl, FunctionKind, Name};
 use frontend::diagnostics::RunError;
-use frontend::hash::FixedMap;
+use frontend::hash::NameMap;
 use frontend::messages;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -63,7 +63,10 @@ impl Evaluator<'_> {
     }
 
     fn instantiate(&mut self, class: Rc<Class>, args: Vec<Value>, line: u32) -> Eval {
-        let instance = Rc::new(Instance { class: class.clone(), fields: RefCell::new(FixedMap::default()) });
+        let instance = Rc::new(Instance {
+            class: class.clone(),
+            fields: RefCell::new(NameMap::with_hasher(self.state.name_hash)),
+        });
         self.state.track(&instance);
         let instance = Value::Instance(instance);
         let init = class.methods.borrow().get("init").cloned();
@@ -76,7 +79,7 @@ impl Evaluator<'_> {
 
     pub fn class_declaration(&mut self, decl: &ClassDecl, env: &Rc<Env>) -> Result<(), Unwind> {
         let name = decl.target.name().clone();
-        let class = Rc::new(Class { name, methods: RefCell::new(FixedMap::default()) });
+        let class = Rc::new(Class { name, methods: RefCell::new(NameMap::with_hasher(self.state.name_hash)) });
         self.state.track(&class);
         self.define(&decl.target, Value::Class(class.clone()), env);
 

@@ -11,20 +11,20 @@
 
 use crate::value::Value;
 use frontend::ast::Name;
-use frontend::hash::FixedMap;
+use frontend::hash::{NameHash, NameMap};
 use std::cell::RefCell;
 use std::rc::Rc;
 
 pub struct Env {
-    pub values: RefCell<FixedMap<Name, Value>>,
+    pub values: RefCell<NameMap<Name, Value>>,
     /// The enclosing scope; `None` for the globals, and for a scope the
     /// collector has cleared because it was unreachable garbage.
     pub parent: RefCell<Option<Rc<Env>>>,
 }
 
 impl Env {
-    pub fn new(parent: Option<Rc<Env>>) -> Env {
-        Env { values: RefCell::new(FixedMap::default()), parent: RefCell::new(parent) }
+    pub fn new(parent: Option<Rc<Env>>, hash: NameHash) -> Env {
+        Env { values: RefCell::new(NameMap::with_hasher(hash)), parent: RefCell::new(parent) }
     }
 
     /// The scope `hops` steps out from this one.

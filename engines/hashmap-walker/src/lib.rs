@@ -23,8 +23,8 @@
 //!
 //! ## Its deliberate costs
 //! These are the costs the later rungs remove, and the profile shows them:
-//! 1. **A hash per variable access**: hashing the name (SipHash, std's
-//!    default) and probing a table, after walking `hops` parent links.
+//! 1. **A hash per variable access**: hashing the name and probing a table,
+//!    after walking `hops` parent links.
 //! 2. **An allocation per scope**: every call and every block allocates an
 //!    environment and its table, and registers it with the cycle collector.
 //! 3. **Argument vectors**: each call collects its arguments into a `Vec`.
@@ -33,6 +33,13 @@
 //! 5. **Recursion on the native stack**, one Rust frame per tree level, so the
 //!    engine must run on a thread with a large stack
 //!    (`frontend::engine::STACK_SIZE`).
+//!
+//! ## Its one tuning
+//! `fx-hash` ([`frontend::tuning::FX_HASH`]): names hash with the Fx hash
+//! instead of std's SipHash-1-3. It is the seeds' first step (nederlang's
+//! fxhash), it is not the strategy, and every rung above has it too, so
+//! `hashmap-walker:plain` against `hashmap-walker` measures the hash alone
+//! on every program, and the plain ladder compares every rung with SipHash.
 
 #![forbid(unsafe_code)]
 
@@ -46,7 +53,9 @@ use env::Env;
 use eval::{Evaluator, Frame, Unwind};
 use frontend::ast::Program;
 use frontend::diagnostics::RunError;
-use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
+use frontend::hash::NameHash;
+use frontend::tuning::FX_HASH;
+use frontend::{CompileErrors, Engine, Options, Session, Tuning, WorkCount};
 use std::io::Write;
 use std::rc::Rc;
 use value::{Native, Value};
@@ -66,21 +75,33 @@ impl Engine for HashmapWalker {
     fn session(&self, options: Options) -> Box<dyn Session> {
         Box::new(HashmapSession { state: State::new(options), program: None })
     }
+
+    fn tunings(&self) -> &'static [Tuning] {
+        TUNINGS
+    }
 }
+
+/// The one optimisation this engine allows itself: the naive strategy is
+/// the point of the rung, but the hash function is not the strategy, and
+/// every rung above shares the tuning.
+pub const TUNINGS: &[Tuning] = &[FX_HASH];
 
 /// What a session keeps between programs: its globals and its collector.
 pub struct State {
     globals: Rc<Env>,
     collector: cycle_collector::CycleCollector,
+    /// The hash every scope, field table and method table uses.
+    name_hash: NameHash,
     work: u64,
 }
 
 impl State {
     fn new(options: Options) -> State {
-        let globals = Rc::new(Env::new(None));
+        let name_hash = NameHash::for_options(&options);
+        let globals = Rc::new(Env::new(None, name_hash));
         let clock = Native { function: |_| Value::Number(frontend::natives::clock()) };
         globals.define(frontend::natives::CLOCK.into(), Value::Native(clock));
-        State { globals, collector: cycle_collector::CycleCollector::new(options.gc_stress), work: 0 }
+        State { globals, collector: cycle_collector::CycleCollector::new(options.gc_stress), name_hash, work: 0 }
     }
 
     /// Registers a new object that could take part in a cycle, and collects
@@ -95,7 +116,7 @@ impl State {
     }
 
     fn new_env(&mut self, parent: Option<Rc<Env>>) -> Rc<Env> {
-        let env = Rc::new(Env::new(parent));
+        let env = Rc::new(Env::new(parent, self.name_hash));
         self.track(&env);
         env
     }

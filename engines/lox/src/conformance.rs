@@ -293,6 +293,7 @@ pub fn run_all(
         .collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results = std::sync::Mutex::new(Vec::with_capacity(cases.len()));
+    let options = &options;
     std::thread::scope(|scope| {
         for _ in 0..threads.max(1) {
             scope.spawn(|| {
@@ -300,7 +301,7 @@ pub fn run_all(
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(&(order, engine, file)) = cases.get(i) else { break };
-                    let result = run_case_on(&mut thread, engine, file, options, limit);
+                    let result = run_case_on(&mut thread, engine, file, options.clone(), limit);
                     progress(&result);
                     results.lock().expect("no worker panics while holding the lock").push((order, result));
                 }

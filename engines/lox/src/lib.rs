@@ -11,4 +11,4 @@ pub mod conformance;
 pub mod registry;
 pub mod run;
 
-pub use registry::{engines, find_engine};
+pub use registry::{Variant, engines, find_engine, parse_variant};

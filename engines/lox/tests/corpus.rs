@@ -1,6 +1,7 @@
 //! The conformance corpus: every file under `tests/lox/` through every
-//! registered engine, normally and with the garbage collector stressed,
-//! checked byte for byte against the expectations in its comments.
+//! registered engine, normally, with the garbage collector stressed and with
+//! every tuning off, checked byte for byte against the expectations in its
+//! comments.
 //!
 //! A skip is a named entry in `SKIPS` with its reason; nothing is ignored
 //! silently.
@@ -43,7 +44,7 @@ fn run(options: Options) {
     assert!(files.len() >= 200, "the corpus has only {} files", files.len());
     let engines = selected_engines();
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let results = conformance::run_all(&engines, &files, options, time_limit(), threads, &|_| {});
+    let results = conformance::run_all(&engines, &files, options.clone(), time_limit(), threads, &|_| {});
 
     let skipped = |result: &CaseResult| {
         let relative = result.path.strip_prefix(&dir).unwrap_or(&result.path).to_string_lossy().replace('\\', "/");
@@ -73,7 +74,16 @@ fn corpus_passes_on_every_engine() {
 
 #[test]
 fn corpus_passes_on_every_engine_with_gc_stress() {
-    run(Options { gc_stress: true });
+    run(Options { gc_stress: true, ..Options::default() });
+}
+
+/// Every engine with every tuning off: a tuning changes speed, never
+/// behaviour, so the plain variants must pass the same corpus.
+#[test]
+fn corpus_passes_on_every_engine_plain() {
+    let every_tuning: Vec<frontend::Tuning> =
+        lox::engines().iter().flat_map(|engine| engine.tunings()).copied().collect();
+    run(Options::default().plain(&every_tuning));
 }
 
 #[test]

@@ -268,7 +268,7 @@ mod tests {
         for op in ["OP_JUMP_IF_FALSE_POP_LONG", "OP_JUMP_LONG", "OP_LOOP_LONG"] {
             assert!(listing.contains(op), "{op} is missing");
         }
-        for options in [Options::default(), Options { gc_stress: true }] {
+        for options in [Options::default(), Options { gc_stress: true, ..Options::default() }] {
             assert_eq!(output(&source, options), "10000\n30000\n");
         }
     }
@@ -298,7 +298,7 @@ mod tests {
         source.push_str("print g0 + g299;\n");
         let listing = listing(&source);
         assert!(listing.contains("OP_CONSTANT_WIDE") && listing.contains("OP_DEFINE_GLOBAL_WIDE"));
-        assert_eq!(output(&source, Options { gc_stress: true }), "s0s299\n");
+        assert_eq!(output(&source, Options { gc_stress: true, ..Options::default() }), "s0s299\n");
     }
 
     #[test]

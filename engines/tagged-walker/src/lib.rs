@@ -406,7 +406,7 @@ mod tests {
         ];
         for &(source, expected) in cases {
             for gc_stress in [false, true] {
-                assert_eq!(run(source, Options { gc_stress }), expected, "{source}");
+                assert_eq!(run(source, Options { gc_stress, ..Options::default() }), expected, "{source}");
             }
         }
     }
@@ -428,7 +428,7 @@ mod tests {
 
     #[test]
     fn globals_and_literals_survive_between_programs_of_a_stressed_session() {
-        let mut session = TaggedWalker.session(Options { gc_stress: true });
+        let mut session = TaggedWalker.session(Options { gc_stress: true, ..Options::default() });
         let mut out = Vec::new();
         session.prepare("var greeting = \"hel\" + \"lo\"; fun f() { return \"lit\"; }").expect("compiles");
         session.run(&mut out).expect("runs");

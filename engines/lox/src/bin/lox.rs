@@ -14,13 +14,28 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "lox", version, about, long_about = None)]
 struct Cli {
-    /// The engine to run with; `--list-engines` shows them all.
+    /// The engine to run with; `--list-engines` shows them all. A variant with some of the engine's tunings
+    /// switched off is written NAME:WORD:WORD..., each WORD `plain` (every tuning off), `no-TUNING` (that one
+    /// off) or `TUNING` (that one back on), applied left to right: `slot-walker:plain:fx-hash`.
     #[arg(long, short, value_name = "NAME", default_value = "hashmap-walker")]
     engine: String,
 
     /// Print every registered engine's name and strategy, one per line, and exit.
     #[arg(long)]
     list_engines: bool,
+
+    /// Print the engine's tunings (the optimisations it makes beyond its strategy), each with the class of
+    /// programs it helps, and exit.
+    #[arg(long)]
+    list_tunings: bool,
+
+    /// Run the engine's strategy alone: every tuning off (the same as NAME:plain).
+    #[arg(long)]
+    plain: bool,
+
+    /// Switch one tuning off (may be given more than once; the same as NAME:no-TUNING).
+    #[arg(long, value_name = "TUNING")]
+    disable: Vec<String>,
 
     /// Print the compiled form of FILE (the bytecode, for the VM engines) instead of running it.
     #[arg(long, requires = "file")]
@@ -54,11 +69,27 @@ fn main() -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    let Some(engine) = lox::find_engine(&cli.engine) else {
-        eprintln!("Unknown engine '{}'. Registered engines: {}.", cli.engine, lox::registry::engine_names());
-        return ExitCode::from(exit_code::USAGE as u8);
+    let mut spec = cli.engine.clone();
+    if cli.plain {
+        spec.push_str(":plain");
+    }
+    for tuning in &cli.disable {
+        spec.push_str(":no-");
+        spec.push_str(tuning);
+    }
+    let variant = match lox::parse_variant(&spec) {
+        Ok(variant) => variant,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(exit_code::USAGE as u8);
+        }
     };
-    let options = Options { gc_stress: cli.gc_stress };
+    let engine = variant.engine;
+    if cli.list_tunings {
+        list_tunings(engine);
+        return ExitCode::SUCCESS;
+    }
+    let options = variant.options(cli.gc_stress);
     let code = frontend::engine::with_engine_stack(move || match &cli.file {
         None => repl(engine, options),
         Some(path) => {
@@ -70,6 +101,16 @@ fn main() -> ExitCode {
         }
     });
     ExitCode::from(code as u8)
+}
+
+fn list_tunings(engine: &dyn Engine) {
+    if engine.tunings().is_empty() {
+        println!("{} declares no tunings: it runs its strategy alone.", engine.name());
+        return;
+    }
+    for tuning in engine.tunings() {
+        println!("{}\n  {}\n  Helps: {}", tuning.name, tuning.summary, tuning.class);
+    }
 }
 
 fn run_file(engine: &dyn Engine, options: Options, source: &str) -> i32 {
