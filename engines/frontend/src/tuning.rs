@@ -47,6 +47,42 @@ pub const FX_HASH: Tuning = Tuning {
     class: "every program that looks up fields, methods or globals by name, or interns strings",
 };
 
+/// Globals are found through a slot given to each name once (when the
+/// program is prepared, or at the name's first use), instead of by hashing
+/// the name at every access.
+pub const GLOBAL_SLOTS: Tuning = Tuning {
+    name: "global-slots",
+    summary: "A global variable is reached through a slot its name was given once, instead of by a hash-table \
+              lookup of the name at every read, assignment and call.",
+    class: "every read, assignment and call of a global variable",
+};
+
+/// Operands that are leaves of the tree, read in place.
+pub const LEAF_OPERANDS: Tuning = Tuning {
+    name: "leaf-operands",
+    summary: "An operand that is a local variable or a literal (of an operator, a comparison, a call's \
+              argument, a returned or assigned value) is read in place, without a general evaluation of a \
+              child node.",
+    class: "every expression whose operands are local variables or literals",
+};
+
+/// Compare-and-branch: a condition decides a branch without a boolean.
+pub const FUSED_CONDITIONS: Tuning = Tuning {
+    name: "fused-conditions",
+    summary: "A comparison (or `!`, `and`, `or`) that decides an `if`, `while` or `for` branches on its \
+              result directly, without making a boolean value and then testing it.",
+    class: "every condition of an if, while or for statement",
+};
+
+/// Fused instructions in the bytecode VMs.
+pub const SUPERINSTRUCTIONS: Tuning = Tuning {
+    name: "superinstructions",
+    summary: "Pairs of instructions that follow each other often in any program (a jump on a condition and \
+              the pop after it, a store and the pop after it) are compiled as one instruction, so one \
+              dispatch does the work of two.",
+    class: "every program: the fused pairs come from statements and conditions, not from one program",
+};
+
 impl Options {
     /// Whether `tuning` is on in this session. An engine asks once, when a
     /// session starts, and keeps the answer in its own configuration.
