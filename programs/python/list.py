@@ -61,4 +61,4 @@ def inner_benchmark_loop(iterations):
     return True
 
 
-print("true" if inner_benchmark_loop(int(sys.argv[1]) if len(sys.argv) > 1 else 100) else "false")
+print("true" if inner_benchmark_loop(int(sys.argv[1]) if len(sys.argv) > 1 else 300) else "false")

@@ -57,4 +57,4 @@ def inner_benchmark_loop(iterations):
     return True
 
 
-print("true" if inner_benchmark_loop(int(sys.argv[1]) if len(sys.argv) > 1 else 100) else "false")
+print("true" if inner_benchmark_loop(int(sys.argv[1]) if len(sys.argv) > 1 else 40) else "false")
