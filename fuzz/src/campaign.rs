@@ -123,7 +123,7 @@ pub fn check_seed(mode: &Mode, seed: u64, runner: &mut Runner) -> Option<Finding
         }
         Mode::Syntax => {
             let source = syntax::input(seed);
-            let observations = runner.observe(&source, true);
+            let observations = runner.observe(&source, syntax::peer_comparable(&source));
             let problem = judge(&observations, false)?;
             Some(Finding { seed, source, program: None, problem })
         }
@@ -214,4 +214,28 @@ pub fn run(campaign: &Campaign, progress: &dyn Fn(&Progress)) -> Summary {
     let mut findings = findings.into_inner().expect("workers are done");
     findings.sort_by_key(|finding| finding.seed);
     Summary { first_seed: campaign.first_seed, end_seed, elapsed: started.elapsed(), findings }
+}
+
+/// Shrinks a finding's input while the same problem (between the same
+/// contenders) persists, and returns the smaller source.
+pub fn shrink(finding: &Finding, runner: &mut Runner, max_tests: usize) -> String {
+    let signature = finding.problem.signature();
+    match &finding.program {
+        Some(program) => {
+            let with_peers = limits::within_clox_limits(program);
+            let mut still_fails = |candidate: &Program| {
+                let source = print::print(candidate);
+                let observations = runner.observe(&source, with_peers && limits::within_clox_limits(candidate));
+                judge(&observations, true).is_some_and(|problem| problem.signature() == signature)
+            };
+            print::print(&crate::shrink::shrink_program(program, &mut still_fails, max_tests))
+        }
+        None => {
+            let mut still_fails = |candidate: &str| {
+                let observations = runner.observe(candidate, syntax::peer_comparable(candidate));
+                judge(&observations, false).is_some_and(|problem| problem.signature() == signature)
+            };
+            crate::shrink::shrink_text(&finding.source, &mut still_fails, max_tests)
+        }
+    }
 }

@@ -22,4 +22,6 @@ pub mod limits;
 pub mod peer;
 pub mod print;
 pub mod program;
+pub mod regression;
+pub mod shrink;
 pub mod syntax;

@@ -20,6 +20,25 @@ pub fn input(seed: u64) -> String {
     }
 }
 
+/// Whether a clox-like peer should answer `source` exactly as the engines
+/// do: not when it holds a multi-byte character (the engines report one
+/// `Unexpected character.` for it, clox one per byte) or nests deeper than
+/// the engines allow (`Too much nesting.` is this project's own message).
+pub fn peer_comparable(source: &str) -> bool {
+    let mut depth: i32 = 0;
+    for byte in source.bytes() {
+        match byte {
+            b'(' | b'{' => depth += 1,
+            b')' | b'}' => depth -= 1,
+            _ => {}
+        }
+        if depth > 100 {
+            return false;
+        }
+    }
+    source.is_ascii() && source.len() < 4000
+}
+
 /// Characters a Lox scanner meets, and some it must reject: control
 /// characters, NUL, and multi-byte UTF-8 (inputs are `&str`, so always valid
 /// UTF-8; invalid bytes are the `lox` command's business).
