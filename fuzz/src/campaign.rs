@@ -68,6 +68,19 @@ impl Problem {
         }
     }
 
+    /// Whether a contender ran out of time. Such a finding is not shrunk: a
+    /// running program cannot be stopped, so every candidate that hangs
+    /// would leave a thread spinning until the process exits.
+    pub fn has_time_out(&self) -> bool {
+        let timed_out = |result: &Result<lox::run::Outcome, String>| {
+            result.as_ref().is_err_and(|failure| failure.starts_with("timed out"))
+        };
+        match self {
+            Problem::Divergence(divergence) => divergence.groups.iter().any(|group| timed_out(&group.result)),
+            Problem::NotLox { what, .. } => what.contains("timed out"),
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             Problem::Divergence(divergence) => format!("the contenders disagree:\n{}", divergence.describe()),

@@ -75,6 +75,11 @@ pub fn run(args: &FuzzArgs) -> Result<bool> {
     let mut runner = Runner::new(contenders, time_limit, 0);
     let source = if args.no_shrink {
         finding.source.clone()
+    } else if finding.problem.has_time_out() {
+        eprintln!(
+            "Not shrinking: a contender ran out of time, and every candidate that hangs would keep a thread busy."
+        );
+        finding.source.clone()
     } else {
         eprintln!("Shrinking ({} lines)...", finding.source.lines().count());
         campaign::shrink(finding, &mut runner, fuzz::shrink::MAX_TESTS)

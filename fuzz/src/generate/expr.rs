@@ -285,7 +285,14 @@ impl Generator<'_> {
                 }
                 None => self.string_literal(),
             },
-            5 => self.assignment_of(Ty::Str).unwrap_or_else(|| self.string_literal()),
+            // An assignment's value is the variable's: one more string.
+            5 if self.string_sources != Some(0) => match self.assignment_of(Ty::Str) {
+                Some(assignment) => {
+                    self.take_string_source();
+                    assignment
+                }
+                None => self.string_literal(),
+            },
             6 => self.logical_of(Ty::Str),
             _ => self.string_literal(),
         }
