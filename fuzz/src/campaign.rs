@@ -130,17 +130,31 @@ pub fn check_seed(mode: &Mode, seed: u64, runner: &mut Runner) -> Option<Finding
             let program = generate::generate(seed, config);
             let source = print::print(&program);
             let with_peers = limits::within_clox_limits(&program);
-            let observations = runner.observe(&source, with_peers);
-            let problem = judge(&observations, true)?;
+            let problem = observe_and_judge(runner, &source, with_peers, true)?;
             Some(Finding { seed, source, program: Some(program), problem })
         }
         Mode::Syntax => {
             let source = syntax::input(seed);
-            let observations = runner.observe(&source, syntax::peer_comparable(&source));
-            let problem = judge(&observations, false)?;
+            let problem = observe_and_judge(runner, &source, syntax::peer_comparable(&source), false)?;
             Some(Finding { seed, source, program: None, problem })
         }
     }
+}
+
+/// Runs `source` on every contender and judges the result. A time-out is
+/// confirmed by a second run with four times the limit before it counts: on
+/// a machine loaded far past its cores (the fuzzer runs at the lowest
+/// priority) a program of milliseconds can wait that long for the CPU.
+fn observe_and_judge(runner: &mut Runner, source: &str, with_peers: bool, generated: bool) -> Option<Problem> {
+    let problem = judge(&runner.observe(source, with_peers), generated)?;
+    if !problem.has_time_out() {
+        return Some(problem);
+    }
+    let limit = runner.limit();
+    runner.set_limit(limit * 4);
+    let again = judge(&runner.observe(source, with_peers), generated);
+    runner.set_limit(limit);
+    again
 }
 
 /// How far a campaign has got.

@@ -62,6 +62,15 @@ impl Runner {
         Runner { contenders, limit, thread: None, scratch: crate::peer::scratch_file(worker) }
     }
 
+    /// How long one contender may take on one program.
+    pub fn limit(&self) -> Duration {
+        self.limit
+    }
+
+    pub fn set_limit(&mut self, limit: Duration) {
+        self.limit = limit;
+    }
+
     pub fn contenders(&self) -> &[Contender] {
         &self.contenders
     }

@@ -233,8 +233,9 @@ pub struct FuzzArgs {
     #[arg(long)]
     pub syntax: bool,
 
-    /// How long one engine may run one program before it counts as hung, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 20)]
+    /// How long one engine may run one program before it counts as hung, in seconds (a time-out is confirmed
+    /// by a second run with four times as long before it counts).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub time_limit: u64,
 
     /// Write the shrunk finding here (default tests/lox/regressions).

@@ -163,6 +163,9 @@ impl Generator<'_> {
             60,
             |_| {},
             |generator| {
+                // The depth parameter is never assigned: the guard bounds the
+                // depth only while every level sees one less.
+                generator.declare(&param, Ty::Num, false);
                 let base = generator.stored(|generator| generator.leaf(ret));
                 let mut body = vec![Stmt::Guard { param: param.clone(), limit: depth, value: base }];
                 for _ in 0..generator.rng.usize(0..=2) {
