@@ -123,6 +123,37 @@ pub fn judge(observations: &[Observation], generated: bool) -> Option<Problem> {
     Some(Problem::NotLox { contenders: bad.into_iter().map(|(contender, _)| contender).collect(), what })
 }
 
+/// What clox reports at the limits LOX.md drops on purpose (and its
+/// overflow, at 64 frames where the engines allow 1024).
+const CLOX_LIMITS: &[&str] =
+    &["Too many constants in one chunk.", "Too much code to jump over.", "Loop body too large.", "Stack overflow."];
+
+/// The observations without a peer's where one of LOX.md's deliberate
+/// differences from clox shows: a peer stopped by one of clox's own limits,
+/// or engines that overflowed 1024 frames (clox has 64) or reported
+/// `Too much nesting.` (clox has no limit).
+pub fn comparable(mut observations: Vec<Observation>, runner: &Runner) -> Vec<Observation> {
+    let peers: Vec<&str> =
+        runner.contenders().iter().filter(|contender| contender.is_peer()).map(Contender::label).collect();
+    observations.retain(|observation| {
+        let at_clox_limit = observation.result.as_ref().is_ok_and(|outcome| {
+            let stderr = String::from_utf8_lossy(&outcome.stderr);
+            CLOX_LIMITS.iter().any(|message| stderr.contains(message))
+        });
+        !(at_clox_limit && peers.contains(&observation.contender.as_str()))
+    });
+    let deliberate = observations.iter().any(|observation| {
+        observation.result.as_ref().is_ok_and(|outcome| {
+            let stderr = String::from_utf8_lossy(&outcome.stderr);
+            stderr.contains(frontend::messages::STACK_OVERFLOW) || stderr.contains(frontend::messages::TOO_DEEP)
+        })
+    });
+    if deliberate {
+        observations.retain(|observation| !peers.contains(&observation.contender.as_str()));
+    }
+    observations
+}
+
 /// Makes and checks the input for `seed`.
 pub fn check_seed(mode: &Mode, seed: u64, runner: &mut Runner) -> Option<Finding> {
     match mode {
@@ -146,13 +177,13 @@ pub fn check_seed(mode: &Mode, seed: u64, runner: &mut Runner) -> Option<Finding
 /// a machine loaded far past its cores (the fuzzer runs at the lowest
 /// priority) a program of milliseconds can wait that long for the CPU.
 fn observe_and_judge(runner: &mut Runner, source: &str, with_peers: bool, generated: bool) -> Option<Problem> {
-    let problem = judge(&runner.observe(source, with_peers), generated)?;
+    let problem = judge(&comparable(runner.observe(source, with_peers), runner), generated)?;
     if !problem.has_time_out() {
         return Some(problem);
     }
     let limit = runner.limit();
     runner.set_limit(limit * 4);
-    let again = judge(&runner.observe(source, with_peers), generated);
+    let again = judge(&comparable(runner.observe(source, with_peers), runner), generated);
     runner.set_limit(limit);
     again
 }
@@ -253,14 +284,14 @@ pub fn shrink(finding: &Finding, runner: &mut Runner, max_tests: usize) -> Strin
             let mut still_fails = |candidate: &Program| {
                 let source = print::print(candidate);
                 let observations = runner.observe(&source, with_peers && limits::within_clox_limits(candidate));
-                judge(&observations, true).is_some_and(|problem| problem.signature() == signature)
+                judge(&comparable(observations, runner), true).is_some_and(|problem| problem.signature() == signature)
             };
             print::print(&crate::shrink::shrink_program(program, &mut still_fails, max_tests))
         }
         None => {
             let mut still_fails = |candidate: &str| {
                 let observations = runner.observe(candidate, syntax::peer_comparable(candidate));
-                judge(&observations, false).is_some_and(|problem| problem.signature() == signature)
+                judge(&comparable(observations, runner), false).is_some_and(|problem| problem.signature() == signature)
             };
             crate::shrink::shrink_text(&finding.source, &mut still_fails, max_tests)
         }

@@ -22,8 +22,9 @@ pub fn input(seed: u64) -> String {
 
 /// Whether a clox-like peer should answer `source` exactly as the engines
 /// do: not when it holds a multi-byte character (the engines report one
-/// `Unexpected character.` for it, clox one per byte) or nests deeper than
-/// the engines allow (`Too much nesting.` is this project's own message).
+/// `Unexpected character.` for it, clox one per byte), a NUL (where clox's C
+/// string ends the source) or brackets nested deeper than the engines allow
+/// (`Too much nesting.` is this project's own message).
 pub fn peer_comparable(source: &str) -> bool {
     let mut depth: i32 = 0;
     for byte in source.bytes() {
@@ -36,7 +37,7 @@ pub fn peer_comparable(source: &str) -> bool {
             return false;
         }
     }
-    source.is_ascii() && source.len() < 4000
+    source.is_ascii() && !source.contains('\0') && source.len() < 4000
 }
 
 /// Characters a Lox scanner meets, and some it must reject: control
