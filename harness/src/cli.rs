@@ -111,6 +111,12 @@ pub enum Command {
     /// grew past the threshold or any output is wrong.
     Ci(CiArgs),
 
+    /// Differential fuzzing: run random, terminating Lox programs on every engine (and any `--peer`), compare
+    /// output, errors and exit codes byte for byte, and shrink the first divergence into a corpus test under
+    /// tests/lox/regressions/. With `--syntax`, feed random characters, token streams and mutated programs to
+    /// every engine instead, which must answer with Lox diagnostics only. Exits non-zero on a finding.
+    Fuzz(FuzzArgs),
+
     /// Run FILE on engine NAME exactly as `lox --engine NAME FILE` does: the measured child process.
     #[command(name = "__run", hide = true)]
     Run {
@@ -186,6 +192,59 @@ pub struct CiArgs {
 
     #[command(flatten)]
     pub select: Select,
+}
+
+/// Options of `harness fuzz`.
+#[derive(Clone, Debug, Default, Args)]
+pub struct FuzzArgs {
+    /// Fuzz for this many seconds (unless `--programs` is given).
+    #[arg(long, value_name = "N", default_value_t = 60)]
+    pub seconds: u64,
+
+    /// Stop after this many programs instead of after a time.
+    #[arg(long, value_name = "N")]
+    pub programs: Option<u64>,
+
+    /// The first seed; program K of the run is made from seed S+K, so a run can be repeated or continued
+    /// (default: from the clock, printed at the start).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+
+    /// Also run each program on an external command and compare it too; COMMAND is split on whitespace and
+    /// gets the program's file as its last argument (or where `{lox}` stands). Programs are then made without
+    /// stack overflows, and those over clox's 256-constant limit skip the peers. May be given more than once.
+    #[arg(long, value_name = "NAME=COMMAND")]
+    pub peer: Vec<String>,
+
+    /// Only these engines or variants (comma-separated, e.g. `slot-walker,slot-walker:plain`; default: every
+    /// engine, and the plain variant of each engine that has tunings).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub engines: Vec<String>,
+
+    /// Also run each engine with a collection at every allocation.
+    #[arg(long)]
+    pub gc_stress: bool,
+
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "J")]
+    pub jobs: Option<usize>,
+
+    /// Fuzz the front end with random characters, token streams and mutated programs instead.
+    #[arg(long)]
+    pub syntax: bool,
+
+    /// How long one engine may run one program before it counts as hung, in seconds (a time-out is confirmed
+    /// by a second run with four times as long before it counts).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub time_limit: u64,
+
+    /// Write the shrunk finding here (default tests/lox/regressions).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Write the finding as found, without shrinking it.
+    #[arg(long)]
+    pub no_shrink: bool,
 }
 
 /// Options of `harness bench`.

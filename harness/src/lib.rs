@@ -23,6 +23,7 @@ pub mod ci;
 pub mod cli;
 pub mod conformance;
 pub mod contender;
+pub mod fuzz;
 pub mod measure;
 pub mod profile;
 pub mod programs;

@@ -4,7 +4,7 @@
 
 use clap::Parser;
 use harness::cli::{Cli, Command};
-use harness::{app, bench, child, ci, conformance, profile, report};
+use harness::{app, bench, child, ci, conformance, fuzz, profile, report};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -49,6 +49,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Ci(args)) => {
             if !ci::run(&args, command_line())? {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Some(Command::Fuzz(args)) => {
+            if !fuzz::run(&args)? {
                 return Ok(ExitCode::FAILURE);
             }
         }

@@ -24,6 +24,7 @@ use crate::op::{GlobalIndex, Op, ProtoIndex};
 use crate::value::{ObjRef, Value};
 use frontend::diagnostics::{RunError, RuntimeError, TraceLine};
 use frontend::messages;
+use frontend::number;
 use std::io::Write;
 
 /// The stack slots a session starts with; calls add more as they need them.
@@ -208,6 +209,16 @@ impl Vm {
                     _ => fail!(messages::OPERANDS_NUMBERS.into()),
                 }
             }};
+            // An operation given as a function (`number::multiply`).
+            ($wrap:path, $op:path) => {{
+                match (self.stack[sp - 2], self.stack[sp - 1]) {
+                    (Value::Number(a), Value::Number(b)) => {
+                        self.stack[sp - 2] = $wrap($op(a, b));
+                        sp -= 1;
+                    }
+                    _ => fail!(messages::OPERANDS_NUMBERS.into()),
+                }
+            }};
         }
         // Writes the running frame's position back, before a call pushes a
         // frame above it.
@@ -280,13 +291,13 @@ impl Vm {
                     Op::Less => numbers!(Value::Bool, <),
                     Op::Add => match (self.stack[sp - 2], self.stack[sp - 1]) {
                         (Value::Number(a), Value::Number(b)) => {
-                            self.stack[sp - 2] = Value::Number(a + b);
+                            self.stack[sp - 2] = Value::Number(number::add(a, b));
                             sp -= 1;
                         }
                         _ => checked!(self.concatenate()),
                     },
                     Op::Subtract => numbers!(Value::Number, -),
-                    Op::Multiply => numbers!(Value::Number, *),
+                    Op::Multiply => numbers!(Value::Number, number::multiply),
                     Op::Divide => numbers!(Value::Number, /),
                     Op::Not => top!() = Value::Bool(top!().is_falsey()),
                     Op::Negate => match &mut top!() {

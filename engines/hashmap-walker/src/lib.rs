@@ -129,6 +129,17 @@ impl State {
     }
 }
 
+impl Drop for State {
+    /// Everything the session made is garbage now. Cycles through the
+    /// globals (a global function's closure holds the global scope) are not
+    /// tracked, so the global scope is cleared first, then every tracked
+    /// object, so that nothing outlives the session.
+    fn drop(&mut self) {
+        cycle_collector::Traceable::clear(&*self.globals);
+        self.collector.clear_all();
+    }
+}
+
 struct HashmapSession {
     state: State,
     program: Option<Program>,

@@ -33,6 +33,7 @@ use crate::op::Op;
 use crate::value::Value;
 use frontend::diagnostics::RunError;
 use frontend::messages::{self, MAX_FRAMES, MAX_LOCALS};
+use frontend::number;
 use std::io::Write;
 use std::ptr;
 
@@ -519,7 +520,7 @@ impl Vm {
                     let (a, b) = (peek!(1), peek!(0));
                     if a.is_number() && b.is_number() {
                         sp = sp.wrapping_sub(1);
-                        set_peek!(0, Value::number(a.as_number() + b.as_number()));
+                        set_peek!(0, Value::number(number::add(a.as_number(), b.as_number())));
                     } else if let (Some(a), Some(b)) = (a.as_gc::<ObjString>(), b.as_gc::<ObjString>()) {
                         save_state!();
                         self.concatenate(a, b);
@@ -529,7 +530,14 @@ impl Vm {
                     }
                 }
                 Op::Subtract => binary_number!(-, Value::number),
-                Op::Multiply => binary_number!(*, Value::number),
+                Op::Multiply => {
+                    let (a, b) = (peek!(1), peek!(0));
+                    if !(a.is_number() && b.is_number()) {
+                        throw!(messages::OPERANDS_NUMBERS);
+                    }
+                    sp = sp.wrapping_sub(1);
+                    set_peek!(0, Value::number(number::multiply(a.as_number(), b.as_number())));
+                }
                 Op::Divide => binary_number!(/, Value::number),
                 Op::Not => set_peek!(0, Value::bool(peek!(0).is_falsey())),
                 Op::Negate => {

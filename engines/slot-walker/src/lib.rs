@@ -153,6 +153,15 @@ pub struct State {
     work: u64,
 }
 
+impl Drop for State {
+    /// Everything the session made is garbage now: clear what the collector
+    /// tracks, so the cycles formed since its last collection do not outlive
+    /// the session.
+    fn drop(&mut self) {
+        self.collector.clear_all();
+    }
+}
+
 impl State {
     fn new(options: Options) -> State {
         let mut globals = Globals::default();

@@ -25,6 +25,7 @@ use crate::eval::{Eval, Evaluator, Thrown};
 use crate::value::Value;
 use frontend::ast::{BinaryOp, Expr, Literal, VarKind, Variable};
 use frontend::messages;
+use frontend::number;
 
 impl Evaluator<'_> {
     /// The truthiness of a condition. A comparison of two numbers, the
@@ -145,9 +146,9 @@ impl Evaluator<'_> {
 #[inline(always)]
 pub fn arithmetic(op: BinaryOp, a: f64, b: f64) -> Value {
     match op {
-        BinaryOp::Add => Value::Number(a + b),
+        BinaryOp::Add => Value::Number(number::add(a, b)),
         BinaryOp::Subtract => Value::Number(a - b),
-        BinaryOp::Multiply => Value::Number(a * b),
+        BinaryOp::Multiply => Value::Number(number::multiply(a, b)),
         BinaryOp::Divide => Value::Number(a / b),
         BinaryOp::Equal => Value::Bool(a == b),
         BinaryOp::NotEqual => Value::Bool(a != b),

@@ -36,6 +36,7 @@ use crate::eval::{Eval, Evaluator, Thrown};
 use crate::value::Value;
 use frontend::ast::{BinaryOp, Expr, Literal, VarKind, Variable};
 use frontend::messages;
+use frontend::number;
 
 impl Evaluator<'_> {
     /// The truthiness of a condition. A comparison, the usual condition of
@@ -193,7 +194,7 @@ impl Evaluator<'_> {
         match op {
             BinaryOp::Add => match left.add_ints(right) {
                 Some(sum) => Ok(sum),
-                None => self.arithmetic(op, left, right, |a, b| a + b, line, env),
+                None => self.arithmetic(op, left, right, number::add, line, env),
             },
             BinaryOp::Subtract => match left.sub_ints(right) {
                 Some(difference) => Ok(difference),
@@ -201,7 +202,7 @@ impl Evaluator<'_> {
             },
             BinaryOp::Multiply => match left.mul_ints(right) {
                 Some(product) => Ok(product),
-                None => self.arithmetic(op, left, right, |a, b| a * b, line, env),
+                None => self.arithmetic(op, left, right, number::multiply, line, env),
             },
             BinaryOp::Divide => self.arithmetic(op, left, right, |a, b| a / b, line, env),
             BinaryOp::Equal => Ok(Value::bool(left.equals(right))),

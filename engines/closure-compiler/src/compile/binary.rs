@@ -20,6 +20,7 @@ use crate::env::Env;
 use crate::eval::{Eval, Evaluator, Thrown};
 use crate::value::Value;
 use frontend::ast::{BinaryOp, Expr};
+use frontend::number;
 use std::marker::PhantomData;
 
 /// Both operands' numbers, when both are numbers.
@@ -97,12 +98,12 @@ pub(super) struct GreaterEqual;
 impl Arithmetic for Add {
     #[inline(always)]
     fn apply(a: f64, b: f64) -> Value {
-        Value::Number(a + b)
+        Value::Number(number::add(a, b))
     }
 
     #[inline(always)]
     fn compute(a: f64, b: f64) -> f64 {
-        a + b
+        number::add(a, b)
     }
 
     #[inline(always)]
@@ -126,12 +127,12 @@ impl Arithmetic for Subtract {
 impl Arithmetic for Multiply {
     #[inline(always)]
     fn apply(a: f64, b: f64) -> Value {
-        Value::Number(a * b)
+        Value::Number(number::multiply(a, b))
     }
 
     #[inline(always)]
     fn compute(a: f64, b: f64) -> f64 {
-        a * b
+        number::multiply(a, b)
     }
 }
 
