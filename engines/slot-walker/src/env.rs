@@ -59,6 +59,16 @@ impl Slot {
         }
     }
 
+    /// Drops the slot without a call into the drop glue when it holds a
+    /// value that owns nothing (see [`Value::discard`]).
+    #[inline(always)]
+    pub fn discard(self) {
+        match self {
+            Slot::Value(value) => value.discard(),
+            Slot::Cell(cell) => drop(cell),
+        }
+    }
+
     /// The value an argument was pushed as.
     pub fn into_value(self) -> Value {
         match self {

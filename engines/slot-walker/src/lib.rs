@@ -112,19 +112,23 @@
 #![forbid(unsafe_code)]
 
 mod call;
+mod config;
 mod env;
 mod eval;
 mod gc;
-mod globals;
 mod operand;
 mod value;
 
+pub use config::TUNINGS;
+
+use config::Config;
 use env::{Env, Slot};
 use eval::{Evaluator, Unwind};
 use frontend::ast::Program;
 use frontend::diagnostics::RunError;
-use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
-use globals::Globals;
+use frontend::globals::Globals;
+use frontend::hash::NameHash;
+use frontend::{CompileErrors, Engine, Options, Session, Tuning, WorkCount};
 use std::io::Write;
 use std::rc::Rc;
 use value::{Closure, Native, Upvalue, Value};
@@ -144,21 +148,41 @@ impl Engine for SlotWalker {
     fn session(&self, options: Options) -> Box<dyn Session> {
         Box::new(SlotSession { state: State::new(options), program: None })
     }
+
+    fn tunings(&self) -> &'static [Tuning] {
+        TUNINGS
+    }
 }
 
-/// What a session keeps between programs: its globals and its collector.
+/// What a session keeps between programs: its globals, its collector and
+/// its tunings.
 pub struct State {
-    globals: Globals,
+    globals: Globals<Value>,
     collector: cycle_collector::CycleCollector,
+    config: Config,
+    /// The hash of every field and method table.
+    name_hash: NameHash,
     work: u64,
+    /// How often each tuning's fast path was taken, by name: kept only in
+    /// unit tests, which check that every tuning fires where it should.
+    #[cfg(test)]
+    fired: std::collections::BTreeMap<&'static str, u64>,
 }
 
 impl State {
     fn new(options: Options) -> State {
-        let mut globals = Globals::default();
+        let mut globals = Globals::new(&options);
         let clock = Native { function: |_| Value::Number(frontend::natives::clock()) };
         globals.define(&frontend::natives::CLOCK.into(), Value::Native(clock));
-        State { globals, collector: cycle_collector::CycleCollector::new(options.gc_stress), work: 0 }
+        State {
+            globals,
+            collector: cycle_collector::CycleCollector::new(options.gc_stress),
+            config: Config::new(&options),
+            name_hash: NameHash::for_options(&options),
+            work: 0,
+            #[cfg(test)]
+            fired: Default::default(),
+        }
     }
 
     /// Registers a new object that could take part in a cycle, and collects
@@ -193,6 +217,24 @@ impl State {
             self.work += 1;
         }
     }
+
+    /// Notes that `tuning`'s fast path was taken (in unit tests only).
+    #[inline(always)]
+    fn fired(&mut self, tuning: &Tuning) {
+        self.fired_if(|_| true, tuning);
+    }
+
+    /// Notes that `tuning` was used if `used` says so of this state; the
+    /// question is asked in unit tests only, and costs nothing otherwise.
+    #[inline(always)]
+    fn fired_if(&mut self, used: impl FnOnce(&State) -> bool, tuning: &Tuning) {
+        #[cfg(test)]
+        if used(self) {
+            *self.fired.entry(tuning.name).or_default() += 1;
+        }
+        #[cfg(not(test))]
+        let _ = (used, tuning);
+    }
 }
 
 struct SlotSession {
@@ -212,7 +254,8 @@ impl Session for SlotSession {
         self.state.work = 0;
         let mut stack = Vec::with_capacity(1024);
         stack.resize(script.function.n_slots, Slot::Value(Value::Nil));
-        let mut evaluator = Evaluator { state: &mut self.state, out, stack, depth: 1 };
+        let config = self.state.config;
+        let mut evaluator = Evaluator { state: &mut self.state, config, out, stack, depth: 1 };
         match evaluator.execute_block(&script.function.body, &Env { base: 0, closure: &script }) {
             Ok(()) => Ok(()),
             Err(Unwind::Error(error)) => Err(*error),
@@ -260,6 +303,36 @@ mod tests {
         let mut out = Vec::new();
         session.run(&mut out).expect("runs");
         assert_eq!(out, b"3\n");
+    }
+
+    /// Runs `source` in a new session with `options`, and answers what it
+    /// printed and whether `tuning`'s path was taken.
+    fn run_noting(source: &str, options: Options, tuning: &Tuning) -> (String, bool) {
+        let mut session = SlotSession { state: State::new(options), program: None };
+        session.prepare(source).expect("the example compiles");
+        let mut out = Vec::new();
+        session.run(&mut out).expect("the example runs");
+        let taken = session.state.fired.get(tuning.name).is_some_and(|&count| count > 0);
+        (String::from_utf8(out).expect("Lox prints UTF-8"), taken)
+    }
+
+    #[test]
+    fn each_tuning_is_used_by_two_programs_of_its_class_and_changes_no_output() {
+        if let Err(problem) = frontend::tuning::check_examples(TUNINGS, run_noting) {
+            panic!("{problem}");
+        }
+    }
+
+    #[test]
+    fn plain_takes_no_tuned_path() {
+        for tuning in TUNINGS {
+            for source in frontend::tuning::examples(tuning).expect("shared tunings have examples") {
+                for any in TUNINGS {
+                    let (_, taken) = run_noting(source, Options::default().plain(TUNINGS), any);
+                    assert!(!taken, "`{}` was used by a plain session running:\n{source}", any.name);
+                }
+            }
+        }
     }
 
     #[test]

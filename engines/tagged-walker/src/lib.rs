@@ -255,10 +255,10 @@
 #![deny(unsafe_code)]
 
 mod call;
+mod config;
 mod env;
 mod eval;
 mod gc;
-mod globals;
 #[allow(unsafe_code)]
 mod heap;
 mod literals;
@@ -267,12 +267,16 @@ mod operand;
 #[allow(unsafe_code)]
 mod value;
 
+pub use config::TUNINGS;
+
+use config::Config;
 use env::{Env, Slot};
 use eval::{Evaluator, Unwind};
 use frontend::ast::Program;
 use frontend::diagnostics::RunError;
-use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
-use globals::Globals;
+use frontend::globals::Globals;
+use frontend::hash::NameHash;
+use frontend::{CompileErrors, Engine, Options, Session, Tuning, WorkCount};
 use heap::Heap;
 use literals::Literals;
 use object::{Closure, Native};
@@ -294,24 +298,47 @@ impl Engine for TaggedWalker {
     fn session(&self, options: Options) -> Box<dyn Session> {
         Box::new(TaggedSession { state: State::new(options), program: None })
     }
+
+    fn tunings(&self) -> &'static [Tuning] {
+        TUNINGS
+    }
 }
 
-/// What a session keeps between programs: its globals and its heap.
+/// What a session keeps between programs: its globals, its heap and its
+/// tunings.
 pub struct State {
-    globals: Globals,
+    globals: Globals<Value>,
     literals: Literals,
     heap: Heap,
     tracer: gc::Tracer,
+    config: Config,
+    /// The hash of every field and method table.
+    name_hash: NameHash,
     work: u64,
+    /// How often each tuning's fast path was taken, by name: kept only in
+    /// unit tests, which check that every tuning fires where it should.
+    #[cfg(test)]
+    fired: std::collections::BTreeMap<&'static str, u64>,
 }
 
 impl State {
     fn new(options: Options) -> State {
         let mut heap = Heap::new(options.gc_stress);
         let clock = heap.alloc(Native { function: |_| frontend::natives::clock() });
-        let mut globals = Globals::default();
+        let mut globals = Globals::new(&options);
         globals.define(&frontend::natives::CLOCK.into(), Value::object(clock));
-        State { globals, literals: Literals::default(), heap, tracer: gc::Tracer::default(), work: 0 }
+        let name_hash = NameHash::for_options(&options);
+        State {
+            globals,
+            literals: Literals::new(name_hash),
+            heap,
+            tracer: gc::Tracer::default(),
+            config: Config::new(&options),
+            name_hash,
+            work: 0,
+            #[cfg(test)]
+            fired: Default::default(),
+        }
     }
 
     #[inline(always)]
@@ -319,6 +346,24 @@ impl State {
         if cfg!(feature = "work-count") {
             self.work += 1;
         }
+    }
+
+    /// Notes that `tuning`'s fast path was taken (in unit tests only).
+    #[inline(always)]
+    fn fired(&mut self, tuning: &Tuning) {
+        self.fired_if(|_| true, tuning);
+    }
+
+    /// Notes that `tuning` was used if `used` says so of this state; the
+    /// question is asked in unit tests only, and costs nothing otherwise.
+    #[inline(always)]
+    fn fired_if(&mut self, used: impl FnOnce(&State) -> bool, tuning: &Tuning) {
+        #[cfg(test)]
+        if used(self) {
+            *self.fired.entry(tuning.name).or_default() += 1;
+        }
+        #[cfg(not(test))]
+        let _ = (used, tuning);
     }
 }
 
@@ -344,7 +389,8 @@ impl Session for TaggedSession {
         // The script's closure in its slot 0, as a function's callee is in
         // its own: that keeps it alive (rule 2 in `gc.rs`).
         stack[0] = Slot::value(Value::object(script));
-        let mut evaluator = Evaluator { state: &mut self.state, out, stack, depth: 1, held: Vec::new() };
+        let config = self.state.config;
+        let mut evaluator = Evaluator { state: &mut self.state, config, out, stack, depth: 1, held: Vec::new() };
         match evaluator.execute_block(&script.function.body, &Env { base: 0, closure: script }) {
             Ok(()) => Ok(()),
             Err(Unwind::Error(error)) => Err(*error),
@@ -468,6 +514,36 @@ mod tests {
         let mut out = Vec::new();
         session.run(&mut out).expect("runs");
         assert_eq!(out, b"3\n");
+    }
+
+    /// Runs `source` in a new session with `options`, and answers what it
+    /// printed and whether `tuning`'s path was taken.
+    fn run_noting(source: &str, options: Options, tuning: &Tuning) -> (String, bool) {
+        let mut session = TaggedSession { state: State::new(options), program: None };
+        session.prepare(source).expect("the example compiles");
+        let mut out = Vec::new();
+        session.run(&mut out).expect("the example runs");
+        let taken = session.state.fired.get(tuning.name).is_some_and(|&count| count > 0);
+        (String::from_utf8(out).expect("Lox prints UTF-8"), taken)
+    }
+
+    #[test]
+    fn each_tuning_is_used_by_two_programs_of_its_class_and_changes_no_output() {
+        if let Err(problem) = frontend::tuning::check_examples(TUNINGS, run_noting) {
+            panic!("{problem}");
+        }
+    }
+
+    #[test]
+    fn plain_takes_no_tuned_path() {
+        for tuning in TUNINGS {
+            for source in frontend::tuning::examples(tuning).expect("shared tunings have examples") {
+                for any in TUNINGS {
+                    let (_, taken) = run_noting(source, Options::default().plain(TUNINGS), any);
+                    assert!(!taken, "`{}` was used by a plain session running:\n{source}", any.name);
+                }
+            }
+        }
     }
 
     #[test]

@@ -14,19 +14,23 @@
 
 #![forbid(unsafe_code)]
 
-use crate::globals::FastMap;
 use crate::heap::{Gc, LoxString};
 use frontend::ast::Name;
+use frontend::hash::{NameHash, NameMap};
 use std::rc::Rc;
 
-#[derive(Default)]
 pub struct Literals {
     /// Text address to string; the `Name` is held only to keep the address
     /// taken, so that no other text can reuse it.
-    by_address: FastMap<usize, (Gc<LoxString>, Name)>,
+    by_address: NameMap<usize, (Gc<LoxString>, Name)>,
 }
 
 impl Literals {
+    /// An empty table whose addresses hash with the session's name hash.
+    pub fn new(hash: NameHash) -> Literals {
+        Literals { by_address: NameMap::with_hasher(hash) }
+    }
+
     #[inline]
     pub fn get(&self, text: &Name) -> Option<Gc<LoxString>> {
         self.by_address.get(&address(text)).map(|&(string, _)| string)
