@@ -5,7 +5,7 @@
 //! this session's heap, and allocating one at every evaluation would put an
 //! allocation (and later a free) in every loop that mentions a string. So
 //! each literal becomes a heap string the first time it runs and is found
-//! again by the address of its text, as globals are (`globals.rs`): the
+//! again by the address of its text, as globals are with `global-slots`: the
 //! parser interns names, so every mention of one literal in a program
 //! shares one `Rc<str>`. The strings are roots for the rest of the session,
 //! as clox's string constants live as long as their chunk. Strings are
