@@ -70,7 +70,13 @@ impl Evaluator<'_> {
         }
         let left = self.shallow_operand(left, env)?;
         let right = self.shallow_operand(right, env)?;
-        Ok(self.binary(op, left, right, line, env)?.into_truthy())
+        if let (Value::Number(a), Value::Number(b)) = (&left, &right) {
+            let truthy = arithmetic(op, *a, *b).into_truthy();
+            left.discard();
+            right.discard();
+            return Ok(truthy);
+        }
+        Ok(self.binary_other(op, left, right, line, env)?.into_truthy())
     }
 
     /// `!`, `and` and `or` as a condition: the truth of `a and b` is the
