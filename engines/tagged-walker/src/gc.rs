@@ -100,7 +100,7 @@ impl Evaluator<'_> {
         collect(heap, tracer, |tracer| {
             stack.iter().for_each(|slot| tracer.value(slot.word()));
             held.iter().for_each(|&value| tracer.value(value));
-            globals.values().for_each(|value| tracer.value(value));
+            globals.values().for_each(|&value| tracer.value(value));
             literals.strings().for_each(|string| tracer.object(string));
             pending.trace(tracer);
         });
@@ -216,15 +216,15 @@ impl Trace for BoundMethod {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use frontend::hash::FixedMap;
+    use frontend::hash::{NameHash, NameMap};
     use std::cell::RefCell;
 
     fn class(heap: &mut Heap, name: &str) -> Gc<Class> {
-        heap.alloc(Class { name: name.into(), methods: RefCell::new(FixedMap::default()) })
+        heap.alloc(Class { name: name.into(), methods: RefCell::new(NameMap::with_hasher(NameHash::Fx)) })
     }
 
     fn instance(heap: &mut Heap, class: Gc<Class>) -> Gc<Instance> {
-        heap.alloc(Instance { class, fields: RefCell::new(FixedMap::default()) })
+        heap.alloc(Instance { class, fields: RefCell::new(NameMap::with_hasher(NameHash::Fx)) })
     }
 
     #[test]
