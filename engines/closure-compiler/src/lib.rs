@@ -252,18 +252,25 @@ mod env;
 mod eval;
 mod gc;
 mod globals;
+mod tunings;
 mod value;
 
-pub use compile::Specialisations;
+#[cfg(test)]
+mod tests;
+
+pub use tunings::{ASSIGNMENT_STATEMENTS, FIXED_ARITY_CALLS, GLOBAL_CALLEES, GUARD_RETURNS, TAIL_RETURNS};
 
 use compile::{CompiledFunction, Compiler};
 use env::{Env, Slot};
 use eval::Evaluator;
 use frontend::diagnostics::RunError;
-use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
+use frontend::hash::NameHash;
+use frontend::tuning::{FUSED_CONDITIONS, FX_HASH, GLOBAL_SLOTS, LEAF_OPERANDS};
+use frontend::{CompileErrors, Engine, Options, Session, Tuning, WorkCount};
 use globals::Globals;
 use std::io::Write;
 use std::rc::Rc;
+use tunings::Tunings;
 use value::{Closure, Native, Upvalue, Value};
 
 /// The engine, as registered.
@@ -279,30 +286,47 @@ impl Engine for ClosureCompiler {
     }
 
     fn session(&self, options: Options) -> Box<dyn Session> {
-        session_with(options, Specialisations::ALL)
+        let tunings = Tunings::from_options(&options);
+        Box::new(ClosureSession { state: State::new(&options), tunings, script: None })
+    }
+
+    fn tunings(&self) -> &'static [Tuning] {
+        TUNINGS
     }
 }
 
-/// A session that compiles with only the given specialisations: how each
-/// one's worth is measured. The registered engine uses them all.
-pub fn session_with(options: Options, specialisations: Specialisations) -> Box<dyn Session> {
-    Box::new(ClosureSession { state: State::new(options), specialisations, script: None })
-}
+/// Every tuning this engine makes, in the order reports list them: the
+/// techniques it shares with the tree-walkers first, then its own.
+pub const TUNINGS: &[Tuning] = &[
+    FX_HASH,
+    GLOBAL_SLOTS,
+    LEAF_OPERANDS,
+    FUSED_CONDITIONS,
+    GUARD_RETURNS,
+    TAIL_RETURNS,
+    GLOBAL_CALLEES,
+    FIXED_ARITY_CALLS,
+    ASSIGNMENT_STATEMENTS,
+];
 
 /// What a session keeps between programs: its globals and its collector.
 pub struct State {
     globals: Globals,
     collector: cycle_collector::CycleCollector,
+    /// The hash every name table uses (globals, fields, methods): the
+    /// `fx-hash` tuning.
+    name_hash: NameHash,
     work: u64,
 }
 
 impl State {
-    fn new(options: Options) -> State {
-        let mut globals = Globals::default();
+    fn new(options: &Options) -> State {
+        let name_hash = NameHash::for_options(options);
+        let mut globals = Globals::new(name_hash);
         let clock = Native { function: |_| Value::Number(frontend::natives::clock()) };
         let slot = globals.slot_of(&frontend::natives::CLOCK.into());
         globals.define(slot, Value::Native(clock));
-        State { globals, collector: cycle_collector::CycleCollector::new(options.gc_stress), work: 0 }
+        State { globals, collector: cycle_collector::CycleCollector::new(options.gc_stress), name_hash, work: 0 }
     }
 
     /// Registers a new object that could take part in a cycle, and collects
@@ -333,7 +357,7 @@ impl State {
 
 struct ClosureSession {
     state: State,
-    specialisations: Specialisations,
+    tunings: Tunings,
     /// The most recently prepared program, compiled.
     script: Option<Rc<CompiledFunction>>,
 }
@@ -341,7 +365,7 @@ struct ClosureSession {
 impl Session for ClosureSession {
     fn prepare(&mut self, source: &str) -> Result<(), CompileErrors> {
         let program = frontend::parse(source)?;
-        let mut compiler = Compiler::new(&mut self.state.globals, self.specialisations);
+        let mut compiler = Compiler::new(&mut self.state.globals, self.tunings);
         self.script = Some(compiler.script(&program));
         Ok(())
     }

@@ -1,16 +1,20 @@
 //! Calls, compiled: `f(args)`, `object.name(args)` and `super.name(args)`.
 //!
 //! Every call builds its callee's frame the same way: it pushes slot 0 (a
-//! placeholder, or the receiver) and then each argument straight onto the
-//! value stack, where the callee's parameters live, and hands the frame's
-//! base to `call::call_value`. What is specialised is how the callee and
-//! the arguments are fetched:
-//! * with `fixed_arity_calls`, a call with up to three arguments holds them
-//!   in an array of that length, a loop the Rust compiler unrolls, instead
-//!   of a slice of any length;
-//! * with `global_calls`, a callee that is a global variable (`fib(n - 1)`)
-//!   is read from its slot inside the call's closure instead of by a
-//!   closure of its own.
+//! placeholder, or the receiver) and then each argument, straight into the
+//! slots where the callee's parameters live, and hands the frame's base to
+//! `call::call_value`. The general closure evaluates each argument by its
+//! closure and stores the value. Three tunings specialise it:
+//! * `leaf-operands`: every argument, in calls of any number of arguments,
+//!   is compiled into a closure that stores it into its parameter slot
+//!   itself ([`PutFn`]), so a local or a constant is copied straight from
+//!   where it is and arithmetic on two leaves (`n - 1`) is computed in
+//!   registers and stored, without a value being returned first;
+//! * `fixed-arity-calls`: a call with up to three arguments holds them in an
+//!   array of that length, a loop the Rust compiler unrolls, instead of a
+//!   slice of any length;
+//! * `global-callees`: a callee that is a global variable (`fib(n - 1)`) is
+//!   read inside the call's closure instead of by a closure of its own.
 
 use super::binary::with_operand;
 use super::operand::Operand;
@@ -18,9 +22,14 @@ use super::{Compiler, ExprFn};
 use crate::env::Env;
 use crate::eval::{Eval, Evaluator, Thrown};
 use crate::globals::GlobalSlot;
+use crate::tunings::{FIXED_ARITY_CALLS, GLOBAL_CALLEES};
 use crate::value::{Closure, Value};
 use frontend::ast::{Expr, Name, VarKind, Variable};
 use std::rc::Rc;
+
+/// An argument compiled to store itself into stack slot `index` (the
+/// `leaf-operands` tuning).
+pub type PutFn = Box<dyn Fn(&mut Evaluator<'_>, &Env<'_>, usize) -> Result<(), Thrown>>;
 
 /// How a call fetches its callee.
 trait Callee: 'static {
@@ -66,7 +75,44 @@ impl Callee for GlobalCallee {
     }
 }
 
-/// The argument closures of a call: a fixed-length array, or a slice.
+/// A global variable read in place, its slot found by its name at every
+/// call (`global-callees` on, `global-slots` off).
+struct NamedGlobalCallee {
+    name: Name,
+    line: u32,
+}
+
+impl Callee for NamedGlobalCallee {
+    #[inline(always)]
+    fn fetch(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Eval {
+        vm.global(vm.state.globals.find(&self.name), &self.name, self.line, env)
+    }
+}
+
+/// One compiled argument: how it gets into its parameter slot.
+trait Argument: 'static {
+    fn put(&self, vm: &mut Evaluator<'_>, env: &Env<'_>, index: usize) -> Result<(), Thrown>;
+}
+
+/// The general argument: its value, computed by its closure, then stored.
+impl Argument for ExprFn {
+    #[inline(always)]
+    fn put(&self, vm: &mut Evaluator<'_>, env: &Env<'_>, index: usize) -> Result<(), Thrown> {
+        let value = self(vm, env)?;
+        vm.put(index, value);
+        Ok(())
+    }
+}
+
+/// An argument that stores itself.
+impl Argument for PutFn {
+    #[inline(always)]
+    fn put(&self, vm: &mut Evaluator<'_>, env: &Env<'_>, index: usize) -> Result<(), Thrown> {
+        self(vm, env, index)
+    }
+}
+
+/// The compiled arguments of a call: a fixed-length array, or a slice.
 trait Arguments: 'static {
     /// Pushes the callee's frame: slot 0 (nil, for the caller to fill in
     /// when it is a receiver), then each argument evaluated in order.
@@ -76,27 +122,25 @@ trait Arguments: 'static {
     fn push_frame(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Result<usize, Thrown>;
 }
 
-impl<const N: usize> Arguments for [ExprFn; N] {
+impl<A: Argument, const N: usize> Arguments for [A; N] {
     #[inline(always)]
     fn push_frame(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Result<usize, Thrown> {
         let base = vm.stack.len();
         vm.push_nils(1 + N);
         for (i, arg) in self.iter().enumerate() {
-            let value = arg(vm, env)?;
-            vm.put(base + 1 + i, value);
+            arg.put(vm, env, base + 1 + i)?;
         }
         Ok(base)
     }
 }
 
-impl Arguments for Box<[ExprFn]> {
+impl<A: Argument> Arguments for Box<[A]> {
     #[inline(always)]
     fn push_frame(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Result<usize, Thrown> {
         let base = vm.stack.len();
         vm.push_nils(1 + self.len());
         for (i, arg) in self.iter().enumerate() {
-            let value = arg(vm, env)?;
-            vm.put(base + 1 + i, value);
+            arg.put(vm, env, base + 1 + i)?;
         }
         Ok(base)
     }
@@ -139,50 +183,60 @@ fn invoke<A: Arguments>(object: ExprFn, name: Name, args: A, line: u32) -> ExprF
     })
 }
 
-/// One argument, fetched as an operand: a local or a constant is pushed
-/// straight from where it is, arithmetic on two leaves is computed in place.
-struct OneArgument<O>(O);
-
-impl<O: Operand> Arguments for OneArgument<O> {
-    #[inline(always)]
-    fn push_frame(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Result<usize, Thrown> {
-        let base = vm.stack.len();
-        vm.push_nils(2);
-        self.0.put(vm, env, base + 1)?;
-        Ok(base)
-    }
+/// `super.name(args)`: `this` in slot 0, then the arguments, and only then
+/// the superclass is read (as clox does).
+fn super_invoke<A: Arguments>(this: ExprFn, superclass: ExprFn, name: Name, args: A, line: u32) -> ExprFn {
+    Box::new(move |vm, env| {
+        vm.tick();
+        let receiver = this(vm, env)?;
+        let base = args.push_frame(vm, env)?;
+        vm.put(base, receiver);
+        let superclass = superclass(vm, env)?;
+        vm.invoke_super(superclass, &name, base, line, env)
+    })
 }
 
-/// Builds `$build` with `$args` as an array when its length is 0 to 3 and
-/// fixed-arity calls are on (one argument as an operand), else as a boxed
-/// slice.
+/// An argument compiled to store itself, specialised for its operand.
+fn put_argument<O: Operand>(operand: O) -> PutFn {
+    Box::new(move |vm, env, index| {
+        vm.tick();
+        operand.put(vm, env, index)
+    })
+}
+
+/// Builds `$build` with `$a` bound to the compiled arguments `$args`: each
+/// argument a [`PutFn`] with `leaf-operands`, else an [`ExprFn`]; held in
+/// an array of their number when there are at most three and
+/// `fixed-arity-calls` is on, else in a boxed slice.
 macro_rules! with_arguments {
-    ($compiler:expr, $args:expr, |$a:ident| $build:expr) => {{
-        let args: &[Expr] = $args;
-        if !$compiler.specialisations.fixed_arity_calls || args.len() > 3 {
-            let $a: Box<[ExprFn]> = args.iter().map(|arg| $compiler.expr(arg)).collect();
+    (@held $compiler:expr, $list:expr, $element:ty, |$a:ident| $build:expr) => {{
+        let list: Vec<$element> = $list;
+        if !$compiler.tunings.fixed_arity_calls || list.len() > 3 {
+            let $a: Box<[$element]> = list.into_boxed_slice();
             $build
-        } else if let [arg] = args {
-            with_operand!($compiler, arg, |operand| {
-                let $a = OneArgument(operand);
-                $build
-            })
         } else {
-            let closures: Vec<ExprFn> = args.iter().map(|arg| $compiler.expr(arg)).collect();
-            match closures.len() {
+            $compiler.fired(&FIXED_ARITY_CALLS);
+            match list.len() {
                 0 => {
-                    let $a: [ExprFn; 0] = [];
+                    let $a: [$element; 0] = [];
+                    $build
+                }
+                1 => {
+                    let $a: [$element; 1] = match <[$element; 1]>::try_from(list) {
+                        Ok(array) => array,
+                        Err(_) => unreachable!("one argument"),
+                    };
                     $build
                 }
                 2 => {
-                    let $a: [ExprFn; 2] = match <[ExprFn; 2]>::try_from(closures) {
+                    let $a: [$element; 2] = match <[$element; 2]>::try_from(list) {
                         Ok(array) => array,
                         Err(_) => unreachable!("two arguments"),
                     };
                     $build
                 }
                 _ => {
-                    let $a: [ExprFn; 3] = match <[ExprFn; 3]>::try_from(closures) {
+                    let $a: [$element; 3] = match <[$element; 3]>::try_from(list) {
                         Ok(array) => array,
                         Err(_) => unreachable!("three arguments"),
                     };
@@ -191,16 +245,35 @@ macro_rules! with_arguments {
             }
         }
     }};
+    ($compiler:expr, $args:expr, |$a:ident| $build:expr) => {{
+        let args: &[Expr] = $args;
+        if $compiler.tunings.leaf_operands {
+            let puts: Vec<PutFn> =
+                args.iter().map(|arg| with_operand!($compiler, arg, |operand| put_argument(operand))).collect();
+            with_arguments!(@held $compiler, puts, PutFn, |$a| $build)
+        } else {
+            let closures: Vec<ExprFn> = args.iter().map(|arg| $compiler.expr(arg)).collect();
+            with_arguments!(@held $compiler, closures, ExprFn, |$a| $build)
+        }
+    }};
 }
 
 impl Compiler<'_> {
     pub(super) fn call(&mut self, callee: &Expr, args: &[Expr], line: u32) -> ExprFn {
         match callee {
             Expr::Variable(Variable { kind: VarKind::Global, name, line: name_line })
-                if self.specialisations.global_calls && self.specialisations.global_slots =>
+                if self.tunings.global_callees =>
             {
-                let callee = GlobalCallee { slot: self.globals.slot_of(name), name: name.clone(), line: *name_line };
-                with_arguments!(self, args, |args| call(callee, args, line))
+                self.fired(&GLOBAL_CALLEES);
+                let (name, name_line) = (name.clone(), *name_line);
+                let slot = self.globals.slot_of(&name);
+                if self.global_slots() {
+                    let callee = GlobalCallee { slot, name, line: name_line };
+                    with_arguments!(self, args, |args| call(callee, args, line))
+                } else {
+                    let callee = NamedGlobalCallee { name, line: name_line };
+                    with_arguments!(self, args, |args| call(callee, args, line))
+                }
             }
             _ => {
                 let callee = ComputedCallee(self.expr(callee));
@@ -215,8 +288,6 @@ impl Compiler<'_> {
         with_arguments!(self, args, |args| invoke(object, name, args, line))
     }
 
-    /// `super.name(args)`: `this` in slot 0, then the arguments, and only
-    /// then the superclass is read (as clox does).
     pub(super) fn super_invoke(
         &mut self,
         this: &Variable,
@@ -226,15 +297,7 @@ impl Compiler<'_> {
         line: u32,
     ) -> ExprFn {
         let (this, superclass) = (self.variable(this), self.variable(superclass));
-        let args: Box<[ExprFn]> = args.iter().map(|arg| self.expr(arg)).collect();
         let name = name.clone();
-        Box::new(move |vm, env| {
-            vm.tick();
-            let receiver = this(vm, env)?;
-            let base = args.push_frame(vm, env)?;
-            vm.put(base, receiver);
-            let superclass = superclass(vm, env)?;
-            vm.invoke_super(superclass, &name, base, line, env)
-        })
+        with_arguments!(self, args, |args| super_invoke(this, superclass, name, args, line))
     }
 }
