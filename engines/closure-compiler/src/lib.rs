@@ -258,7 +258,9 @@ mod value;
 #[cfg(test)]
 mod tests;
 
-pub use tunings::{ASSIGNMENT_STATEMENTS, FIXED_ARITY_CALLS, GLOBAL_CALLEES, GUARD_RETURNS, TAIL_RETURNS};
+pub use tunings::{
+    ASSIGNMENT_STATEMENTS, CALL_STATEMENTS, FIXED_ARITY_CALLS, GLOBAL_CALLEES, GUARD_RETURNS, TAIL_RETURNS,
+};
 
 use compile::{CompiledFunction, Compiler};
 use env::{Env, Slot};
@@ -307,6 +309,7 @@ pub const TUNINGS: &[Tuning] = &[
     GLOBAL_CALLEES,
     FIXED_ARITY_CALLS,
     ASSIGNMENT_STATEMENTS,
+    CALL_STATEMENTS,
 ];
 
 /// What a session keeps between programs: its globals and its collector.

@@ -149,6 +149,19 @@ fn assignment_statements() {
     );
 }
 
+#[test]
+fn call_statements() {
+    check(
+        "call-statements",
+        [
+            "fun show(x) { print x; } show(1); var shown = show(2); print shown;",
+            "class Stack { init() { this.n = 0; } push(x) { this.n = this.n + x; return this.n; } } \
+             fun fill(s) { var top = 0; for (var i = 0; i < 3; i = i + 1) top = s.push(i); s.push(10); return top; } \
+             print fill(Stack());",
+        ],
+    );
+}
+
 /// The hash is chosen once for the session, not per closure: it shows in
 /// the session's state, and the two hashes give the same results.
 #[test]
@@ -178,6 +191,7 @@ fn every_tuning_is_tested() {
         "global-callees",
         "fixed-arity-calls",
         "assignment-statements",
+        "call-statements",
     ];
     let declared: Vec<&str> = TUNINGS.iter().map(|tuning| tuning.name).collect();
     assert_eq!(declared, tested);

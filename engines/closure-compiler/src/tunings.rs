@@ -38,6 +38,15 @@ pub const ASSIGNMENT_STATEMENTS: Tuning = Tuning {
     class: "every assignment to a variable or a field used as a statement",
 };
 
+/// A call statement stores or drops the result itself.
+pub const CALL_STATEMENTS: Tuning = Tuning {
+    name: "call-statements",
+    summary: "A call whose result is dropped (`list.add(x);`) or stored into a local (`var a = f(n);`, \
+              `a = f(a);`) is one closure that calls and then drops or stores the result, instead of a \
+              statement closure around a call expression that yields the result to it.",
+    class: "every call or method call used as a statement, or as the value declared or assigned to a local",
+};
+
 /// `return` in the tail of a body yields the call's result directly.
 pub const TAIL_RETURNS: Tuning = Tuning {
     name: "tail-returns",
@@ -66,6 +75,7 @@ pub struct Tunings {
     pub global_callees: bool,
     pub fixed_arity_calls: bool,
     pub assignment_statements: bool,
+    pub call_statements: bool,
     pub tail_returns: bool,
     pub guard_returns: bool,
 }
@@ -80,6 +90,7 @@ impl Tunings {
             global_callees: options.tuning(&GLOBAL_CALLEES),
             fixed_arity_calls: options.tuning(&FIXED_ARITY_CALLS),
             assignment_statements: options.tuning(&ASSIGNMENT_STATEMENTS),
+            call_statements: options.tuning(&CALL_STATEMENTS),
             tail_returns: options.tuning(&TAIL_RETURNS),
             guard_returns: options.tuning(&GUARD_RETURNS),
         }

@@ -18,11 +18,11 @@
 
 use super::binary::with_operand;
 use super::operand::Operand;
-use super::{Compiler, ExprFn};
+use super::{Compiler, ExprFn, StmtFn};
 use crate::env::Env;
 use crate::eval::{Eval, Evaluator, Thrown};
 use crate::globals::GlobalSlot;
-use crate::tunings::{FIXED_ARITY_CALLS, GLOBAL_CALLEES};
+use crate::tunings::{CALL_STATEMENTS, FIXED_ARITY_CALLS, GLOBAL_CALLEES};
 use crate::value::{Closure, Value};
 use frontend::ast::{Expr, Name, VarKind, Variable};
 use std::rc::Rc;
@@ -146,24 +146,110 @@ impl<A: Argument> Arguments for Box<[A]> {
     }
 }
 
+/// Where a compiled call's result goes: yielded as the value of an
+/// expression, or, for a call that is a whole statement (the
+/// `call-statements` tuning), dropped or stored into a local by the call's
+/// own closure.
+#[derive(Clone, Copy)]
+pub(super) enum Destination {
+    Value,
+    /// `f(x);`
+    Drop,
+    /// `var local = f(x);`
+    Declare(u16),
+    /// `local = f(x);`
+    Assign(u16),
+}
+
+/// A compiled call: an expression, or a statement when it was compiled
+/// into a local or to be dropped.
+pub(super) enum CompiledCall {
+    Expr(ExprFn),
+    Stmt(StmtFn),
+}
+
+/// What a call statement does with the call's result.
+trait Store: 'static {
+    fn store(&self, vm: &mut Evaluator<'_>, env: &Env<'_>, value: Value);
+}
+
+struct DropResult;
+
+impl Store for DropResult {
+    #[inline(always)]
+    fn store(&self, _: &mut Evaluator<'_>, _: &Env<'_>, value: Value) {
+        value.discard();
+    }
+}
+
+struct DeclareLocal(u16);
+
+impl Store for DeclareLocal {
+    #[inline(always)]
+    fn store(&self, vm: &mut Evaluator<'_>, env: &Env<'_>, value: Value) {
+        vm.put(env.slot(self.0), value);
+    }
+}
+
+struct AssignLocal(u16);
+
+impl Store for AssignLocal {
+    #[inline(always)]
+    fn store(&self, vm: &mut Evaluator<'_>, env: &Env<'_>, value: Value) {
+        vm.set_local(env.slot(self.0), value);
+    }
+}
+
+/// Builds the closure for a call whose work is `$call` (an expression of
+/// `vm` and `env` yielding the call's result), for the destination `$into`.
+macro_rules! compiled_call {
+    ($into:expr, |$vm:ident, $env:ident| $call:expr) => {
+        match $into {
+            Destination::Value => CompiledCall::Expr(Box::new(move |$vm, $env| {
+                $vm.tick();
+                $call
+            })),
+            Destination::Drop => stored(DropResult, move |$vm, $env| $call),
+            Destination::Declare(slot) => stored(DeclareLocal(slot), move |$vm, $env| $call),
+            Destination::Assign(slot) => stored(AssignLocal(slot), move |$vm, $env| $call),
+        }
+    };
+}
+
+/// A call statement: the call, then its result stored by `store`.
+#[inline(always)]
+fn stored<S: Store, F>(store: S, call: F) -> CompiledCall
+where
+    F: Fn(&mut Evaluator<'_>, &Env<'_>) -> Eval + 'static,
+{
+    CompiledCall::Stmt(Box::new(move |vm, env| {
+        vm.tick();
+        let value = call(vm, env)?;
+        store.store(vm, env, value);
+        Ok(())
+    }))
+}
+
 /// `callee(args)`: the callee first, then slot 0 and the arguments.
 ///
 /// A callee that is a closure (the common case) is matched before the
 /// arguments are evaluated, so that only its `Rc` is held across them;
 /// anything else takes the general path.
-fn call<C: Callee, A: Arguments>(callee: C, args: A, line: u32) -> ExprFn {
-    Box::new(move |vm, env| {
-        vm.tick();
-        let closure = match callee.peek_closure(vm) {
-            Some(closure) => closure,
-            None => match callee.fetch(vm, env)? {
-                Value::Closure(closure) => closure,
-                other => return call_other(vm, env, other, &args, line),
-            },
-        };
-        let base = args.push_frame(vm, env)?;
-        vm.call_closure(&closure, base, line, env)
-    })
+fn call<C: Callee, A: Arguments>(callee: C, args: A, line: u32, into: Destination) -> CompiledCall {
+    compiled_call!(into, |vm, env| call_value(&callee, &args, line, vm, env))
+}
+
+#[inline(always)]
+fn call_value<C: Callee, A: Arguments>(callee: &C, args: &A, line: u32, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Eval {
+    let closure = match callee.peek_closure(vm) {
+        Some(closure) => closure,
+        None => match callee.fetch(vm, env)? {
+            Value::Closure(closure) => closure,
+            other => return call_other(vm, env, other, args, line),
+        },
+    };
+    let base = args.push_frame(vm, env)?;
+    vm.call_closure(&closure, base, line, env)
 }
 
 #[inline(never)]
@@ -173,9 +259,8 @@ fn call_other<A: Arguments>(vm: &mut Evaluator<'_>, env: &Env<'_>, callee: Value
 }
 
 /// `object.name(args)`: the object goes in slot 0.
-fn invoke<A: Arguments>(object: ExprFn, name: Name, args: A, line: u32) -> ExprFn {
-    Box::new(move |vm, env| {
-        vm.tick();
+fn invoke<A: Arguments>(object: ExprFn, name: Name, args: A, line: u32, into: Destination) -> CompiledCall {
+    compiled_call!(into, |vm, env| {
         let object = object(vm, env)?;
         let base = args.push_frame(vm, env)?;
         vm.put(base, object);
@@ -260,6 +345,38 @@ macro_rules! with_arguments {
 
 impl Compiler<'_> {
     pub(super) fn call(&mut self, callee: &Expr, args: &[Expr], line: u32) -> ExprFn {
+        match self.compiled_call(callee, args, line, Destination::Value) {
+            CompiledCall::Expr(call) => call,
+            CompiledCall::Stmt(_) => unreachable!("a call compiled for its value is an expression"),
+        }
+    }
+
+    pub(super) fn invoke(&mut self, object: &Expr, name: &Name, args: &[Expr], line: u32) -> ExprFn {
+        match self.compiled_invoke(object, name, args, line, Destination::Value) {
+            CompiledCall::Expr(call) => call,
+            CompiledCall::Stmt(_) => unreachable!("a call compiled for its value is an expression"),
+        }
+    }
+
+    /// `expr` as a statement that drops or stores its result, when it is a
+    /// call or a method call and `call-statements` is on.
+    pub(super) fn call_statement(&mut self, expr: &Expr, into: Destination) -> Option<StmtFn> {
+        if !self.tunings.call_statements {
+            return None;
+        }
+        let call = match expr {
+            Expr::Call { callee, args, line } => self.compiled_call(callee, args, *line, into),
+            Expr::Invoke { object, name, args, line } => self.compiled_invoke(object, name, args, *line, into),
+            _ => return None,
+        };
+        self.fired(&CALL_STATEMENTS);
+        match call {
+            CompiledCall::Stmt(stmt) => Some(stmt),
+            CompiledCall::Expr(_) => unreachable!("a call compiled into a statement is a statement"),
+        }
+    }
+
+    fn compiled_call(&mut self, callee: &Expr, args: &[Expr], line: u32, into: Destination) -> CompiledCall {
         match callee {
             Expr::Variable(Variable { kind: VarKind::Global, name, line: name_line })
                 if self.tunings.global_callees =>
@@ -269,23 +386,30 @@ impl Compiler<'_> {
                 let slot = self.globals.slot_of(&name);
                 if self.global_slots() {
                     let callee = GlobalCallee { slot, name, line: name_line };
-                    with_arguments!(self, args, |args| call(callee, args, line))
+                    with_arguments!(self, args, |args| call(callee, args, line, into))
                 } else {
                     let callee = NamedGlobalCallee { name, line: name_line };
-                    with_arguments!(self, args, |args| call(callee, args, line))
+                    with_arguments!(self, args, |args| call(callee, args, line, into))
                 }
             }
             _ => {
                 let callee = ComputedCallee(self.expr(callee));
-                with_arguments!(self, args, |args| call(callee, args, line))
+                with_arguments!(self, args, |args| call(callee, args, line, into))
             }
         }
     }
 
-    pub(super) fn invoke(&mut self, object: &Expr, name: &Name, args: &[Expr], line: u32) -> ExprFn {
+    fn compiled_invoke(
+        &mut self,
+        object: &Expr,
+        name: &Name,
+        args: &[Expr],
+        line: u32,
+        into: Destination,
+    ) -> CompiledCall {
         let object = self.expr(object);
         let name = name.clone();
-        with_arguments!(self, args, |args| invoke(object, name, args, line))
+        with_arguments!(self, args, |args| invoke(object, name, args, line, into))
     }
 
     pub(super) fn super_invoke(

@@ -2,6 +2,7 @@
 //! [`body`](super::body).
 
 use super::binary::with_operand;
+use super::call::Destination;
 use super::condition::{Condition, with_condition};
 use super::operand::Operand;
 use super::{ClassPlan, Compiler, Define, ExprFn, StmtFn, SuperclassPlan, define_local};
@@ -45,6 +46,11 @@ impl Compiler<'_> {
     }
 
     pub(super) fn stmt(&mut self, stmt: &Stmt) -> StmtFn {
+        if let Stmt::Expression(expr) = stmt
+            && let Some(call) = self.expression_call_statement(expr)
+        {
+            return call;
+        }
         match stmt {
             Stmt::Expression(Expr::Assign { variable, value }) if self.tunings.assignment_statements => {
                 self.fired(&ASSIGNMENT_STATEMENTS);
@@ -110,6 +116,18 @@ impl Compiler<'_> {
         }
     }
 
+    /// A call statement, `f(x);` or `local = f(x);`, as one closure (see
+    /// `call-statements`), when it is one.
+    fn expression_call_statement(&mut self, expr: &Expr) -> Option<StmtFn> {
+        match expr {
+            Expr::Call { .. } | Expr::Invoke { .. } => self.call_statement(expr, Destination::Drop),
+            Expr::Assign { variable: Variable { kind: VarKind::Local { slot, .. }, .. }, value } => {
+                self.call_statement(value, Destination::Assign(*slot))
+            }
+            _ => None,
+        }
+    }
+
     /// `variable = value;` as a statement: the value is stored, not returned.
     fn assignment_statement(&mut self, variable: &Variable, value: &Expr) -> StmtFn {
         if let VarKind::Local { slot, .. } = variable.kind {
@@ -159,6 +177,9 @@ impl Compiler<'_> {
         let define = self.define(target);
         if let (Define::Local(slot), Some(init)) = (&define, init) {
             let slot = *slot;
+            if let Some(call) = self.call_statement(init, Destination::Declare(slot)) {
+                return call;
+            }
             return with_operand!(self, init, |init| var_local(slot, init));
         }
         let init = match init {
