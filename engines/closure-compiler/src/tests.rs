@@ -100,7 +100,8 @@ fn guard_returns() {
         "guard-returns",
         [
             "fun root(x) { for (var i = 0; i < 10; i = i + 1) { if (i * i == x) return i; } return nil; } print root(49); print root(50);",
-            "class Counter { down(n) { while (true) { if (n <= 0) { return \"done\"; } else n = n - 1; } } } print Counter().down(3);",
+            "class Counter { down(n) { while (true) { if (n > 0) n = n - 1; else { print n; return \"done\"; } } } } \
+             print Counter().down(3);",
         ],
     );
 }
@@ -111,9 +112,25 @@ fn tail_returns() {
         "tail-returns",
         [
             "fun fib(n) { if (n < 2) return n; return fib(n - 2) + fib(n - 1); } print fib(15);",
-            "fun sum(n) { if (n == 0) { return 0; } else { var rest = sum(n - 1); return n + rest; } } print sum(20);",
+            "class Circle { init(r) { this.r = r; } area() { var r = this.r; return 3 * r * r; } } \
+             print Circle(2).area();",
         ],
     );
+}
+
+/// With `guard-returns` too, an `if` with a returning branch at the end of
+/// a body (here with `else` and locals) is a conditional: both fire.
+#[test]
+fn tail_returns_with_guard_returns() {
+    let source =
+        "fun sum(n) { if (n == 0) { return 0; } else { var rest = sum(n - 1); return n + rest; } } print sum(20);";
+    let both = Options::default().plain(TUNINGS);
+    let mut both_on = both.clone();
+    both_on.enable(tuning("tail-returns"));
+    both_on.enable(tuning("guard-returns"));
+    assert!(fired(source, &both_on, tuning("tail-returns")) > 0);
+    assert!(fired(source, &both_on, tuning("guard-returns")) > 0);
+    assert_eq!(output(source, both_on), output(source, both));
 }
 
 #[test]
@@ -195,4 +212,35 @@ fn every_tuning_is_tested() {
     ];
     let declared: Vec<&str> = TUNINGS.iter().map(|tuning| tuning.name).collect();
     assert_eq!(declared, tested);
+}
+
+/// Bodies whose ends take every path of the tail compilation: a branch that
+/// falls through to the rest of the body, nested returning `if`s, a
+/// `return` inside a loop, blocks inside blocks, a bare `return`, and
+/// closures over locals of a block that the tail splices in.
+#[test]
+fn tails_return_what_the_statements_return() {
+    let source = r#"
+        fun fall(x) { if (x) { print "then"; } else { return 1; } print "after"; return 2; }
+        print fall(true); print fall(false);
+        fun size(x) { if (x > 0) { if (x > 5) return "big"; return "small"; } else if (x == 0) return "zero"; return "neg"; }
+        print size(9); print size(1); print size(0); print size(-1);
+        fun first(n) { var i = 0; while (true) { if (i * i >= n) return i; i = i + 1; } }
+        print first(10);
+        fun nested() { { var a = 1; { return a + 1; } } }
+        print nested();
+        fun bare(x) { if (x) return; print "not returned"; }
+        print bare(true); print bare(false);
+        fun counter() { var f; { var n = 0; fun inc() { n = n + 1; return n; } f = inc; } return f; }
+        var c = counter(); c(); print c();
+        fun shadow() { var a = 1; { var a = 2; print a; } return a; }
+        print shadow();
+        fun dead(x) { return x; print "never"; }
+        print dead(3);
+        fun both(x) { if (x) return "yes"; else return "no"; print "never"; }
+        print both(nil);
+    "#;
+    let expected = "then\nafter\n2\n1\nbig\nsmall\nzero\nneg\n4\n2\nnil\nnot returned\nnil\n2\n2\n1\n3\nno\n";
+    assert_eq!(output(source, Options::default()), expected);
+    assert_eq!(output(source, Options::default().plain(TUNINGS)), expected);
 }

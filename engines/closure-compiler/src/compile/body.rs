@@ -5,22 +5,26 @@
 //! statements; a `return` stores its value in `Evaluator::returned` and
 //! unwinds (`Unwind::Return`) through every statement closure it is nested
 //! in, up to the body, which takes the value. Two tunings shorten that:
+//! * `guard-returns`: an `if` with a branch that ends in `return` (the then
+//!   or the else branch, a bare `return` or a block ending in one) is one
+//!   closure that returns straight from the `if`, without a closure for the
+//!   `return` statement.
 //! * `tail-returns`: the statements at the end of a body are compiled as an
-//!   expression (the *tail*). A `return` in the tail is the value the body
-//!   yields, and an `if` in the tail with a branch that always returns is a
-//!   conditional expression choosing between the two ways the body can end
-//!   (its branches, each followed by what comes after the `if` when it
-//!   falls through). So `if (n < 2) return n; return f(n);` and
+//!   expression (the *tail*), so that a `return` there is the value the body
+//!   yields, with no unwinding. With `guard-returns` as well, an `if` in the
+//!   tail with a branch that always returns is a conditional expression
+//!   choosing between the two ways the body can end (its branches, each
+//!   followed by what comes after the `if` when it falls through). So
+//!   `if (n < 2) return n; return f(n);` and
 //!   `if (n < 2) { return n; } else { var a = f(n); return a; }` are both
-//!   one conditional, with no unwinding.
-//! * `guard-returns`: an `if` whose then-branch is a `return` (anywhere, in
-//!   loops too) is one closure that tests and returns.
+//!   one conditional.
 
 use super::binary::with_operand;
 use super::condition::{Condition, with_condition};
 use super::operand::{ComputedOperand, NilOperand, Operand, Shape};
 use super::{Compiler, ExprFn, StmtFn};
-use crate::eval::Unwind;
+use crate::env::Env;
+use crate::eval::{Evaluator, Exec, Unwind};
 use crate::tunings::{GUARD_RETURNS, TAIL_RETURNS};
 use crate::value::Value;
 use frontend::ast::{Expr, FunctionKind, Stmt};
@@ -75,7 +79,11 @@ impl Compiler<'_> {
     /// it run as statements, and it becomes the value. Anything after a
     /// `return` can never run and is not compiled.
     fn tail<'a>(&mut self, stmts: &[&'a Stmt]) -> Tail<'a> {
-        let end = stmts.iter().position(|stmt| ends_tail(stmt)).unwrap_or(stmts.len());
+        // A returning `if` is a conditional only with `guard-returns` as well:
+        // it is that tuning's idea (an `if` whose branch returns returns
+        // straight from the `if`) applied where the body ends.
+        let guards = self.tunings.guard_returns;
+        let end = stmts.iter().position(|stmt| ends_tail(stmt, guards)).unwrap_or(stmts.len());
         let (leading, ending, rest) = (&stmts[..end], stmts.get(end), stmts.get(end + 1..).unwrap_or_default());
         let returned = match ending {
             None => None,
@@ -114,6 +122,7 @@ impl Compiler<'_> {
         rest: &[&Stmt],
     ) -> ExprFn {
         self.fired(&TAIL_RETURNS);
+        self.fired(&GUARD_RETURNS);
         let mut then_stmts = Vec::new();
         flatten(std::slice::from_ref(then_branch), &mut then_stmts);
         let mut else_stmts = Vec::new();
@@ -163,31 +172,89 @@ impl Compiler<'_> {
         }
     }
 
-    /// `if (condition) return value; else else_branch`, a guard clause, as
-    /// one closure, when `guard-returns` is on and the then-branch returns.
+    /// An `if` with a branch that ends in `return` (a guard clause, a base
+    /// case, an early exit) as one closure that returns straight from the
+    /// `if`, when `guard-returns` is on: the branch's other statements run,
+    /// then its value is returned, without a `return` statement of its own.
     pub(super) fn guard(&mut self, condition: &Expr, then_branch: &Stmt, else_branch: Option<&Stmt>) -> Option<StmtFn> {
         if !self.tunings.guard_returns {
             return None;
         }
-        let value = returned_value(then_branch)?;
+        if let Some(branch) = returning_branch(then_branch) {
+            self.fired(&GUARD_RETURNS);
+            let leading = self.leading(branch.leading);
+            let else_branch = else_branch.map(|stmt| self.stmt(stmt));
+            let value = self.returned_shape(branch.value);
+            return Some(match (value, else_branch) {
+                (Shape::Local(slot), None) => {
+                    with_condition!(self, condition, |c| guard(c, leading, LocalOperand(slot), ()))
+                }
+                (Shape::Constant(n), None) => {
+                    with_condition!(self, condition, |c| guard(c, leading, ConstantOperand(n), ()))
+                }
+                (Shape::Computed(value), None) => {
+                    with_condition!(self, condition, |c| guard(c, leading, ComputedOperand(value), ()))
+                }
+                (Shape::Local(slot), Some(e)) => {
+                    with_condition!(self, condition, |c| guard(c, leading, LocalOperand(slot), e))
+                }
+                (Shape::Constant(n), Some(e)) => {
+                    with_condition!(self, condition, |c| guard(c, leading, ConstantOperand(n), e))
+                }
+                (Shape::Computed(value), Some(e)) => {
+                    with_condition!(self, condition, |c| guard(c, leading, ComputedOperand(value), e))
+                }
+            });
+        }
+        let branch = returning_branch(else_branch?)?;
         self.fired(&GUARD_RETURNS);
-        let else_branch = else_branch.map(|stmt| self.stmt(stmt));
-        let value = match value {
-            Some(value) => self.shape(value),
-            None => Shape::Computed(self.nil()),
-        };
-        Some(match (value, else_branch) {
-            (Shape::Local(slot), None) => with_condition!(self, condition, |c| guard(c, LocalOperand(slot), ())),
-            (Shape::Constant(n), None) => with_condition!(self, condition, |c| guard(c, ConstantOperand(n), ())),
-            (Shape::Computed(value), None) => {
-                with_condition!(self, condition, |c| guard(c, ComputedOperand(value), ()))
+        let then_branch = self.stmt(then_branch);
+        let leading = self.leading(branch.leading);
+        Some(match self.returned_shape(branch.value) {
+            Shape::Local(slot) => {
+                with_condition!(self, condition, |c| else_guard(c, then_branch, leading, LocalOperand(slot)))
             }
-            (Shape::Local(slot), Some(e)) => with_condition!(self, condition, |c| guard(c, LocalOperand(slot), e)),
-            (Shape::Constant(n), Some(e)) => with_condition!(self, condition, |c| guard(c, ConstantOperand(n), e)),
-            (Shape::Computed(value), Some(e)) => {
-                with_condition!(self, condition, |c| guard(c, ComputedOperand(value), e))
+            Shape::Constant(n) => {
+                with_condition!(self, condition, |c| else_guard(c, then_branch, leading, ConstantOperand(n)))
+            }
+            Shape::Computed(value) => {
+                with_condition!(self, condition, |c| else_guard(c, then_branch, leading, ComputedOperand(value)))
             }
         })
+    }
+
+    /// The statements a returning branch runs before its `return`, as one
+    /// closure, or none.
+    fn leading(&mut self, stmts: &[Stmt]) -> Option<StmtFn> {
+        (!stmts.is_empty()).then(|| self.block(stmts))
+    }
+
+    /// How a returned value is fetched (`return;` returns nil).
+    fn returned_shape(&mut self, value: Option<&Expr>) -> Shape {
+        match value {
+            Some(value) => self.shape(value),
+            None => Shape::Computed(self.nil()),
+        }
+    }
+}
+
+/// A branch that ends in `return`: a `return` statement, or a block whose
+/// last statement is one.
+struct ReturningBranch<'a> {
+    /// The statements before the `return`.
+    leading: &'a [Stmt],
+    /// The returned value (`None` for `return;`).
+    value: Option<&'a Expr>,
+}
+
+fn returning_branch(stmt: &Stmt) -> Option<ReturningBranch<'_>> {
+    match stmt {
+        Stmt::Return { value, .. } => Some(ReturningBranch { leading: &[], value: value.as_ref() }),
+        Stmt::Block { body, .. } => match body.split_last() {
+            Some((Stmt::Return { value, .. }, leading)) => Some(ReturningBranch { leading, value: value.as_ref() }),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -215,25 +282,15 @@ fn always_returns(stmt: &Stmt) -> bool {
     }
 }
 
-/// Whether `stmt` ends a tail: a `return`, or an `if` one of whose branches
-/// always returns.
-fn ends_tail(stmt: &Stmt) -> bool {
+/// Whether `stmt` ends a tail: a `return`, or (when `guards`) an `if` one
+/// of whose branches always returns.
+fn ends_tail(stmt: &Stmt, guards: bool) -> bool {
     match stmt {
         Stmt::Return { .. } => true,
         Stmt::If { then_branch, else_branch, .. } => {
-            always_returns(then_branch) || else_branch.as_deref().is_some_and(always_returns)
+            guards && (always_returns(then_branch) || else_branch.as_deref().is_some_and(always_returns))
         }
         _ => false,
-    }
-}
-
-/// The value a statement returns when it is `return value;` or a block
-/// holding only that: `Some(None)` for `return;`.
-fn returned_value(stmt: &Stmt) -> Option<Option<&Expr>> {
-    match stmt {
-        Stmt::Return { value, .. } => Some(value.as_ref()),
-        Stmt::Block { body, .. } if body.len() == 1 => returned_value(&body[0]),
-        _ => None,
     }
 }
 
@@ -263,34 +320,59 @@ fn conditional<C: Condition, O: Operand>(condition: C, then_value: O, else_value
 
 /// What a guard clause runs when its condition is false.
 trait ElseBranch: 'static {
-    fn run(&self, vm: &mut crate::eval::Evaluator<'_>, env: &crate::env::Env<'_>) -> crate::eval::Exec;
+    fn run(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Exec;
 }
 
 impl ElseBranch for () {
     #[inline(always)]
-    fn run(&self, _: &mut crate::eval::Evaluator<'_>, _: &crate::env::Env<'_>) -> crate::eval::Exec {
+    fn run(&self, _: &mut Evaluator<'_>, _: &Env<'_>) -> Exec {
         Ok(())
     }
 }
 
 impl ElseBranch for StmtFn {
     #[inline(always)]
-    fn run(&self, vm: &mut crate::eval::Evaluator<'_>, env: &crate::env::Env<'_>) -> crate::eval::Exec {
+    fn run(&self, vm: &mut Evaluator<'_>, env: &Env<'_>) -> Exec {
         self(vm, env)
     }
 }
 
-/// `if (condition) return value; else else_branch`.
-fn guard<C: Condition, O: Operand, E: ElseBranch>(condition: C, value: O, else_branch: E) -> StmtFn {
+/// Runs a returning branch: its leading statements, then the `return` of
+/// its value, straight from the closure of the `if`.
+#[inline(always)]
+fn run_returning<O: Operand>(vm: &mut Evaluator<'_>, env: &Env<'_>, leading: &Option<StmtFn>, value: &O) -> Exec {
+    if let Some(leading) = leading {
+        leading(vm, env)?;
+    }
+    let value = value.value(vm, env)?;
+    // `returned` holds nil between returns: replacing it frees nothing.
+    std::mem::replace(&mut vm.returned, value).discard();
+    Err(Unwind::Return)
+}
+
+/// `if (condition) { ...; return value; } else else_branch`.
+fn guard<C: Condition, O: Operand, E: ElseBranch>(
+    condition: C,
+    leading: Option<StmtFn>,
+    value: O,
+    else_branch: E,
+) -> StmtFn {
     Box::new(move |vm, env| {
         vm.tick();
-        if !condition.test(vm, env)? {
-            return else_branch.run(vm, env);
-        }
-        let value = value.value(vm, env)?;
-        // `returned` holds nil between returns: replacing it frees nothing.
-        std::mem::replace(&mut vm.returned, value).discard();
-        Err(Unwind::Return)
+        if condition.test(vm, env)? { run_returning(vm, env, &leading, &value) } else { else_branch.run(vm, env) }
+    })
+}
+
+/// `if (condition) then_branch else { ...; return value; }`.
+fn else_guard<C: Condition, O: Operand>(
+    condition: C,
+    then_branch: StmtFn,
+    leading: Option<StmtFn>,
+    value: O,
+) -> StmtFn {
+    Box::new(move |vm, env| {
+        vm.tick();
+        if condition.test(vm, env)? { then_branch(vm, env) } else { run_returning(vm, env, &leading, &value) }
     })
 }
 
