@@ -330,7 +330,14 @@ impl<Op: Arithmetic, L: Operand, R: Operand> Operand for LeafArithmetic<Op, L, R
 /// [`ComputedOperand`] unless operand shapes are on), typed by its shape: a
 /// local, a constant, arithmetic on two leaves, or computed.
 macro_rules! with_operand {
-    ($compiler:expr, $expr:expr, |$o:ident| $build:expr) => {{
+    ($compiler:expr, $expr:expr, |$o:ident| $build:expr) => {
+        $crate::compile::binary::with_operand_shape!($compiler.operand_shape($expr), |$o| $build)
+    };
+}
+
+/// Expands `$build` with `$o` bound to an operand of the shape `$shape`.
+macro_rules! with_operand_shape {
+    ($shape:expr, |$o:ident| $build:expr) => {{
         use frontend::ast::BinaryOp;
         use $crate::compile::binary::{Add, Divide, LeafArithmetic, Multiply, Subtract};
         use $crate::compile::operand::{ComputedOperand, ConstantOperand, Leaf, LocalOperand, OperandShape};
@@ -353,7 +360,7 @@ macro_rules! with_operand {
                 }
             };
         }
-        match $compiler.operand_shape($expr) {
+        match $shape {
             OperandShape::Local(slot) => {
                 let $o = LocalOperand(slot);
                 $build
@@ -375,6 +382,7 @@ macro_rules! with_operand {
 }
 
 pub(super) use with_operand;
+pub(super) use with_operand_shape;
 
 impl Compiler<'_> {
     pub(super) fn binary(&mut self, op: BinaryOp, left: &Expr, right: &Expr, line: u32) -> ExprFn {

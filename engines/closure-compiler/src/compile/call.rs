@@ -16,8 +16,9 @@
 //! * `global-callees`: a callee that is a global variable (`fib(n - 1)`) is
 //!   read inside the call's closure instead of by a closure of its own.
 
-use super::binary::with_operand;
+use super::binary::with_operand_shape;
 use super::operand::Operand;
+use super::operand::OperandShape;
 use super::{Compiler, ExprFn, StmtFn};
 use crate::env::Env;
 use crate::eval::{Eval, Evaluator, Thrown};
@@ -104,11 +105,22 @@ impl Argument for ExprFn {
     }
 }
 
-/// An argument that stores itself.
-impl Argument for PutFn {
+/// An argument with `leaf-operands`: a leaf, or arithmetic on leaves,
+/// stores itself; any other expression is computed by its own closure, as
+/// in the general form (wrapping it in a closure that stores would only add
+/// a call).
+enum LeafArgument {
+    Stored(PutFn),
+    Computed(ExprFn),
+}
+
+impl Argument for LeafArgument {
     #[inline(always)]
     fn put(&self, vm: &mut Evaluator<'_>, env: &Env<'_>, index: usize) -> Result<(), Thrown> {
-        self(vm, env, index)
+        match self {
+            LeafArgument::Stored(put) => put(vm, env, index),
+            LeafArgument::Computed(value) => value.put(vm, env, index),
+        }
     }
 }
 
@@ -333,9 +345,8 @@ macro_rules! with_arguments {
     ($compiler:expr, $args:expr, |$a:ident| $build:expr) => {{
         let args: &[Expr] = $args;
         if $compiler.tunings.leaf_operands {
-            let puts: Vec<PutFn> =
-                args.iter().map(|arg| with_operand!($compiler, arg, |operand| put_argument(operand))).collect();
-            with_arguments!(@held $compiler, puts, PutFn, |$a| $build)
+            let leaves: Vec<LeafArgument> = args.iter().map(|arg| $compiler.leaf_argument(arg)).collect();
+            with_arguments!(@held $compiler, leaves, LeafArgument, |$a| $build)
         } else {
             let closures: Vec<ExprFn> = args.iter().map(|arg| $compiler.expr(arg)).collect();
             with_arguments!(@held $compiler, closures, ExprFn, |$a| $build)
@@ -373,6 +384,15 @@ impl Compiler<'_> {
         match call {
             CompiledCall::Stmt(stmt) => Some(stmt),
             CompiledCall::Expr(_) => unreachable!("a call compiled into a statement is a statement"),
+        }
+    }
+
+    /// An argument with `leaf-operands`: stored in place when it is a leaf
+    /// or arithmetic on leaves, else computed by its closure.
+    fn leaf_argument(&mut self, arg: &Expr) -> LeafArgument {
+        match self.operand_shape(arg) {
+            OperandShape::Computed(value) => LeafArgument::Computed(value),
+            shape => LeafArgument::Stored(with_operand_shape!(shape, |operand| put_argument(operand))),
         }
     }
 
