@@ -24,7 +24,7 @@
 //! on those, a comparison of those), the parent's closure can be generic
 //! over a small type that fetches or computes the child in place, and Rust
 //! compiles one closure per combination. Each such specialisation belongs
-//! to a tuning (see [`crate::tunings`]); with a tuning off, the compiler
+//! to a tuning (see [`crate::config`]); with a tuning off, the compiler
 //! builds the general closures instead.
 //!
 //! The module is split by concern: [`stmt`](self::stmt) (statements),
@@ -42,10 +42,10 @@ mod expr;
 mod operand;
 mod stmt;
 
+use crate::config::Config;
 use crate::env::Env;
 use crate::eval::{Eval, Evaluator, Exec, Thrown};
 use crate::globals::{GlobalSlot, Globals};
-use crate::tunings::Tunings;
 use frontend::Tuning;
 use frontend::ast::{Capture, Function, FunctionKind, Local, Name, Program, Target};
 use frontend::tuning::GLOBAL_SLOTS;
@@ -107,7 +107,7 @@ pub struct SuperclassPlan {
 /// the session's table.
 pub struct Compiler<'a> {
     globals: &'a mut Globals,
-    tunings: Tunings,
+    config: Config,
     /// How many closures each tuning specialised, for the tests that check
     /// each tuning fires on the programs of its class.
     #[cfg(test)]
@@ -115,10 +115,10 @@ pub struct Compiler<'a> {
 }
 
 impl<'a> Compiler<'a> {
-    pub fn new(globals: &'a mut Globals, tunings: Tunings) -> Self {
+    pub fn new(globals: &'a mut Globals, config: Config) -> Self {
         Compiler {
             globals,
-            tunings,
+            config,
             #[cfg(test)]
             fired: Default::default(),
         }
@@ -137,10 +137,10 @@ impl<'a> Compiler<'a> {
     /// Whether a global's closure captures its slot (`global-slots`), else
     /// finds the slot by the name at every access.
     fn global_slots(&mut self) -> bool {
-        if self.tunings.global_slots {
+        if self.config.global_slots {
             self.fired(&GLOBAL_SLOTS);
         }
-        self.tunings.global_slots
+        self.config.global_slots
     }
 
     pub fn script(&mut self, program: &Program) -> Rc<CompiledFunction> {

@@ -70,71 +70,53 @@
 //!   slot is given when the name is compiled and captured by the closure
 //!   that reads it, where `slot-walker` finds it by the name's address when
 //!   it runs. Without the tuning both hash the name at every access.
-//! * `tunings` declares this engine's own tunings, below.
+//! * `config` declares this engine's own tunings and holds a session's
+//!   switches, as `slot-walker`'s does.
 //! * The `work-count` feature counts closures called, not nodes visited.
 //!
-//! ## Its tunings
+//! ## Tunings
 //! A closure compiler can do cheaply what a tree-walker needs a
 //! hand-written fast path for: give a whole class of node shapes closures
 //! of their own. The operators are written once, generic over how each
 //! operand is fetched and over the operation, and Rust's monomorphisation
 //! turns every combination into its own straight-line closure; the compiler
 //! picks the closure that fits the node. Each such choice belongs to a
-//! tuning, decided once when a session starts (`ClosureCompiler::tunings`,
-//! switched off with `closure-compiler:no-NAME`, all of them with
-//! `closure-compiler:plain`); a tuning switched off makes the compiler
-//! build the general closures, and costs nothing at run time.
+//! tuning, declared in [`TUNINGS`] and switched off by the session's
+//! options (`lox --engine closure-compiler:no-NAME`, or
+//! `closure-compiler:plain` for all of them). The switches are read once,
+//! when the session starts (`config::Config`): a tuning switched off makes
+//! the compiler build the general closures, and costs nothing at run time.
 //!
-//! Shared with the tree-walkers (declared in `frontend::tuning`, the same
-//! idea in both rungs):
-//! * `fx-hash`: fields, methods and global names hash with the Fx hash
-//!   instead of SipHash. SipHash resists hash flooding, which a program's
-//!   own names cannot attempt. Class: every program that looks up fields,
-//!   methods or globals by name.
-//! * `global-slots`: each global name gets a slot when it is compiled, and
-//!   the closure that reads, assigns, declares or calls the global captures
-//!   the slot; off, every access finds the slot by hashing the name.
-//!   Globals are late-bound, but their names are known when the program is
-//!   compiled. Class: every access to a global variable.
-//! * `leaf-operands`: an operand that is a local or a number literal is read
-//!   in place by the closure that uses it, and arithmetic on two such leaves
-//!   (`n - 1`) used as an argument, an assigned, declared or returned value
-//!   is computed in place and stored from registers; every argument of a
-//!   call of any arity stores itself into its parameter slot. Off, every
-//!   leaf is a closure of its own, called for its value. Class: every
-//!   expression whose operands are locals or literals.
-//! * `fused-conditions`: a comparison, `!`, `and` or `or` that decides an
-//!   `if` or a loop yields a Rust `bool`, never a Lox boolean that is then
-//!   tested; with `leaf-operands` as well, a comparison of leaves is compiled
-//!   into the closure of the `if` or loop itself. Class: every condition.
-//! * `guard-returns`: an `if` whose then or else branch ends in `return`
-//!   (bare or at the end of a block) is one closure that returns straight
-//!   from the `if`. Class: guard clauses, base cases, early exits.
-//! * `global-calls` (declared here for now as `global-callees`, the same
-//!   idea as the walkers' `global-calls`): a call whose callee is a global
-//!   variable reads the global inside the call's closure. Class: every call
-//!   of a global function or class.
+//! The techniques a tree-walker has too carry the names `slot-walker` gives
+//! them, so that the step between the two rungs is the strategy, tuned or
+//! plain:
 //!
-//! This engine's own (a tree-walker has no closure per node to save):
-//! * `tail-returns`: the statements that end a body are compiled as the
-//!   expression the body yields, so a final `return` is the call's result
-//!   rather than a statement that unwinds to the call; with
-//!   `guard-returns`, an `if` there with a returning branch (with or
-//!   without `else`, followed by anything) is a conditional expression.
-//!   Class: every function whose body ends in a return.
-//! * `call-statements`: a call whose result is dropped (`list.add(x);`) or
-//!   stored into a local (`var a = f(x);`, `a = f(a);`) is one closure that
-//!   calls and stores, instead of a statement closure around a call
-//!   closure. Class: every call used as a statement or as a local's value.
-//! * `assignment-statements`: an assignment used as a statement stores its
-//!   value without copying it out as the expression's result. Class: every
-//!   assignment statement.
-//! * `fixed-arity-calls`: a call's arguments are held in an array of their
-//!   number (up to three), a loop the Rust compiler unrolls. Class: every
-//!   call with at most three arguments.
+//! | tuning | what it does here | why it pays | class of programs |
+//! |---|---|---|---|
+//! | `fx-hash` | names (fields, methods, globals) hash with Fx instead of SipHash | SipHash resists hash flooding, which a program's own names cannot attempt, at several times the cost | every field, method or global looked up by name |
+//! | `global-slots` | each global name gets a slot when it is compiled, captured by the closures that use it | no name is hashed when the program runs | every read, assignment, declaration and call of a global |
+//! | `global-calls` | a call's global callee is read inside the call's closure | no closure call for the callee | every call of a global function or class |
+//! | `leaf-operands` | a local or number literal operand is read in place by its user's closure; arithmetic on two leaves as an argument or a declared, assigned or returned value is computed and stored from registers; every argument, in calls of any arity, stores itself into its parameter slot | no closure call and no 24-byte value made per leaf | every expression with locals or literals as operands |
+//! | `fused-conditions` | a comparison, `!`, `and` or `or` deciding an `if` or a loop yields a Rust `bool`; with `leaf-operands`, a comparison of leaves is compiled into the branching closure | no boolean value made and tested, and no closure call for the comparison | every condition of an `if`, `while` or `for` |
+//! | `guard-returns` | an `if` whose then or else branch ends in `return` is one closure that returns straight from the `if` | no closure for the `return` statement | every `if` with a branch that returns |
+//! | `tail-returns` | the end of a body is compiled as the expression the body yields: a final `return`, and a final `if` whose branches return (with `guard-returns`, any returning `if` followed by the rest of the body), become values, not statements that unwind | no unwinding through the statements around a `return` | every function whose body ends in a return |
 //!
-//! What each buys, program by program, is measured by ablation in the
-//! generated reports (`harness ablate`), not recorded here.
+//! `slot-walker` also has `direct-operands`, a call or operator used as an
+//! operand evaluated without a general evaluation of its node. Here that is
+//! the strategy itself: every node already has its own closure and no
+//! general evaluation exists to skip. This engine's own tunings fuse what a
+//! closure per node keeps apart:
+//!
+//! | tuning | what it does | why it pays | class of programs |
+//! |---|---|---|---|
+//! | `call-statements` | a call whose result is dropped (`list.add(x);`) or stored into a local (`var a = f(x);`, `a = f(a);`) is one closure that calls and stores | no statement closure around the call's closure | every call used as a statement or as a local's value |
+//! | `assignment-statements` | an assignment used as a statement stores its value without copying it out as the expression's result | no copy of the value, and no expression closure inside the statement's | every assignment statement |
+//! | `fixed-arity-calls` | a call's arguments are held in an array of their number (up to three) | a loop the Rust compiler unrolls | every call with at most three arguments |
+//!
+//! What each tuning buys, per program, and where this rung stands against
+//! the others, plain and tuned, is measured by the harness (`harness
+//! ablate`, and the reference run in `reports/reference/README.md`), not
+//! recorded here.
 //!
 //! ## Deep recursion and cyclic garbage
 //! A Lox call nests Rust calls: the closure of the call expression, the
@@ -158,31 +140,30 @@
 
 mod call;
 mod compile;
+mod config;
 mod env;
 mod eval;
 mod gc;
 mod globals;
-mod tunings;
 mod value;
 
 #[cfg(test)]
 mod tests;
 
-pub use tunings::{
-    ASSIGNMENT_STATEMENTS, CALL_STATEMENTS, FIXED_ARITY_CALLS, GLOBAL_CALLEES, GUARD_RETURNS, TAIL_RETURNS,
+pub use config::{
+    ASSIGNMENT_STATEMENTS, CALL_STATEMENTS, FIXED_ARITY_CALLS, GLOBAL_CALLS, GUARD_RETURNS, TAIL_RETURNS, TUNINGS,
 };
 
 use compile::{CompiledFunction, Compiler};
+use config::Config;
 use env::{Env, Slot};
 use eval::Evaluator;
 use frontend::diagnostics::RunError;
 use frontend::hash::NameHash;
-use frontend::tuning::{FUSED_CONDITIONS, FX_HASH, GLOBAL_SLOTS, LEAF_OPERANDS};
 use frontend::{CompileErrors, Engine, Options, Session, Tuning, WorkCount};
 use globals::Globals;
 use std::io::Write;
 use std::rc::Rc;
-use tunings::Tunings;
 use value::{Closure, Native, Upvalue, Value};
 
 /// The engine, as registered.
@@ -198,29 +179,14 @@ impl Engine for ClosureCompiler {
     }
 
     fn session(&self, options: Options) -> Box<dyn Session> {
-        let tunings = Tunings::from_options(&options);
-        Box::new(ClosureSession { state: State::new(&options), tunings, script: None })
+        let config = Config::new(&options);
+        Box::new(ClosureSession { state: State::new(&options), config, script: None })
     }
 
     fn tunings(&self) -> &'static [Tuning] {
         TUNINGS
     }
 }
-
-/// Every tuning this engine makes, in the order reports list them: the
-/// techniques it shares with the tree-walkers first, then its own.
-pub const TUNINGS: &[Tuning] = &[
-    FX_HASH,
-    GLOBAL_SLOTS,
-    LEAF_OPERANDS,
-    FUSED_CONDITIONS,
-    GUARD_RETURNS,
-    TAIL_RETURNS,
-    GLOBAL_CALLEES,
-    FIXED_ARITY_CALLS,
-    ASSIGNMENT_STATEMENTS,
-    CALL_STATEMENTS,
-];
 
 /// What a session keeps between programs: its globals and its collector.
 pub struct State {
@@ -270,7 +236,7 @@ impl State {
 
 struct ClosureSession {
     state: State,
-    tunings: Tunings,
+    config: Config,
     /// The most recently prepared program, compiled.
     script: Option<Rc<CompiledFunction>>,
 }
@@ -278,7 +244,7 @@ struct ClosureSession {
 impl Session for ClosureSession {
     fn prepare(&mut self, source: &str) -> Result<(), CompileErrors> {
         let program = frontend::parse(source)?;
-        let mut compiler = Compiler::new(&mut self.state.globals, self.tunings);
+        let mut compiler = Compiler::new(&mut self.state.globals, self.config);
         self.script = Some(compiler.script(&program));
         Ok(())
     }

@@ -1,13 +1,14 @@
-//! Each tuning fires on programs of its class, written in two different
-//! ways, and switching it off changes nothing they print.
+//! Each tuning fires on programs of its class, written in different ways,
+//! and switching it off changes nothing they print. The shared tunings are
+//! also checked on the example programs the tree-walkers use for them.
 //!
 //! "Fires" is counted by the compiler: every closure a tuning specialises
 //! is recorded in `Compiler::fired` (in test builds only). With the tuning
 //! switched off, the count must be zero and the output the same.
 
 use crate::compile::Compiler;
+use crate::config::Config;
 use crate::globals::Globals;
-use crate::tunings::Tunings;
 use crate::{ClosureCompiler, State, TUNINGS};
 use frontend::hash::NameHash;
 use frontend::tuning::{FX_HASH, Tuning};
@@ -18,7 +19,7 @@ use frontend::{Engine, Options};
 fn fired(source: &str, options: &Options, tuning: &Tuning) -> usize {
     let program = frontend::parse(source).expect("the test program compiles");
     let mut globals = Globals::new(NameHash::for_options(options));
-    let mut compiler = Compiler::new(&mut globals, Tunings::from_options(options));
+    let mut compiler = Compiler::new(&mut globals, Config::new(options));
     compiler.script(&program);
     compiler.fired.get(tuning.name).copied().unwrap_or(0)
 }
@@ -44,7 +45,7 @@ fn tuning(name: &str) -> &'static Tuning {
 /// `name` fires on each of `programs` when on (also in the otherwise plain
 /// engine), never when off, and the output is the same either way.
 #[track_caller]
-fn check(name: &str, programs: [&str; 2]) {
+fn check(name: &str, programs: &[&str]) {
     let tuning = tuning(name);
     let mut off = Options::default();
     off.disable(tuning);
@@ -65,7 +66,9 @@ fn check(name: &str, programs: [&str; 2]) {
 fn global_slots() {
     check(
         "global-slots",
-        [
+        &[
+            "var count = 0; while (count < 5) count = count + 1; print count;",
+            "fun twice(f, x) { return f(f(x)); } fun inc(x) { return x + 1; } print twice(inc, 1);",
             "var count = 0; fun bump() { count = count + 1; } bump(); bump(); print count;",
             "var greeting = \"hi\"; { var shadow = greeting + \"!\"; print shadow; } print undefined;",
         ],
@@ -76,7 +79,9 @@ fn global_slots() {
 fn leaf_operands() {
     check(
         "leaf-operands",
-        [
+        &[
+            "fun f() { var a = 2; var b = 3.5; return a * b - 1; } print f();",
+            "{ var i = 0; var s = 0; while (i < 4) { s = s + i; i = i + 1; } print s; }",
             "var s = 0; for (var i = 0; i < 10; i = i + 1) { var twice = i * 2; s = s + twice; } print s;",
             "fun area(w, h) { return w * h; } fun box(x) { return area(x - 1, 2) + area(x, x + 0.5); } print box(3);",
         ],
@@ -87,7 +92,9 @@ fn leaf_operands() {
 fn fused_conditions() {
     check(
         "fused-conditions",
-        [
+        &[
+            "var i = 0; while (i < 3) i = i + 1; print i;",
+            "fun f(a, b) { if (!(a and b) or a == nil) return \"yes\"; return \"no\"; } print f(true, false);",
             "var i = 0; var done = false; while (!done and i < 5) { i = i + 1; if (i >= 3) done = true; } print i;",
             "fun same(a, b) { if (a == b or a != a) print \"same\"; else print \"different\"; } same(1, 1); same(\"a\", nil);",
         ],
@@ -98,7 +105,9 @@ fn fused_conditions() {
 fn guard_returns() {
     check(
         "guard-returns",
-        [
+        &[
+            "fun abs(x) { if (x < 0) return -x; return x; } print abs(-3);",
+            "fun sign(x) { if (x > 0) { return 1; } else { var m = -1; if (x == 0) { return 0; } return m; } } print sign(-2) + sign(0) + sign(5);",
             "fun root(x) { for (var i = 0; i < 10; i = i + 1) { if (i * i == x) return i; } return nil; } print root(49); print root(50);",
             "class Counter { down(n) { while (true) { if (n > 0) n = n - 1; else { print n; return \"done\"; } } } } \
              print Counter().down(3);",
@@ -110,7 +119,9 @@ fn guard_returns() {
 fn tail_returns() {
     check(
         "tail-returns",
-        [
+        &[
+            "fun half(x) { var h = x / 2; return h; } print half(5);",
+            "class Max { of(a, b) { if (a > b) { return a; } else { return b; } } } print Max().of(3, 7);",
             "fun fib(n) { if (n < 2) return n; return fib(n - 2) + fib(n - 1); } print fib(15);",
             "class Circle { init(r) { this.r = r; } area() { var r = this.r; return 3 * r * r; } } \
              print Circle(2).area();",
@@ -118,12 +129,12 @@ fn tail_returns() {
     );
 }
 
-/// With `guard-returns` too, an `if` with a returning branch at the end of
-/// a body (here with `else` and locals) is a conditional: both fire.
+/// With `guard-returns` too, an `if` with one returning branch, followed by
+/// the rest of the body (here locals and a call), is a conditional: both
+/// fire.
 #[test]
 fn tail_returns_with_guard_returns() {
-    let source =
-        "fun sum(n) { if (n == 0) { return 0; } else { var rest = sum(n - 1); return n + rest; } } print sum(20);";
+    let source = "fun sum(n) { if (n == 0) return 0; var rest = sum(n - 1); return n + rest; } print sum(20);";
     let both = Options::default().plain(TUNINGS);
     let mut both_on = both.clone();
     both_on.enable(tuning("tail-returns"));
@@ -134,10 +145,12 @@ fn tail_returns_with_guard_returns() {
 }
 
 #[test]
-fn global_callees() {
+fn global_calls() {
     check(
-        "global-callees",
-        [
+        "global-calls",
+        &[
+            "fun square(x) { return x * x; } print square(4);",
+            "class Box {} var b = Box(); fun show(v) { print v; } show(b);",
             "fun twice(x) { return x * 2; } print twice(twice(3));",
             "class Point { init(x) { this.x = x; } } var make = Point; print make(4).x; print clock() > 0;",
         ],
@@ -148,7 +161,7 @@ fn global_callees() {
 fn fixed_arity_calls() {
     check(
         "fixed-arity-calls",
-        [
+        &[
             "fun add3(a, b, c) { return a + b + c; } print add3(1, 2, 3);",
             "class Pair { init(a, b) { this.a = a; this.b = b; } sum() { return this.a + this.b; } } print Pair(1, 2).sum();",
         ],
@@ -159,7 +172,7 @@ fn fixed_arity_calls() {
 fn assignment_statements() {
     check(
         "assignment-statements",
-        [
+        &[
             "var total = 0; for (var i = 1; i <= 4; i = i + 1) total = total + i; print total;",
             "class Box { fill(x) { this.item = x; return this; } } var b = Box(); b.fill(\"toy\"); print b.item;",
         ],
@@ -170,7 +183,7 @@ fn assignment_statements() {
 fn call_statements() {
     check(
         "call-statements",
-        [
+        &[
             "fun show(x) { print x; } show(1); var shown = show(2); print shown;",
             "class Stack { init() { this.n = 0; } push(x) { this.n = this.n + x; return this.n; } } \
              fun fill(s) { var top = 0; for (var i = 0; i < 3; i = i + 1) top = s.push(i); s.push(10); return top; } \
@@ -201,14 +214,14 @@ fn every_tuning_is_tested() {
     let tested = [
         "fx-hash",
         "global-slots",
+        "global-calls",
         "leaf-operands",
         "fused-conditions",
         "guard-returns",
         "tail-returns",
-        "global-callees",
-        "fixed-arity-calls",
-        "assignment-statements",
         "call-statements",
+        "assignment-statements",
+        "fixed-arity-calls",
     ];
     let declared: Vec<&str> = TUNINGS.iter().map(|tuning| tuning.name).collect();
     assert_eq!(declared, tested);

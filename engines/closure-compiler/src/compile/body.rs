@@ -11,11 +11,11 @@
 //!   `return` statement.
 //! * `tail-returns`: the statements at the end of a body are compiled as an
 //!   expression (the *tail*), so that a `return` there is the value the body
-//!   yields, with no unwinding. With `guard-returns` as well, an `if` in the
-//!   tail with a branch that always returns is a conditional expression
-//!   choosing between the two ways the body can end (its branches, each
-//!   followed by what comes after the `if` when it falls through). So
-//!   `if (n < 2) return n; return f(n);` and
+//!   yields, with no unwinding, and an `if` there whose branches both return
+//!   is a conditional expression between them. With `guard-returns` as
+//!   well, so is an `if` in the tail with one returning branch: the
+//!   conditional chooses between that branch and the other one followed by
+//!   what comes after the `if`. So `if (n < 2) return n; return f(n);` and
 //!   `if (n < 2) { return n; } else { var a = f(n); return a; }` are both
 //!   one conditional.
 
@@ -23,9 +23,9 @@ use super::binary::with_operand;
 use super::condition::{Condition, with_condition};
 use super::operand::{ComputedOperand, NilOperand, Operand, Shape};
 use super::{Compiler, ExprFn, StmtFn};
+use crate::config::{GUARD_RETURNS, TAIL_RETURNS};
 use crate::env::Env;
 use crate::eval::{Evaluator, Exec, Unwind};
-use crate::tunings::{GUARD_RETURNS, TAIL_RETURNS};
 use crate::value::Value;
 use frontend::ast::{Expr, FunctionKind, Stmt};
 
@@ -55,7 +55,7 @@ impl Compiler<'_> {
                 Ok(vm.stack[env.slot(0)].get())
             });
         }
-        if self.tunings.tail_returns {
+        if self.config.tail_returns {
             let mut stmts = Vec::new();
             flatten(body, &mut stmts);
             let tail = self.tail(&stmts);
@@ -79,10 +79,12 @@ impl Compiler<'_> {
     /// it run as statements, and it becomes the value. Anything after a
     /// `return` can never run and is not compiled.
     fn tail<'a>(&mut self, stmts: &[&'a Stmt]) -> Tail<'a> {
-        // A returning `if` is a conditional only with `guard-returns` as well:
-        // it is that tuning's idea (an `if` whose branch returns returns
+        // An `if` whose branches both return ends the body, and is a
+        // conditional; one with a single returning branch, followed by more
+        // statements, is a conditional only with `guard-returns` as well: it
+        // is that tuning's idea (an `if` whose branch returns returns
         // straight from the `if`) applied where the body ends.
-        let guards = self.tunings.guard_returns;
+        let guards = self.config.guard_returns;
         let end = stmts.iter().position(|stmt| ends_tail(stmt, guards)).unwrap_or(stmts.len());
         let (leading, ending, rest) = (&stmts[..end], stmts.get(end), stmts.get(end + 1..).unwrap_or_default());
         let returned = match ending {
@@ -122,7 +124,9 @@ impl Compiler<'_> {
         rest: &[&Stmt],
     ) -> ExprFn {
         self.fired(&TAIL_RETURNS);
-        self.fired(&GUARD_RETURNS);
+        if !(always_returns(then_branch) && else_branch.is_some_and(always_returns)) {
+            self.fired(&GUARD_RETURNS);
+        }
         let mut then_stmts = Vec::new();
         flatten(std::slice::from_ref(then_branch), &mut then_stmts);
         let mut else_stmts = Vec::new();
@@ -177,7 +181,7 @@ impl Compiler<'_> {
     /// `if`, when `guard-returns` is on: the branch's other statements run,
     /// then its value is returned, without a `return` statement of its own.
     pub(super) fn guard(&mut self, condition: &Expr, then_branch: &Stmt, else_branch: Option<&Stmt>) -> Option<StmtFn> {
-        if !self.tunings.guard_returns {
+        if !self.config.guard_returns {
             return None;
         }
         if let Some(branch) = returning_branch(then_branch) {
@@ -282,13 +286,15 @@ fn always_returns(stmt: &Stmt) -> bool {
     }
 }
 
-/// Whether `stmt` ends a tail: a `return`, or (when `guards`) an `if` one
-/// of whose branches always returns.
+/// Whether `stmt` ends a tail: a `return`, an `if` whose branches both
+/// always return, or (when `guards`) an `if` one of whose branches does.
 fn ends_tail(stmt: &Stmt, guards: bool) -> bool {
     match stmt {
         Stmt::Return { .. } => true,
         Stmt::If { then_branch, else_branch, .. } => {
-            guards && (always_returns(then_branch) || else_branch.as_deref().is_some_and(always_returns))
+            let (then_returns, else_returns) =
+                (always_returns(then_branch), else_branch.as_deref().is_some_and(always_returns));
+            (then_returns && else_returns) || (guards && (then_returns || else_returns))
         }
         _ => false,
     }

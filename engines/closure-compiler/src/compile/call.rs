@@ -20,10 +20,10 @@ use super::binary::with_operand_shape;
 use super::operand::Operand;
 use super::operand::OperandShape;
 use super::{Compiler, ExprFn, StmtFn};
+use crate::config::{CALL_STATEMENTS, FIXED_ARITY_CALLS, GLOBAL_CALLS};
 use crate::env::Env;
 use crate::eval::{Eval, Evaluator, Thrown};
 use crate::globals::GlobalSlot;
-use crate::tunings::{CALL_STATEMENTS, FIXED_ARITY_CALLS, GLOBAL_CALLEES};
 use crate::value::{Closure, Value};
 use frontend::ast::{Expr, Name, VarKind, Variable};
 use std::rc::Rc;
@@ -308,7 +308,7 @@ fn put_argument<O: Operand>(operand: O) -> PutFn {
 macro_rules! with_arguments {
     (@held $compiler:expr, $list:expr, $element:ty, |$a:ident| $build:expr) => {{
         let list: Vec<$element> = $list;
-        if !$compiler.tunings.fixed_arity_calls || list.len() > 3 {
+        if !$compiler.config.fixed_arity_calls || list.len() > 3 {
             let $a: Box<[$element]> = list.into_boxed_slice();
             $build
         } else {
@@ -344,7 +344,7 @@ macro_rules! with_arguments {
     }};
     ($compiler:expr, $args:expr, |$a:ident| $build:expr) => {{
         let args: &[Expr] = $args;
-        if $compiler.tunings.leaf_operands {
+        if $compiler.config.leaf_operands {
             let leaves: Vec<LeafArgument> = args.iter().map(|arg| $compiler.leaf_argument(arg)).collect();
             with_arguments!(@held $compiler, leaves, LeafArgument, |$a| $build)
         } else {
@@ -372,7 +372,7 @@ impl Compiler<'_> {
     /// `expr` as a statement that drops or stores its result, when it is a
     /// call or a method call and `call-statements` is on.
     pub(super) fn call_statement(&mut self, expr: &Expr, into: Destination) -> Option<StmtFn> {
-        if !self.tunings.call_statements {
+        if !self.config.call_statements {
             return None;
         }
         let call = match expr {
@@ -398,10 +398,8 @@ impl Compiler<'_> {
 
     fn compiled_call(&mut self, callee: &Expr, args: &[Expr], line: u32, into: Destination) -> CompiledCall {
         match callee {
-            Expr::Variable(Variable { kind: VarKind::Global, name, line: name_line })
-                if self.tunings.global_callees =>
-            {
-                self.fired(&GLOBAL_CALLEES);
+            Expr::Variable(Variable { kind: VarKind::Global, name, line: name_line }) if self.config.global_calls => {
+                self.fired(&GLOBAL_CALLS);
                 let (name, name_line) = (name.clone(), *name_line);
                 let slot = self.globals.slot_of(&name);
                 if self.global_slots() {

@@ -118,7 +118,7 @@ impl Compiler<'_> {
     /// The condition `expr` as a comparison of leaves, when it is one and
     /// both `fused-conditions` and `leaf-operands` are on.
     pub(super) fn leaf_test(&mut self, expr: &Expr) -> Option<LeafTest> {
-        if !(self.tunings.fused_conditions && self.tunings.leaf_operands) {
+        if !(self.config.fused_conditions && self.config.leaf_operands) {
             return None;
         }
         let Expr::Binary { op, left, right, line } = expr else { return None };
@@ -138,7 +138,7 @@ impl Compiler<'_> {
     /// Comparisons, `!`, `and` and `or` compile to conditions directly (with
     /// `fused-conditions` on); anything else is evaluated and tested.
     pub(super) fn condition(&mut self, expr: &Expr) -> CondFn {
-        if self.tunings.fused_conditions {
+        if self.config.fused_conditions {
             if matches!(expr, Expr::Binary { op, .. } if !is_arithmetic(*op))
                 || matches!(expr, Expr::Unary { op: UnaryOp::Not, .. } | Expr::Logical { .. })
             {

@@ -132,7 +132,7 @@ impl Compiler<'_> {
     /// How an operand will be fetched: in place when it is a local or a
     /// number literal (and operand shapes are on), else by its closure.
     pub(super) fn shape(&mut self, expr: &Expr) -> Shape {
-        if self.tunings.leaf_operands {
+        if self.config.leaf_operands {
             match expr {
                 Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) => {
                     self.fired(&LEAF_OPERANDS);
@@ -150,7 +150,7 @@ impl Compiler<'_> {
 
     /// Like [`Compiler::shape`], and arithmetic on two leaves as well.
     pub(super) fn operand_shape(&mut self, expr: &Expr) -> OperandShape {
-        if self.tunings.leaf_operands
+        if self.config.leaf_operands
             && let Expr::Binary { op, left, right, line } = expr
             && matches!(op, BinaryOp::Add | BinaryOp::Subtract | BinaryOp::Multiply | BinaryOp::Divide)
             && let (Some(left), Some(right)) = (leaf(left), leaf(right))

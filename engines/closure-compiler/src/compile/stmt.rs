@@ -6,7 +6,7 @@ use super::call::Destination;
 use super::condition::{Condition, with_condition};
 use super::operand::Operand;
 use super::{ClassPlan, Compiler, Define, ExprFn, StmtFn, SuperclassPlan, define_local};
-use crate::tunings::ASSIGNMENT_STATEMENTS;
+use crate::config::ASSIGNMENT_STATEMENTS;
 use crate::value::Value;
 use frontend::ast::{ClassDecl, Expr, Function, Stmt, Target, VarKind, Variable};
 
@@ -52,11 +52,11 @@ impl Compiler<'_> {
             return call;
         }
         match stmt {
-            Stmt::Expression(Expr::Assign { variable, value }) if self.tunings.assignment_statements => {
+            Stmt::Expression(Expr::Assign { variable, value }) if self.config.assignment_statements => {
                 self.fired(&ASSIGNMENT_STATEMENTS);
                 self.assignment_statement(variable, value)
             }
-            Stmt::Expression(Expr::Set { object, name, value, line }) if self.tunings.assignment_statements => {
+            Stmt::Expression(Expr::Set { object, name, value, line }) if self.config.assignment_statements => {
                 self.fired(&ASSIGNMENT_STATEMENTS);
                 let (object, value) = (self.expr(object), self.expr(value));
                 let (name, line) = (name.clone(), *line);
