@@ -1,10 +1,11 @@
 //! Binary operators and conditions, specialised by operand shape.
 //!
 //! The general closure for `left - right` calls a closure for each operand,
-//! then checks that both are numbers. When an operand is a local or a
-//! number constant (`n - 2`, `i < count`), the operator's closure reads the
-//! slot or uses the constant itself, saving a call per operand and, for a
-//! local, the copy of the value: it looks at the number where it lies.
+//! then checks that both are numbers. With `leaf-operands`, when an operand
+//! is a local or a number constant (`n - 2`, `i < count`), the operator's
+//! closure reads the slot or uses the constant itself, saving a call per
+//! operand and, for a local, the copy of the value: it looks at the number
+//! where it lies.
 //!
 //! The operators are written once, generically: an [`Operand`] is how to
 //! fetch one side, an [`Arithmetic`] or [`Comparison`] is what to do with two

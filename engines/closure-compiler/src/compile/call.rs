@@ -4,21 +4,23 @@
 //! placeholder, or the receiver) and then each argument, straight into the
 //! slots where the callee's parameters live, and hands the frame's base to
 //! `call::call_value`. The general closure evaluates each argument by its
-//! closure and stores the value. Three tunings specialise it:
-//! * `leaf-operands`: every argument, in calls of any number of arguments,
-//!   is compiled into a closure that stores it into its parameter slot
-//!   itself ([`PutFn`]), so a local or a constant is copied straight from
-//!   where it is and arithmetic on two leaves (`n - 1`) is computed in
-//!   registers and stored, without a value being returned first;
+//! closure and stores the value. Four tunings specialise it:
+//! * `leaf-operands`: in calls of any number of arguments, an argument that
+//!   is a leaf (a local, a number) or arithmetic on two leaves (`n - 1`) is
+//!   compiled into a closure that stores it into its parameter slot itself
+//!   ([`PutFn`]), copied from where it is or computed in registers, without
+//!   a value being returned first;
 //! * `fixed-arity-calls`: a call with up to three arguments holds them in an
 //!   array of that length, a loop the Rust compiler unrolls, instead of a
 //!   slice of any length;
-//! * `global-callees`: a callee that is a global variable (`fib(n - 1)`) is
-//!   read inside the call's closure instead of by a closure of its own.
+//! * `global-calls`: a callee that is a global variable (`fib(n - 1)`) is
+//!   read inside the call's closure instead of by a closure of its own;
+//! * `call-statements`: a call that is a whole statement, or the value a
+//!   local is declared or assigned with, is compiled into a statement
+//!   closure that drops or stores the result itself ([`Destination`]).
 
 use super::binary::with_operand_shape;
-use super::operand::Operand;
-use super::operand::OperandShape;
+use super::operand::{Operand, OperandShape};
 use super::{Compiler, ExprFn, StmtFn};
 use crate::config::{CALL_STATEMENTS, FIXED_ARITY_CALLS, GLOBAL_CALLS};
 use crate::env::Env;
@@ -77,7 +79,7 @@ impl Callee for GlobalCallee {
 }
 
 /// A global variable read in place, its slot found by its name at every
-/// call (`global-callees` on, `global-slots` off).
+/// call (`global-calls` on, `global-slots` off).
 struct NamedGlobalCallee {
     name: Name,
     line: u32,

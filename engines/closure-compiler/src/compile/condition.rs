@@ -70,7 +70,8 @@ pub(super) struct LeafTest {
 
 /// Expands `$build` with `$c` bound to the condition `$expr`: a
 /// [`LeafComparison`] of the right type when the condition is a comparison
-/// of leaves (and inline conditions are on), else its [`CondFn`].
+/// of leaves (and `fused-conditions` and `leaf-operands` are on), else its
+/// [`CondFn`].
 macro_rules! with_condition {
     ($compiler:expr, $expr:expr, |$c:ident| $build:expr) => {{
         use frontend::ast::BinaryOp;
