@@ -13,15 +13,22 @@ use crate::{ClosureCompiler, State, TUNINGS};
 use frontend::hash::NameHash;
 use frontend::tuning::{FX_HASH, Tuning};
 use frontend::{Engine, Options};
+use std::collections::BTreeMap;
 
-/// How many closures `tuning` specialised when `source` was compiled with
-/// `options`.
-fn fired(source: &str, options: &Options, tuning: &Tuning) -> usize {
+/// How many closures each tuning specialised when `source` was compiled
+/// with `options`.
+fn all_fired(source: &str, options: &Options) -> BTreeMap<&'static str, usize> {
     let program = frontend::parse(source).expect("the test program compiles");
     let mut globals = Globals::new(NameHash::for_options(options));
     let mut compiler = Compiler::new(&mut globals, Config::new(options));
     compiler.script(&program);
-    compiler.fired.get(tuning.name).copied().unwrap_or(0)
+    compiler.fired
+}
+
+/// How many closures `tuning` specialised when `source` was compiled with
+/// `options`.
+fn fired(source: &str, options: &Options, tuning: &Tuning) -> usize {
+    all_fired(source, options).get(tuning.name).copied().unwrap_or(0)
 }
 
 /// What `source` prints with `options`, or its error.
@@ -55,6 +62,8 @@ fn check(name: &str, programs: &[&str]) {
         assert!(fired(source, &Options::default(), tuning) > 0, "{name} does not fire on:\n{source}");
         assert!(fired(source, &alone, tuning) > 0, "{name} alone does not fire on:\n{source}");
         assert_eq!(fired(source, &off, tuning), 0, "{name} fires while off on:\n{source}");
+        let plain = all_fired(source, &Options::default().plain(TUNINGS));
+        assert!(plain.is_empty(), "the plain engine specialises {plain:?} in:\n{source}");
         let expected = output(source, Options::default());
         assert!(!expected.is_empty(), "the program prints something");
         assert_eq!(output(source, off.clone()), expected, "{name} off changes the output of:\n{source}");
