@@ -12,7 +12,7 @@
 //! session starts: the compiler then builds one closure or another, so a
 //! tuning switched off costs nothing at run time.
 
-use frontend::tuning::{FUSED_CONDITIONS, FX_HASH, GLOBAL_SLOTS, LEAF_OPERANDS};
+use frontend::tuning::{FUSED_CONDITIONS, FX_HASH, GLOBAL_CALLS, GLOBAL_SLOTS, GUARD_RETURNS, LEAF_OPERANDS};
 use frontend::{Options, Tuning};
 
 /// Every tuning, in the order reports list them: the shared techniques in
@@ -30,26 +30,10 @@ pub const TUNINGS: &[Tuning] = &[
     FIXED_ARITY_CALLS,
 ];
 
-// The next three are shared techniques, named as the tree-walkers name them
-// (the walkers' branch declares them in `frontend::tuning`); they move there
-// when it lands.
-
-/// Calls whose callee is a global, with the callee read in place.
-pub const GLOBAL_CALLS: Tuning = Tuning {
-    name: "global-calls",
-    summary: "A call whose callee is a global variable reads that global in place, without a general \
-              evaluation of the callee expression.",
-    class: "every call of a global function or class",
-};
-
-/// Returns straight out of an `if`.
-pub const GUARD_RETURNS: Tuning = Tuning {
-    name: "guard-returns",
-    summary: "An `if` whose branch returns (`return x;`, bare or ending a braced block, in the then or the \
-              else branch) returns straight from the `if`, without running the branch as a statement of \
-              its own.",
-    class: "every if or if/else statement with a branch that returns: guard clauses, base cases, early exits",
-};
+// `tail-returns` is this engine's own: the tree-walkers tried the same
+// idea (a body's last return handing the call its result) and it cost them
+// instructions, because a walker still dispatches on the statement; here the
+// end of a body is compiled as an expression once.
 
 /// A function's last statement gives the call its result.
 pub const TAIL_RETURNS: Tuning = Tuning {

@@ -150,9 +150,7 @@ mod value;
 #[cfg(test)]
 mod tests;
 
-pub use config::{
-    ASSIGNMENT_STATEMENTS, CALL_STATEMENTS, FIXED_ARITY_CALLS, GLOBAL_CALLS, GUARD_RETURNS, TAIL_RETURNS, TUNINGS,
-};
+pub use config::{ASSIGNMENT_STATEMENTS, CALL_STATEMENTS, FIXED_ARITY_CALLS, TAIL_RETURNS, TUNINGS};
 
 use compile::{CompiledFunction, Compiler};
 use config::Config;

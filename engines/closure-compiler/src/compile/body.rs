@@ -23,11 +23,12 @@ use super::binary::with_operand;
 use super::condition::{Condition, with_condition};
 use super::operand::{ComputedOperand, NilOperand, Operand, Shape};
 use super::{Compiler, ExprFn, StmtFn};
-use crate::config::{GUARD_RETURNS, TAIL_RETURNS};
+use crate::config::TAIL_RETURNS;
 use crate::env::Env;
 use crate::eval::{Evaluator, Exec, Unwind};
 use crate::value::Value;
 use frontend::ast::{Expr, FunctionKind, Stmt};
+use frontend::tuning::GUARD_RETURNS;
 
 /// The tail of a body, compiled.
 enum Tail<'a> {

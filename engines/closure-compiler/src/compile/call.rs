@@ -22,12 +22,13 @@
 use super::binary::with_operand_shape;
 use super::operand::{Operand, OperandShape};
 use super::{Compiler, ExprFn, StmtFn};
-use crate::config::{CALL_STATEMENTS, FIXED_ARITY_CALLS, GLOBAL_CALLS};
+use crate::config::{CALL_STATEMENTS, FIXED_ARITY_CALLS};
 use crate::env::Env;
 use crate::eval::{Eval, Evaluator, Thrown};
 use crate::globals::GlobalSlot;
 use crate::value::{Closure, Value};
 use frontend::ast::{Expr, Name, VarKind, Variable};
+use frontend::tuning::GLOBAL_CALLS;
 use std::rc::Rc;
 
 /// An argument compiled to store itself into stack slot `index` (the
