@@ -117,8 +117,10 @@
 mod call;
 mod chunk;
 mod compile;
+mod config;
 mod disassemble;
 mod gc;
+mod globals;
 mod heap;
 mod object;
 mod op;
@@ -128,14 +130,18 @@ mod value;
 mod vm;
 
 use chunk::Program;
+use config::Config;
 use frontend::diagnostics::RunError;
+use frontend::tuning::Tuning;
 use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
-use heap::Heap;
-use object::{Native, Object};
-use op::ProtoIndex;
+use globals::GlobalNames;
+use object::{ObjNative, Object};
+use op::FunctionIndex;
 use std::io::Write;
 use value::Value;
 use vm::Vm;
+
+pub use config::TUNINGS;
 
 /// The engine, as registered.
 pub struct EnumVm;
@@ -150,19 +156,25 @@ impl Engine for EnumVm {
     }
 
     fn session(&self, options: Options) -> Box<dyn Session> {
-        Box::new(EnumVmSession::new(options))
+        Box::new(EnumVmSession::new(&options))
+    }
+
+    fn tunings(&self) -> &'static [Tuning] {
+        TUNINGS
     }
 
     fn disassemble(&self, source: &str) -> Option<Result<String, CompileErrors>> {
-        let ast = match frontend::parse(source) {
-            Ok(ast) => ast,
-            Err(errors) => return Some(Err(errors)),
-        };
-        let mut program = Program::default();
-        let mut heap = Heap::new(false);
-        compile::compile(&ast, &mut program, &mut heap);
-        Some(Ok(disassemble::disassemble_program(&program, &heap)))
+        Some(listing(source, Config::new(&Options::default())))
     }
+}
+
+/// The bytecode `source` compiles to under `config`.
+fn listing(source: &str, config: Config) -> Result<String, CompileErrors> {
+    let ast = frontend::parse(source)?;
+    let mut program = Program::new(GlobalNames::new(config.name_hash));
+    let mut vm = Vm::new(false, config);
+    compile::compile(&ast, &mut program, &mut vm.heap, config);
+    Ok(disassemble::disassemble(&program, &vm.heap))
 }
 
 /// A session: the compiled code so far, and the machine with its globals.
@@ -170,15 +182,17 @@ struct EnumVmSession {
     program: Program,
     vm: Vm,
     /// The script prepared last, to run next.
-    script: Option<ProtoIndex>,
+    script: Option<FunctionIndex>,
 }
 
 impl EnumVmSession {
-    fn new(options: Options) -> EnumVmSession {
-        let mut program = Program::default();
-        let mut vm = Vm::new(Heap::new(options.gc_stress));
-        let clock = vm.heap.insert(Object::Native(Native { function: |_| Value::Number(frontend::natives::clock()) }));
-        vm.define_global(program.global(&frontend::natives::CLOCK.into()), Value::Obj(clock));
+    fn new(options: &Options) -> EnumVmSession {
+        let config = Config::new(options);
+        let mut program = Program::new(GlobalNames::new(config.name_hash));
+        let mut vm = Vm::new(options.gc_stress, config);
+        let clock =
+            vm.heap.insert(Object::Native(ObjNative { function: |_| Value::Number(frontend::natives::clock()) }));
+        vm.define_native(&mut program, frontend::natives::CLOCK, Value::Obj(clock));
         EnumVmSession { program, vm, script: None }
     }
 }
@@ -186,7 +200,7 @@ impl EnumVmSession {
 impl Session for EnumVmSession {
     fn prepare(&mut self, source: &str) -> Result<(), CompileErrors> {
         let ast = frontend::parse(source)?;
-        self.script = Some(compile::compile(&ast, &mut self.program, &mut self.vm.heap));
+        self.script = Some(compile::compile(&ast, &mut self.program, &mut self.vm.heap, self.vm.config));
         Ok(())
     }
 
@@ -239,10 +253,11 @@ mod tests {
         }
     }
 
+    const FIB: &str = "fun fib(n) {\n  if (n < 2) return n;\n  return fib(n - 2) + fib(n - 1);\n}\nprint fib(20);\n";
+
     #[test]
-    fn fib_disassembles_like_clox() {
-        let source = "fun fib(n) {\n  if (n < 2) return n;\n  return fib(n - 2) + fib(n - 1);\n}\nprint fib(20);\n";
-        let listing = EnumVm.disassemble(source).expect("a VM has a listing").expect("fib compiles");
+    fn plain_fib_disassembles_as_clox_compiles_it() {
+        let plain = Config::new(&Options::default().plain(TUNINGS));
         let expected = "\
 == fib ==
 0000    2 OP_GET_LOCAL        1
@@ -254,14 +269,14 @@ mod tests {
 0006    | OP_RETURN
 0007    | OP_JUMP             7 -> 9
 0008    | OP_POP
-0009    3 OP_GET_GLOBAL       0 'fib'
+0009    3 OP_GET_GLOBAL       1 'fib'
 0010    | OP_GET_LOCAL        1
 0011    | OP_CONSTANT         0 '2'
 0012    | OP_SUBTRACT
 0013    | OP_CALL             1
-0014    | OP_GET_GLOBAL       0 'fib'
+0014    | OP_GET_GLOBAL       1 'fib'
 0015    | OP_GET_LOCAL        1
-0016    | OP_CONSTANT         1 '1'
+0016    | OP_CONSTANT         2 '1'
 0017    | OP_SUBTRACT
 0018    | OP_CALL             1
 0019    | OP_ADD
@@ -272,13 +287,49 @@ mod tests {
 0000    1 OP_CLOSURE          0 <fn fib>
 0001    | OP_DEFINE_GLOBAL    0 'fib'
 0002    5 OP_GET_GLOBAL       0 'fib'
+0003    | OP_CONSTANT         1 '20'
+0004    | OP_CALL             1
+0005    | OP_PRINT
+0006    | OP_NIL
+0007    | OP_RETURN
+";
+        assert_eq!(listing(FIB, plain).expect("fib compiles"), expected);
+    }
+
+    #[test]
+    fn tuned_fib_branches_on_its_comparison_and_reads_a_global_slot() {
+        let expected = "\
+== fib ==
+0000    2 OP_GET_LOCAL        1
+0001    | OP_CONSTANT         0 '2'
+0002    | OP_JUMP_IF_NOT_LESS    2 -> 5
+0003    | OP_GET_LOCAL        1
+0004    | OP_RETURN
+0005    3 OP_GET_GLOBAL_SLOT    0 'fib'
+0006    | OP_GET_LOCAL        1
+0007    | OP_CONSTANT         0 '2'
+0008    | OP_SUBTRACT
+0009    | OP_CALL             1
+0010    | OP_GET_GLOBAL_SLOT    0 'fib'
+0011    | OP_GET_LOCAL        1
+0012    | OP_CONSTANT         1 '1'
+0013    | OP_SUBTRACT
+0014    | OP_CALL             1
+0015    | OP_ADD
+0016    | OP_RETURN
+0017    | OP_NIL
+0018    | OP_RETURN
+== <script> ==
+0000    1 OP_CLOSURE          0 <fn fib>
+0001    | OP_DEFINE_GLOBAL_SLOT    0 'fib'
+0002    5 OP_GET_GLOBAL_SLOT    0 'fib'
 0003    | OP_CONSTANT         0 '20'
 0004    | OP_CALL             1
 0005    | OP_PRINT
 0006    | OP_NIL
 0007    | OP_RETURN
 ";
-        assert_eq!(listing, expected);
+        assert_eq!(EnumVm.disassemble(FIB).expect("a VM has a listing").expect("fib compiles"), expected);
     }
 
     #[test]

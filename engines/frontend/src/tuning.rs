@@ -83,6 +83,15 @@ pub const SUPERINSTRUCTIONS: Tuning = Tuning {
     class: "every program: the fused pairs come from statements and conditions, not from one program",
 };
 
+/// Swept instances recycled by a VM's collector.
+pub const INSTANCE_POOL: Tuning = Tuning {
+    name: "instance-pool",
+    summary: "The collector keeps the instances it sweeps, each with its emptied field table, and a new \
+              instance reuses one, instead of allocating memory for the object and, at its first field, for \
+              its table.",
+    class: "every program that makes instances and drops them",
+};
+
 impl Options {
     /// Whether `tuning` is on in this session. An engine asks once, when a
     /// session starts, and keeps the answer in its own configuration.

@@ -1,8 +1,8 @@
 //! The tracing collector: clox's mark-sweep, with clox's growth policy.
 //!
 //! Roots are the value stack up to `sp`, every active frame's closure, the
-//! open upvalues, the globals, the `init` string, and a compiled script that
-//! has not started yet. Marking is iterative with a gray worklist; strings
+//! open upvalues, the globals (their slots, or their table by name), the
+//! `init` string, and a compiled script that has not started yet. Marking is iterative with a gray worklist; strings
 //! and natives have no references, so they are marked without being queued.
 //! The interning table holds strings weakly: before the sweep, every
 //! unmarked string is removed from it. After the sweep, the next collection
@@ -48,14 +48,13 @@ impl Vm {
             // SAFETY: active frames hold live closures.
             mark(unsafe { Gc::from_ptr(frame.closure) }, gray);
         }
-        let mut upvalue = self.open_upvalues;
-        while let Some(open) = upvalue {
-            mark(open, gray);
-            upvalue = open.next_open.get();
+        for &upvalue in &self.open_upvalues {
+            mark(upvalue, gray);
         }
-        for &value in &self.globals {
+        for &value in &self.globals.slots {
             mark_value(value, gray);
         }
+        mark_table(&self.globals.table, gray);
         mark(self.init_string, gray);
         if let Some(script) = self.script {
             mark(script, gray);

@@ -167,19 +167,27 @@
 mod call;
 mod chunk;
 mod compile;
+mod config;
 mod disassemble;
 mod gc;
+mod globals;
 mod heap;
 mod object;
 mod op;
 mod table;
+mod upvalue;
 mod value;
 mod vm;
 
+use config::Config;
 use frontend::diagnostics::RunError;
+use frontend::tuning::Tuning;
 use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
 use std::io::Write;
+use value::Value;
 use vm::Vm;
+
+pub use config::TUNINGS;
 
 /// The engine, as registered.
 pub struct NanboxVm;
@@ -194,29 +202,45 @@ impl Engine for NanboxVm {
     }
 
     fn session(&self, options: Options) -> Box<dyn Session> {
-        Box::new(NanboxSession { vm: Vm::new(options.gc_stress) })
+        Box::new(NanboxVmSession::new(&options))
+    }
+
+    fn tunings(&self) -> &'static [Tuning] {
+        TUNINGS
     }
 
     fn disassemble(&self, source: &str) -> Option<Result<String, CompileErrors>> {
-        let program = match frontend::parse(source) {
-            Ok(program) => program,
-            Err(errors) => return Some(Err(errors)),
-        };
-        let mut vm = Vm::new(false);
-        let script = compile::compile(&program, &mut vm.heap, &mut vm.global_names);
-        Some(Ok(disassemble::disassemble(script, &vm.global_names)))
+        Some(listing(source, Config::new(&Options::default())))
     }
 }
 
-struct NanboxSession {
+/// The bytecode `source` compiles to under `config`.
+fn listing(source: &str, config: Config) -> Result<String, CompileErrors> {
+    let ast = frontend::parse(source)?;
+    let mut vm = Vm::new(false, config);
+    let script = compile::compile(&ast, &mut vm.heap, &mut vm.global_names, config);
+    Ok(disassemble::disassemble(script, &vm.global_names))
+}
+
+/// A session: the machine with its globals, and the script prepared last.
+struct NanboxVmSession {
     vm: Vm,
 }
 
-impl Session for NanboxSession {
+impl NanboxVmSession {
+    fn new(options: &Options) -> NanboxVmSession {
+        let mut vm = Vm::new(options.gc_stress, Config::new(options));
+        let clock = vm.heap.new_native(|_| Value::number(frontend::natives::clock()));
+        vm.define_native(frontend::natives::CLOCK, clock.value());
+        NanboxVmSession { vm }
+    }
+}
+
+impl Session for NanboxVmSession {
     fn prepare(&mut self, source: &str) -> Result<(), CompileErrors> {
-        let program = frontend::parse(source)?;
-        let script = compile::compile(&program, &mut self.vm.heap, &mut self.vm.global_names);
-        self.vm.script = Some(script);
+        let ast = frontend::parse(source)?;
+        let vm = &mut self.vm;
+        vm.script = Some(compile::compile(&ast, &mut vm.heap, &mut vm.global_names, vm.config));
         Ok(())
     }
 
@@ -250,6 +274,57 @@ mod tests {
         frontend::engine::with_engine_stack(|| {
             NanboxVm.disassemble(source).expect("a VM has a listing").expect("the test program compiles")
         })
+    }
+
+    const FIB: &str = "fun fib(n) {\n  if (n < 2) return n;\n  return fib(n - 2) + fib(n - 1);\n}\nprint fib(20);\n";
+
+    #[test]
+    fn plain_fib_disassembles_as_clox_compiles_it() {
+        let plain = Config::new(&Options::default().plain(TUNINGS));
+        let expected = "\
+== fib ==
+0000    2 OP_GET_LOCAL        1
+0002    | OP_CONSTANT         0 '2'
+0004    | OP_LESS
+0005    | OP_JUMP_IF_FALSE    5 -> 15
+0008    | OP_POP
+0009    | OP_GET_LOCAL        1
+0011    | OP_RETURN
+0012    | OP_JUMP            12 -> 16
+0015    | OP_POP
+0016    3 OP_GET_GLOBAL       1 'fib'
+0018    | OP_GET_LOCAL        1
+0020    | OP_CONSTANT         0 '2'
+0022    | OP_SUBTRACT
+0023    | OP_CALL             1
+0025    | OP_GET_GLOBAL       1 'fib'
+0027    | OP_GET_LOCAL        1
+0029    | OP_CONSTANT         2 '1'
+0031    | OP_SUBTRACT
+0032    | OP_CALL             1
+0034    | OP_ADD
+0035    | OP_RETURN
+0036    | OP_NIL
+0037    | OP_RETURN
+== <script> ==
+0000    1 OP_CLOSURE          0 <fn fib>
+0002    | OP_DEFINE_GLOBAL    1 'fib'
+0004    5 OP_GET_GLOBAL       1 'fib'
+0006    | OP_CONSTANT         2 '20'
+0008    | OP_CALL             1
+0010    | OP_PRINT
+0011    | OP_NIL
+0012    | OP_RETURN
+";
+        assert_eq!(super::listing(FIB, plain).expect("fib compiles"), expected);
+    }
+
+    #[test]
+    fn tuned_fib_branches_on_its_comparison_and_reads_a_global_slot() {
+        let listing = listing(FIB);
+        assert!(listing.contains("0004    | OP_JUMP_IF_NOT_LESS    4 -> 10\n"));
+        assert!(listing.contains("0010    3 OP_GET_GLOBAL_SLOT    0 'fib'\n"));
+        assert!(!listing.contains("OP_POP") && !listing.contains("OP_LESS"));
     }
 
     /// `n` statements of 8 bytes each (`x = x + 1;` on a global).
@@ -297,7 +372,7 @@ mod tests {
         }
         source.push_str("print g0 + g299;\n");
         let listing = listing(&source);
-        assert!(listing.contains("OP_CONSTANT_WIDE") && listing.contains("OP_DEFINE_GLOBAL_WIDE"));
+        assert!(listing.contains("OP_CONSTANT_WIDE") && listing.contains("OP_DEFINE_GLOBAL_SLOT_WIDE"));
         assert_eq!(output(&source, Options { gc_stress: true, ..Options::default() }), "s0s299\n");
     }
 
