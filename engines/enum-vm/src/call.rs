@@ -186,17 +186,21 @@ impl Vm {
         Ok(())
     }
 
-    /// Sets a field of an instance, counting any growth of its table.
+    /// Sets a field of an instance: overwrites it in place when the
+    /// instance has it already (the common case), and otherwise adds it,
+    /// counting any growth of the table.
     #[inline(always)]
     fn set_field(&mut self, instance: ObjRef, name: ObjRef, value: Value) {
         let hash = self.heap.string(name).hash;
         let Object::Instance(instance) = self.heap.get_mut(instance) else { unreachable!("checked by the caller") };
+        if let Some(field) = instance.fields.get_mut(name, hash) {
+            *field = value;
+            return;
+        }
         let before = instance.fields.allocated_bytes();
         instance.fields.set(name, hash, value);
         let after = instance.fields.allocated_bytes();
-        if after != before {
-            self.heap.account(before, after);
-        }
+        self.heap.account(before, after);
     }
 
     /// `[this superclass] -> [bound method]`: `super.name`.

@@ -9,7 +9,7 @@
 //! * each frame's closure, and the open upvalues;
 //! * the global variables (their slots, or their table by name);
 //! * the strings that compiled code uses as constants (the heap's pinned
-//!   list). Prototypes are not heap objects and are never freed, so their
+//!   list). Functions are not heap objects and are never freed, so their
 //!   constants are roots for good. The compiler itself never collects, so
 //!   a half-compiled function needs no protection.
 //!
@@ -125,7 +125,9 @@ impl Heap {
             }
             self.bytes_allocated -= object.size();
             self.free.push(index as u32);
+            // A table that never allocated has nothing worth keeping.
             if let (Object::Instance(instance), Some(pool)) = (&mut object, &mut self.instance_pool)
+                && instance.fields.allocated_bytes() > 0
                 && pool.len() < INSTANCE_POOL
             {
                 let mut fields = std::mem::take(&mut instance.fields);

@@ -334,7 +334,7 @@ impl Vm {
                     Op::Print => {
                         sp -= 1;
                         if let Err(error) = self.print(program, self.stack[sp], out) {
-                            self.reset();
+                            self.reset_stack();
                             return Err(error);
                         }
                     }
@@ -552,13 +552,13 @@ impl Vm {
                 }
             })
             .collect();
-        self.reset();
+        self.reset_stack();
         RunError::Runtime(RuntimeError { message: *message.0, trace })
     }
 
     /// Empties the stack and the frames after a run that stopped early, so
     /// that the session can run its next program.
-    fn reset(&mut self) {
+    fn reset_stack(&mut self) {
         // A closure that outlives the failed run (stored in a global, at the
         // prompt) keeps the values its variables had, as in the tree-walkers,
         // rather than pointing into a stack that the next run reuses.

@@ -352,7 +352,7 @@ impl Vm {
             }};
         }
         // Calls anything that is not a closure through call.rs.
-        macro_rules! call_other {
+        macro_rules! call_value {
             ($callee:expr, $argc:expr) => {{
                 save_state!();
                 self.call_value($callee, $argc)?;
@@ -485,7 +485,7 @@ impl Vm {
                     if let Some(closure) = field.as_gc::<ObjClosure>() {
                         enter_closure!(closure, argc);
                     } else {
-                        call_other!(field, argc);
+                        call_value!(field, argc);
                     }
                 } else if let Some(method) = instance.class.methods.get(name) {
                     enter_closure!(method_closure(method), argc);
@@ -632,7 +632,7 @@ impl Vm {
                     if let Some(closure) = callee.as_gc::<ObjClosure>() {
                         enter_closure!(closure, argc);
                     } else {
-                        call_other!(callee, argc);
+                        call_value!(callee, argc);
                     }
                 }
                 Op::Invoke => op_invoke!(usize::from(read_u8!())),
