@@ -191,4 +191,21 @@ mod tests {
             assert_eq!(output, untuned);
         }
     }
+
+    #[cfg(feature = "work-count")]
+    #[test]
+    fn fused_instructions_dispatch_less() {
+        let programs = [
+            "var i = 0; while (i < 100) { i = i + 1; } print i;",
+            "fun down(n) { var steps = 0; for (; n > 0; n = n - 1) steps = steps + 1; return steps; } print down(50);",
+        ];
+        for tuning in [SUPERINSTRUCTIONS, FUSED_CONDITIONS] {
+            let mut without = Options::default();
+            without.disable(&tuning);
+            for source in programs {
+                let dispatched = |options: &Options| run(source, options).1.work_count().expect("counted").count;
+                assert!(dispatched(&Options::default()) < dispatched(&without), "{} in:\n{source}", tuning.name);
+            }
+        }
+    }
 }
