@@ -192,11 +192,16 @@ impl Vm {
     #[inline(always)]
     fn set_field(&mut self, instance: ObjRef, name: ObjRef, value: Value) {
         let hash = self.heap.string(name).hash;
-        let Object::Instance(instance) = self.heap.get_mut(instance) else { unreachable!("checked by the caller") };
-        if let Some(field) = instance.fields.get_mut(name, hash) {
+        let Object::Instance(object) = self.heap.get_mut(instance) else { unreachable!("checked by the caller") };
+        if let Some(field) = object.fields.get_mut(name, hash) {
             *field = value;
             return;
         }
+        self.add_field(instance, name, hash, value);
+    }
+
+    fn add_field(&mut self, instance: ObjRef, name: ObjRef, hash: u32, value: Value) {
+        let Object::Instance(instance) = self.heap.get_mut(instance) else { unreachable!("checked by the caller") };
         let before = instance.fields.allocated_bytes();
         instance.fields.set(name, hash, value);
         let after = instance.fields.allocated_bytes();

@@ -91,16 +91,27 @@ impl Vm {
         Ok(self.heap.new_bound_method(receiver, method_closure(method)).value())
     }
 
+    /// Sets a field of an instance: overwrites it in place when the
+    /// instance has it already (the common case), and otherwise adds it,
+    /// counting any growth of the table.
+    #[inline(always)]
     pub fn set_field(&mut self, instance: Gc<ObjInstance>, name: Gc<ObjString>, value: Value) {
         // SAFETY: the instance is live (it is on the stack) and no other
         // reference to it is in use while its fields are set.
         let fields = unsafe { &mut instance.get_mut().fields };
+        if let Some(field) = fields.get_mut(name) {
+            *field = value;
+            return;
+        }
+        self.add_field(instance, name, value);
+    }
+
+    fn add_field(&mut self, instance: Gc<ObjInstance>, name: Gc<ObjString>, value: Value) {
+        // SAFETY: as for `set_field`.
+        let fields = unsafe { &mut instance.get_mut().fields };
         let before = fields.allocated_bytes();
         fields.set(name, value);
-        let after = fields.allocated_bytes();
-        if after != before {
-            self.heap.account_table(before, after);
-        }
+        self.heap.account_table(before, fields.allocated_bytes());
     }
 
     pub fn add_method(&mut self, class: Gc<ObjClass>, name: Gc<ObjString>, method: Value) {
