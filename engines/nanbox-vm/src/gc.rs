@@ -48,8 +48,10 @@ impl Vm {
             // SAFETY: active frames hold live closures.
             mark(unsafe { Gc::from_ptr(frame.closure) }, gray);
         }
-        for &upvalue in &self.open_upvalues {
-            mark(upvalue, gray);
+        let mut upvalue = self.open_upvalues;
+        while let Some(open) = upvalue {
+            mark(open, gray);
+            upvalue = open.next_open.get();
         }
         for &value in &self.globals.slots {
             mark_value(value, gray);
@@ -84,6 +86,7 @@ fn mark_object(object: NonNull<Obj>, gray: &mut Gray) {
     }
 }
 
+#[inline(always)]
 fn mark_table(table: &Table, gray: &mut Gray) {
     for (key, value) in table.iter() {
         mark(key, gray);

@@ -145,8 +145,12 @@ impl Heap {
     }
 
     pub fn new_upvalue(&mut self, slot: *mut Value) -> Gc<ObjUpvalue> {
-        let upvalue =
-            ObjUpvalue { obj: Obj::new(ObjKind::Upvalue), location: Cell::new(slot), closed: Cell::new(Value::NIL) };
+        let upvalue = ObjUpvalue {
+            obj: Obj::new(ObjKind::Upvalue),
+            location: Cell::new(slot),
+            closed: Cell::new(Value::NIL),
+            next_open: Cell::new(None),
+        };
         self.link(upvalue, 0)
     }
 

@@ -30,7 +30,8 @@
 //!   chunk, as in clox, where `enum-vm` keeps functions outside the heap so
 //!   that safe Rust can borrow their code while the heap changes. A table's
 //!   key reaches its string's hash through the pointer, so entries no
-//!   longer store it.
+//!   longer store it; the open upvalues are clox's list, linked through the
+//!   upvalues themselves, where `enum-vm` keeps a sorted `Vec` of handles.
 //! * **Dispatch** ([`vm`]): bounds-checked indices into `Vec`s become raw
 //!   `ip` and `sp` pointers, and the stack a fixed block that never moves, so
 //!   an open upvalue can point into it.

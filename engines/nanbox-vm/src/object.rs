@@ -218,6 +218,8 @@ pub struct ObjUpvalue {
     /// Where the variable lives: a stack slot while open, `closed` once closed.
     pub location: Cell<*mut Value>,
     pub closed: Cell<Value>,
+    /// The next open upvalue, further down the stack (the VM's list).
+    pub next_open: Cell<Option<Gc<ObjUpvalue>>>,
 }
 
 #[repr(C)]

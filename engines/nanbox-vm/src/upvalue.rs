@@ -40,17 +40,31 @@ impl Vm {
     }
 
     /// The open upvalue for stack slot `slot`, made if no closure has
-    /// captured that variable yet, so that all closures share one.
+    /// captured that variable yet, so that all closures share one. The open
+    /// upvalues are clox's list, linked through the upvalues themselves and
+    /// sorted by slot, the top of the stack first.
     fn capture_upvalue(&mut self, slot: *mut Value) -> Gc<ObjUpvalue> {
-        match self.open_upvalues.binary_search_by_key(&slot, |open| open.location.get()) {
-            Ok(position) => self.open_upvalues[position],
-            Err(position) => {
-                self.maybe_collect();
-                let upvalue = self.heap.new_upvalue(slot);
-                self.open_upvalues.insert(position, upvalue);
-                upvalue
-            }
+        let mut previous: Option<Gc<ObjUpvalue>> = None;
+        let mut current = self.open_upvalues;
+        while let Some(upvalue) = current
+            && upvalue.location.get() > slot
+        {
+            previous = current;
+            current = upvalue.next_open.get();
         }
+        if let Some(upvalue) = current
+            && upvalue.location.get() == slot
+        {
+            return upvalue;
+        }
+        self.maybe_collect();
+        let created = self.heap.new_upvalue(slot);
+        created.next_open.set(current);
+        match previous {
+            Some(previous) => previous.next_open.set(Some(created)),
+            None => self.open_upvalues = Some(created),
+        }
+        created
     }
 
     /// Closes every open upvalue for a slot at or above `from`: those
@@ -58,21 +72,13 @@ impl Vm {
     /// upvalues. Cheap when there is nothing to close, the common case.
     #[inline(always)]
     pub fn close_upvalues(&mut self, from: *mut Value) {
-        if self.open_upvalues.last().is_some_and(|open| open.location.get() >= from) {
-            self.close_upvalues_from(from);
-        }
-    }
-
-    #[inline(never)]
-    fn close_upvalues_from(&mut self, from: *mut Value) {
-        while let Some(&upvalue) = self.open_upvalues.last() {
-            if upvalue.location.get() < from {
-                break;
-            }
+        while let Some(upvalue) = self.open_upvalues
+            && upvalue.location.get() >= from
+        {
             // SAFETY: an open upvalue's location is a live stack slot.
             upvalue.closed.set(unsafe { *upvalue.location.get() });
             upvalue.location.set(upvalue.closed.as_ptr());
-            self.open_upvalues.pop();
+            self.open_upvalues = upvalue.next_open.get();
         }
     }
 }

@@ -66,8 +66,8 @@ pub struct Vm {
     pub sp: *mut Value,
     pub frames: Box<[CallFrame]>,
     pub frame_count: usize,
-    /// The upvalues still pointing into the stack, by stack slot, ascending.
-    pub open_upvalues: Vec<Gc<ObjUpvalue>>,
+    /// The upvalues still pointing into the stack, the highest slot's first.
+    pub open_upvalues: Option<Gc<ObjUpvalue>>,
     pub globals: Globals,
     pub global_names: GlobalNames,
     /// The interned `"init"`, to find initializers.
@@ -94,7 +94,7 @@ impl Vm {
             sp,
             frames: vec![NO_FRAME; MAX_FRAMES].into_boxed_slice(),
             frame_count: 0,
-            open_upvalues: Vec::new(),
+            open_upvalues: None,
             globals: Globals::default(),
             global_names: GlobalNames::new(config.name_hash),
             init_string,
