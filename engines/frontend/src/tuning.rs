@@ -111,6 +111,15 @@ pub const SUPERINSTRUCTIONS: Tuning = Tuning {
     class: "every program: the fused pairs come from statements and conditions, not from one program",
 };
 
+/// Swept instances recycled by a VM's collector.
+pub const INSTANCE_POOL: Tuning = Tuning {
+    name: "instance-pool",
+    summary: "The collector keeps the instances it sweeps, each with its emptied field table, and a new \
+              instance reuses one, instead of allocating memory for the object and, at its first field, for \
+              its table.",
+    class: "every program that makes instances and drops them",
+};
+
 /// Two programs of a shared tuning's class, written differently, for the
 /// test by which an engine shows that the tuning applies to its class and
 /// not to one shape: run with the tuning on, each must take the tuning's
@@ -151,6 +160,11 @@ pub fn examples(tuning: &Tuning) -> Option<[&'static str; 2]> {
         "superinstructions" => [
             "var i = 0; while (i < 3) { i = i + 1; } print i;",
             "fun f(a) { var b = a; b = b * 2; if (b > 2) print b; } f(2);",
+        ],
+        "instance-pool" => [
+            "class P { init(x) { this.x = x; } } var t = 0; for (var i = 0; i < 300; i = i + 1) t = t + P(i).x; print t;",
+            "class Node {} fun chain(n) { var h = nil; while (n > 0) { var k = Node(); k.next = h; h = k; n = n - 1; } return h; }
+             var c = 0; for (var r = 0; r < 20; r = r + 1) { var l = chain(20); while (l != nil) { c = c + 1; l = l.next; } } print c;",
         ],
         _ => return None,
     };
