@@ -227,6 +227,16 @@ impl Vm {
                     _ => throw!(messages::OPERANDS_NUMBERS.into()),
                 }
             }};
+            // An operation given as a function (`number::multiply`).
+            ($wrap:path, $op:path) => {{
+                match (self.stack[sp - 2], self.stack[sp - 1]) {
+                    (Value::Number(a), Value::Number(b)) => {
+                        self.stack[sp - 2] = $wrap($op(a, b));
+                        sp -= 1;
+                    }
+                    _ => throw!(messages::OPERANDS_NUMBERS.into()),
+                }
+            }};
         }
         // `[a b] -> []`, jumping to `target` when `a op b` is `jump_if`.
         macro_rules! compare_and_jump {
