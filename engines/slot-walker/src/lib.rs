@@ -150,6 +150,8 @@ impl Engine for SlotWalker {
 pub struct State {
     globals: Globals,
     collector: cycle_collector::CycleCollector,
+    /// The heap ceiling (`Options::max_heap`) a new string is checked against.
+    max_heap: usize,
     work: u64,
 }
 
@@ -158,7 +160,8 @@ impl State {
         let mut globals = Globals::default();
         let clock = Native { function: |_| Value::Number(frontend::natives::clock()) };
         globals.define(&frontend::natives::CLOCK.into(), Value::Native(clock));
-        State { globals, collector: cycle_collector::CycleCollector::new(options.gc_stress), work: 0 }
+        let collector = cycle_collector::CycleCollector::new(options.gc_stress);
+        State { globals, collector, max_heap: options.max_heap, work: 0 }
     }
 
     /// Registers a new object that could take part in a cycle, and collects
