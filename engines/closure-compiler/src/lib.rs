@@ -293,6 +293,8 @@ pub fn session_with(options: Options, specialisations: Specialisations) -> Box<d
 pub struct State {
     globals: Globals,
     collector: cycle_collector::CycleCollector,
+    /// The heap ceiling (`Options::max_heap`) a new string is checked against.
+    max_heap: usize,
     work: u64,
 }
 
@@ -302,7 +304,8 @@ impl State {
         let clock = Native { function: |_| Value::Number(frontend::natives::clock()) };
         let slot = globals.slot_of(&frontend::natives::CLOCK.into());
         globals.define(slot, Value::Native(clock));
-        State { globals, collector: cycle_collector::CycleCollector::new(options.gc_stress), work: 0 }
+        let collector = cycle_collector::CycleCollector::new(options.gc_stress);
+        State { globals, collector, max_heap: options.max_heap, work: 0 }
     }
 
     /// Registers a new object that could take part in a cycle, and collects
