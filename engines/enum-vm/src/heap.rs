@@ -35,6 +35,8 @@ pub struct Heap {
     pub(crate) gray: Vec<ObjRef>,
     pub(crate) bytes_allocated: usize,
     pub(crate) next_gc: usize,
+    /// The heap ceiling (`Options::max_heap`) a new string is checked against.
+    pub(crate) max_heap: usize,
     stress: bool,
 }
 
@@ -50,6 +52,7 @@ impl Heap {
             gray: Vec::new(),
             bytes_allocated: 0,
             next_gc: FIRST_GC,
+            max_heap: frontend::memory::DEFAULT_MAX_HEAP,
             stress,
         }
     }

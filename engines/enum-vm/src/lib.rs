@@ -177,6 +177,7 @@ impl EnumVmSession {
     fn new(options: Options) -> EnumVmSession {
         let mut program = Program::default();
         let mut vm = Vm::new(Heap::new(options.gc_stress));
+        vm.heap.max_heap = options.max_heap;
         let clock = vm.heap.insert(Object::Native(Native { function: |_| Value::Number(frontend::natives::clock()) }));
         vm.define_global(program.global(&frontend::natives::CLOCK.into()), Value::Obj(clock));
         EnumVmSession { program, vm, script: None }

@@ -394,9 +394,7 @@ impl Vm {
         let (Some(a), Some(b)) = (self.heap.as_string(self.peek(1)), self.heap.as_string(self.peek(0))) else {
             return Err(messages::OPERANDS_ADD.into());
         };
-        let mut joined = String::with_capacity(a.len() + b.len());
-        joined.push_str(a);
-        joined.push_str(b);
+        let joined = frontend::memory::concat(a, b, self.heap.max_heap).map_err(|_| messages::OUT_OF_MEMORY)?;
         let result = match self.heap.find_string(&joined) {
             Some(existing) => existing,
             None => {
