@@ -302,6 +302,8 @@ pub struct State {
     literals: Literals,
     heap: Heap,
     tracer: gc::Tracer,
+    /// The heap ceiling (`Options::max_heap`) a new string is checked against.
+    max_heap: usize,
     work: u64,
 }
 
@@ -311,7 +313,8 @@ impl State {
         let clock = heap.alloc(Native { function: |_| frontend::natives::clock() });
         let mut globals = Globals::default();
         globals.define(&frontend::natives::CLOCK.into(), Value::object(clock));
-        State { globals, literals: Literals::default(), heap, tracer: gc::Tracer::default(), work: 0 }
+        let tracer = gc::Tracer::default();
+        State { globals, literals: Literals::default(), heap, tracer, max_heap: options.max_heap, work: 0 }
     }
 
     #[inline(always)]
