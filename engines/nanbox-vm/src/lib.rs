@@ -194,7 +194,9 @@ impl Engine for NanboxVm {
     }
 
     fn session(&self, options: Options) -> Box<dyn Session> {
-        Box::new(NanboxSession { vm: Vm::new(options.gc_stress) })
+        let mut vm = Vm::new(options.gc_stress);
+        vm.max_heap = options.max_heap;
+        Box::new(NanboxSession { vm })
     }
 
     fn disassemble(&self, source: &str) -> Option<Result<String, CompileErrors>> {
