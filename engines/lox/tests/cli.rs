@@ -192,3 +192,24 @@ fn help_explains_the_options() {
         assert!(stdout.contains(option), "--help mentions {option}");
     }
 }
+
+/// A program that doubles a string forty times: past the heap ceiling it
+/// gets a runtime error, and what it printed before is kept.
+const DOUBLES_A_STRING: &str = "print \"before\";\nvar s = \"x\";\nfor (var i = 0; i < 40; i = i + 1) {\n  s = s + s;\n}\n";
+
+#[test]
+fn running_out_of_memory_is_a_runtime_error_in_every_engine() {
+    let path = write_temp("doubles.lox", DOUBLES_A_STRING);
+    for engine in lox::engines() {
+        let name = engine.name();
+        let output = lox(&["--engine", name, "--max-heap", "4M", path.to_str().unwrap()], "");
+        assert_eq!(output.status.code(), Some(70), "{name}: {}", text(&output.stderr));
+        assert_eq!(text(&output.stdout), "before\n", "{name}");
+        assert_eq!(text(&output.stderr), "Out of memory.\n[line 4] in script\n", "{name}");
+    }
+    // The default ceiling (1 GiB) stops it too, long before the machine's memory.
+    let output = lox(&[path.to_str().unwrap()], "");
+    assert_eq!((output.status.code(), text(&output.stderr)), (Some(70), "Out of memory.\n[line 4] in script\n".into()));
+    let output = lox(&["--max-heap", "lots", path.to_str().unwrap()], "");
+    assert_eq!(output.status.code(), Some(64), "a bad size is a usage error");
+}

@@ -48,6 +48,11 @@ struct Cli {
     #[arg(long)]
     gc_stress: bool,
 
+    /// The heap ceiling: a string that would be larger raises `Out of memory.` (a runtime error, exit 70)
+    /// instead of exhausting the machine. Bytes, or a number with K, M or G.
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = frontend::memory::parse_size)]
+    max_heap: usize,
+
     /// Start the prompt even when standard input is not a terminal (each line runs as it arrives).
     #[arg(long, conflicts_with = "file")]
     prompt: bool,
@@ -96,7 +101,7 @@ fn main() -> ExitCode {
         list_tunings(engine);
         return ExitCode::SUCCESS;
     }
-    let options = variant.options(cli.gc_stress);
+    let options = frontend::Options { max_heap: cli.max_heap, ..variant.options(cli.gc_stress) };
     let from = match &cli.file {
         Some(path) if path == Path::new("-") => SourceFrom::Stdin,
         Some(path) => SourceFrom::File(path),
