@@ -153,6 +153,13 @@ pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<Me
 
     let harness_exe = std::env::current_exe().context("could not find the harness's own executable")?;
     let mut contenders: Vec<Contender> = engines.iter().map(|e| Contender::engine(*e, &harness_exe)).collect();
+    if let Some(bytes) = args.max_heap {
+        // Before the file, the template's last word.
+        for engine in &mut contenders {
+            let at = engine.command.len() - 1;
+            engine.command.insert(at, format!("--max-heap={bytes}"));
+        }
+    }
     if !args.no_python {
         match contender::find_python3() {
             Some(python3) => contenders.push(Contender::python(&python3)),

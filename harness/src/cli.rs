@@ -70,6 +70,11 @@ pub struct MeasureArgs {
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
 
+    /// The engines' heap ceiling (as `lox --max-heap`): a string that would be larger raises `Out of memory.`.
+    /// Bytes, or a number with K, M or G (default 1G).
+    #[arg(long, value_name = "SIZE", value_parser = frontend::memory::parse_size)]
+    pub max_heap: Option<usize>,
+
     /// Exit with 0 even when some contender failed (wrong output, a crash, a time-out, a command that could
     /// not start); by default any failure makes the exit code 1, after the report is written.
     #[arg(long)]
@@ -141,6 +146,10 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
         timeout: f64,
 
+        /// The engines' heap ceiling (as `lox --max-heap`). Bytes, or a number with K, M or G.
+        #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = frontend::memory::parse_size)]
+        max_heap: usize,
+
         /// The directory of tests, searched recursively (default tests/lox).
         dir: Option<PathBuf>,
     },
@@ -173,6 +182,9 @@ pub enum Command {
         /// Collect garbage at every allocation.
         #[arg(long)]
         gc_stress: bool,
+        /// The heap ceiling, as `lox --max-heap`.
+        #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = frontend::memory::parse_size)]
+        max_heap: usize,
         file: PathBuf,
     },
 

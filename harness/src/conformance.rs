@@ -29,6 +29,8 @@ pub struct Settings {
     pub gc_stress: bool,
     /// How long one test may run before it is stopped and counted as failed.
     pub timeout: Duration,
+    /// The engines' heap ceiling, in bytes.
+    pub max_heap: usize,
 }
 
 /// Runs every test under `dir` on `engines` (all when empty); prints each
@@ -102,6 +104,7 @@ fn run_and_check(
     if settings.gc_stress {
         argv.push("--gc-stress".into());
     }
+    argv.push(format!("--max-heap={}", settings.max_heap));
     argv.push(path.display().to_string());
     let run = match ProcessExecutor.execute(&argv, settings.timeout) {
         Ok(run) => run,

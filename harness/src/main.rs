@@ -82,12 +82,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 eprintln!("Report written to {}", readme.display());
             }
         }
-        Some(Command::Conformance { engine, gc_stress, timeout, dir }) => {
+        Some(Command::Conformance { engine, gc_stress, timeout, max_heap, dir }) => {
             let dir = dir.unwrap_or_else(|| app::workspace_root().join("tests").join("lox"));
             if !(timeout > 0.0 && timeout.is_finite()) {
                 anyhow::bail!("--timeout must be a positive number of seconds; got {timeout}");
             }
-            let settings = conformance::Settings { gc_stress, timeout: std::time::Duration::from_secs_f64(timeout) };
+            let timeout = std::time::Duration::from_secs_f64(timeout);
+            let settings = conformance::Settings { gc_stress, timeout, max_heap };
             if !conformance::run(&engine, &dir, &settings)? {
                 return Ok(ExitCode::FAILURE);
             }
@@ -97,9 +98,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Some(Command::Run { engine, prepare_only, main_thread, gc_stress, file }) => {
+        Some(Command::Run { engine, prepare_only, main_thread, gc_stress, max_heap, file }) => {
             let stack = if main_thread { child::Stack::MainThread } else { child::Stack::EngineThread };
-            let options = frontend::Options { gc_stress, ..frontend::Options::default() };
+            let options = frontend::Options { gc_stress, max_heap, ..frontend::Options::default() };
             return Ok(ExitCode::from(child::run_file(&engine, &file, options, prepare_only, stack) as u8));
         }
         Some(Command::Noop) => {}

@@ -312,3 +312,22 @@ fn conformance_stops_a_test_that_never_ends() {
     assert!(stdout.contains("FAIL endless.lox on hashmap-walker:\n    timed out: stopped after 2 s"), "{stdout}");
     assert!(stdout.ends_with("1 passed, 1 failed\n"), "{stdout}");
 }
+
+/// A test that runs out of memory fails alone: the runner and the other
+/// results survive it, and with the ceiling it is a Lox runtime error.
+#[test]
+fn conformance_survives_a_test_that_runs_out_of_memory() {
+    let dir = scratch_dir("conformance-memory");
+    let doubling = "print \"before\"; // expect: before\nvar s = \"x\";\n\
+                    for (var i = 0; i < 40; i = i + 1) s = s + s; // expect runtime error: Out of memory.\n";
+    std::fs::write(dir.join("doubling.lox"), doubling).unwrap();
+    std::fs::write(dir.join("fine.lox"), "print 1 + 2; // expect: 3\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(["conformance", "--max-heap", "8M"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(stdout.ends_with(&format!("{} passed, 0 failed\n", 2 * lox::engines().len())), "{stdout}");
+}
