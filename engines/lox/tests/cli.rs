@@ -195,7 +195,8 @@ fn help_explains_the_options() {
 
 /// A program that doubles a string forty times: past the heap ceiling it
 /// gets a runtime error, and what it printed before is kept.
-const DOUBLES_A_STRING: &str = "print \"before\";\nvar s = \"x\";\nfor (var i = 0; i < 40; i = i + 1) {\n  s = s + s;\n}\n";
+const DOUBLES_A_STRING: &str =
+    "print \"before\";\nvar s = \"x\";\nfor (var i = 0; i < 40; i = i + 1) {\n  s = s + s;\n}\n";
 
 #[test]
 fn running_out_of_memory_is_a_runtime_error_in_every_engine() {
