@@ -135,11 +135,11 @@ fn list_tunings(engine: &dyn Engine) {
 }
 
 fn run_source(engine: &dyn Engine, options: Options, source: &str) -> i32 {
+    let mut session = engine.session(options);
     let mut out = ProgramOutput::stdout();
     // Without the handler the program still runs; only a kill would lose
     // the buffered output.
     let _ = output::flush_on_termination(&out);
-    let mut session = engine.session(options);
     let mut err = std::io::stderr().lock();
     lox::run::run_in_session(session.as_mut(), source, &mut out, &mut err)
 }
