@@ -19,8 +19,13 @@ pub enum SourceFrom<'a> {
 /// a file that is not says so, rather than claiming it could not be opened.
 pub fn read_source(from: SourceFrom<'_>) -> Result<String, (String, i32)> {
     let (bytes, name) = match from {
-        SourceFrom::File(path) => match std::fs::read(path) {
-            Ok(bytes) => (bytes, format!("file \"{}\"", path.display())),
+        SourceFrom::File(path) => match std::fs::read_to_string(path) {
+            Ok(source) => return Ok(source),
+            // Read again as bytes only to say where the text stops being UTF-8.
+            Err(error) if error.kind() == std::io::ErrorKind::InvalidData => match std::fs::read(path) {
+                Ok(bytes) => (bytes, format!("file \"{}\"", path.display())),
+                Err(_) => return Err((format!("Could not open file \"{}\".", path.display()), exit_code::IO_ERROR)),
+            },
             Err(_) => return Err((format!("Could not open file \"{}\".", path.display()), exit_code::IO_ERROR)),
         },
         SourceFrom::Stdin => {
