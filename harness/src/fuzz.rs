@@ -122,7 +122,7 @@ fn engines(specs: &[String], gc_stress: bool) -> Result<Vec<Contender>> {
     let mut contenders = Vec::new();
     for spec in specs {
         let variant = lox::parse_variant(spec).map_err(anyhow::Error::msg)?;
-        let options = Options { gc_stress: false, disabled: variant.disabled.clone() };
+        let options = variant.options(false);
         if gc_stress {
             let stressed = Options { gc_stress: true, ..options.clone() };
             contenders.push(Contender::Engine {

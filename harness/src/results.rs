@@ -1,6 +1,12 @@
 //! Results as JSON Lines: one record per line, appended and flushed the
 //! moment it is taken, so an interrupted run keeps everything it measured.
 //!
+//! A run writes `results.partial.jsonl` and renames it to `results.jsonl`
+//! only when it has finished, so the results of the last complete run are
+//! never truncated by a new one: not by a run stopped half-way (whose
+//! records stay in the partial file, for `harness report --partial`), and not
+//! by one that fails before measuring anything.
+//!
 //! A results file starts with a [`Record::Run`] carrying the provenance that
 //! every later record in the file shares (git revision, rustc, build profile,
 //! CPU, command, date, the programs and contenders); each later record names
@@ -17,6 +23,9 @@ use std::path::{Path, PathBuf};
 
 /// The file name of the results inside an output directory.
 pub const RESULTS_FILE: &str = "results.jsonl";
+
+/// The results of a run that has not finished (or was interrupted).
+pub const PARTIAL_RESULTS_FILE: &str = "results.partial.jsonl";
 
 /// Where and with what a run was made.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -76,6 +85,9 @@ pub enum Record {
         argv: Vec<String>,
         date: String,
     },
+    /// One run of the do-nothing process inside a round of a case: the cost
+    /// of starting a process, measured again beside the contenders.
+    SpawnCost { program: String, size: u64, suite: Suite, round: usize, wall_s: f64, date: String },
     /// One timed run: raw wall time (overhead not yet subtracted), CPU time
     /// and peak RSS of the child.
     Sample {
@@ -101,12 +113,24 @@ pub struct ResultsWriter {
 }
 
 impl ResultsWriter {
-    /// Starts a new results file in `dir`, replacing any earlier one.
+    /// Starts a new partial results file in `dir` (replacing an earlier
+    /// partial one); the complete results there stay untouched until
+    /// [`ResultsWriter::finish`].
     pub fn create(dir: &Path) -> Result<ResultsWriter> {
         std::fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
-        let path = dir.join(RESULTS_FILE);
+        let path = dir.join(PARTIAL_RESULTS_FILE);
         let file = File::create(&path).with_context(|| format!("could not create {}", path.display()))?;
         Ok(ResultsWriter { file, path })
+    }
+
+    /// The run is complete: its results replace the earlier ones, in one
+    /// rename. Returns the results file's path.
+    pub fn finish(self) -> Result<PathBuf> {
+        self.file.sync_all().with_context(|| format!("could not write {}", self.path.display()))?;
+        let complete = self.path.with_file_name(RESULTS_FILE);
+        std::fs::rename(&self.path, &complete)
+            .with_context(|| format!("could not rename {} to {}", self.path.display(), complete.display()))?;
+        Ok(complete)
     }
 
     /// Writes one record as one line and hands it to the operating system

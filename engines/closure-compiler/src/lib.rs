@@ -193,6 +193,8 @@ pub struct State {
     /// The hash every name table uses (globals, fields, methods): the
     /// `fx-hash` tuning.
     name_hash: NameHash,
+    /// The heap ceiling (`Options::max_heap`) a new string is checked against.
+    max_heap: usize,
     work: u64,
 }
 
@@ -212,7 +214,8 @@ impl State {
         let clock = Native { function: |_| Value::Number(frontend::natives::clock()) };
         let slot = globals.slot_of(&frontend::natives::CLOCK.into());
         globals.define(slot, Value::Native(clock));
-        State { globals, collector: cycle_collector::CycleCollector::new(options.gc_stress), name_hash, work: 0 }
+        let collector = cycle_collector::CycleCollector::new(options.gc_stress);
+        State { globals, collector, name_hash, max_heap: options.max_heap, work: 0 }
     }
 
     /// Registers a new object that could take part in a cycle, and collects

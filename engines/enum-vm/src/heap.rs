@@ -43,6 +43,8 @@ pub struct Heap {
     pub(crate) gray: Vec<ObjRef>,
     pub(crate) bytes_allocated: usize,
     pub(crate) next_gc: usize,
+    /// The heap ceiling (`Options::max_heap`) a new string is checked against.
+    pub(crate) max_heap: usize,
     stress: bool,
     /// The hash strings are interned with (the `fx-hash` tuning).
     name_hash: NameHash,
@@ -62,6 +64,7 @@ impl Heap {
             gray: Vec::new(),
             bytes_allocated: 0,
             next_gc: FIRST_GC,
+            max_heap: frontend::memory::DEFAULT_MAX_HEAP,
             stress,
             name_hash: config.name_hash,
             instance_pool: config.instance_pool.then(Vec::new),

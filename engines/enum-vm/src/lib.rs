@@ -194,6 +194,7 @@ impl EnumVmSession {
         let config = Config::new(options);
         let mut program = Program::new(GlobalNames::new(config.name_hash));
         let mut vm = Vm::new(options.gc_stress, config);
+        vm.heap.max_heap = options.max_heap;
         let clock =
             vm.heap.insert(Object::Native(ObjNative { function: |_| Value::Number(frontend::natives::clock()) }));
         vm.define_native(&mut program, frontend::natives::CLOCK, Value::Obj(clock));

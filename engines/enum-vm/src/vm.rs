@@ -522,9 +522,8 @@ impl Vm {
         let (Some(a), Some(b)) = (self.heap.as_string(self.peek(1)), self.heap.as_string(self.peek(0))) else {
             return Err(messages::OPERANDS_ADD.into());
         };
-        let mut joined = String::with_capacity(a.text.len() + b.text.len());
-        joined.push_str(&a.text);
-        joined.push_str(&b.text);
+        let joined =
+            frontend::memory::concat(&a.text, &b.text, self.heap.max_heap).map_err(|_| messages::OUT_OF_MEMORY)?;
         let hash = self.heap.hash(&joined);
         let result = match self.heap.find_string(&joined, hash) {
             Some(existing) => existing,

@@ -153,6 +153,7 @@ struct NanboxVmSession {
 impl NanboxVmSession {
     fn new(options: &Options) -> NanboxVmSession {
         let mut vm = Vm::new(options.gc_stress, Config::new(options));
+        vm.max_heap = options.max_heap;
         let clock = vm.heap.new_native(|_| Value::number(frontend::natives::clock()));
         vm.define_native(frontend::natives::CLOCK, clock.value());
         NanboxVmSession { vm }

@@ -81,6 +81,8 @@ pub struct Vm {
     pub gray: Vec<std::ptr::NonNull<crate::object::Obj>>,
     /// Instructions dispatched by the last run (with the `work-count` feature).
     pub work: u64,
+    /// The heap ceiling (`Options::max_heap`) a new string is checked against.
+    pub max_heap: usize,
 }
 
 impl Vm {
@@ -103,6 +105,7 @@ impl Vm {
             script: None,
             gray: Vec::new(),
             work: 0,
+            max_heap: frontend::memory::DEFAULT_MAX_HEAP,
         }
     }
 
@@ -586,6 +589,9 @@ impl Vm {
                         sp = sp.wrapping_sub(1);
                         set_peek!(0, Value::number(number::add(a.as_number(), b.as_number())));
                     } else if let (Some(a), Some(b)) = (a.as_gc::<ObjString>(), b.as_gc::<ObjString>()) {
+                        if frontend::memory::check_string(a.text.len(), b.text.len(), self.max_heap).is_err() {
+                            throw!(messages::OUT_OF_MEMORY);
+                        }
                         save_state!();
                         self.concatenate(a, b);
                         sp = self.sp;

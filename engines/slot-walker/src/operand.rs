@@ -31,9 +31,9 @@ use crate::env::{Env, Slot};
 use crate::eval::{Eval, Evaluator, Thrown};
 use crate::value::Value;
 use frontend::ast::{BinaryOp, Expr, Literal, LogicalOp, UnaryOp, VarKind, Variable};
-use frontend::messages;
 use frontend::number;
 use frontend::tuning::{DIRECT_OPERANDS, FUSED_CONDITIONS, LEAF_OPERANDS};
+use frontend::{memory, messages};
 
 impl Evaluator<'_> {
     /// The truthiness of a condition of an `if` or a loop.
@@ -218,12 +218,10 @@ impl Evaluator<'_> {
         Ok(match (op, &left, &right) {
             (BinaryOp::Equal, _, _) => Value::Bool(left.equals(&right)),
             (BinaryOp::NotEqual, _, _) => Value::Bool(!left.equals(&right)),
-            (BinaryOp::Add, Value::String(a), Value::String(b)) => {
-                let mut joined = String::with_capacity(a.len() + b.len());
-                joined.push_str(a);
-                joined.push_str(b);
-                Value::String(joined.into())
-            }
+            (BinaryOp::Add, Value::String(a), Value::String(b)) => match memory::concat(a, b, self.state.max_heap) {
+                Ok(joined) => Value::String(joined.into()),
+                Err(memory::OutOfMemory) => return Err(self.error(line, messages::OUT_OF_MEMORY, env)),
+            },
             (BinaryOp::Add, _, _) => return Err(self.error(line, messages::OPERANDS_ADD, env)),
             _ => return Err(self.error(line, messages::OPERANDS_NUMBERS, env)),
         })

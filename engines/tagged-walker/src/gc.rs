@@ -59,6 +59,7 @@ use crate::eval::Evaluator;
 use crate::heap::{Gc, Heap, HeapObject, LoxString, ObjRef, Object};
 use crate::object::{BoundMethod, BoxedNumber, Class, Closure, Instance, Native, Upvalue};
 use crate::value::Value;
+use frontend::memory::{self, OutOfMemory};
 
 impl Evaluator<'_> {
     /// Moves `object` into the heap, collecting first when a collection is
@@ -73,12 +74,14 @@ impl Evaluator<'_> {
     }
 
     /// A new string: `a` followed by `b`, which stay alive through a
-    /// collection here even when nothing else holds them.
-    pub fn concat(&mut self, a: Gc<LoxString>, b: Gc<LoxString>) -> Gc<LoxString> {
+    /// collection here even when nothing else holds them; or `OutOfMemory`
+    /// when it would pass the heap ceiling (`frontend::memory`).
+    pub fn concat(&mut self, a: Gc<LoxString>, b: Gc<LoxString>) -> Result<Gc<LoxString>, OutOfMemory> {
+        memory::check_string(a.as_str().len(), b.as_str().len(), self.state.max_heap)?;
         if self.state.heap.should_collect() {
             self.collect_garbage(&[Value::object(a), Value::object(b)]);
         }
-        self.state.heap.alloc_string(&[a.as_str(), b.as_str()])
+        Ok(self.state.heap.alloc_string(&[a.as_str(), b.as_str()]))
     }
 
     /// A new string holding `text` (which is not on the heap).

@@ -214,6 +214,8 @@ pub struct State {
     config: Config,
     /// The hash of every field and method table.
     name_hash: NameHash,
+    /// The heap ceiling (`Options::max_heap`) a new string is checked against.
+    max_heap: usize,
     work: u64,
     /// How often each tuning's fast path was taken, by name: kept only in
     /// unit tests, which check that every tuning fires where it should.
@@ -235,6 +237,7 @@ impl State {
             tracer: gc::Tracer::default(),
             config: Config::new(&options),
             name_hash,
+            max_heap: options.max_heap,
             work: 0,
             #[cfg(test)]
             fired: Default::default(),

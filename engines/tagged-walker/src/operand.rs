@@ -39,6 +39,7 @@ use crate::env::{Env, Slot};
 use crate::eval::{Eval, Evaluator, Thrown};
 use crate::value::Value;
 use frontend::ast::{BinaryOp, Expr, Literal, LogicalOp, UnaryOp, VarKind, Variable};
+use frontend::memory::OutOfMemory;
 use frontend::messages;
 use frontend::number;
 use frontend::tuning::{DIRECT_OPERANDS, FUSED_CONDITIONS, LEAF_OPERANDS};
@@ -302,7 +303,10 @@ impl Evaluator<'_> {
     #[inline(never)]
     pub fn binary_other(&mut self, op: BinaryOp, left: Value, right: Value, line: u32, env: &Env) -> Eval {
         Ok(match (op, left.as_string(), right.as_string()) {
-            (BinaryOp::Add, Some(a), Some(b)) => Value::object(self.concat(a, b)),
+            (BinaryOp::Add, Some(a), Some(b)) => match self.concat(a, b) {
+                Ok(joined) => Value::object(joined),
+                Err(OutOfMemory) => return Err(self.error(line, messages::OUT_OF_MEMORY, env)),
+            },
             (BinaryOp::Add, _, _) => return Err(self.error(line, messages::OPERANDS_ADD, env)),
             _ => return Err(self.error(line, messages::OPERANDS_NUMBERS, env)),
         })
