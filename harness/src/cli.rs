@@ -83,6 +83,9 @@ pub struct MeasureArgs {
     #[command(flatten)]
     pub select: Select,
 
+    #[command(flatten)]
+    pub export: ExportArgs,
+
     /// Time even though this is a debug build; the report then says its figures are meaningless. For the
     /// harness's own tests.
     #[arg(long, hide = true)]
@@ -129,7 +132,16 @@ pub enum Command {
         /// Write into the directory even though it holds files the harness did not make.
         #[arg(long)]
         force: bool,
+
+        #[command(flatten)]
+        export: ExportArgs,
     },
+
+    /// Compare two saved runs: per contender and program the ratio of median wall times (new ÷ old) with its
+    /// bootstrap 95 % interval and whether it is significant, geometric means over the programs both runs timed,
+    /// what only one run has, and a prominent note when the machine or toolchain differ. Writes README.md and a
+    /// chart to reports/compare/.
+    Compare(CompareArgs),
 
     /// Run the conformance tests (`.lox` files with `// expect:` comments) through engines and report
     /// each failure; ends with the line `N passed, M failed` and fails when any test fails.
@@ -232,9 +244,18 @@ pub struct ProfileArgs {
 /// Options of `harness ci`.
 #[derive(Clone, Debug, Args)]
 pub struct CiArgs {
-    /// Call a pair a regression when its instruction count grew by more than this many percent.
+    /// Call a pair a regression when its instruction count grew by more than this many percent, for pairs whose
+    /// baseline has no calibrated spread (see --calibrate).
     #[arg(long, value_name = "PERCENT", default_value_t = 2.0)]
     pub threshold: f64,
+
+    /// For a pair with a calibrated spread, the threshold is the larger of this floor (percent)...
+    #[arg(long, value_name = "PERCENT", default_value_t = 0.5)]
+    pub floor: f64,
+
+    /// ...and this many times the spread its calibration measured.
+    #[arg(long, value_name = "K", default_value_t = 3.0)]
+    pub spread_factor: f64,
 
     /// Make this run's counts (and per-function profiles) the new baseline, on purpose: after a change that
     /// is meant to cost more, or to add a new engine or program. Only the pairs counted are replaced: with
@@ -314,6 +335,45 @@ pub struct FuzzArgs {
     /// Write the finding as found, without shrinking it.
     #[arg(long)]
     pub no_shrink: bool,
+}
+
+/// Options of `harness compare`.
+#[derive(Clone, Debug, Args)]
+pub struct CompareArgs {
+    /// The earlier run: a directory holding results.jsonl (such as reports/reference), or a results file. Given
+    /// alone, it is the newer run instead, compared with the committed reference run (reports/reference).
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+
+    /// The newer run: a directory holding results.jsonl, or a results file.
+    #[arg(value_name = "NEW")]
+    pub new: Option<PathBuf>,
+
+    /// Write the comparison to this directory (default reports/compare).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Write into the output directory even though it holds files the harness did not make.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Exports of a run's results to files of the user's choosing (hyperfine's option names), besides the report
+/// directory.
+#[derive(Clone, Debug, Default, Args)]
+pub struct ExportArgs {
+    /// Also write the results as JSON to FILE: schema `loxbench-results` version 1 (harness/schema/), every
+    /// record with its provenance.
+    #[arg(long, value_name = "FILE")]
+    pub export_json: Option<PathBuf>,
+
+    /// Also write the results as CSV to FILE: one row per contender and program, provenance on every row.
+    #[arg(long, value_name = "FILE")]
+    pub export_csv: Option<PathBuf>,
+
+    /// Also write the results as Markdown tables to FILE: one per program, with the time relative to the fastest.
+    #[arg(long, value_name = "FILE")]
+    pub export_markdown: Option<PathBuf>,
 }
 
 /// Options of `harness bench`.

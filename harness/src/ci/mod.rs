@@ -42,7 +42,8 @@ pub fn run(args: &CiArgs, command_line: String) -> Result<bool> {
     let engines = args.select.engines()?;
     let out = args.out.clone().unwrap_or_else(|| root.join("reports").join("ci"));
     let baseline_dir = args.baseline.clone().unwrap_or_else(|| root.join("reports").join("baseline"));
-    let threshold = args.threshold / 100.0;
+    let thresholds =
+        compare::Thresholds { fixed: args.threshold / 100.0, floor: args.floor / 100.0, factor: args.spread_factor };
 
     // A check against no baseline would pass everything as "new": refuse it
     // before counting anything.
@@ -99,7 +100,10 @@ pub fn run(args: &CiArgs, command_line: String) -> Result<bool> {
     let now = CiResults {
         provenance: provenance::collect(&root, command_line),
         valgrind: valgrind_version(&valgrind),
+        libc: libc_version(),
         counts: counted,
+        calibration: None,
+        shard: None,
     };
     now.save(&out)?;
 
@@ -144,7 +148,7 @@ pub fn run(args: &CiArgs, command_line: String) -> Result<bool> {
             baseline_dir.display()
         ),
     } + &missing_note;
-    let rows = compare::compare(baseline.as_ref(), &now, threshold);
+    let rows = compare::compare(baseline.as_ref(), &now, &thresholds);
     let diff_dir = out.join("diffs");
     let mut diffs = Vec::with_capacity(rows.len());
     for row in &rows {
@@ -176,7 +180,7 @@ pub fn run(args: &CiArgs, command_line: String) -> Result<bool> {
         now.valgrind,
         now.provenance.date
     );
-    let text = report::render(&rows, &diffs, threshold, &notice, &baseline_note);
+    let text = report::render(&rows, &diffs, &thresholds, &notice, &baseline_note);
     let readme = out.join("README.md");
     std::fs::write(&readme, &text)?;
     if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
@@ -331,6 +335,7 @@ fn count_one(
         total: whole.instructions,
         prepare,
         wall_s: Vec::new(),
+        spread: None,
     })
 }
 
@@ -360,6 +365,18 @@ fn valgrind_version(valgrind: &Path) -> String {
         .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| "valgrind".to_string())
+}
+
+/// The C library's version (`getconf GNU_LIBC_VERSION`, e.g. `glibc 2.36`),
+/// or empty where there is no such answer.
+pub fn libc_version() -> String {
+    std::process::Command::new("getconf")
+        .arg("GNU_LIBC_VERSION")
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        .unwrap_or_default()
 }
 
 /// The default output directory of `harness ci`.
