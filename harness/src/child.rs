@@ -1,8 +1,8 @@
-//! The measured child process: `harness __run --engine NAME FILE` behaves
-//! exactly like `lox --engine NAME FILE` (same output buffering, diagnostics
-//! and exit codes), so timing the harness's child is timing `lox`.
+//! The measured child process: `harness __run --engine SPEC FILE` behaves
+//! exactly like `lox --engine SPEC FILE` (same output buffering, diagnostics
+//! and exit codes, the same variants such as `slot-walker:plain`), so timing
+//! the harness's child is timing `lox`.
 
-use frontend::Options;
 use frontend::diagnostics::exit_code;
 use std::io::BufWriter;
 use std::path::Path;
@@ -22,19 +22,24 @@ pub enum Stack {
     MainThread,
 }
 
-/// Runs `file` on the engine called `engine_name` and returns the exit code;
-/// with `prepare_only`, stops after the prepare phase (exit code 0 or 65).
-pub fn run_file(engine_name: &str, file: &Path, prepare_only: bool, stack: Stack) -> i32 {
-    let Some(engine) = lox::find_engine(engine_name) else {
-        eprintln!("Unknown engine '{engine_name}'. Registered engines: {}.", lox::registry::engine_names());
-        return exit_code::USAGE;
+/// Runs `file` on the engine or variant `spec` names and returns the exit
+/// code; with `prepare_only`, stops after the prepare phase (exit code 0 or
+/// 65).
+pub fn run_file(spec: &str, file: &Path, prepare_only: bool, stack: Stack) -> i32 {
+    let variant = match lox::parse_variant(spec) {
+        Ok(variant) => variant,
+        Err(message) => {
+            eprintln!("{message}");
+            return exit_code::USAGE;
+        }
     };
+    let (engine, options) = (variant.engine, variant.options(false));
     let Ok(source) = std::fs::read_to_string(file) else {
         eprintln!("Could not open file \"{}\".", file.display());
         return exit_code::IO_ERROR;
     };
     let work = move || {
-        let mut session = engine.session(Options::default());
+        let mut session = engine.session(options);
         if prepare_only {
             return match session.prepare(&source) {
                 Ok(()) => 0,

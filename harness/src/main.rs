@@ -52,6 +52,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
+        Some(Command::Ablate(args)) => {
+            let readme = harness::ablate::run(&args, command_line())?;
+            eprintln!("Report written to {}", readme.display());
+        }
         Some(Command::Run { engine, prepare_only, main_thread, file }) => {
             let stack = if main_thread { child::Stack::MainThread } else { child::Stack::EngineThread };
             return Ok(ExitCode::from(child::run_file(&engine, &file, prepare_only, stack) as u8));

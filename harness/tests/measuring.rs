@@ -43,6 +43,7 @@ fn contender(name: &str) -> Contender {
         kind: Kind::Peer,
         description: format!("the {name} mock"),
         command: vec![name.to_string(), "{lox}".to_string()],
+        variant: None,
     }
 }
 

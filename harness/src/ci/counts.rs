@@ -13,18 +13,26 @@
 use crate::profile::folded::{self, Stack};
 use anyhow::{Context, Result, bail};
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 /// What one counted run produced.
 #[derive(Clone, Debug)]
 pub struct Counted {
+    /// Instructions of the whole process (0 when it timed out).
     pub instructions: u64,
     /// Instructions per function, folded as `crate;module;function`.
     pub profile: Vec<Stack>,
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
     pub exit_code: Option<i32>,
+    /// Whether the run was stopped at the time limit (then nothing was
+    /// counted).
+    pub timed_out: bool,
+    /// How long it ran under valgrind.
+    pub elapsed: Duration,
 }
 
 /// Finds valgrind, or says how to install it.
@@ -42,19 +50,32 @@ pub fn find_valgrind() -> Result<PathBuf> {
 
 /// Runs `argv` under cachegrind in `work_dir` with an empty environment and
 /// returns its instruction count and profile. `out_file` receives
-/// cachegrind's raw output.
-pub fn count(valgrind: &Path, argv: &[String], work_dir: &Path, out_file: &Path) -> Result<Counted> {
-    let output = Command::new(valgrind)
+/// cachegrind's raw output. A run still going after `timeout` is killed and
+/// comes back with `timed_out` set.
+pub fn count(valgrind: &Path, argv: &[String], work_dir: &Path, out_file: &Path, timeout: Duration) -> Result<Counted> {
+    let mut command = Command::new(valgrind);
+    command
         .arg("--tool=cachegrind")
         .arg("--cache-sim=no")
         .arg(format!("--main-stacksize={}", frontend::engine::STACK_SIZE))
         .arg(format!("--cachegrind-out-file={}", out_file.display()))
         .args(argv)
         .env_clear()
-        .current_dir(work_dir)
-        .stdin(Stdio::null())
-        .output()
-        .with_context(|| format!("could not run {}", valgrind.display()))?;
+        .current_dir(work_dir);
+    let started = Instant::now();
+    let output = run_within(command, timeout).with_context(|| format!("could not run {}", valgrind.display()))?;
+    let elapsed = started.elapsed();
+    let Some(status) = output.status else {
+        return Ok(Counted {
+            instructions: 0,
+            profile: Vec::new(),
+            stdout: output.stdout,
+            stderr: output.stderr,
+            exit_code: None,
+            timed_out: true,
+            elapsed,
+        });
+    };
     let text = std::fs::read_to_string(out_file).with_context(|| {
         format!(
             "cachegrind wrote no output file ({}); its messages: {}",
@@ -75,8 +96,52 @@ pub fn count(valgrind: &Path, argv: &[String], work_dir: &Path, out_file: &Path)
             .map(|line| format!("{line}\n"))
             .collect::<String>()
             .into_bytes(),
-        exit_code: output.status.code(),
+        exit_code: status.code(),
+        timed_out: false,
+        elapsed,
     })
+}
+
+/// What a child printed, and how it ended.
+#[derive(Debug)]
+pub struct Output {
+    /// `None` when it was killed at the time limit.
+    pub status: Option<ExitStatus>,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+/// Runs `command` with stdin closed and both outputs captured, killing it
+/// when it is still running after `timeout`. Valgrind runs the counted
+/// program in its own process, so killing that process stops everything.
+pub fn run_within(mut command: Command, timeout: Duration) -> std::io::Result<Output> {
+    let mut child = command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    // Both pipes drain while we wait, so a child that prints a lot never
+    // blocks on a full pipe.
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break Some(status);
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Ok(Output { status, stdout: stdout.join().unwrap_or_default(), stderr: stderr.join().unwrap_or_default() })
 }
 
 /// The total `Ir` and the `Ir` of each function, from a cachegrind output
@@ -165,6 +230,21 @@ summary: 1001
         assert_eq!(per_function["hashmap_walker::env::Env::get"], 150);
         assert_eq!(per_function["malloc"], 49);
         assert!(parse_cachegrind("events: Ir\n").is_err());
+    }
+
+    #[test]
+    fn a_run_past_its_time_limit_is_killed() {
+        let started = Instant::now();
+        let mut sleep = Command::new("sleep");
+        sleep.arg("30");
+        let output = run_within(sleep, Duration::from_millis(200)).unwrap();
+        assert!(output.status.is_none());
+        assert!(started.elapsed() < Duration::from_secs(10));
+        let mut echo = Command::new("echo");
+        echo.arg("hi");
+        let output = run_within(echo, Duration::from_secs(30)).unwrap();
+        assert_eq!(output.stdout, b"hi\n");
+        assert!(output.status.is_some_and(|s| s.success()));
     }
 
     #[test]

@@ -7,25 +7,25 @@ use crate::results::Suite;
 use std::fmt::Write;
 
 /// Renders the README of a report; `charts` are the chart files written.
-pub fn render(
-    analysis: &Analysis,
-    notice: &str,
-    charts: &[&str],
-    profiles: Option<&super::profiles::Profiles>,
-) -> String {
+pub fn render(analysis: &Analysis, notice: &str, charts: &[&str], extras: super::Extras<'_>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "<!-- {} -->", crate::charts::comment_safe(notice));
     let _ = writeln!(out, "> **Generated file.** {notice}\n");
     let _ = writeln!(out, "# loxbench results\n");
     intro(&mut out, analysis);
-    ladder(&mut out, analysis);
+    let ablation_anchor = super::ladder::anchor(crate::ablate::markdown::HEADING);
+    super::ladder::render(&mut out, analysis, extras.ablation.map(|_| ablation_anchor.as_str()));
     for chart in charts {
         let _ = writeln!(out, "![{}]({chart})\n", chart_alt(chart));
     }
     matrix(&mut out, analysis);
     programs(&mut out, analysis);
-    if let Some(profiles) = profiles {
+    if let Some(profiles) = extras.profiles {
         super::profiles::render(&mut out, analysis, profiles);
+    }
+    if let Some(ablation) = extras.ablation {
+        ablation_note(&mut out, analysis, ablation);
+        crate::ablate::markdown::render(&mut out, ablation);
     }
     verification(&mut out, analysis);
     warnings(&mut out, analysis);
@@ -72,33 +72,6 @@ fn intro(out: &mut String, a: &Analysis) {
         a.provenance.cpu,
         a.provenance.cores
     );
-}
-
-fn ladder(out: &mut String, a: &Analysis) {
-    let Some(base) = a.ladder_base() else { return };
-    let _ = writeln!(out, "## The strategy ladder\n");
-    let _ = writeln!(
-        out,
-        "Each contender's speed-up over `{base}`: the geometric mean, over the programs both passed, of \
-         `{base}`'s median time divided by the contender's.\n"
-    );
-    let _ = writeln!(out, "| contender | strategy | speed-up over {base} (geometric mean) | programs |");
-    let _ = writeln!(out, "|---|---|---:|---:|");
-    for contender in &a.contenders {
-        let speed_up = match a.geometric_mean_speed_up(&contender.name) {
-            Some((g, n)) => (format!("{}×", format::digits(g)), n.to_string()),
-            None => ("–".to_string(), "0".to_string()),
-        };
-        let _ = writeln!(
-            out,
-            "| `{}` | {} | {} | {} |",
-            contender.name,
-            escape(&contender.description),
-            speed_up.0,
-            speed_up.1
-        );
-    }
-    out.push('\n');
 }
 
 fn matrix(out: &mut String, a: &Analysis) {
@@ -292,7 +265,19 @@ fn method(out: &mut String, a: &Analysis) {
     out.push('\n');
 }
 
+/// Says so when the ablation was counted from other code than was timed.
+fn ablation_note(out: &mut String, a: &Analysis, ablation: &crate::ablate::table::Ablation) {
+    if ablation.provenance.revision != a.provenance.revision {
+        let _ = writeln!(
+            out,
+            "> The ablation below was counted at revision {}, the timings above at {}: run `harness ablate` \
+             again to count the code that was timed.\n",
+            ablation.provenance.revision, a.provenance.revision
+        );
+    }
+}
+
 /// Makes text safe inside a Markdown table cell.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }

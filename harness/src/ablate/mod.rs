@@ -1,0 +1,284 @@
+//! `harness ablate`: what each engine's tunings save, in instructions.
+//!
+//! For every engine that declares tunings, each program at its small size is
+//! run with every tuning on, with every tuning off (*plain*), with each
+//! tuning off in turn and, unless `--no-alone`, with each tuning alone on top
+//! of plain. Every variant's output is first checked natively (seconds,
+//! against minutes under valgrind), then each verified pair is counted with
+//! cachegrind exactly as `harness ci` counts (the same [`Counter`]), since
+//! instruction counts repeat to the instruction where wall-clock time on a
+//! shared machine moves by 10-20 %, and a tuning worth a few percent would
+//! drown in that noise.
+//!
+//! Every verification and count is appended to `ablation.jsonl` the moment
+//! it exists, so an interrupted ablation keeps what it counted and renders
+//! as far as it got; `ablation.json` (the table as data, with provenance) and
+//! the report's ablation section are rendered from those records alone.
+
+pub mod markdown;
+pub mod plan;
+pub mod records;
+pub mod table;
+
+use crate::app;
+use crate::ci::counter::{self, Counter, Job};
+use crate::ci::counts;
+use crate::cli::AblateArgs;
+use crate::jsonl;
+use crate::provenance;
+use crate::report::format;
+use crate::results::now_rfc3339;
+use crate::variant::TuningInfo;
+use anyhow::{Context, Result, bail};
+use frontend::Engine;
+use indicatif::{ProgressBar, ProgressStyle};
+use records::{EngineTunings, ProgramSize, RECORDS_FILE, Record, VariantSpec};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use table::Ablation;
+
+/// The table as data, beside the records.
+pub const SUMMARY_FILE: &str = "ablation.json";
+
+/// Runs `harness ablate`; returns the path of the report it wrote.
+pub fn run(args: &AblateArgs, command_line: String) -> Result<PathBuf> {
+    if args.timeout == 0 {
+        bail!("--timeout must be at least 1 second");
+    }
+    let valgrind = counts::find_valgrind()?;
+    let root = app::workspace_root();
+    let set = args.select.program_set()?;
+    let programs = args.select.programs(&set)?;
+    let engines = engines_to_ablate(&args.select.engines)?;
+    let out = args.out.clone().unwrap_or_else(app::default_out);
+    let timeout = Duration::from_secs(args.timeout);
+
+    let mut variants = Vec::new();
+    for engine in &engines {
+        for planned in plan::variants(engine.name(), engine.tunings(), !args.no_alone) {
+            variants.push(VariantSpec {
+                name: planned.name,
+                engine: engine.name().to_string(),
+                disabled: planned.disabled,
+            });
+        }
+    }
+    // The programs are written (and their expected outputs read) before the
+    // records file is touched: a bad program set leaves an earlier ablation
+    // as it was.
+    let counter = Counter::new(valgrind.clone(), out.join("programs"), None, timeout)?;
+    let mut jobs = Vec::with_capacity(variants.len() * programs.len());
+    for engine in &engines {
+        let names: Vec<String> =
+            variants.iter().filter(|v| v.engine == engine.name()).map(|v| v.name.clone()).collect();
+        jobs.extend(counter.jobs(&set, &programs, &names)?);
+    }
+
+    let mut writer = jsonl::Writer::create(&out.join(RECORDS_FILE))?;
+    writer.append(&Record::Run {
+        provenance: provenance::collect(&root, command_line),
+        valgrind: crate::ci::valgrind_version(&valgrind),
+        timeout_s: args.timeout,
+        engines: engines
+            .iter()
+            .map(|engine| EngineTunings {
+                engine: engine.name().to_string(),
+                strategy: engine.description().to_string(),
+                tunings: engine.tunings().iter().map(TuningInfo::from).collect(),
+            })
+            .collect(),
+        programs: programs.iter().map(|p| ProgramSize { name: p.name.clone(), size: p.small }).collect(),
+        variants: variants.clone(),
+    })?;
+    let writer = Mutex::new(writer);
+    let write_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+    let save = |record: &Record| {
+        if let Err(error) = writer.lock().expect("no thread panics while writing").append(record) {
+            write_error.lock().expect("no thread panics while writing").get_or_insert(error);
+        }
+    };
+
+    let started = Instant::now();
+    eprintln!(
+        "Ablating {} engine(s): {} variants × {} programs. Checking every output natively first.",
+        engines.iter().filter(|e| !e.tunings().is_empty()).count(),
+        variants.len(),
+        programs.len()
+    );
+    let bar = progress_bar(jobs.len() as u64);
+    let verdicts = counter::in_parallel(
+        &jobs,
+        |job| counter.verify(job),
+        |job, verdict| {
+            save(&Record::Verification {
+                variant: job.engine.clone(),
+                program: job.program.clone(),
+                size: job.size,
+                passed: verdict.is_ok(),
+                detail: verdict.clone().err(),
+                date: now_rfc3339(),
+            });
+            if let Err(detail) = verdict {
+                bar.suspend(|| {
+                    eprintln!("note: {} is wrong on {} and is not counted: {detail}", job.engine, job.program)
+                });
+            }
+            bar.set_message(format!("checked {} on {}", job.engine, job.program));
+            bar.inc(1);
+        },
+    );
+    bar.finish_and_clear();
+    let verified: Vec<Job> =
+        jobs.iter().zip(&verdicts).filter(|(_, verdict)| verdict.is_ok()).map(|(job, _)| job.clone()).collect();
+
+    eprintln!(
+        "Counting instructions of {} pairs with cachegrind (each up to {} s; interrupt at will, every count is \
+         saved to {} as it comes)",
+        verified.len(),
+        args.timeout,
+        out.join(RECORDS_FILE).display()
+    );
+    let bar = progress_bar(verified.len() as u64);
+    counter::in_parallel(
+        &verified,
+        |job| counter.count(job, false),
+        |job, counted| {
+            let record = count_record(job, counted);
+            save(&record);
+            if let Record::Count { passed, detail, instructions, seconds, .. } = &record {
+                let line = if *passed {
+                    format!(
+                        "{} on {}: {} instructions ({seconds:.0} s)",
+                        job.engine,
+                        job.program,
+                        format::thousands(*instructions)
+                    )
+                } else {
+                    format!("{} on {} is not counted: {}", job.engine, job.program, detail.as_deref().unwrap_or(""))
+                };
+                bar.suspend(|| eprintln!("{line}"));
+            }
+            bar.set_message(format!("counted {} on {}", job.engine, job.program));
+            bar.inc(1);
+        },
+    );
+    bar.finish_and_clear();
+    if let Some(error) = write_error.into_inner().expect("the workers are done") {
+        return Err(error);
+    }
+    eprintln!("Counted in {:.0} s", started.elapsed().as_secs_f64());
+
+    let ablation = Ablation::load(&out)?.context("the ablation records just written are missing")?;
+    for engine in &ablation.engines {
+        if let Some((ratio, n)) = ablation.mean_ratio(ablation.plain(engine), ablation.tuned(engine))
+            && !engine.tunings.is_empty()
+        {
+            eprintln!(
+                "{}: plain executes {}× the instructions of tuned (geometric mean over {n} programs)",
+                engine.engine,
+                format::digits(ratio)
+            );
+        }
+    }
+    crate::report::render_dir(&out)
+}
+
+impl Ablation {
+    /// Reads `dir/ablation.jsonl`, if there is one.
+    pub fn load(dir: &Path) -> Result<Option<Ablation>> {
+        let path = dir.join(RECORDS_FILE);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let records: Vec<Record> = jsonl::read(&path)?;
+        Ok(Some(Ablation::from_records(&records).with_context(|| format!("in {}", path.display()))?))
+    }
+}
+
+/// Writes a report of the ablation alone into `out`, where there are no
+/// timing results to render with it. Returns the README's path.
+pub fn render_alone(out: &Path, ablation: &Ablation) -> Result<PathBuf> {
+    let notice = notice(ablation, out);
+    write_summary(out, ablation, &notice)?;
+    let readme = out.join("README.md");
+    std::fs::write(&readme, markdown::standalone(ablation, &notice))
+        .with_context(|| format!("could not write {}", readme.display()))?;
+    Ok(readme)
+}
+
+/// Writes `ablation.json` into `out`.
+pub fn write_summary(out: &Path, ablation: &Ablation, notice: &str) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(&ablation.summary(notice))?;
+    text.push('\n');
+    std::fs::write(out.join(SUMMARY_FILE), text).with_context(|| format!("could not write {SUMMARY_FILE}"))
+}
+
+/// The generated-file notice of a report of the ablation alone.
+pub fn notice(ablation: &Ablation, out: &Path) -> String {
+    let p = &ablation.provenance;
+    format!(
+        "Generated by `harness report --out {}` from counts taken by `{}` at revision {} on {}, with {} (profile \
+         `{}`) and {}, starting {}. Do not edit: count again, or re-render with that command.",
+        out.display(),
+        p.command,
+        p.revision,
+        provenance::machine_line(p),
+        p.rustc,
+        p.profile,
+        ablation.valgrind,
+        p.date
+    )
+}
+
+/// The engines `names` lists (every registered engine when empty). An
+/// engine that declares no tunings is listed in the report as such and has
+/// nothing counted; a variant is refused, since the ablation makes its own.
+fn engines_to_ablate(names: &[String]) -> Result<Vec<&'static dyn Engine>> {
+    if let Some(variant) = names.iter().find(|name| name.contains(':')) {
+        bail!(
+            "`{variant}` is a variant; `harness ablate` takes engine names and counts their variants itself (tuned, \
+             plain, each tuning off and each alone)"
+        );
+    }
+    let engines = app::select_engines(names)?;
+    if !names.is_empty() && engines.iter().all(|e| e.tunings().is_empty()) {
+        bail!(
+            "{} declare(s) no tunings, so there is nothing to ablate; `lox --list-tunings -e NAME` lists an \
+             engine's tunings",
+            names.join(", ")
+        );
+    }
+    Ok(engines)
+}
+
+/// The record of one counted job.
+fn count_record(job: &Job, counted: &Result<counts::Counted>) -> Record {
+    let (passed, detail, instructions, seconds) = match counted {
+        Ok(counted) => {
+            let verdict = counter::check(job, counted);
+            (verdict.is_ok(), verdict.err(), counted.instructions, counted.elapsed.as_secs_f64())
+        }
+        Err(error) => (false, Some(format!("could not count: {error:#}")), 0, 0.0),
+    };
+    Record::Count {
+        variant: job.engine.clone(),
+        program: job.program.clone(),
+        size: job.size,
+        passed,
+        detail,
+        instructions,
+        seconds,
+        date: now_rfc3339(),
+    }
+}
+
+fn progress_bar(total: u64) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} (about {eta} left) {msg}")
+            .expect("the template is valid")
+            .progress_chars("=> "),
+    );
+    bar
+}
