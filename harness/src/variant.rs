@@ -233,7 +233,7 @@ mod tests {
         let unknown = select(&["tree-walker:plain".to_string()], Defaults::Tuned).unwrap_err().to_string();
         assert!(unknown.contains("`tree-walker:plain`") && unknown.contains("Registered engines:"), "{unknown}");
         let spec = format!("{}:no-such-tuning", engine.name());
-        let bad_word = select(&[spec.clone()], Defaults::Tuned).unwrap_err().to_string();
+        let bad_word = select(std::slice::from_ref(&spec), Defaults::Tuned).unwrap_err().to_string();
         assert!(bad_word.contains(&format!("`{spec}`")) && bad_word.contains("no-such-tuning"), "{bad_word}");
         assert!(bad_word.contains(engine.tunings()[0].name), "the error lists the tunings: {bad_word}");
         let empty_word = select(&[format!("{}:", engine.name())], Defaults::Tuned).unwrap_err().to_string();

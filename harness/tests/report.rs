@@ -2,11 +2,42 @@
 
 use harness::contender::{Contender, Kind};
 use harness::programs::Program;
+use harness::report::format;
 use harness::results::{Provenance, Record, Suite};
+use harness::stats;
+use harness::variant::{TuningInfo, VariantInfo};
 use std::path::Path;
 
-fn contender(name: &str, kind: Kind) -> Contender {
-    Contender { name: name.to_string(), kind, description: format!("{name} strategy"), command: vec![name.to_string()] }
+fn tuning(name: &str) -> TuningInfo {
+    TuningInfo { name: name.to_string(), summary: format!("Does {name}."), class: format!("every {name}") }
+}
+
+/// An engine contender: `spec` is `ENGINE` or `ENGINE:WORDS`, `tunings` what
+/// the engine declares and `disabled` which of them are off.
+fn engine(spec: &str, tunings: &[&str], disabled: &[&str]) -> Contender {
+    let engine = spec.split(':').next().unwrap();
+    Contender {
+        name: spec.to_string(),
+        kind: Kind::Engine,
+        description: format!("{spec} strategy"),
+        command: vec![spec.to_string()],
+        variant: Some(VariantInfo {
+            engine: engine.to_string(),
+            strategy: format!("{engine} strategy"),
+            disabled: disabled.iter().map(|d| d.to_string()).collect(),
+            tunings: tunings.iter().map(|t| tuning(t)).collect(),
+        }),
+    }
+}
+
+fn peer(name: &str) -> Contender {
+    Contender {
+        name: name.to_string(),
+        kind: Kind::Peer,
+        description: format!("{name} strategy"),
+        command: vec![name.to_string()],
+        variant: None,
+    }
 }
 
 fn program(name: &str) -> Program {
@@ -48,8 +79,19 @@ fn verification(contender: &str, program: &str, size: u64, suite: Suite, detail:
     }
 }
 
-/// `slow` takes 0.401-0.405 s, `fast` 0.101-0.105 s (0.001 s of which is the
-/// spawn overhead that is subtracted), `wrong` fails verification.
+/// Wall times of the five rounds, before the 1 ms spawn overhead is taken
+/// off: `hashmap-walker:plain` 0.801-0.805 s, `hashmap-walker` 0.401-0.405 s,
+/// `fast-vm:plain` 0.201-0.205 s, `fast-vm:no-fuse` 0.151-0.155 s, `fast-vm`
+/// 0.101-0.105 s; `wrong` fails verification. Only the engines as tuned run
+/// the scaling suite.
+const TIMED: [(&str, f64); 5] = [
+    ("hashmap-walker:plain", 0.801),
+    ("hashmap-walker", 0.401),
+    ("fast-vm:plain", 0.201),
+    ("fast-vm:no-fuse", 0.151),
+    ("fast-vm", 0.101),
+];
+
 fn records() -> Vec<Record> {
     let mut records = vec![
         Record::Run {
@@ -67,9 +109,12 @@ fn records() -> Vec<Record> {
             runs: 5,
             warmup: 1,
             contenders: vec![
-                contender("hashmap-walker", Kind::Engine),
-                contender("fast-vm", Kind::Engine),
-                contender("wrong", Kind::Peer),
+                engine("hashmap-walker", &["fx-hash"], &[]),
+                engine("hashmap-walker:plain", &["fx-hash"], &["fx-hash"]),
+                engine("fast-vm", &["fx-hash", "fuse"], &[]),
+                engine("fast-vm:plain", &["fx-hash", "fuse"], &["fx-hash", "fuse"]),
+                engine("fast-vm:no-fuse", &["fx-hash", "fuse"], &["fuse"]),
+                peer("wrong"),
             ],
             programs: vec![program("fib"), program("loop")],
             scaling_program: Some("fib".to_string()),
@@ -79,14 +124,17 @@ fn records() -> Vec<Record> {
     for (program, size, suite) in
         [("fib", 9, Suite::Main), ("loop", 9, Suite::Main), ("fib", 5, Suite::Scaling), ("fib", 7, Suite::Scaling)]
     {
-        records.push(verification("hashmap-walker", program, size, suite, None));
-        records.push(verification("fast-vm", program, size, suite, None));
-        records.push(verification("wrong", program, size, suite, Some("line 1: expected \"34\", got \"35\"")));
         let scale = if suite == Suite::Scaling { size as f64 / 10.0 } else { 1.0 };
-        for round in 0..5 {
-            records.push(sample("hashmap-walker", program, size, suite, round, (0.401 + round as f64 * 0.001) * scale));
-            records.push(sample("fast-vm", program, size, suite, round, (0.101 + round as f64 * 0.001) * scale));
+        for (name, first) in TIMED {
+            if suite == Suite::Scaling && name.contains(':') {
+                continue;
+            }
+            records.push(verification(name, program, size, suite, None));
+            for round in 0..5 {
+                records.push(sample(name, program, size, suite, round, (first + round as f64 * 0.001) * scale));
+            }
         }
+        records.push(verification("wrong", program, size, suite, Some("line 1: expected \"34\", got \"35\"")));
     }
     records
 }
@@ -103,10 +151,8 @@ fn a_report_renders_from_fixed_records() {
     // Medians after subtracting the 1 ms overhead: 402 ms and 102 ms.
     assert!(text.contains("| `hashmap-walker` | 402 ± 1.58 ms | 400 ms … 404 ms |"), "{text}");
     assert!(text.contains("| `fast-vm` | 102 ± 1.58 ms |"), "{text}");
-    // The ladder: 402 / 102 on both programs.
-    assert!(text.contains("| `fast-vm` | fast-vm strategy | 3.94× | 2 |"), "{text}");
     // The matrix marks the fastest and the failures.
-    assert!(text.contains("| [fib](#fib) | 9 | 402 ms | **102 ms** | *failed* |"), "{text}");
+    assert!(text.contains("| [fib](#fib) | 9 | 402 ms | 802 ms | **102 ms** | 202 ms | 152 ms | *failed* |"), "{text}");
     assert!(text.contains("| `wrong` | fib | 9 | main | line 1: expected \"34\", got \"35\" |"), "{text}");
     for chart in ["time-per-program.svg", "ladder.svg", "scaling.svg"] {
         let svg = std::fs::read_to_string(dir.join(chart)).unwrap();
@@ -128,4 +174,50 @@ fn rendering_twice_gives_the_same_files() {
         let b = std::fs::read_to_string(second.join(file)).unwrap().replace("report-twice", "X");
         assert_eq!(a, b, "{file} differs between two renderings of the same records");
     }
+}
+
+/// `base ÷ contender` with the spread the ladder shows, from medians and
+/// standard deviations computed here as the report must.
+fn expected_speed_up(base_first: f64, first: f64) -> String {
+    let times = |first: f64| -> Vec<f64> { (0..5).map(|round| first + round as f64 * 0.001 - 0.001).collect() };
+    let (base, contender) = (stats::summarize(&times(base_first)).unwrap(), stats::summarize(&times(first)).unwrap());
+    let one = stats::ratio_with_error(base.median, base.stddev, contender.median, contender.stddev);
+    // The same ratio on both programs.
+    let (mean, spread) = stats::geometric_mean_with_error(&[one, one]).unwrap();
+    format!("{}×", format::ratio(mean, spread))
+}
+
+#[test]
+fn the_ladder_shows_each_rung_plain_and_tuned_with_its_tunings() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ladder-report");
+    let _ = std::fs::remove_dir_all(&dir);
+    let text = std::fs::read_to_string(harness::report::render(&records(), &dir).unwrap()).unwrap();
+
+    // The base is the naive rung's plain form; hashmap-walker as tuned is
+    // 802 ms / 402 ms faster, fast-vm plain 802 / 202 and tuned 802 / 102,
+    // and fast-vm's tunings buy 202 / 102.
+    assert!(text.contains("speed-up over `hashmap-walker:plain`"), "{text}");
+    let hashmap_row = format!(
+        "| `hashmap-walker` | hashmap-walker strategy | 1 (the base) | {0} | {0} | [fx-hash](#the-tunings-of-each-rung) | 2 |",
+        expected_speed_up(0.801, 0.401)
+    );
+    assert!(text.contains(&hashmap_row), "{hashmap_row}\n{text}");
+    let fast_row = format!(
+        "| `fast-vm` | fast-vm strategy | {} | {} | {} | [fx-hash](#the-tunings-of-each-rung), \
+         [fuse](#the-tunings-of-each-rung) | 2 |",
+        expected_speed_up(0.801, 0.201),
+        expected_speed_up(0.801, 0.101),
+        expected_speed_up(0.201, 0.101),
+    );
+    assert!(text.contains(&fast_row), "{fast_row}\n{text}");
+    // A variant that is neither plain nor tuned, and the peer, are on the
+    // same scale below; the peer failed everywhere.
+    let partial = format!("| `fast-vm:no-fuse` | fast-vm:no-fuse strategy | {} | 2 |", expected_speed_up(0.801, 0.151));
+    assert!(text.contains(&partial), "{partial}\n{text}");
+    assert!(text.contains("| `wrong` | wrong strategy | – | 0 |"), "{text}");
+    // Every rung's tunings are listed with their summary and class; with no
+    // ablation in the directory, the report says how to count them.
+    assert!(text.contains("### The tunings of each rung"));
+    assert!(text.contains("  - `fuse`: Does fuse. *Helps:* every fuse."), "{text}");
+    assert!(text.contains("`harness ablate --out DIR` counts what each tuning saves"), "{text}");
 }

@@ -15,7 +15,7 @@ pub const HEADING: &str = "Ablation: what each tuning saves";
 pub fn render(out: &mut String, a: &Ablation) {
     let p = &a.provenance;
     let _ = writeln!(out, "## {HEADING}\n");
-    let alone = a.variants.iter().any(|v| v.name.contains(":plain:"));
+    let alone = a.engines.iter().any(|engine| has_alone(a, engine));
     let _ = writeln!(
         out,
         "Instructions of the whole run (process start to exit), counted with cachegrind, which gives the same \
@@ -48,7 +48,7 @@ pub fn render(out: &mut String, a: &Ablation) {
         );
     }
     for engine in &a.engines {
-        engine_section(out, a, engine, alone);
+        engine_section(out, a, engine);
     }
     let failures = a.failures();
     if !failures.is_empty() {
@@ -72,9 +72,15 @@ pub fn standalone(a: &Ablation, notice: &str) -> String {
     out
 }
 
-fn engine_section(out: &mut String, a: &Ablation, engine: &EngineTunings, alone: bool) {
+/// Whether every tuning of `engine` was counted alone on top of plain (with
+/// two tunings, each one alone is the other one off, so it always was).
+fn has_alone(a: &Ablation, engine: &EngineTunings) -> bool {
+    engine.tunings.len() > 1 && engine.tunings.iter().all(|t| a.alone(engine, &t.name).is_some())
+}
+
+fn engine_section(out: &mut String, a: &Ablation, engine: &EngineTunings) {
     let _ = writeln!(out, "### `{}`\n", engine.engine);
-    let _ = writeln!(out, "{}.\n", escape(engine.strategy.trim_end_matches('.')));
+    let _ = writeln!(out, "*Strategy:* {}.\n", escape(engine.strategy.trim_end_matches('.')));
     if engine.tunings.is_empty() {
         let _ = writeln!(out, "It declares no tunings: it runs its strategy alone.\n");
         return;
@@ -120,9 +126,9 @@ fn engine_section(out: &mut String, a: &Ablation, engine: &EngineTunings, alone:
     out.push_str("\n\n");
     if engine.tunings.len() > 1 {
         interplay(out, a, engine);
-        if alone {
-            alone_table(out, a, engine, &a.programs);
-        }
+    }
+    if has_alone(a, engine) {
+        alone_table(out, a, engine, &a.programs);
     }
 }
 

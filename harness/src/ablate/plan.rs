@@ -44,6 +44,7 @@ mod tests {
     use super::*;
     const A: Tuning = Tuning { name: "a", summary: "s", class: "c" };
     const B: Tuning = Tuning { name: "b", summary: "s", class: "c" };
+    const C: Tuning = Tuning { name: "c", summary: "s", class: "c" };
 
     fn names(planned: &[Planned]) -> Vec<&str> {
         planned.iter().map(|p| p.name.as_str()).collect()
@@ -51,15 +52,32 @@ mod tests {
 
     #[test]
     fn each_tuning_off_in_turn_and_alone_on_plain() {
-        let planned = variants("fake", &[A, B], true);
-        assert_eq!(names(&planned), ["fake", "fake:plain", "fake:no-a", "fake:no-b", "fake:plain:a", "fake:plain:b"]);
-        assert_eq!(planned[4].disabled, ["b"]);
-        assert_eq!(names(&variants("fake", &[A, B], false)), ["fake", "fake:plain", "fake:no-a", "fake:no-b"]);
+        let planned = variants("fake", &[A, B, C], true);
+        assert_eq!(
+            names(&planned),
+            [
+                "fake",
+                "fake:plain",
+                "fake:no-a",
+                "fake:no-b",
+                "fake:no-c",
+                "fake:plain:a",
+                "fake:plain:b",
+                "fake:plain:c"
+            ]
+        );
+        assert_eq!(planned[6].disabled, ["a", "c"]);
+        assert_eq!(
+            names(&variants("fake", &[A, B, C], false)),
+            ["fake", "fake:plain", "fake:no-a", "fake:no-b", "fake:no-c"]
+        );
     }
 
     #[test]
-    fn one_tuning_needs_only_tuned_and_plain() {
-        // Off in turn is plain, alone on plain is tuned.
+    fn variants_with_the_same_tunings_off_are_counted_once() {
+        // With two tunings, one alone on plain is the other one off.
+        assert_eq!(names(&variants("fake", &[A, B], true)), ["fake", "fake:plain", "fake:no-a", "fake:no-b"]);
+        // With one, off in turn is plain and alone on plain is tuned.
         assert_eq!(names(&variants("fake", &[A], true)), ["fake", "fake:plain"]);
         assert_eq!(names(&variants("fake", &[], true)), ["fake"]);
     }
