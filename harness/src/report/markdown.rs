@@ -56,11 +56,18 @@ fn intro(out: &mut String, a: &Analysis) {
              and the spread is wide. The full-size figures are in the committed reference run.\n"
         );
     }
-    let engines = a.contenders.iter().filter(|c| c.kind == Kind::Engine).count();
-    let peers = a.contenders.len() - engines;
+    let engine_contenders = a.contenders.iter().filter(|c| c.kind == Kind::Engine).count();
+    let peers = a.contenders.len() - engine_contenders;
+    let rungs = super::ladder::rungs(a).len();
+    let noun = if rungs == 1 { "engine" } else { "engines" };
+    let engines = if rungs < engine_contenders {
+        format!("{rungs} {noun} as {engine_contenders} contenders (with their variants)")
+    } else {
+        format!("{rungs} {noun}")
+    };
     let _ = writeln!(
         out,
-        "{} engines and {} peers on {} programs; {} timed runs per contender and program after {} warm-up \
+        "{} and {} peers on {} programs; {} timed runs per contender and program after {} warm-up \
          run(s) and one verified run, interleaved round by round; {} subtracted from every wall time as the \
          cost of starting a process. Measured on {}, {} cores.\n",
         engines,
