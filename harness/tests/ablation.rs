@@ -2,27 +2,15 @@
 //! clock), and the real command on the test fixtures (valgrind must be
 //! installed; `.ci/run` installs it).
 
+mod common;
+
 use harness::ablate::markdown;
 use harness::ablate::records::{EngineTunings, ProgramSize, RECORDS_FILE, Record, VariantSpec};
 use harness::ablate::table::Ablation;
 use harness::jsonl;
-use harness::results::Provenance;
 use harness::variant::TuningInfo;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn provenance() -> Provenance {
-    Provenance {
-        command: "harness ablate".into(),
-        revision: "abc".into(),
-        rustc: "rustc 1.95.0".into(),
-        profile: "release".into(),
-        cpu: "Test CPU".into(),
-        cores: 2,
-        os: "linux".into(),
-        date: "2025-01-01T00:00:00Z".into(),
-    }
-}
 
 fn tuning(name: &str) -> TuningInfo {
     TuningInfo { name: name.into(), summary: format!("Does {name}."), class: format!("every {name}") }
@@ -52,7 +40,7 @@ fn count(variant: &str, program: &str, instructions: u64) -> Record {
 /// (21 %), and `vm:no-a` is wrong.
 fn records() -> Vec<Record> {
     let mut records = vec![Record::Run {
-        provenance: provenance(),
+        provenance: common::provenance("harness ablate"),
         valgrind: "valgrind-3.19.0".into(),
         timeout_s: 300,
         engines: vec![

@@ -1,7 +1,7 @@
 //! The ablation section of the report: per engine, what each tuning saves on
 //! every program, in instructions.
 
-use super::records::{EngineTunings, ProgramSize};
+use super::records::{EngineTunings, VariantSpec};
 use super::table::Ablation;
 use crate::provenance;
 use crate::report::format;
@@ -86,50 +86,82 @@ fn engine_section(out: &mut String, a: &Ablation, engine: &EngineTunings) {
         return;
     }
     for tuning in &engine.tunings {
-        let _ = writeln!(
-            out,
-            "- `{}`: {} *Helps:* {}.",
-            tuning.name,
-            escape(&tuning.summary),
-            escape(tuning.class.trim_end_matches('.'))
-        );
+        let _ = writeln!(out, "- {}", crate::report::markdown::tuning_item(tuning));
     }
     out.push('\n');
     let (tuned, plain) = (a.tuned(engine), a.plain(engine));
-    let mut header = "| program | n | tuned (instructions) | plain ÷ tuned |".to_string();
-    let mut rule = "|---|---:|---:|---:|".to_string();
+    let mut columns = vec![Column { header: "plain ÷ tuned".to_string(), more: plain, less: tuned, as_change: false }];
     for tuning in &engine.tunings {
-        let _ = write!(header, " `{}` off |", tuning.name);
-        rule.push_str("---:|");
+        let without = a.without(engine, &tuning.name);
+        columns.push(Column { header: format!("`{}` off", tuning.name), more: without, less: tuned, as_change: true });
     }
-    let _ = writeln!(out, "{header}\n{rule}");
-    for program in &a.programs {
-        let count = tuned.and_then(|t| a.instructions(t, &program.name));
-        let _ = write!(
-            out,
-            "| {} | {} | {} | {} |",
-            program.name,
-            program.size,
-            count.map_or("–".to_string(), format::thousands),
-            times(a.ratio(plain, tuned, &program.name))
-        );
-        for tuning in &engine.tunings {
-            let _ = write!(out, " {} |", change(a.ratio(a.without(engine, &tuning.name), tuned, &program.name)));
-        }
-        out.push('\n');
-    }
-    let _ = write!(out, "| **geometric mean** | | | **{}** |", times(a.mean_ratio(plain, tuned).map(|(g, _)| g)));
-    for tuning in &engine.tunings {
-        let mean = a.mean_ratio(a.without(engine, &tuning.name), tuned).map(|(g, _)| g);
-        let _ = write!(out, " **{}** |", change(mean));
-    }
-    out.push_str("\n\n");
+    table(out, a, ("tuned", tuned), &columns);
     if engine.tunings.len() > 1 {
         interplay(out, a, engine);
     }
     if has_alone(a, engine) {
-        alone_table(out, a, engine, &a.programs);
+        let _ = writeln!(
+            out,
+            "Each tuning alone on top of plain: how many more instructions plain executes than plain with only \
+             that tuning on (+x % means the tuning saves that much by itself).\n"
+        );
+        let columns: Vec<Column<'_>> = engine
+            .tunings
+            .iter()
+            .map(|t| {
+                let alone = a.alone(engine, &t.name);
+                Column { header: format!("`{}` alone", t.name), more: plain, less: alone, as_change: true }
+            })
+            .collect();
+        table(out, a, ("plain", plain), &columns);
     }
+}
+
+/// A column of ratios of two variants' counts.
+struct Column<'a> {
+    header: String,
+    more: Option<&'a VariantSpec>,
+    less: Option<&'a VariantSpec>,
+    /// Shown as the change it means (`+5.2 %`) rather than a ratio (`1.05×`).
+    as_change: bool,
+}
+
+impl Column<'_> {
+    fn cell(&self, ratio: Option<f64>) -> String {
+        if self.as_change { change(ratio) } else { times(ratio) }
+    }
+}
+
+/// A table with a row per program (its name, size and the instructions of
+/// `counted`), a cell per column, and the geometric means in the last row.
+fn table(out: &mut String, a: &Ablation, counted: (&str, Option<&VariantSpec>), columns: &[Column<'_>]) {
+    let (label, counted) = counted;
+    let mut header = format!("| program | n | {label} (instructions) |");
+    let mut rule = "|---|---:|---:|".to_string();
+    for column in columns {
+        let _ = write!(header, " {} |", column.header);
+        rule.push_str("---:|");
+    }
+    let _ = writeln!(out, "{header}\n{rule}");
+    for program in &a.programs {
+        let count = counted.and_then(|v| a.instructions(v, &program.name));
+        let _ = write!(
+            out,
+            "| {} | {} | {} |",
+            program.name,
+            program.size,
+            count.map_or("–".to_string(), format::thousands)
+        );
+        for column in columns {
+            let _ = write!(out, " {} |", column.cell(a.ratio(column.more, column.less, &program.name)));
+        }
+        out.push('\n');
+    }
+    out.push_str("| **geometric mean** | | |");
+    for column in columns {
+        let _ = write!(out, " **{}** |", column.cell(a.mean_ratio(column.more, column.less).map(|(g, _)| g)));
+    }
+    out.push_str("\n\n");
 }
 
 /// With two or more tunings: whether their separate savings add up to the
@@ -160,42 +192,6 @@ fn interplay(out: &mut String, a: &Ablation, engine: &EngineTunings) {
         times(Some(whole)),
         times(Some(separate))
     );
-}
-
-/// Each tuning alone on top of plain: what it saves by itself.
-fn alone_table(out: &mut String, a: &Ablation, engine: &EngineTunings, programs: &[ProgramSize]) {
-    let plain = a.plain(engine);
-    let _ = writeln!(
-        out,
-        "Each tuning alone on top of plain: how many more instructions plain executes than plain with only that \
-         tuning on (+x % means the tuning saves that much by itself).\n"
-    );
-    let mut header = "| program | n | plain (instructions) |".to_string();
-    let mut rule = "|---|---:|---:|".to_string();
-    for tuning in &engine.tunings {
-        let _ = write!(header, " `{}` alone |", tuning.name);
-        rule.push_str("---:|");
-    }
-    let _ = writeln!(out, "{header}\n{rule}");
-    for program in programs {
-        let count = plain.and_then(|p| a.instructions(p, &program.name));
-        let _ = write!(
-            out,
-            "| {} | {} | {} |",
-            program.name,
-            program.size,
-            count.map_or("–".to_string(), format::thousands)
-        );
-        for tuning in &engine.tunings {
-            let _ = write!(out, " {} |", change(a.ratio(plain, a.alone(engine, &tuning.name), &program.name)));
-        }
-        out.push('\n');
-    }
-    let _ = write!(out, "| **geometric mean** | | |");
-    for tuning in &engine.tunings {
-        let _ = write!(out, " **{}** |", change(a.mean_ratio(plain, a.alone(engine, &tuning.name)).map(|(g, _)| g)));
-    }
-    out.push_str("\n\n");
 }
 
 /// A ratio of counts as the change it means: 1.0523 → `+5.2 %`; small

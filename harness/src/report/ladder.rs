@@ -195,13 +195,7 @@ fn tunings(out: &mut String, rungs: &[Rung<'_>], ablation: Option<&str>) {
         }
         let _ = writeln!(out, "- `{}`:", rung.engine);
         for tuning in rung.tunings {
-            let _ = writeln!(
-                out,
-                "  - `{}`: {} *Helps:* {}.",
-                tuning.name,
-                escape(&tuning.summary),
-                escape(tuning.class.trim_end_matches('.'))
-            );
+            let _ = writeln!(out, "  - {}", super::markdown::tuning_item(tuning));
         }
     }
     out.push('\n');

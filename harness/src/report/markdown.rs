@@ -284,6 +284,12 @@ fn ablation_note(out: &mut String, a: &Analysis, ablation: &crate::ablate::table
     }
 }
 
+/// A tuning as a list item's text: its name, what it does and the class of
+/// programs it helps, as the engine declares it.
+pub(crate) fn tuning_item(tuning: &crate::variant::TuningInfo) -> String {
+    format!("`{}`: {} *Helps:* {}.", tuning.name, escape(&tuning.summary), escape(tuning.class.trim_end_matches('.')))
+}
+
 /// Makes text safe inside a Markdown table cell.
 pub(crate) fn escape(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
