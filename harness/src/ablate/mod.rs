@@ -28,11 +28,12 @@ use crate::jsonl;
 use crate::provenance;
 use crate::report::format;
 use crate::results::now_rfc3339;
-use crate::variant::TuningInfo;
+use crate::variant::{self, TuningInfo};
 use anyhow::{Context, Result, bail};
 use frontend::Engine;
 use indicatif::{ProgressBar, ProgressStyle};
 use records::{EngineTunings, ProgramSize, RECORDS_FILE, Record, VariantSpec};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -133,13 +134,17 @@ pub fn run(args: &AblateArgs, command_line: String) -> Result<PathBuf> {
         jobs.iter().zip(&verdicts).filter(|(_, verdict)| verdict.is_ok()).map(|(job, _)| job.clone()).collect();
 
     eprintln!(
-        "Counting instructions of {} pairs with cachegrind (each up to {} s; interrupt at will, every count is \
-         saved to {} as it comes)",
+        "Counting instructions of {} pairs with cachegrind, each within {} s. Interrupt at will: every count is \
+         saved to {} as it comes, and `harness report --out {}` renders what was counted.",
         verified.len(),
         args.timeout,
-        out.join(RECORDS_FILE).display()
+        out.join(RECORDS_FILE).display(),
+        out.display()
     );
     let bar = progress_bar(verified.len() as u64);
+    // The tuned counts so far, so that each variant's line can say how it
+    // compares (the tuned engine is counted first on each program).
+    let tuned: Mutex<HashMap<String, u64>> = Mutex::new(HashMap::new());
     counter::in_parallel(
         &verified,
         |job| counter.count(job, false),
@@ -148,8 +153,19 @@ pub fn run(args: &AblateArgs, command_line: String) -> Result<PathBuf> {
             save(&record);
             if let Record::Count { passed, detail, instructions, seconds, .. } = &record {
                 let line = if *passed {
+                    let mut tuned = tuned.lock().expect("no thread panics while counting");
+                    let key = format!("{} {}", variant::engine_of(&job.engine), job.program);
+                    let against = if job.engine.contains(':') {
+                        tuned.get(&key).map_or(String::new(), |&base| {
+                            let ratio = *instructions as f64 / base as f64;
+                            format!(", {} over tuned", markdown::change(Some(ratio)))
+                        })
+                    } else {
+                        tuned.insert(key, *instructions);
+                        String::new()
+                    };
                     format!(
-                        "{} on {}: {} instructions ({seconds:.0} s)",
+                        "{} on {}: {} instructions{against} ({seconds:.0} s)",
                         job.engine,
                         job.program,
                         format::thousands(*instructions)
