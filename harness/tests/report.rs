@@ -221,3 +221,26 @@ fn the_ladder_shows_each_rung_plain_and_tuned_with_its_tunings() {
     assert!(text.contains("  - `fuse`: Does fuse. *Helps:* every fuse."), "{text}");
     assert!(text.contains("`harness ablate --out DIR` counts what each tuning saves"), "{text}");
 }
+
+/// Results saved before the harness kept tunings with its contenders still
+/// render: the ladder says what they do not record instead of guessing.
+#[test]
+fn results_without_tunings_say_so_in_the_ladder() {
+    let mut records = records();
+    if let Some(Record::Run { contenders, .. }) = records.first_mut() {
+        contenders.retain(|c| !c.name.contains(':'));
+        for contender in contenders.iter_mut() {
+            contender.variant = None;
+        }
+    }
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ladder-before-tunings");
+    let _ = std::fs::remove_dir_all(&dir);
+    let text = std::fs::read_to_string(harness::report::render(&records, &dir).unwrap()).unwrap();
+    assert!(text.contains("speed-up over `hashmap-walker`:"), "{text}");
+    let row = format!(
+        "| `fast-vm` | fast-vm strategy | not recorded | {} | – | not recorded | 2 |",
+        expected_speed_up(0.401, 0.101)
+    );
+    assert!(text.contains(&row), "{row}\n{text}");
+    assert!(text.contains("- `fast-vm`: not recorded with these results."), "{text}");
+}

@@ -24,6 +24,9 @@ pub struct Rung<'a> {
     pub strategy: &'a str,
     /// Every tuning the engine declares (empty: it runs its strategy alone).
     pub tunings: &'a [TuningInfo],
+    /// Whether the records say what the engine declares: results saved
+    /// before the harness kept tunings with its contenders do not.
+    pub tunings_known: bool,
     /// The engine with every tuning on, when it was measured.
     pub tuned: Option<&'a Contender>,
     /// The engine with every tuning off, when it was measured; the tuned
@@ -44,7 +47,8 @@ pub fn rungs(a: &Analysis) -> Vec<Rung<'_>> {
                     Some(v) => (contender.description.as_str(), v.tunings.as_slice()),
                     None => (contender.description.as_str(), &[][..]),
                 };
-                rungs.push(Rung { engine, strategy, tunings, tuned: None, plain: None });
+                let tunings_known = contender.variant.is_some();
+                rungs.push(Rung { engine, strategy, tunings, tunings_known, tuned: None, plain: None });
                 rungs.len() - 1
             }
         };
@@ -120,7 +124,9 @@ pub fn render(out: &mut String, a: &Analysis, ablation: Option<&str>) {
             Some(c) => speed_up(a, &c.name).map_or("–".to_string(), |(g, e, _)| format!("{}×", format::ratio(g, e))),
             None => "not run".to_string(),
         };
-        let (plain, tuned, buy) = if rung.tunings.is_empty() {
+        let (plain, tuned, buy) = if !rung.tunings_known {
+            ("not recorded".to_string(), figure(rung.tuned), "–".to_string())
+        } else if rung.tunings.is_empty() {
             let same = figure(rung.tuned);
             (same.clone(), same, "no tunings".to_string())
         } else {
@@ -135,15 +141,26 @@ pub fn render(out: &mut String, a: &Analysis, ablation: Option<&str>) {
             .filter_map(|c| speed_up(a, &c.name).map(|(_, _, n)| n))
             .max()
             .map_or("0".to_string(), |n| n.to_string());
+        let names = match (rung.tunings_known, names.is_empty()) {
+            (false, _) => "not recorded".to_string(),
+            (true, true) => "none".to_string(),
+            (true, false) => names.join(", "),
+        };
         let _ = writeln!(
             out,
-            "| `{}` | {} | {plain} | {tuned} | {buy} | {} | {programs} |",
+            "| `{}` | {} | {plain} | {tuned} | {buy} | {names} | {programs} |",
             rung.engine,
-            escape(rung.strategy),
-            if names.is_empty() { "none".to_string() } else { names.join(", ") }
+            escape(rung.strategy)
         );
     }
     out.push('\n');
+    if rungs.iter().any(|rung| !rung.tunings_known) {
+        let _ = writeln!(
+            out,
+            "*Not recorded*: these results were measured before the harness saved each engine's tunings with \
+             its results, so they hold the engines as tuned only.\n"
+        );
+    }
     let missing: Vec<&str> =
         rungs.iter().filter(|r| !r.tunings.is_empty() && r.plain.is_none()).map(|r| r.engine).collect();
     if !missing.is_empty() {
@@ -189,6 +206,10 @@ fn tunings(out: &mut String, rungs: &[Rung<'_>], ablation: Option<&str>) {
         }
     }
     for rung in rungs {
+        if !rung.tunings_known {
+            let _ = writeln!(out, "- `{}`: not recorded with these results.", rung.engine);
+            continue;
+        }
         if rung.tunings.is_empty() {
             let _ = writeln!(out, "- `{}`: none; it runs its strategy alone.", rung.engine);
             continue;
