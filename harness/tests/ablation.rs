@@ -94,7 +94,7 @@ fn the_ablation_table_renders_from_fixed_records() {
     // 1500 / 1300, 1500 / 1100; 2420 / 2420 and the wrong pair left out.
     assert!(text.contains("| `a` alone | `b` alone |"), "{text}");
     assert!(text.contains("| one | 10 | 1,500 | +15.4 % | +36.4 % |"), "{text}");
-    assert!(text.contains("| two | 20 | 2,420 | +0.00 % | – |"), "{text}");
+    assert!(text.contains("| two | 20 | 2,420 | 0.00 % | – |"), "{text}");
     assert!(text.contains("| **geometric mean** | | | **+7.4 %** | **+36.4 %** |"), "{text}");
     // Together 1.35×; off in turn, multiplied, 1.10 × 1.254 = 1.38: the
     // tunings compound.

@@ -199,7 +199,15 @@ fn interplay(out: &mut String, a: &Ablation, engine: &EngineTunings) {
 pub fn change(ratio: Option<f64>) -> String {
     let Some(ratio) = ratio else { return "–".to_string() };
     let percent = (ratio - 1.0) * 100.0;
-    if percent.abs() < 1.0 { format!("{percent:+.2} %") } else { format!("{percent:+.1} %") }
+    if percent.abs() < 0.005 {
+        // Not `-0.00 %`: the sign of a change that rounds to nothing says
+        // nothing.
+        "0.00 %".to_string()
+    } else if percent.abs() < 1.0 {
+        format!("{percent:+.2} %")
+    } else {
+        format!("{percent:+.1} %")
+    }
 }
 
 fn times(ratio: Option<f64>) -> String {
@@ -215,6 +223,7 @@ mod tests {
         assert_eq!(change(Some(1.0523)), "+5.2 %");
         assert_eq!(change(Some(0.9)), "-10.0 %");
         assert_eq!(change(Some(1.003)), "+0.30 %");
+        assert_eq!(change(Some(0.99999)), "0.00 %");
         assert_eq!(change(None), "–");
     }
 }

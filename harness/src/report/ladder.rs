@@ -115,7 +115,9 @@ pub fn render(out: &mut String, a: &Analysis, ablation: Option<&str>) {
     );
     let _ = writeln!(
         out,
-        "| rung | strategy | strategy alone (plain) | with its tunings | tunings buy | tunings | programs |"
+        "| rung | strategy | strategy alone (plain) | with its tunings | tunings buy | tunings ([what each does](#{})) \
+         | programs |",
+        anchor(TUNINGS_HEADING)
     );
     let _ = writeln!(out, "|---|---|---:|---:|---:|---|---:|");
     for rung in &rungs {
@@ -133,8 +135,7 @@ pub fn render(out: &mut String, a: &Analysis, ablation: Option<&str>) {
             let buy = tunings_buy(a, rung).map_or("–".to_string(), |(g, e, _)| format!("{}×", format::ratio(g, e)));
             (figure(rung.plain), figure(rung.tuned), buy)
         };
-        let names: Vec<String> =
-            rung.tunings.iter().map(|t| format!("[{}](#{})", t.name, anchor(TUNINGS_HEADING))).collect();
+        let names: Vec<String> = rung.tunings.iter().map(|t| format!("`{}`", t.name)).collect();
         let programs = [rung.tuned, rung.plain]
             .into_iter()
             .flatten()
