@@ -10,10 +10,12 @@ use crate::provenance;
 use crate::report;
 use crate::results::{Record, ResultsWriter, Suite};
 use crate::variant::{self, Defaults, EngineVariant};
+use crate::{outdir, process};
 use anyhow::{Context, Result, bail};
 use frontend::Engine;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// The program whose sizes make the scaling chart.
 pub const SCALING_PROGRAM: &str = "fib";
@@ -73,6 +75,12 @@ impl Select {
         variant::select(&self.engines, defaults)
     }
 
+    /// Whether nothing is left out: every engine on every program of the
+    /// default program set.
+    pub fn is_everything(&self) -> bool {
+        self.engines.is_empty() && self.programs.is_empty() && self.programs_dir.is_none()
+    }
+
     /// These options as command-line arguments, to pass on to another command.
     pub fn to_args(&self) -> Vec<String> {
         let mut args = Vec::new();
@@ -96,6 +104,7 @@ pub struct Settings {
     pub warmup: usize,
     pub scaling_runs: usize,
     pub calibration_runs: usize,
+    pub timeout: Option<Duration>,
 }
 
 impl Settings {
@@ -104,17 +113,38 @@ impl Settings {
         if runs == 0 {
             bail!("--runs must be at least 1");
         }
+        let timeout = match args.timeout {
+            Some(seconds) if !(seconds > 0.0 && seconds.is_finite()) => {
+                bail!("--timeout must be a positive number of seconds; got {seconds}")
+            }
+            seconds => seconds.map(Duration::from_secs_f64),
+        };
         Ok(Settings {
             runs,
             warmup: args.warmup.unwrap_or(if args.quick { 0 } else { 1 }),
             scaling_runs: if args.quick { 1 } else { runs.min(3) },
             calibration_runs: if args.quick { 10 } else { 30 },
+            timeout,
         })
     }
 }
 
-/// Measures as `args` say and renders the report; returns the report's path.
-pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<PathBuf> {
+/// What a measuring run left behind.
+#[derive(Debug)]
+pub struct Measured {
+    /// The report's README.
+    pub readme: PathBuf,
+    /// Every contender × program that failed (wrong output, a crash, a
+    /// time-out, a command that could not start), one line each.
+    pub failures: Vec<String>,
+}
+
+/// Measures as `args` say and renders the report.
+///
+/// Everything that can be checked before measuring is checked before the
+/// output directory is touched: the options, the programs (each with its
+/// size line and expected outputs), the peers and the directory itself.
+pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<Measured> {
     if provenance::is_debug_build() && !args.allow_debug_build {
         bail!(
             "this harness is a debug build, and timings of unoptimised engines say nothing about the engines. \
@@ -130,6 +160,13 @@ pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<Pa
 
     let harness_exe = std::env::current_exe().context("could not find the harness's own executable")?;
     let mut contenders: Vec<Contender> = engines.iter().map(|e| Contender::engine(e, &harness_exe)).collect();
+    if let Some(bytes) = args.max_heap {
+        // Before the file, the template's last word.
+        for engine in &mut contenders {
+            let at = engine.command.len() - 1;
+            engine.command.insert(at, format!("--max-heap={bytes}"));
+        }
+    }
     if !args.no_python {
         match contender::find_python3() {
             Some(python3) => contenders.push(Contender::python(&python3)),
@@ -146,9 +183,8 @@ pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<Pa
         contenders.push(peer);
     }
 
-    let mut writer = ResultsWriter::create(&out)?;
-    let sized_dir = out.join("programs");
-    std::fs::create_dir_all(&sized_dir)?;
+    let sized_dir =
+        std::path::absolute(out.join("programs")).with_context(|| format!("could not resolve {}", out.display()))?;
     let mut cases = Vec::new();
     for program in &programs {
         let size = if args.quick { program.small } else { program.full };
@@ -165,6 +201,21 @@ pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<Pa
         }
     }
 
+    // Everything is valid: only now is the output directory written.
+    outdir::claim(&out, args.force)?;
+    std::fs::create_dir_all(&sized_dir).with_context(|| format!("could not create {}", sized_dir.display()))?;
+    for (case, source) in &cases {
+        std::fs::write(&case.lox_path, source)
+            .with_context(|| format!("could not write {}", case.lox_path.display()))?;
+    }
+    let cases: Vec<Case> = cases.into_iter().map(|(case, _)| case).collect();
+
+    let mut writer = ResultsWriter::create(&out)?;
+    process::set_interrupt_note(Some(format!(
+        "the records measured so far are kept in {}; render them with `harness report --partial --out {}`.",
+        writer.path().display(),
+        out.display()
+    )));
     writer.append(&Record::Run {
         provenance: provenance::collect(&root, command_line),
         quick: args.quick,
@@ -182,9 +233,12 @@ pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<Pa
         warmup: settings.warmup,
         calibration_argv: vec![harness_exe.display().to_string(), "__noop".to_string()],
         calibration_runs: settings.calibration_runs,
+        timeout: settings.timeout,
     };
     eprintln!("Measuring into {} ({} process runs)", writer.path().display(), plan.total_executions());
     benchmark::measure(&plan, &mut ProcessExecutor, &mut writer, &Bar::new())?;
+    writer.finish()?;
+    process::set_interrupt_note(None);
     if args.quick || args.no_profile {
         // A profile from an earlier run would not match these results.
         let _ = std::fs::remove_file(out.join(crate::profile::PROFILE_FILE));
@@ -192,26 +246,34 @@ pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<Pa
         profiling_section(args, &out, &root);
     }
     let readme = report::render_dir(&out)?;
-    Ok(readme)
+    let failures = report::failures(&out)?;
+    Ok(Measured { readme, failures })
 }
 
 /// The profiling section of a full run: `harness profile` into the same
 /// directory, from the profiling build (built by cargo when this binary is
 /// not it). A failure here costs the report its profiles, not its timings.
 fn profiling_section(args: &MeasureArgs, out: &Path, root: &Path) {
+    // Absolute, because cargo runs the profiling build from the checkout.
+    let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
     let mut profile_args: Vec<String> = vec!["profile".into(), "--out".into(), out.display().to_string()];
     profile_args.extend(args.select.to_args());
-    let status = if crate::profile::AVAILABLE {
-        std::env::current_exe().and_then(|exe| std::process::Command::new(exe).args(&profile_args).status())
+    let mut command = if crate::profile::AVAILABLE {
+        match std::env::current_exe() {
+            Ok(exe) => std::process::Command::new(exe),
+            Err(error) => return eprintln!("warning: could not run the profiling section ({error})"),
+        }
     } else {
         eprintln!("Building the profiling build of the harness for the profiling section (skip it with --no-profile)");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-        std::process::Command::new(cargo)
+        let mut command = std::process::Command::new(cargo);
+        command
             .args(["run", "--quiet", "--profile", "profiling", "-p", "harness", "--features", "profiling", "--"])
-            .args(&profile_args)
-            .current_dir(root)
-            .status()
+            .current_dir(root);
+        command
     };
+    command.args(&profile_args);
+    let status = process::spawn_registered(&mut command).and_then(|mut child| process::wait_registered(&mut child));
     match status {
         Ok(status) if status.success() => {}
         Ok(status) => eprintln!("warning: the profiling section failed ({status}); the report has no profiles."),
@@ -222,18 +284,19 @@ fn profiling_section(args: &MeasureArgs, out: &Path, root: &Path) {
     }
 }
 
-fn make_case(set: &ProgramSet, program: &Program, size: u64, suite: Suite, sized_dir: &Path) -> Result<Case> {
+/// A case and the sized source to write at its `lox_path`, checked but not
+/// yet written.
+fn make_case(set: &ProgramSet, program: &Program, size: u64, suite: Suite, sized_dir: &Path) -> Result<(Case, String)> {
     let source = set.sized_source(&program.name, size)?;
-    let lox_path = sized_dir.join(format!("{}-{size}.lox", program.name));
-    std::fs::write(&lox_path, source).with_context(|| format!("could not write {}", lox_path.display()))?;
-    Ok(Case {
+    let case = Case {
         suite,
         program: program.name.clone(),
         size,
         expected: set.expected_output(&program.name, size)?,
-        lox_path: std::fs::canonicalize(&lox_path)?,
+        lox_path: sized_dir.join(format!("{}-{size}.lox", program.name)),
         python_path: set.python_path(&program.name),
-    })
+    };
+    Ok((case, source))
 }
 
 /// The progress bar on stderr (hidden when stderr is not a terminal); notes

@@ -54,7 +54,7 @@ pub fn benchmark(criterion: &mut Criterion, selection: &Selection) -> Result<()>
             let outcome = lox::run::run_captured(engine, &source, options.clone());
             let run = crate::measure::RunResult {
                 exit_code: Some(outcome.exit_code),
-                stdout: outcome.stdout,
+                stdout: outcome.stdout.into(),
                 stderr: outcome.stderr,
                 ..Default::default()
             };

@@ -38,12 +38,7 @@ pub struct MeasureArgs {
     #[arg(long, value_name = "N")]
     pub warmup: Option<usize>,
 
-    /// Add an external command to the comparison, verified and timed like the engines. COMMAND is split on
-    /// whitespace without a shell, and `{lox}` (the .lox file at its size), `{py}` (the program's Python
-    /// twin), `{n}` (the size) and `{name}` (the program) are replaced in it; a COMMAND without `{lox}` or
-    /// `{py}` gets the .lox file as its last argument. Example: `--peer clox=/usr/local/bin/clox`. May be
-    /// given more than once.
-    #[arg(long, value_name = "NAME=COMMAND")]
+    #[arg(long, value_name = "NAME=COMMAND", help = peer_help(false), long_help = peer_help(true))]
     pub peer: Vec<String>,
 
     /// Leave out the built-in python3 peer, which otherwise runs each program's Python twin when python3 is
@@ -65,6 +60,27 @@ pub struct MeasureArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
+    /// Write into the output directory even though it holds files the harness did not make (they may be
+    /// replaced).
+    #[arg(long)]
+    pub force: bool,
+
+    /// Stop a run that takes longer than this many seconds and count it as that contender's failure on that
+    /// program (the others go on). Default: 300 s for the verifying run, and for each timed run ten times
+    /// the verifying run's time, at least 10 s.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+
+    /// The engines' heap ceiling (as `lox --max-heap`): a string that would be larger raises `Out of memory.`.
+    /// Bytes, or a number with K, M or G (default 1G).
+    #[arg(long, value_name = "SIZE", value_parser = frontend::memory::parse_size)]
+    pub max_heap: Option<usize>,
+
+    /// Exit with 0 even when some contender failed (wrong output, a crash, a time-out, a command that could
+    /// not start); by default any failure makes the exit code 1, after the report is written.
+    #[arg(long)]
+    pub ignore_failure: bool,
+
     #[command(flatten)]
     pub select: Select,
 
@@ -72,6 +88,26 @@ pub struct MeasureArgs {
     /// harness's own tests.
     #[arg(long, hide = true)]
     pub allow_debug_build: bool,
+}
+
+/// The help of `--peer`. clap turns every `{n}` in help text into a line
+/// break, and `{n}` is one of the placeholders, so the text goes to clap
+/// with an invisible style reset inside that placeholder: `{`, reset, `n}`.
+/// Written to a pipe, clap strips the reset and prints `{n}`; on a terminal
+/// the reset shows as nothing.
+fn peer_help(long: bool) -> clap::builder::StyledStr {
+    let text = if long {
+        "Add an external command to the comparison, verified and timed like the engines. COMMAND is split on \
+         whitespace without a shell, and these placeholders are replaced in it: `{lox}` (the .lox file at its \
+         size), `{py}` (the program's Python twin), `{n}` (the size) and `{name}` (the program). A COMMAND \
+         without `{lox}` or `{py}` gets the .lox file as its last argument. Example: \
+         `--peer clox=/usr/local/bin/clox`. May be given more than once."
+    } else {
+        "Add an external command to the comparison; `{lox}`, `{py}`, `{n}` and `{name}` are replaced in it"
+    };
+    let mut help = clap::builder::StyledStr::new();
+    let _ = std::fmt::Write::write_str(&mut help, &text.replace("{n}", "{\u{1b}[0mn}"));
+    help
 }
 
 #[derive(Debug, Subcommand)]
@@ -85,6 +121,15 @@ pub enum Command {
         /// The directory holding results.jsonl; the report is written beside it (default reports/latest).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+
+        /// Render the records of an unfinished run (results.partial.jsonl, kept when a run is interrupted)
+        /// instead of results.jsonl.
+        #[arg(long)]
+        partial: bool,
+
+        /// Write into the directory even though it holds files the harness did not make.
+        #[arg(long)]
+        force: bool,
     },
 
     /// Run the conformance tests (`.lox` files with `// expect:` comments) through engines and report
@@ -98,13 +143,22 @@ pub enum Command {
         #[arg(long)]
         gc_stress: bool,
 
+        /// Stop a test that runs longer than this many seconds and count it as failed.
+        #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+        timeout: f64,
+
+        /// The engines' heap ceiling (as `lox --max-heap`). Bytes, or a number with K, M or G.
+        #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = frontend::memory::parse_size)]
+        max_heap: usize,
+
         /// The directory of tests, searched recursively (default tests/lox).
         dir: Option<PathBuf>,
     },
 
     /// Profile every engine on every program in-process: flamegraphs, hot spots, allocations and work
-    /// counts, written to reports/latest/flamegraphs/ and profile.jsonl. Needs the profiling build:
-    /// `cargo run --profile profiling -p harness --features profiling -- profile`.
+    /// counts, written to reports/latest/flamegraphs/ and profile.jsonl. This needs the profiling build
+    /// (`cargo run --profile profiling -p harness --features profiling -- profile`); any other build of the
+    /// harness builds it with cargo and hands over to it.
     Profile(ProfileArgs),
 
     /// Count the instructions of every engine on every program with valgrind (deterministic), compare them
@@ -118,6 +172,12 @@ pub enum Command {
     /// count as it comes), ablation.json and the report's ablation section into the output directory. Takes a
     /// while: progress goes to stderr, and an interrupted run keeps and renders what it counted.
     Ablate(AblateArgs),
+
+    /// Differential fuzzing: run random, terminating Lox programs on every engine (and any `--peer`), compare
+    /// output, errors and exit codes byte for byte, and shrink the first divergence into a corpus test under
+    /// tests/lox/regressions/. With `--syntax`, feed random characters, token streams and mutated programs to
+    /// every engine instead, which must answer with Lox diagnostics only. Exits non-zero on a finding.
+    Fuzz(FuzzArgs),
 
     /// Run FILE on engine NAME exactly as `lox --engine NAME FILE` does: the measured child process.
     #[command(name = "__run", hide = true)]
@@ -134,6 +194,12 @@ pub enum Command {
         /// scheduler). The caller must give the main thread a large stack.
         #[arg(long)]
         main_thread: bool,
+        /// Collect garbage at every allocation.
+        #[arg(long)]
+        gc_stress: bool,
+        /// The heap ceiling, as `lox --max-heap`.
+        #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = frontend::memory::parse_size)]
+        max_heap: usize,
         file: PathBuf,
     },
 
@@ -166,6 +232,10 @@ pub struct ProfileArgs {
     /// Where `--diff` writes its SVG (default beside NEW, named `<NEW>-diff.svg`).
     #[arg(long, value_name = "FILE", requires = "diff")]
     pub output: Option<PathBuf>,
+
+    /// Write into the output directory even though it holds files the harness did not make.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options of `harness ci`.
@@ -176,7 +246,8 @@ pub struct CiArgs {
     pub threshold: f64,
 
     /// Make this run's counts (and per-function profiles) the new baseline, on purpose: after a change that
-    /// is meant to cost more, or to add a new engine or program. Refused when any output is wrong.
+    /// is meant to cost more, or to add a new engine or program. Only the pairs counted are replaced: with
+    /// `--engines` or `--programs`, the baseline keeps every other pair. Refused when any output is wrong.
     #[arg(long)]
     pub update_baseline: bool,
 
@@ -185,13 +256,17 @@ pub struct CiArgs {
     #[arg(long, value_name = "RUNS", default_value_t = 0)]
     pub wall_clock: usize,
 
-    /// The baseline directory (default reports/baseline).
+    /// The baseline directory (default reports/baseline). It must exist, unless `--update-baseline` makes it.
     #[arg(long, value_name = "DIR")]
     pub baseline: Option<PathBuf>,
 
     /// Where to write this run's counts and report (default reports/ci).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// Write into the output (and baseline) directory even though it holds files the harness did not make.
+    #[arg(long)]
+    pub force: bool,
 
     #[command(flatten)]
     pub select: Select,
@@ -216,8 +291,65 @@ pub struct AblateArgs {
     #[arg(long)]
     pub no_alone: bool,
 
+    /// Write into the output directory even though it holds files the harness did not make.
+    #[arg(long)]
+    pub force: bool,
+
     #[command(flatten)]
     pub select: Select,
+}
+
+/// Options of `harness fuzz`.
+#[derive(Clone, Debug, Default, Args)]
+pub struct FuzzArgs {
+    /// Fuzz for this many seconds (unless `--programs` is given).
+    #[arg(long, value_name = "N", default_value_t = 60)]
+    pub seconds: u64,
+
+    /// Stop after this many programs instead of after a time.
+    #[arg(long, value_name = "N")]
+    pub programs: Option<u64>,
+
+    /// The first seed; program K of the run is made from seed S+K, so a run can be repeated or continued
+    /// (default: from the clock, printed at the start).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+
+    /// Also run each program on an external command and compare it too; COMMAND is split on whitespace and
+    /// gets the program's file as its last argument (or where `{lox}` stands). Programs are then made without
+    /// stack overflows, and those over clox's 256-constant limit skip the peers. May be given more than once.
+    #[arg(long, value_name = "NAME=COMMAND")]
+    pub peer: Vec<String>,
+
+    /// Only these engines or variants (comma-separated, e.g. `slot-walker,slot-walker:plain`; default: every
+    /// engine, and the plain variant of each engine that has tunings).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub engines: Vec<String>,
+
+    /// Also run each engine with a collection at every allocation.
+    #[arg(long)]
+    pub gc_stress: bool,
+
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "J")]
+    pub jobs: Option<usize>,
+
+    /// Fuzz the front end with random characters, token streams and mutated programs instead.
+    #[arg(long)]
+    pub syntax: bool,
+
+    /// How long one engine may run one program before it counts as hung, in seconds (a time-out is confirmed
+    /// by a second run with four times as long before it counts).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub time_limit: u64,
+
+    /// Write the shrunk finding here (default tests/lox/regressions).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Write the finding as found, without shrinking it.
+    #[arg(long)]
+    pub no_shrink: bool,
 }
 
 /// Options of `harness bench`.

@@ -38,6 +38,17 @@ impl Writer {
         Ok(())
     }
 
+    /// The file is complete: it replaces the file `name` beside it, in one
+    /// rename, so a reader finds either the earlier complete file or this
+    /// one, never a mix. Returns the new path.
+    pub fn finish_as(self, name: &str) -> Result<PathBuf> {
+        self.file.sync_all().with_context(|| format!("could not write {}", self.path.display()))?;
+        let complete = self.path.with_file_name(name);
+        std::fs::rename(&self.path, &complete)
+            .with_context(|| format!("could not rename {} to {}", self.path.display(), complete.display()))?;
+        Ok(complete)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -1,6 +1,12 @@
 //! Results as JSON Lines: one record per line, appended and flushed the
 //! moment it is taken, so an interrupted run keeps everything it measured.
 //!
+//! A run writes `results.partial.jsonl` and renames it to `results.jsonl`
+//! only when it has finished, so the results of the last complete run are
+//! never truncated by a new one: not by a run stopped half-way (whose
+//! records stay in the partial file, for `harness report --partial`), and not
+//! by one that fails before measuring anything.
+//!
 //! A results file starts with a [`Record::Run`] carrying the provenance that
 //! every later record in the file shares (git revision, rustc, build profile,
 //! CPU, command, date, the programs and contenders); each later record names
@@ -12,10 +18,13 @@ use crate::jsonl;
 use crate::programs::Program;
 use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The file name of the results inside an output directory.
 pub const RESULTS_FILE: &str = "results.jsonl";
+
+/// The results of a run that has not finished (or was interrupted).
+pub const PARTIAL_RESULTS_FILE: &str = "results.partial.jsonl";
 
 /// Where and with what a run was made.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -75,6 +84,9 @@ pub enum Record {
         argv: Vec<String>,
         date: String,
     },
+    /// One run of the do-nothing process inside a round of a case: the cost
+    /// of starting a process, measured again beside the contenders.
+    SpawnCost { program: String, size: u64, suite: Suite, round: usize, wall_s: f64, date: String },
     /// One timed run: raw wall time (overhead not yet subtracted), CPU time
     /// and peak RSS of the child.
     Sample {
@@ -97,9 +109,17 @@ pub enum Record {
 pub struct ResultsWriter(jsonl::Writer);
 
 impl ResultsWriter {
-    /// Starts a new results file in `dir`, replacing any earlier one.
+    /// Starts a new partial results file in `dir` (replacing an earlier
+    /// partial one); the complete results there stay untouched until
+    /// [`ResultsWriter::finish`].
     pub fn create(dir: &Path) -> Result<ResultsWriter> {
-        Ok(ResultsWriter(jsonl::Writer::create(&dir.join(RESULTS_FILE))?))
+        Ok(ResultsWriter(jsonl::Writer::create(&dir.join(PARTIAL_RESULTS_FILE))?))
+    }
+
+    /// The run is complete: its results replace the earlier ones, in one
+    /// rename. Returns the results file's path.
+    pub fn finish(self) -> Result<PathBuf> {
+        self.0.finish_as(RESULTS_FILE)
     }
 
     /// Writes one record as one line and hands it to the operating system

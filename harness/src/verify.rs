@@ -1,17 +1,56 @@
-//! Verification: a run counts only when it exited with 0 and printed exactly
-//! the expected output. A mismatch is described by its first differing line,
-//! so a wrong engine is refused with a reason a person can act on.
+//! Verification: a run counts only when it finished in time, exited with 0
+//! and printed exactly the expected output. A mismatch is described by its
+//! first differing line, so a wrong engine is refused with a reason a person
+//! can act on. The output is read as a stream: a contender that prints
+//! hundreds of megabytes costs the harness a buffer, not their size.
 
 use crate::measure::RunResult;
+use std::io::Read;
+
+/// How much of the output after the first difference is read to describe it.
+const WINDOW: usize = 1 << 16;
 
 /// Checks one run against the expected output; `Err` says what is wrong.
 pub fn check(expected: &[u8], run: &RunResult) -> Result<(), String> {
+    if let Some(limit) = run.timed_out {
+        return Err(format!("timed out: stopped after {} s (raise --timeout if it needs longer)", limit.as_secs_f64()));
+    }
     match run.exit_code {
         Some(0) => {}
         Some(code) => return Err(format!("exited with code {code}{}", first_stderr_line(&run.stderr))),
         None => return Err(format!("was killed by a signal{}", first_stderr_line(&run.stderr))),
     }
-    first_difference(expected, &run.stdout).map_or(Ok(()), Err)
+    let actual = run.stdout.reader().map_err(|error| format!("its output could not be read back: {error}"))?;
+    stream_difference(expected, actual).map_or(Ok(()), Err)
+}
+
+/// [`first_difference`] between `expected` and a stream, holding at most
+/// [`WINDOW`] bytes of the stream past the point where they part.
+pub fn stream_difference(expected: &[u8], mut actual: impl Read) -> Option<String> {
+    let mut chunk = vec![0u8; WINDOW];
+    let mut offset = 0;
+    loop {
+        let read = match actual.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Some(format!("its output could not be read back: {error}")),
+        };
+        let want = &expected[offset.min(expected.len())..(offset + read).min(expected.len())];
+        let same = want.iter().zip(&chunk[..read]).take_while(|(a, b)| a == b).count();
+        if same < read {
+            // What matched is the expected text; then the actual bytes from
+            // the difference on, up to a window's worth.
+            let at = offset + same;
+            let mut seen = expected[..at].to_vec();
+            seen.extend_from_slice(&chunk[same..read]);
+            let mut rest = actual.take((WINDOW - (read - same)) as u64);
+            let _ = rest.read_to_end(&mut seen);
+            return first_difference(expected, &seen);
+        }
+        offset += read;
+    }
+    if offset < expected.len() { first_difference(expected, &expected[..offset]) } else { None }
 }
 
 /// The first line where `actual` differs from `expected`, described in one
@@ -86,6 +125,35 @@ mod tests {
         assert_eq!(
             check(b"1\n", &run("1", Some(0))),
             Err("line 1: the line endings differ: expected \"1\\n\", got \"1\"".into())
+        );
+    }
+
+    #[test]
+    fn a_stream_is_compared_without_being_held() {
+        let expected = b"1\n2\n3\n";
+        assert_eq!(stream_difference(expected, &b"1\n2\n3\n"[..]), None);
+        assert_eq!(
+            stream_difference(expected, &b"1\n2\n"[..]),
+            Some("output ended before line 3; expected \"3\"".into())
+        );
+        // Far more output than expected: the message comes from a window.
+        let huge = std::io::repeat(b'7').take(200 << 20);
+        let long = std::io::Read::chain(&b"1\n2\n3\n"[..], huge);
+        assert_eq!(stream_difference(expected, long), Some(format!("unexpected extra line 4: {:?}", "7".repeat(120))));
+        let wrong = std::io::Read::chain(&b"1\n5"[..], std::io::repeat(b'5').take(1 << 20));
+        assert_eq!(
+            stream_difference(expected, wrong),
+            Some(format!("line 2: expected \"2\", got {:?}", "5".repeat(120)))
+        );
+    }
+
+    #[test]
+    fn a_run_that_timed_out_is_refused_whatever_it_printed() {
+        let mut stopped = run("1\n", None);
+        stopped.timed_out = Some(std::time::Duration::from_millis(2500));
+        assert_eq!(
+            check(b"1\n", &stopped),
+            Err("timed out: stopped after 2.5 s (raise --timeout if it needs longer)".into())
         );
     }
 

@@ -5,7 +5,7 @@
 mod common;
 
 use harness::ablate::markdown;
-use harness::ablate::records::{EngineTunings, ProgramSize, RECORDS_FILE, Record, VariantSpec};
+use harness::ablate::records::{EngineTunings, PARTIAL_RECORDS_FILE, ProgramSize, RECORDS_FILE, Record, VariantSpec};
 use harness::ablate::table::Ablation;
 use harness::jsonl;
 use harness::variant::TuningInfo;
@@ -144,6 +144,37 @@ fn a_directory_with_only_an_ablation_gets_a_report_of_it() {
     assert!(dir.join("ablation.json").is_file());
 }
 
+/// An interrupted ablation left only its partial records: `report
+/// --partial` renders them, and a plain `report` does not take them for a
+/// complete ablation.
+#[test]
+fn an_interrupted_ablation_renders_from_its_partial_records() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ablation-partial");
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut writer = jsonl::Writer::create(&dir.join(PARTIAL_RECORDS_FILE)).unwrap();
+    for record in records() {
+        writer.append(&record).unwrap();
+    }
+    assert!(harness::report::render_dir(&dir).is_err(), "no complete results of any kind");
+    let readme = harness::report::render_dir_from(&dir, harness::results::PARTIAL_RESULTS_FILE).unwrap();
+    let text = std::fs::read_to_string(readme).unwrap();
+    assert!(text.contains("| one | 10 | 1,000 | 1.50× | +10.0 % | +30.0 % |"), "{text}");
+}
+
+/// `harness ablate` writes only where the harness may write: not into a
+/// directory of someone else's files.
+#[test]
+fn ablate_refuses_a_directory_that_is_not_its_own() {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ablate-foreign");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("thesis.tex"), "mine").unwrap();
+    let run = harness(&["ablate", "--engines", "hashmap-walker", "--programs", "loop"], &fixtures(), &out);
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("--force"), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(!out.join(PARTIAL_RECORDS_FILE).exists() && !out.join("programs").exists(), "nothing is written");
+}
+
 fn harness(args: &[&str], programs: &Path, out: &Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_harness"))
         .args(args)
@@ -171,6 +202,8 @@ fn harness_ablate_counts_every_variant_and_renders_its_table() {
     let run = harness(&["ablate", "--engines", engine.name(), "--programs", "loop"], &fixtures(), &out);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
 
+    // The complete ablation's records were renamed into place.
+    assert!(!out.join(PARTIAL_RECORDS_FILE).exists());
     let records: Vec<Record> = jsonl::read(&out.join(RECORDS_FILE)).unwrap();
     let Record::Run { variants, .. } = &records[0] else { panic!("no run record first") };
     let counted: Vec<&str> = records
@@ -206,7 +239,10 @@ fn a_wrong_output_is_caught_before_anything_is_counted() {
 
     let out = dir.join("out");
     let run = harness(&["ablate", "--engines", "hashmap-walker", "--programs", "loop"], &programs, &out);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    // A wrong output fails the command, after the report is written.
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("hashmap-walker on loop: line 1: expected"), "{stderr}");
     let records: Vec<Record> = jsonl::read(&out.join(RECORDS_FILE)).unwrap();
     assert!(records.iter().all(|r| !matches!(r, Record::Count { .. })), "nothing wrong is counted");
     assert!(records.iter().any(|r| matches!(r, Record::Verification { passed: false, .. })));

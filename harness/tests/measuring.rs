@@ -10,28 +10,44 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Answers each command by its first word: `good…` prints the expected
-/// output, `bad` prints something else, `noop` prints nothing. Every call is
-/// logged.
+/// output, `bad` prints something else, `noop` prints nothing, `hang` runs
+/// past any limit and `slow` takes 30 ms, then past its limit from its
+/// second run. Every call is logged with the limit it was given.
 struct Mock {
     calls: Vec<String>,
+    limits: Vec<(String, Duration)>,
+}
+
+impl Mock {
+    fn new() -> Mock {
+        Mock { calls: Vec::new(), limits: Vec::new() }
+    }
 }
 
 impl Executor for Mock {
-    fn execute(&mut self, argv: &[String]) -> std::io::Result<RunResult> {
+    fn execute(&mut self, argv: &[String], limit: Duration) -> std::io::Result<RunResult> {
         self.calls.push(argv[0].clone());
+        self.limits.push((argv[0].clone(), limit));
         let stdout = match argv[0].as_str() {
-            name if name.starts_with("good") => b"499500\n".to_vec(),
+            name if name.starts_with("good") || name == "slow" => b"499500\n".to_vec(),
             "bad" => b"499501\n".to_vec(),
             _ => Vec::new(),
         };
-        let millis = if argv[0] == "noop" { 1 } else { 10 + self.calls.len() as u64 % 3 };
+        let runs_of_this = self.calls.iter().filter(|c| **c == argv[0]).count();
+        let millis = match argv[0].as_str() {
+            "noop" => 1,
+            "slow" => 30,
+            _ => 10 + self.calls.len() as u64 % 3,
+        };
+        let timed_out = argv[0] == "hang" || (argv[0] == "slow" && runs_of_this > 1);
         Ok(RunResult {
-            wall: Duration::from_millis(millis),
+            wall: if timed_out { limit } else { Duration::from_millis(millis) },
             user: Duration::from_millis(millis - 1),
             system: Duration::from_millis(0),
             max_rss_bytes: 4 << 20,
-            exit_code: Some(0),
-            stdout,
+            exit_code: if timed_out { None } else { Some(0) },
+            timed_out: timed_out.then_some(limit),
+            stdout: stdout.into(),
             stderr: Vec::new(),
         })
     }
@@ -63,6 +79,7 @@ fn plan() -> Plan {
         warmup: 1,
         calibration_argv: vec!["noop".to_string()],
         calibration_runs: 5,
+        timeout: None,
     }
 }
 
@@ -77,13 +94,16 @@ fn scratch_dir(name: &str) -> PathBuf {
 fn an_engine_with_wrong_output_is_refused_and_never_timed() {
     let dir = scratch_dir("wrong-output");
     let mut writer = ResultsWriter::create(&dir).unwrap();
-    let mut mock = Mock { calls: Vec::new() };
+    let mut mock = Mock::new();
     benchmark::measure(&plan(), &mut mock, &mut writer, &Silent).unwrap();
 
     // `bad` ran once, to be verified, and never again.
     assert_eq!(mock.calls.iter().filter(|c| *c == "bad").count(), 1);
     // `good`: verification, one warm-up, four timed runs.
     assert_eq!(mock.calls.iter().filter(|c| *c == "good").count(), 6);
+    // The do-nothing process: three untimed and five timed calibration runs,
+    // then once in each of the four rounds.
+    assert_eq!(mock.calls.iter().filter(|c| *c == "noop").count(), 3 + 5 + 4);
 
     let records = results::read_records(writer.path()).unwrap();
     let verdicts: Vec<(&str, bool, Option<&str>)> = records
@@ -113,7 +133,7 @@ fn an_engine_with_wrong_output_is_refused_and_never_timed() {
 fn contenders_are_interleaved_round_by_round() {
     let dir = scratch_dir("interleaved");
     let mut writer = ResultsWriter::create(&dir).unwrap();
-    let mut mock = Mock { calls: Vec::new() };
+    let mut mock = Mock::new();
     let mut plan = plan();
     plan.contenders = vec![contender("good"), contender("good2")];
     plan.warmup = 0;
@@ -124,10 +144,77 @@ fn contenders_are_interleaved_round_by_round() {
 }
 
 #[test]
+fn the_spawn_cost_is_measured_in_every_round_and_subtracted_per_case() {
+    let dir = scratch_dir("spawn-cost");
+    let mut writer = ResultsWriter::create(&dir).unwrap();
+    let mut mock = Mock::new();
+    let mut plan = plan();
+    plan.contenders = vec![contender("good")];
+    plan.warmup = 0;
+    benchmark::measure(&plan, &mut mock, &mut writer, &Silent).unwrap();
+    // After calibration (3 + 5 runs of noop) and verification, each round
+    // runs `good` and the do-nothing process, the order rotating.
+    assert_eq!(&mock.calls[9..], ["good", "noop", "noop", "good", "good", "noop", "noop", "good"]);
+    let records = results::read_records(writer.path()).unwrap();
+    let rounds: Vec<usize> = records
+        .iter()
+        .filter_map(|r| match r {
+            Record::SpawnCost { round, program, .. } if program == "loop" => Some(*round),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(rounds, vec![0, 1, 2, 3]);
+}
+
+#[test]
+fn a_contender_past_its_time_limit_fails_and_the_others_go_on() {
+    let dir = scratch_dir("time-limit");
+    let mut writer = ResultsWriter::create(&dir).unwrap();
+    let mut mock = Mock::new();
+    let mut plan = plan();
+    plan.contenders = vec![contender("hang"), contender("slow"), contender("good")];
+    plan.calibration_runs = 0;
+    benchmark::measure(&plan, &mut mock, &mut writer, &Silent).unwrap();
+
+    let records = results::read_records(writer.path()).unwrap();
+    let failures: Vec<(&str, &str)> = records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Verification { contender, passed: false, detail, .. } => {
+                Some((contender.as_str(), detail.as_deref().unwrap_or("")))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        failures,
+        vec![
+            ("hang", "timed out: stopped after 300 s (raise --timeout if it needs longer)"),
+            ("slow", "timed run 1: timed out: stopped after 10 s (raise --timeout if it needs longer)"),
+        ]
+    );
+    let samples = |who: &str| {
+        records.iter().filter(|r| matches!(r, Record::Sample { contender, .. } if contender == who)).count()
+    };
+    assert_eq!((samples("good"), samples("slow"), samples("hang")), (4, 0, 0));
+    // Verification gets the fixed limit; the warm-up and timed runs ten times
+    // the verified run's time, at least 10 s.
+    let limits = |who: &str| mock.limits.iter().filter(|(c, _)| c == who).map(|(_, l)| *l).collect::<Vec<_>>();
+    assert_eq!(limits("slow"), vec![Duration::from_secs(300), Duration::from_secs(10), Duration::from_secs(10)]);
+    assert_eq!(limits("good")[0], Duration::from_secs(300));
+
+    // `--timeout` sets every limit.
+    let mut mock = Mock::new();
+    plan.timeout = Some(Duration::from_secs(2));
+    benchmark::measure(&plan, &mut mock, &mut ResultsWriter::create(&dir).unwrap(), &Silent).unwrap();
+    assert!(mock.limits.iter().all(|(_, limit)| *limit == Duration::from_secs(2)));
+}
+
+#[test]
 fn records_survive_a_json_round_trip() {
     let dir = scratch_dir("round-trip");
     let mut writer = ResultsWriter::create(&dir).unwrap();
-    let mut mock = Mock { calls: Vec::new() };
+    let mut mock = Mock::new();
     benchmark::measure(&plan(), &mut mock, &mut writer, &Silent).unwrap();
     let records = results::read_records(writer.path()).unwrap();
     assert!(!records.is_empty());
@@ -142,7 +229,7 @@ fn records_survive_a_json_round_trip() {
 fn a_line_cut_short_by_a_kill_is_skipped_and_the_rest_kept() {
     let dir = scratch_dir("cut-short");
     let mut writer = ResultsWriter::create(&dir).unwrap();
-    let mut mock = Mock { calls: Vec::new() };
+    let mut mock = Mock::new();
     benchmark::measure(&plan(), &mut mock, &mut writer, &Silent).unwrap();
     let complete = results::read_records(writer.path()).unwrap();
     let mut text = std::fs::read_to_string(writer.path()).unwrap();
@@ -185,7 +272,9 @@ fn killing_the_harness_mid_run_loses_nothing_already_measured() {
         .unwrap();
     assert!(!status.success(), "the harness was killed");
 
-    let records = results::read_records(&out.join(results::RESULTS_FILE)).unwrap();
+    // The run never finished, so its records are in the partial file.
+    assert!(!out.join(results::RESULTS_FILE).exists());
+    let records = results::read_records(&out.join(results::PARTIAL_RESULTS_FILE)).unwrap();
     let samples = |who: &str| {
         records.iter().filter(|r| matches!(r, Record::Sample { contender, .. } if contender == who)).count()
     };
@@ -197,7 +286,7 @@ fn killing_the_harness_mid_run_loses_nothing_already_measured() {
     assert!(matches!(records[0], Record::Run { .. }));
 
     // The report renders from what was saved.
-    let readme = harness::report::render_dir(&out).unwrap();
+    let readme = harness::report::render_dir_from(&out, results::PARTIAL_RESULTS_FILE).unwrap();
     let text = std::fs::read_to_string(readme).unwrap();
     assert!(text.contains("| `sh-peer` |"), "{text}");
 }
@@ -206,7 +295,7 @@ fn killing_the_harness_mid_run_loses_nothing_already_measured() {
 fn variants_run_the_main_suite_and_leave_the_scaling_suite_to_the_tuned_engine() {
     let dir = scratch_dir("variants-scaling");
     let mut writer = ResultsWriter::create(&dir).unwrap();
-    let mut mock = Mock { calls: Vec::new() };
+    let mut mock = Mock::new();
     let variant = |name: &str, disabled: &[&str]| Contender {
         kind: Kind::Engine,
         variant: Some(harness::variant::VariantInfo {

@@ -179,11 +179,15 @@ fn rendering_twice_gives_the_same_files() {
 /// `base ÷ contender` with the spread the ladder shows, from medians and
 /// standard deviations computed here as the report must.
 fn expected_speed_up(base_first: f64, first: f64) -> String {
+    expected_speed_up_over(base_first, first, 2)
+}
+
+/// [`expected_speed_up`] with the same ratio on `programs` programs.
+fn expected_speed_up_over(base_first: f64, first: f64, programs: usize) -> String {
     let times = |first: f64| -> Vec<f64> { (0..5).map(|round| first + round as f64 * 0.001 - 0.001).collect() };
     let (base, contender) = (stats::summarize(&times(base_first)).unwrap(), stats::summarize(&times(first)).unwrap());
     let one = stats::ratio_with_error(base.median, base.stddev, contender.median, contender.stddev);
-    // The same ratio on both programs.
-    let (mean, spread) = stats::geometric_mean_with_error(&[one, one]).unwrap();
+    let (mean, spread) = stats::geometric_mean_with_error(&vec![one; programs]).unwrap();
     format!("{}×", format::ratio(mean, spread))
 }
 
@@ -243,4 +247,109 @@ fn results_without_tunings_say_so_in_the_ladder() {
     );
     assert!(text.contains(&row), "{row}\n{text}");
     assert!(text.contains("- `fast-vm`: not recorded with these results."), "{text}");
+}
+
+fn render_to(name: &str, records: &[Record]) -> String {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    let readme = harness::report::render(records, &dir).unwrap();
+    std::fs::read_to_string(readme).unwrap()
+}
+
+/// `instant` takes no longer than starting a process (0.001 s, the spawn
+/// cost) on `loop`: it has no time there, only a warning.
+#[test]
+fn a_time_at_or_under_the_spawn_cost_is_below_resolution_and_never_fastest() {
+    let mut records = records();
+    records.retain(
+        |r| !matches!(r, Record::Sample { contender, program, .. } if contender == "fast-vm" && program == "loop"),
+    );
+    for round in 0..5 {
+        records.push(sample("fast-vm", "loop", 9, Suite::Main, round, 0.0007 + round as f64 * 0.0001));
+    }
+    let text = render_to("below-resolution", &records);
+    assert!(
+        text.contains("| [loop](#loop) | 9 | 402 ms | 802 ms | *below resolution* | 202 ms | **152 ms** | *failed* |"),
+        "{text}"
+    );
+    assert!(!text.contains("**0**") && !text.contains("≈ 0"), "{text}");
+    assert!(text.contains("| `fast-vm` | below resolution (no longer than starting a process) |"), "{text}");
+    assert!(text.contains("Fastest here: `fast-vm:no-fuse`."), "{text}");
+    assert!(text.contains("1 timing is below resolution"), "{text}");
+    assert!(text.contains("fast-vm on loop (n = 9)"), "{text}");
+    assert!(text.contains("Raise the program's size (N)"), "{text}");
+}
+
+/// `fast-vm` fails `loop`: every contender's mean then covers `fib` alone,
+/// and the report says so.
+#[test]
+fn geometric_means_cover_the_same_programs_for_every_contender() {
+    let mut records = records();
+    records.retain(|r| match r {
+        Record::Sample { contender, program, .. } | Record::Verification { contender, program, .. } => {
+            !(contender == "fast-vm" && program == "loop")
+        }
+        _ => true,
+    });
+    records.push(verification("fast-vm", "loop", 9, Suite::Main, Some("exited with code 70")));
+    let text = render_to("intersection", &records);
+    assert!(
+        text.contains(
+            "over the same 1 program for every contender (those on which every timed contender has a time: fib)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Left out of the means: loop (no time for fast-vm)."), "{text}");
+    let fast_row = format!(
+        "| `fast-vm` | fast-vm strategy | {} | {} | {} | `fx-hash`, `fuse` | 1 |",
+        expected_speed_up_over(0.801, 0.201, 1),
+        expected_speed_up_over(0.801, 0.101, 1),
+        expected_speed_up_over(0.201, 0.101, 1),
+    );
+    assert!(text.contains(&fast_row), "{fast_row}\n{text}");
+}
+
+#[test]
+fn the_fastest_has_no_spread_against_itself_and_counts_agree_with_nouns() {
+    let text = render_to("self-spread", &records());
+    assert!(text.contains("| `fast-vm` | 102 ± 1.58 ms | 100 ms … 104 ms | 1.00× |"), "{text}");
+    assert!(
+        text.contains(
+            "2 engines as 5 contenders (with their variants) and 1 peer on 2 programs; 5 timed runs per \
+             contender and program after 1 warm-up run"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("2 cores"), "{text}");
+}
+
+/// Results measured with the spawn cost taken in every round subtract each
+/// case's own median.
+#[test]
+fn each_case_subtracts_the_spawn_cost_of_its_own_rounds() {
+    let mut records = records();
+    for round in 0..5 {
+        records.push(Record::SpawnCost {
+            program: "fib".to_string(),
+            size: 9,
+            suite: Suite::Main,
+            round,
+            wall_s: 0.011,
+            date: String::new(),
+        });
+    }
+    let text = render_to("spawn-cost-per-case", &records);
+    // fib subtracts 11 ms (392 ms), loop the calibration's 1 ms (402 ms).
+    assert!(
+        text.contains("| [fib](#fib) | 9 | 392 ms | 792 ms | **92.0 ms** | 192 ms | 142 ms | *failed* |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| [loop](#loop) | 9 | 402 ms | 802 ms | **102 ms** | 202 ms | 152 ms | *failed* |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("measured again in every round beside the contenders (11.0 ms to 11.0 ms across programs)"),
+        "{text}"
+    );
 }

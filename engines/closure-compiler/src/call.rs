@@ -17,7 +17,7 @@ use crate::eval::{Eval, Evaluator, Thrown, Unwind};
 use crate::value::{BoundMethod, Class, Closure, Instance, Value};
 use frontend::ast::Name;
 use frontend::diagnostics::RunError;
-use frontend::hash::FixedMap;
+use frontend::hash::NameMap;
 use frontend::messages;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -131,7 +131,10 @@ impl Evaluator<'_> {
     }
 
     fn instantiate(&mut self, class: Rc<Class>, base: usize, line: u32, caller: &Env<'_>) -> Eval {
-        let instance = Rc::new(Instance { class: class.clone(), fields: RefCell::new(FixedMap::default()) });
+        let instance = Rc::new(Instance {
+            class: class.clone(),
+            fields: RefCell::new(NameMap::with_hasher(self.state.name_hash)),
+        });
         self.state.track(&instance);
         let instance = Value::Instance(instance);
         self.stack[base] = Slot::Value(instance.clone());
@@ -153,13 +156,20 @@ impl Evaluator<'_> {
     pub fn define(&mut self, target: &Define, value: Value, env: &Env<'_>) {
         match *target {
             Define::Global(slot) => self.state.globals.define(slot, value),
+            Define::NamedGlobal(ref name) => {
+                let slot = self.state.globals.find(name);
+                self.state.globals.define(slot, value);
+            }
             Define::Local(slot) => self.stack[env.slot(slot)] = Slot::Value(value),
             Define::Captured(slot) => self.define_captured(slot, value, env),
         }
     }
 
     pub fn class_declaration(&mut self, plan: &ClassPlan, env: &Env<'_>) -> Result<(), Unwind> {
-        let class = Rc::new(Class { name: plan.name.clone(), methods: RefCell::new(FixedMap::default()) });
+        let class = Rc::new(Class {
+            name: plan.name.clone(),
+            methods: RefCell::new(NameMap::with_hasher(self.state.name_hash)),
+        });
         self.state.track(&class);
         self.define(&plan.target, Value::Class(class.clone()), env);
 

@@ -19,29 +19,36 @@
 //!   directly, so that a comparison feeding a branch never makes a boolean
 //!   value only to test it.
 //!
-//! Not every node gets a closure of its own. Where a child's shape is known
-//! (a local, a constant, arithmetic on those, a comparison of those), the
-//! parent's closure is generic over a small type that fetches or computes
-//! the child in place, and Rust compiles one closure per combination: these
-//! are the [`Specialisations`].
+//! That is the strategy. Not every node needs a closure of its own,
+//! though: where a child's shape is known (a local, a constant, arithmetic
+//! on those, a comparison of those), the parent's closure can be generic
+//! over a small type that fetches or computes the child in place, and Rust
+//! compiles one closure per combination. Each such specialisation belongs
+//! to a tuning (see [`crate::config`]); with a tuning off, the compiler
+//! builds the general closures instead.
 //!
-//! The module is split by concern: [`stmt`](self::stmt) (statements and
-//! function bodies), [`expr`](self::expr), [`operand`](self::operand) (how a
-//! child is fetched), [`binary`](self::binary) (operators),
+//! The module is split by concern: [`stmt`](self::stmt) (statements),
+//! [`body`](self::body) (function bodies and `return`),
+//! [`expr`](self::expr), [`operand`](self::operand) (how a child is
+//! fetched), [`binary`](self::binary) (operators),
 //! [`condition`](self::condition) (what branches test) and
 //! [`call`](self::call).
 
 mod binary;
+mod body;
 mod call;
 mod condition;
 mod expr;
 mod operand;
 mod stmt;
 
+use crate::config::Config;
 use crate::env::Env;
 use crate::eval::{Eval, Evaluator, Exec, Thrown};
 use crate::globals::{GlobalSlot, Globals};
+use frontend::Tuning;
 use frontend::ast::{Capture, Function, FunctionKind, Local, Name, Program, Target};
+use frontend::tuning::GLOBAL_SLOTS;
 use std::rc::Rc;
 
 /// A compiled expression.
@@ -66,77 +73,13 @@ pub struct CompiledFunction {
     pub body: ExprFn,
 }
 
-/// Which specialised closures the compiler may use. Each one replaces a
-/// general closure and its children by a single closure for a common shape;
-/// each was measured against the general form (see the crate documentation),
-/// and the engine uses all of them. Turning one off compiles the general
-/// form instead, which is how their worth is measured.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Specialisations {
-    /// An operand that is a local or a number constant is read in place
-    /// instead of by a closure of its own; an argument, an assigned value or
-    /// a returned value that is arithmetic on two of those (`n - 1`) is also
-    /// computed in place.
-    pub operand_shapes: bool,
-    /// A comparison, `!`, `and` or `or` used as an `if` or `while`
-    /// condition yields a Rust `bool` instead of a Lox value.
-    pub conditions: bool,
-    /// A function body ending in `return value;` evaluates that value as
-    /// the call's result, instead of leaving it for the call to pick up.
-    pub tail_returns: bool,
-    /// A comparison of locals and constants that an `if`, `while` or guard
-    /// branches on is compiled into the branching closure itself.
-    pub inline_conditions: bool,
-    /// Calls with up to three arguments hold their argument closures in an
-    /// array of that length instead of a slice (a single argument as an
-    /// operand, see `operand_shapes`).
-    pub fixed_arity_calls: bool,
-    /// A call whose callee is a global reads the global in place instead of
-    /// calling a closure for it.
-    pub global_calls: bool,
-    /// `if (condition) return value;` (a guard clause) is one closure, and a
-    /// body that is a guard clause and a `return` is one conditional.
-    pub guard_returns: bool,
-    /// An assignment used as a statement (`i = i + 1;`, `this.x = x;`)
-    /// stores its value without also copying it out as the expression's
-    /// result, only to drop it.
-    pub assignment_statements: bool,
-    /// Globals are read through the slot the compiler gave their name; off,
-    /// every access hashes the name to find its slot.
-    pub global_slots: bool,
-}
-
-impl Specialisations {
-    pub const ALL: Specialisations = Specialisations {
-        operand_shapes: true,
-        conditions: true,
-        tail_returns: true,
-        inline_conditions: true,
-        fixed_arity_calls: true,
-        global_calls: true,
-        assignment_statements: true,
-        guard_returns: true,
-        global_slots: true,
-    };
-
-    /// Only general closures (globals still in slots).
-    pub const NONE: Specialisations = Specialisations {
-        operand_shapes: false,
-        conditions: false,
-        tail_returns: false,
-        inline_conditions: false,
-        fixed_arity_calls: false,
-        global_calls: false,
-        assignment_statements: false,
-        guard_returns: false,
-        global_slots: true,
-    };
-}
-
 /// Where a declaration stores its variable, decided at compile time.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub enum Define {
+    /// A global, through the slot the compiler gave its name.
     Global(GlobalSlot),
+    /// A global found by its name when it is defined (`global-slots` off).
+    NamedGlobal(Name),
     /// A local no closure captures: a plain value in its slot.
     Local(u16),
     /// A local some closure captures: a fresh cell in its slot.
@@ -164,12 +107,40 @@ pub struct SuperclassPlan {
 /// the session's table.
 pub struct Compiler<'a> {
     globals: &'a mut Globals,
-    specialisations: Specialisations,
+    config: Config,
+    /// How many closures each tuning specialised, for the tests that check
+    /// each tuning fires on the programs of its class.
+    #[cfg(test)]
+    pub fired: std::collections::BTreeMap<&'static str, usize>,
 }
 
 impl<'a> Compiler<'a> {
-    pub fn new(globals: &'a mut Globals, specialisations: Specialisations) -> Self {
-        Compiler { globals, specialisations }
+    pub fn new(globals: &'a mut Globals, config: Config) -> Self {
+        Compiler {
+            globals,
+            config,
+            #[cfg(test)]
+            fired: Default::default(),
+        }
+    }
+
+    /// Records that `tuning` specialised a closure (in tests only).
+    #[inline(always)]
+    fn fired(&mut self, tuning: &Tuning) {
+        #[cfg(test)]
+        {
+            *self.fired.entry(tuning.name).or_default() += 1;
+        }
+        let _ = tuning;
+    }
+
+    /// Whether a global's closure captures its slot (`global-slots`), else
+    /// finds the slot by the name at every access.
+    fn global_slots(&mut self) -> bool {
+        if self.config.global_slots {
+            self.fired(&GLOBAL_SLOTS);
+        }
+        self.config.global_slots
     }
 
     pub fn script(&mut self, program: &Program) -> Rc<CompiledFunction> {
@@ -192,7 +163,10 @@ impl<'a> Compiler<'a> {
 
     fn define(&mut self, target: &Target) -> Define {
         match target {
-            Target::Global(name) => Define::Global(self.globals.slot_of(name)),
+            Target::Global(name) => {
+                let slot = self.globals.slot_of(name);
+                if self.global_slots() { Define::Global(slot) } else { Define::NamedGlobal(name.clone()) }
+            }
             Target::Local(local) => define_local(local),
         }
     }

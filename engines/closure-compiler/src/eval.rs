@@ -14,7 +14,7 @@ use crate::env::{Env, Slot};
 use crate::globals::GlobalSlot;
 use crate::value::{Closure, Value};
 use frontend::diagnostics::{RunError, RuntimeError};
-use frontend::messages;
+use frontend::{memory, messages};
 use std::io::Write;
 use std::rc::Rc;
 
@@ -180,12 +180,10 @@ impl Evaluator<'_> {
     #[inline(never)]
     pub fn add_slow(&self, left: Value, right: Value, line: u32, env: &Env<'_>) -> Eval {
         match (&left, &right) {
-            (Value::String(a), Value::String(b)) => {
-                let mut joined = String::with_capacity(a.len() + b.len());
-                joined.push_str(a);
-                joined.push_str(b);
-                Ok(Value::String(joined.into()))
-            }
+            (Value::String(a), Value::String(b)) => match memory::concat(a, b, self.state.max_heap) {
+                Ok(joined) => Ok(Value::String(joined.into())),
+                Err(memory::OutOfMemory) => Err(self.error(line, messages::OUT_OF_MEMORY, env)),
+            },
             _ => Err(self.error(line, messages::OPERANDS_ADD, env)),
         }
     }

@@ -1,45 +1,51 @@
 //! # `closure-compiler`: the resolved AST compiled once into nested Rust closures
 //!
-//! The fourth rung of the ladder, and the last that keeps the tree. A
+//! A rung of the ladder that keeps the tree but stops walking it. A
 //! tree-walker such as `slot-walker` rediscovers the program at every
 //! visit: at each node it decodes which kind of node this is, which
 //! operator, where the variable lives, and only then does the work. This
 //! engine answers those questions once. `prepare` walks the resolved tree a
 //! single time and turns every node into a boxed Rust closure, a
 //! `Box<dyn Fn(&mut Evaluator, &Env) -> ...>`, that captures everything the
-//! tree says ahead of time: a local's slot, a global's slot, a number
-//! constant, the operator, the number of arguments, the line an error would
-//! report. A node's closure owns its children's closures, so a compiled
-//! function is one tree of closures, and running it is calling the root.
-//! Nothing at run time matches on a node's kind or decodes an instruction:
-//! the choice was made when the closure was built, and all that is left of
-//! it is the address the closure's call jumps to. `compile` is the
-//! compiler; there is no evaluator loop anywhere in the crate.
+//! tree says ahead of time: a local's slot, a constant, the operator, the
+//! number of arguments, the line an error would report. A node's closure
+//! owns its children's closures, so a compiled function is one tree of
+//! closures, and running it is calling the root. Nothing at run time
+//! matches on a node's kind: the choice was made when the closure was
+//! built, and all that is left of it is the address the closure's call
+//! jumps to. `compile` is the compiler; there is no evaluator loop
+//! anywhere in the crate.
+//!
+//! The price is the other half of the trade: a tree-walker's `evaluate`
+//! handles a leaf (a local, a constant) inside the `match` it is already
+//! in, while here every node, leaves included, is an indirect call with its
+//! own prologue and epilogue, returning its 24-byte value through memory.
+//! Whether dispatch by closure call beats dispatch by `match` is what the
+//! plain engines measure against each other (`closure-compiler:plain`
+//! against `slot-walker:plain`, in the reference report,
+//! `reports/reference/README.md`).
 //!
 //! ## Where it comes from
 //! The Ludus notes (`SEEDS.md`) describe this design and take it from two
-//! write-ups (rinha-compiler, whose slot and frame steps `slot-walker`
-//! follows, is named for it too): Cloudflare's "Building fast
-//! interpreters in Rust" and Neil Mitchell's "Cheaply writing a fast
-//! interpreter". Their argument is the one this rung tests: compiling the
-//! tree into closures removes the interpretive overhead of walking it (the
-//! dispatch on node kinds) while keeping the program in safe Rust, close to
-//! the tree, with `Rc` values and ordinary crates, instead of writing a
-//! bytecode format, a compiler to it and a dispatch loop. The bet is to be
-//! fast enough above a floor, without NaN boxing by hand.
+//! write-ups: Cloudflare's "Building fast interpreters in Rust" and Neil
+//! Mitchell's "Cheaply writing a fast interpreter". Their argument is the
+//! one this rung tests: compiling the tree into closures removes the
+//! interpretive overhead of walking it while keeping the program in safe
+//! Rust, close to the tree, with `Rc` values and ordinary crates, instead of
+//! writing a bytecode format, a compiler to it and a dispatch loop.
 //!
-//! ## The same as `slot-walker`, and what changed
-//! The two crates are meant to be read with
-//! `diff -r engines/slot-walker/src engines/closure-compiler/src`: what they
-//! store is the same, so the measured difference between them is the
-//! dispatch strategy alone.
+//! ## What changed from `slot-walker`
+//! The rung below is `slot-walker`, and the two crates are meant to be read
+//! side by side (`diff engines/slot-walker/src/X.rs
+//! engines/closure-compiler/src/X.rs`): what they store is the same, so the
+//! difference between them is the dispatch strategy.
 //!
 //! The same:
-//! * `value` is a copy of `slot-walker`'s: the 24-byte enum with its tag a
-//!   whole word, objects in `Rc`s, numbers dropped without the drop glue.
-//!   One field differs: a `value::Closure` points at the closures compiled
-//!   from its declaration (`compile::CompiledFunction`) where
-//!   `slot-walker`'s points at the declaration.
+//! * `value`: the 24-byte enum with its tag a whole word, objects in `Rc`s,
+//!   fields and methods in tables keyed by name. One field differs: a
+//!   `value::Closure` points at the closures compiled from its declaration
+//!   (`compile::CompiledFunction`) where `slot-walker`'s points at the
+//!   declaration.
 //! * `env`: one value stack for every frame, a frame is the index of its
 //!   slot 0, captured locals live in shared cells, a call pushes its
 //!   arguments where the callee's parameters live and allocates nothing.
@@ -47,9 +53,9 @@
 //!   (arity before depth, trace lines added as an error leaves each call,
 //!   no list of frames), and `gc`: the same cycle collector tracking the
 //!   same objects.
-//! * `eval::Evaluator` has the same fields as `slot-walker`'s evaluator,
-//!   and the tuning `slot-walker` needed to be fair carries over (numbers
-//!   kept out of the drop glue, frames popped without it).
+//! * `eval::Evaluator` has the same fields as `slot-walker`'s evaluator.
+//! * Every name lookup hashes through `frontend::hash` (the `fx-hash`
+//!   tuning), as in every engine.
 //!
 //! What changed:
 //! * `slot-walker`'s `evaluate` and `execute`, one `match` on the node per
@@ -59,59 +65,58 @@
 //!   `slot-walker`'s `operand.rs`: where `slot-walker` asks at every visit
 //!   "is this operand a local? a number literal?", this engine asks once
 //!   and picks a Rust type for the answer.
-//! * `globals`: `slot-walker` finds a global by its interned name's
-//!   address through a small cache at every access; here the compiler gives
-//!   each global name a slot once and the closure captures the slot. The
-//!   values are the same; deciding where a variable lives ahead of time is
-//!   this strategy's business, and [`Specialisations::global_slots`] turns
-//!   it off to measure it.
+//! * `globals`: the same idea as `slot-walker`'s, a slot per global name,
+//!   reached without hashing the name (the `global-slots` tuning), but the
+//!   slot is given when the name is compiled and captured by the closure
+//!   that reads it, where `slot-walker` finds it by the name's address when
+//!   it runs. Without the tuning both hash the name at every access.
+//! * `config` declares this engine's own tunings and holds a session's
+//!   switches, as `slot-walker`'s does.
 //! * The `work-count` feature counts closures called, not nodes visited.
 //!
-//! ## Specialised closures, each measured
-//! A closure compiler can do what a tree-walker cannot do cheaply: give a
-//! common shape of node its own closure. The operators are written once,
-//! generic over how each operand is fetched (a local read in place, a
-//! number constant, or a child's closure) and over the operation, and
-//! Rust's monomorphisation turns every combination into its own
-//! straight-line closure. The compiler picks the closure that fits the
-//! node. Each specialisation is a flag in [`Specialisations`], so its
-//! worth is measured by compiling without it; the corpus test
-//! `tests/specialisations.rs` checks that every variant behaves as the
-//! registered engine, byte for byte.
+//! ## Tunings
+//! A closure compiler can do cheaply what a tree-walker needs a
+//! hand-written fast path for: give a whole class of node shapes closures
+//! of their own. The operators are written once, generic over how each
+//! operand is fetched and over the operation, and Rust's monomorphisation
+//! turns every combination into its own straight-line closure; the compiler
+//! picks the closure that fits the node. Each such choice belongs to a
+//! tuning, declared in [`TUNINGS`] and switched off by the session's
+//! options (`lox --engine closure-compiler:no-NAME`, or
+//! `closure-compiler:plain` for all of them). The switches are read once,
+//! when the session starts (`config::Config`): a tuning switched off makes
+//! the compiler build the general closures, and costs nothing at run time.
 //!
-//! Instructions per call of fib with one specialisation turned off and all
-//! the others on, from a fib-only program (`fun fib(n) { if (n < 2) return
-//! n; return fib(n - 2) + fib(n - 1); } print fib(N);`), as `(count at
-//! N = 22 − count at N = 20) ÷ 35,422 calls`, with `valgrind
-//! --tool=cachegrind --cache-sim=no` on a small release-built driver (kept
-//! outside the repository) that runs the file through
-//! [`session_with`]`(Options::default(), variant)`. The last column is the
-//! largest change on the benchmark programs at their small sizes (same
-//! driver, whole-process counts):
+//! The techniques a tree-walker has too carry the names `slot-walker` gives
+//! them, so that the step between the two rungs is the strategy, tuned or
+//! plain:
 //!
-//! | turned off | what it does | fib, per call | largest elsewhere |
-//! |---|---|---:|---|
-//! | nothing (the registered engine) | | **220.5** | |
-//! | `operand_shapes` | an operator with a local or constant operand reads it in place; an argument, a stored or returned value that is arithmetic on two of those (`n - 1`) is computed in place | 305.5 | loop_arith +85 %, locals +68 % |
-//! | `conditions` | a comparison, `!`, `and`, `or` feeding an `if` or `while` yields a Rust `bool`, never a Lox boolean | 268.5 | locals +45 %, string_equality +18 % |
-//! | `inline_conditions` | a comparison of locals and constants is compiled into the branching closure itself | 236.5 | locals +18 % |
-//! | `fixed_arity_calls` | a call with up to three arguments holds them in an array of that length (one argument as an operand) | 285.5 | closures +5.5 %, zoo +2.6 % |
-//! | `global_calls` | a call to a global function reads the global's slot inside the call's closure | 239.5 | binary_trees +0.9 % |
-//! | `tail_returns` | a body ending in `return value;` yields the value as the call's result | 274.0 | inheritance +5.6 %, zoo +4.6 % |
-//! | `guard_returns` | `if (c) return x;` is one closure; with a final `return`, one conditional | 249.5 | binary_trees +1.9 % |
-//! | `assignment_statements` | `i = i + 1;` stores without copying the value out as a result | 220.5 | locals +39 %, loop_arith +31 % |
-//! | `global_slots` | globals by their compile-time slot (off: the name hashed at each access) | 358.5 | globals +177 % |
-//! | everything (`Specialisations::NONE`, globals still in slots) | | 541.5 | locals +188 %, loop_arith +111 % |
+//! | tuning | what it does here | why it pays | class of programs |
+//! |---|---|---|---|
+//! | `fx-hash` | names (fields, methods, globals) hash with Fx instead of SipHash | SipHash resists hash flooding, which a program's own names cannot attempt, at several times the cost | every field, method or global looked up by name |
+//! | `global-slots` | each global name gets a slot when it is compiled, captured by the closures that use it | no name is hashed when the program runs | every read, assignment, declaration and call of a global |
+//! | `global-calls` | a call's global callee is read inside the call's closure | no closure call for the callee | every call of a global function or class |
+//! | `leaf-operands` | a local or number literal operand is read in place by its user's closure; arithmetic on two leaves as an argument or a declared, assigned or returned value is computed and stored from registers; such an argument, in calls of any arity, stores itself into its parameter slot | no closure call and no 24-byte value made per leaf | every expression with locals or literals as operands |
+//! | `fused-conditions` | a comparison, `!`, `and` or `or` deciding an `if` or a loop yields a Rust `bool`; with `leaf-operands`, a comparison of leaves is compiled into the branching closure | no boolean value made and tested, and no closure call for the comparison | every condition of an `if`, `while` or `for` |
+//! | `guard-returns` | an `if` whose then or else branch ends in `return` is one closure that returns straight from the `if` | no closure for the `return` statement | every `if` with a branch that returns |
+//! | `tail-returns` | the end of a body is compiled as the expression the body yields: a final `return`, and a final `if` whose branches return (with `guard-returns`, any returning `if` followed by the rest of the body), become values, not statements that unwind | no unwinding through the statements around a `return` | every function whose body ends in a return |
 //!
-//! Each one wins on fib or on some program and costs nothing measurable
-//! anywhere else: on every program, turning any one off never lowered the
-//! count by more than 9,445 instructions (compile-time noise). The
-//! last line is the lesson of the table: with general closures only, this
-//! engine runs fib in *more* instructions than `slot-walker` (541.5 against
-//! 488.5, counted the same way), because a closure per node is an indirect call per node, where
-//! `slot-walker`'s tuned `evaluate` handles leaves inline. Closures pay off
-//! once shapes are specialised, and here a specialisation costs a type
-//! parameter instead of a hand-written copy of the operator.
+//! `slot-walker` also has `direct-operands`, a call or operator used as an
+//! operand evaluated without a general evaluation of its node. Here that is
+//! the strategy itself: every node already has its own closure and no
+//! general evaluation exists to skip. This engine's own tunings fuse what a
+//! closure per node keeps apart:
+//!
+//! | tuning | what it does | why it pays | class of programs |
+//! |---|---|---|---|
+//! | `call-statements` | a call whose result is dropped (`list.add(x);`) or stored into a local (`var a = f(x);`, `a = f(a);`) is one closure that calls and stores | no statement closure around the call's closure | every call used as a statement or as a local's value |
+//! | `assignment-statements` | an assignment used as a statement stores its value without copying it out as the expression's result | no copy of the value, and no expression closure inside the statement's | every assignment statement |
+//! | `fixed-arity-calls` | a call's arguments are held in an array of their number (up to three) | a loop the Rust compiler unrolls | every call with at most three arguments |
+//!
+//! What each tuning buys, per program, and where this rung stands against
+//! the others, plain and tuned, is measured by the harness (`harness
+//! ablate`, and the reference run in `reports/reference/README.md`), not
+//! recorded here.
 //!
 //! ## Deep recursion and cyclic garbage
 //! A Lox call nests Rust calls: the closure of the call expression, the
@@ -129,138 +134,31 @@
 //! once, and the shared trial-deletion cycle collector reclaims cycles
 //! through cells, closures that capture, classes, instances and bound
 //! methods. The compiled closures never take part in a cycle: they capture
-//! constants, slots and compiled functions, never a runtime object. Ten
-//! million self-referencing instances, three million local functions that
-//! capture themselves and three million instances holding a bound method of
-//! themselves, created and dropped in loops, run in 7.4 MB peak RSS
-//! (`/usr/bin/time -v lox --engine closure-compiler`).
-//!
-//! ## Measured: why it lands where it does
-//! fib(35), `programs/fib.lox` and its Python twin, one harness run, five
-//! interleaved runs after one warm-up, medians, release build, quiet
-//! machine (`harness --engines
-//! slot-walker,tagged-walker,closure-compiler,enum-vm,nanbox-vm --programs
-//! fib --runs 5 --warmup 1 --no-scaling --no-profile --peer
-//! clox=/work/tools/clox`). Instructions per call of fib from callgrind and
-//! cachegrind, `(count at fib(20) − prepare) ÷ 21,891` calls:
-//!
-//! | contender | fib(35) wall | ÷ this engine | instructions per call |
-//! |---|---:|---:|---:|
-//! | `slot-walker` | 2.17 s | 2.38× | 490 |
-//! | `tagged-walker` | 1.58 s | 1.73× | 425 |
-//! | **`closure-compiler`** | **0.912 s** | 1× | **221** |
-//! | `enum-vm` | 2.09 s | 2.29× | 417 |
-//! | `nanbox-vm` | 1.56 s | 1.71× | 224 |
-//! | python3 3.11.7 | 2.51 s | 2.75× | |
-//! | clox (the book's C VM, gcc -O2) | 2.10 s | 2.30× | |
-//!
-//! So this engine runs fib 2.38 times as fast as `slot-walker`, whose
-//! values it shares, and 2.75 times as fast as python3. The instructions go
-//! where the strategy says they should. There is no dispatch `match`:
-//! `slot-walker` decodes the shared tree's niche-encoded node kind at every
-//! node, and a closure already is its node's code. Operands are fetched in
-//! place: `n < 2` reads slot 1 and compares with a constant inside the
-//! closure of the body; `fib(n - 2)` computes `n - 2` into the callee's
-//! parameter slot inside the call's closure; the callee `fib` is read from
-//! a slot the closure holds. What remains is the indirect call through
-//! each `Box<dyn Fn>`. Cachegrind's branch simulation of the fib-only
-//! program (`--branch-sim=yes`, `lox --engine NAME`, the difference of two
-//! sizes used for the specialisations, hence 488.5 rather than 490) counts
-//! per call of fib:
-//!
-//! | per call of fib | `slot-walker` | `closure-compiler` | `enum-vm` | `nanbox-vm` |
-//! |---|---:|---:|---:|---:|
-//! | instructions | 488.5 | 220.5 | 416.0 | 223.0 |
-//! | conditional branches | 57.0 | 26.5 | 55.0 | 14.0 |
-//! | indirect jumps or calls | 9.5 | 2.5 | 12.0 | 11.0 |
-//! | of which mispredicted (cachegrind's simple predictor) | 1.0 | 0.0 | 12.0 | 11.0 |
-//!
-//! `nanbox-vm` executes as many instructions per call as this engine, yet
-//! takes 1.71 times as long. In a VM a call of fib is about a dozen
-//! bytecode instructions, each dispatched by an indirect jump from the
-//! same place in the loop to a target that changes every time; here a call
-//! of fib is two or three closure calls, each from its own call site to the
-//! one closure that site always calls. Cachegrind's predictor, which remembers the last target
-//! of each jump, misses nearly every VM dispatch and none of these calls.
-//! Real processors predict dispatch jumps far better than that model, so
-//! the counts only point at the cause, but the wall times fit it: at the
-//! same instruction count, these calls are cheaper than a dispatch loop's
-//! jumps. (The instruction counts are level for different reasons:
-//! `nanbox-vm` spends its instructions on 8-byte values and many small
-//! steps, this engine on 24-byte values and few large ones.)
-//!
-//! The benchmark programs at their small sizes (`harness ci --engines
-//! slot-walker,closure-compiler,enum-vm,nanbox-vm --baseline /tmp/cc-base
-//! --update-baseline --out /tmp/cc-ci`; instructions of the run phase, the
-//! whole run less a run stopped after `prepare`, millions):
-//!
-//! | program (size) | `slot-walker` | `closure-compiler` | `enum-vm` | `nanbox-vm` | `slot-walker` ÷ this |
-//! |---|---:|---:|---:|---:|---:|
-//! | fib (20) | 10.7 | 4.8 | 9.1 | 4.9 | 2.21 |
-//! | loop_arith (60) | 129.1 | 44.4 | 77.5 | 38.5 | 2.91 |
-//! | globals (30000) | 91.6 | 40.5 | 45.9 | 22.1 | 2.26 |
-//! | locals (40000) | 71.4 | 22.7 | 56.2 | 26.4 | 3.15 |
-//! | closures (8000) | 121.2 | 83.1 | 68.5 | 64.1 | 1.46 |
-//! | strings (5000) | 51.0 | 36.7 | 62.8 | 45.7 | 1.39 |
-//! | string_equality (25000) | 151.3 | 58.2 | 67.9 | 30.0 | 2.60 |
-//! | instantiation (15000) | 142.2 | 116.2 | 75.9 | 37.6 | 1.22 |
-//! | method_call (15000) | 259.5 | 211.3 | 94.4 | 48.0 | 1.23 |
-//! | fields (25000) | 210.1 | 174.6 | 72.3 | 36.9 | 1.20 |
-//! | inheritance (15000) | 216.0 | 172.7 | 98.2 | 44.4 | 1.25 |
-//! | binary_trees (8) | 129.0 | 104.1 | 64.9 | 33.6 | 1.24 |
-//! | many_instances (250) | 176.6 | 119.2 | 85.8 | 40.2 | 1.48 |
-//! | zoo (10000) | 272.7 | 224.4 | 89.6 | 49.9 | 1.21 |
-//!
-//! Where the work is control flow, arithmetic and locals, the closures
-//! beat both walkers by 2.2 to 3.2 times and land among the VMs: fewer
-//! instructions than both on locals and strings, level with `nanbox-vm`
-//! on fib, between the two VMs on loop_arith, globals and
-//! string_equality. Where the work is objects (the seven class-based
-//! programs) or allocation (closures), this engine stays close to
-//! `slot-walker` (1.2 to 1.5 times fewer instructions) and well behind both
-//! VMs, because that work is in what the two crates share on purpose. Fields and
-//! methods live in hash maps keyed by name strings under SipHash: on zoo
-//! the hashing alone is 109.0 million instructions in both engines, 48 %
-//! of this one's count, the same count to the instruction (the per-function
-//! profiles `harness ci` writes). The VMs intern names: `enum-vm` hashes a
-//! handle with an Fx hash, `nanbox-vm` keeps each string's hash and
-//! compares pointers. The other shared costs are `Rc` counts on every copy
-//! of an object and allocation: `malloc`, `free` and their helpers are
-//! 24.8 million instructions of closures in both engines (30 % of this
-//! one's count). Dispatch is no longer the bottleneck there; the
-//! representation is, and changing it is the lesson of other rungs.
-//!
-//! ## What it costs up front
-//! `prepare` parses and then compiles: one allocation per closure, and a
-//! choice of shape per node. Measured as the count of `harness __run
-//! --prepare-only` on each program (from the same `harness ci` run) less
-//! the count of the same command on an empty file, so that process
-//! start-up cancels out, preparing costs 1.28 to 1.62 times
-//! `slot-walker`'s prepare, which only parses: fib 175.8 thousand
-//! instructions against 134.4 thousand, zoo 303.0 against 224.3,
-//! many_instances (the largest file) 558.4 against 419.6, globals 119.2
-//! against 73.7. That is less than either VM's prepare (parse, then
-//! compile to bytecode) on every program but globals and locals (`enum-vm`:
-//! fib 212.7, zoo 409.2 thousand), and at most 3.6 % of this engine's own
-//! run at the programs' small sizes (on fib), under 1 % on all the others.
+//! constants, slots and compiled functions, never a runtime object.
 
 #![forbid(unsafe_code)]
 
 mod call;
 mod compile;
+mod config;
 mod env;
 mod eval;
 mod gc;
 mod globals;
 mod value;
 
-pub use compile::Specialisations;
+#[cfg(test)]
+mod tests;
+
+pub use config::{ASSIGNMENT_STATEMENTS, CALL_STATEMENTS, FIXED_ARITY_CALLS, TAIL_RETURNS, TUNINGS};
 
 use compile::{CompiledFunction, Compiler};
+use config::Config;
 use env::{Env, Slot};
 use eval::Evaluator;
 use frontend::diagnostics::RunError;
-use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
+use frontend::hash::NameHash;
+use frontend::{CompileErrors, Engine, Options, Session, Tuning, WorkCount};
 use globals::Globals;
 use std::io::Write;
 use std::rc::Rc;
@@ -279,30 +177,45 @@ impl Engine for ClosureCompiler {
     }
 
     fn session(&self, options: Options) -> Box<dyn Session> {
-        session_with(options, Specialisations::ALL)
+        let config = Config::new(&options);
+        Box::new(ClosureSession { state: State::new(&options), config, script: None })
     }
-}
 
-/// A session that compiles with only the given specialisations: how each
-/// one's worth is measured. The registered engine uses them all.
-pub fn session_with(options: Options, specialisations: Specialisations) -> Box<dyn Session> {
-    Box::new(ClosureSession { state: State::new(options), specialisations, script: None })
+    fn tunings(&self) -> &'static [Tuning] {
+        TUNINGS
+    }
 }
 
 /// What a session keeps between programs: its globals and its collector.
 pub struct State {
     globals: Globals,
     collector: cycle_collector::CycleCollector,
+    /// The hash every name table uses (globals, fields, methods): the
+    /// `fx-hash` tuning.
+    name_hash: NameHash,
+    /// The heap ceiling (`Options::max_heap`) a new string is checked against.
+    max_heap: usize,
     work: u64,
 }
 
+impl Drop for State {
+    /// Everything the session made is garbage now: clear what the collector
+    /// tracks, so the cycles formed since its last collection do not outlive
+    /// the session.
+    fn drop(&mut self) {
+        self.collector.clear_all();
+    }
+}
+
 impl State {
-    fn new(options: Options) -> State {
-        let mut globals = Globals::default();
+    fn new(options: &Options) -> State {
+        let name_hash = NameHash::for_options(options);
+        let mut globals = Globals::new(name_hash);
         let clock = Native { function: |_| Value::Number(frontend::natives::clock()) };
         let slot = globals.slot_of(&frontend::natives::CLOCK.into());
         globals.define(slot, Value::Native(clock));
-        State { globals, collector: cycle_collector::CycleCollector::new(options.gc_stress), work: 0 }
+        let collector = cycle_collector::CycleCollector::new(options.gc_stress);
+        State { globals, collector, name_hash, max_heap: options.max_heap, work: 0 }
     }
 
     /// Registers a new object that could take part in a cycle, and collects
@@ -333,7 +246,7 @@ impl State {
 
 struct ClosureSession {
     state: State,
-    specialisations: Specialisations,
+    config: Config,
     /// The most recently prepared program, compiled.
     script: Option<Rc<CompiledFunction>>,
 }
@@ -341,7 +254,7 @@ struct ClosureSession {
 impl Session for ClosureSession {
     fn prepare(&mut self, source: &str) -> Result<(), CompileErrors> {
         let program = frontend::parse(source)?;
-        let mut compiler = Compiler::new(&mut self.state.globals, self.specialisations);
+        let mut compiler = Compiler::new(&mut self.state.globals, self.config);
         self.script = Some(compiler.script(&program));
         Ok(())
     }

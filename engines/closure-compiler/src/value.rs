@@ -14,7 +14,7 @@
 
 use crate::compile::CompiledFunction;
 use frontend::ast::Name;
-use frontend::hash::FixedMap;
+use frontend::hash::NameMap;
 use frontend::number::write_number;
 use std::cell::RefCell;
 use std::fmt;
@@ -81,12 +81,12 @@ pub struct Class {
     pub name: Name,
     /// The superclass's methods, copied in when the class was declared (so
     /// methods are inherited as they were at that moment), then its own.
-    pub methods: RefCell<FixedMap<Name, Rc<Closure>>>,
+    pub methods: RefCell<NameMap<Name, Rc<Closure>>>,
 }
 
 pub struct Instance {
     pub class: Rc<Class>,
-    pub fields: RefCell<FixedMap<Name, Value>>,
+    pub fields: RefCell<NameMap<Name, Value>>,
 }
 
 pub struct BoundMethod {

@@ -161,6 +161,18 @@ impl CycleCollector {
         Collection { scanned, freed }
     }
 
+    /// Clears every tracked object that is still alive. For the end of a
+    /// session, when everything it made is garbage: the cycles formed since
+    /// the last collection would otherwise outlive it, and a process that
+    /// runs session after session (the fuzzer, the conformance runner)
+    /// would keep every one of them.
+    pub fn clear_all(&mut self) {
+        let live: Vec<Rc<dyn Traceable>> = self.tracked.drain(..).filter_map(|weak| weak.upgrade()).collect();
+        for object in &live {
+            object.clear();
+        }
+    }
+
     /// The number of registered objects (live or not yet compacted away).
     pub fn tracked(&self) -> usize {
         self.tracked.len()

@@ -6,42 +6,31 @@
 //! before its superclass is checked.
 
 use crate::chunk::Program;
-use crate::object::{BoundMethod, Class, Instance, Object, table_size};
-use crate::op::ProtoIndex;
+use crate::object::{ObjBoundMethod, ObjClass, ObjInstance, Object};
+use crate::op::FunctionIndex;
 use crate::table::Table;
 use crate::value::{ObjRef, Value};
 use crate::vm::{CallFrame, Fault, Vm};
 use frontend::messages;
 
 impl Vm {
-    /// `[callee arg1 .. argN]`: calls anything but a closure, the rarer
-    /// cases the loop does not handle inline. A method gets a new frame,
-    /// which the loop then enters; a native runs at once.
+    /// `[callee arg1 .. argN]`: calls any callable value. The loop calls a
+    /// closure itself and comes here for the rest. A method gets a new
+    /// frame, which the loop then enters; a native runs at once.
     #[inline(never)]
-    pub fn call_other(&mut self, program: &Program, argc: u8) -> Result<(), Fault> {
+    pub fn call_value(&mut self, program: &Program, argc: u8) -> Result<(), Fault> {
         let callee_slot = self.sp - argc as usize - 1;
         let Value::Obj(callee) = self.stack[callee_slot] else {
             return Err(messages::NOT_CALLABLE.into());
         };
         match self.heap.get(callee) {
-            Object::Closure(closure) => self.call_closure(program, callee, closure.proto, argc),
+            Object::Closure(closure) => self.call_closure(program, callee, closure.function, argc),
             Object::BoundMethod(bound) => {
                 let method = bound.method;
                 self.stack[callee_slot] = bound.receiver;
                 self.call_method(program, method, argc)
             }
-            Object::Class(class) => {
-                let init = class.methods.get(&self.init_string).copied();
-                // The class stays in the callee slot while the instance is
-                // allocated, which keeps it alive if the collector runs.
-                let instance = self.alloc(Object::Instance(Instance { class: callee, fields: Table::default() }));
-                self.stack[callee_slot] = Value::Obj(instance);
-                match init {
-                    Some(init) => self.call_method(program, init, argc),
-                    None if argc != 0 => Err(messages::wrong_arity(0, argc as usize).into()),
-                    None => Ok(()),
-                }
-            }
+            Object::Class(_) => self.instantiate(program, callee, argc),
             Object::Native(native) => {
                 let result = (native.function)(&self.stack[callee_slot + 1..self.sp]);
                 self.stack[callee_slot] = result;
@@ -52,17 +41,34 @@ impl Vm {
         }
     }
 
+    /// Calling a class: a new instance in the callee's slot, then its `init`
+    /// if it has one.
+    fn instantiate(&mut self, program: &Program, class: ObjRef, argc: u8) -> Result<(), Fault> {
+        let init = self.method_of(class, self.init_string);
+        // The class stays in the callee slot while the instance is
+        // allocated, which keeps it alive if the collector runs.
+        self.maybe_collect();
+        let fields = self.heap.new_fields();
+        let instance = self.heap.insert(Object::Instance(ObjInstance { class, fields }));
+        self.stack[self.sp - argc as usize - 1] = Value::Obj(instance);
+        match init {
+            Some(init) => self.call_method(program, init, argc),
+            None if argc != 0 => Err(messages::wrong_arity(0, argc as usize).into()),
+            None => Ok(()),
+        }
+    }
+
     /// Calls a method's closure, whose receiver is already in slot 0.
     #[inline(always)]
     fn call_method(&mut self, program: &Program, method: ObjRef, argc: u8) -> Result<(), Fault> {
-        let proto = self.heap.closure(method).proto;
-        self.call_closure(program, method, proto, argc)
+        let function = self.heap.closure(method).function;
+        self.call_closure(program, method, function, argc)
     }
 
-    /// Checks that a call of `proto` with `argc` arguments may go ahead.
+    /// Checks that a call of `function` with `argc` arguments may go ahead.
     #[inline(always)]
-    pub fn check_call(&self, program: &Program, proto: ProtoIndex, argc: u8) -> Result<(), Fault> {
-        let arity = program.proto(proto).arity;
+    pub fn check_call(&self, program: &Program, function: FunctionIndex, argc: u8) -> Result<(), Fault> {
+        let arity = program.function(function).arity;
         if argc as usize != arity {
             return Err(messages::wrong_arity(arity, argc as usize).into());
         }
@@ -74,11 +80,17 @@ impl Vm {
 
     /// Pushes a frame for `closure`, whose arguments are the top `argc`
     /// values, below them the callee or receiver (its slot 0).
-    fn call_closure(&mut self, program: &Program, closure: ObjRef, proto: ProtoIndex, argc: u8) -> Result<(), Fault> {
-        self.check_call(program, proto, argc)?;
+    fn call_closure(
+        &mut self,
+        program: &Program,
+        closure: ObjRef,
+        function: FunctionIndex,
+        argc: u8,
+    ) -> Result<(), Fault> {
+        self.check_call(program, function, argc)?;
         let base = self.sp - argc as usize - 1;
-        self.reserve_stack(base + program.proto(proto).max_stack);
-        self.frames.push(CallFrame { closure, proto, ip: 0, base });
+        self.reserve_stack(base + program.function(function).max_stack);
+        self.frames.push(CallFrame { closure, function, ip: 0, base });
         Ok(())
     }
 
@@ -88,37 +100,26 @@ impl Vm {
     /// one: the common case of a property read.
     #[inline(always)]
     pub fn field(&self, object: Value, name: Value) -> Option<Value> {
-        self.heap.as_instance(object)?.fields.get(&as_name(name)).copied()
+        let instance = self.heap.as_instance(object)?;
+        let name = as_name(name);
+        instance.fields.get(name, self.heap.string(name).hash)
     }
 
-    /// Overwrites the field `name` of `object` with `value`, when `object` is
-    /// an instance that has that field already: the common case of a
-    /// property write. False when it is not so, and nothing changed.
-    #[inline(always)]
-    pub fn overwrite_field(&mut self, object: Value, name: Value, value: Value) -> bool {
-        let Value::Obj(handle) = object else { return false };
-        let Object::Instance(instance) = self.heap.get_mut(handle) else { return false };
-        match instance.fields.get_mut(&as_name(name)) {
-            Some(field) => {
-                *field = value;
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// The method `receiver.name(args)` calls directly, and its prototype,
+    /// The method `receiver.name(args)` calls directly, and its function,
     /// when `receiver` is an instance with no field called `name` (a field
     /// would win) whose class has such a method: the common case of invoke.
     #[inline(always)]
-    pub fn direct_method(&self, receiver: Value, name: Value) -> Option<(ObjRef, ProtoIndex)> {
+    pub fn direct_method(&self, receiver: Value, name: Value) -> Option<(ObjRef, FunctionIndex)> {
         let instance = self.heap.as_instance(receiver)?;
         let name = as_name(name);
-        if instance.fields.contains_key(&name) {
+        let hash = self.heap.string(name).hash;
+        if instance.fields.get(name, hash).is_some() {
             return None;
         }
-        let method = *self.heap.class(instance.class).methods.get(&name)?;
-        Some((method, self.heap.closure(method).proto))
+        let Value::Obj(method) = self.heap.class(instance.class).methods.get(name, hash)? else {
+            unreachable!("method tables hold closures")
+        };
+        Some((method, self.heap.closure(method).function))
     }
 
     // ----- The general cases -----------------------------------------------------------
@@ -132,13 +133,12 @@ impl Vm {
         let Some(instance) = self.heap.as_instance(self.stack[receiver_slot]) else {
             return Err(messages::ONLY_INSTANCES_METHODS.into());
         };
-        let name = as_name(name);
-        if let Some(&field) = instance.fields.get(&name) {
+        let (name, class) = (as_name(name), instance.class);
+        if let Some(field) = instance.fields.get(name, self.heap.string(name).hash) {
             self.stack[receiver_slot] = field;
-            return self.call_other(program, argc);
+            return self.call_value(program, argc);
         }
-        let method = self.heap.class(instance.class).methods.get(&name).copied();
-        match method {
+        match self.method_of(class, name) {
             Some(method) => self.call_method(program, method, argc),
             None => Err(self.undefined_property(name)),
         }
@@ -158,36 +158,54 @@ impl Vm {
         let Some(instance) = self.heap.as_instance(self.peek(0)) else {
             return Err(messages::ONLY_INSTANCES_PROPERTIES.into());
         };
-        let name = as_name(name);
-        if let Some(&field) = instance.fields.get(&name) {
+        let (name, class) = (as_name(name), instance.class);
+        if let Some(field) = instance.fields.get(name, self.heap.string(name).hash) {
             self.stack[self.sp - 1] = field;
             return Ok(());
         }
-        match self.heap.class(instance.class).methods.get(&name).copied() {
+        match self.method_of(class, name) {
             Some(method) => {
-                self.bind_top(method);
+                self.bind_method(method);
                 Ok(())
             }
             None => Err(self.undefined_property(name)),
         }
     }
 
-    /// `[object value] -> [value]`
-    #[inline(never)]
+    /// `[object value] -> [object value]`: stores the field; the loop then
+    /// pops what the instruction does not leave.
+    #[inline(always)]
     pub fn set_property(&mut self, name: Value) -> Result<(), Fault> {
-        let value = self.pop();
-        let Value::Obj(handle) = self.peek(0) else {
+        let Value::Obj(instance) = self.peek(1) else {
             return Err(messages::ONLY_INSTANCES_FIELDS.into());
         };
-        let Object::Instance(instance) = self.heap.get_mut(handle) else {
+        if !matches!(self.heap.get(instance), Object::Instance(_)) {
             return Err(messages::ONLY_INSTANCES_FIELDS.into());
-        };
-        let before = table_size(&instance.fields);
-        instance.fields.insert(as_name(name), value);
-        let after = table_size(&instance.fields);
-        self.heap.account(before, after);
-        self.stack[self.sp - 1] = value;
+        }
+        self.set_field(instance, as_name(name), self.peek(0));
         Ok(())
+    }
+
+    /// Sets a field of an instance: overwrites it in place when the
+    /// instance has it already (the common case), and otherwise adds it,
+    /// counting any growth of the table.
+    #[inline(always)]
+    fn set_field(&mut self, instance: ObjRef, name: ObjRef, value: Value) {
+        let hash = self.heap.string(name).hash;
+        let Object::Instance(object) = self.heap.get_mut(instance) else { unreachable!("checked by the caller") };
+        if let Some(field) = object.fields.get_mut(name, hash) {
+            *field = value;
+            return;
+        }
+        self.add_field(instance, name, hash, value);
+    }
+
+    fn add_field(&mut self, instance: ObjRef, name: ObjRef, hash: u32, value: Value) {
+        let Object::Instance(instance) = self.heap.get_mut(instance) else { unreachable!("checked by the caller") };
+        let before = instance.fields.allocated_bytes();
+        instance.fields.set(name, hash, value);
+        let after = instance.fields.allocated_bytes();
+        self.heap.account(before, after);
     }
 
     /// `[this superclass] -> [bound method]`: `super.name`.
@@ -195,29 +213,36 @@ impl Vm {
     pub fn get_super(&mut self, name: Value) -> Result<(), Fault> {
         let superclass = self.pop();
         let method = self.super_method(superclass, as_name(name))?;
-        self.bind_top(method);
+        self.bind_method(method);
         Ok(())
     }
 
     fn super_method(&self, superclass: Value, name: ObjRef) -> Result<ObjRef, Fault> {
         let superclass = self.heap.as_class(superclass).expect("`super` holds a class: `Inherit` checked it");
-        let method = self.heap.class(superclass).methods.get(&name).copied();
-        method.ok_or_else(|| self.undefined_property(name))
+        self.method_of(superclass, name).ok_or_else(|| self.undefined_property(name))
+    }
+
+    /// The closure of `class`'s method `name`, if it has one.
+    fn method_of(&self, class: ObjRef, name: ObjRef) -> Option<ObjRef> {
+        match self.heap.class(class).methods.get(name, self.heap.string(name).hash)? {
+            Value::Obj(method) => Some(method),
+            _ => unreachable!("method tables hold closures"),
+        }
     }
 
     /// `[receiver] -> [bound method]`. The receiver stays on the stack while
     /// the bound method is allocated, and the method is reachable through
     /// the receiver's class (or the superclass in `super`).
-    fn bind_top(&mut self, method: ObjRef) {
+    fn bind_method(&mut self, method: ObjRef) {
         let receiver = self.peek(0);
-        let bound = self.alloc(Object::BoundMethod(BoundMethod { receiver, method }));
+        let bound = self.alloc(Object::BoundMethod(ObjBoundMethod { receiver, method }));
         self.stack[self.sp - 1] = Value::Obj(bound);
     }
 
     /// `[] -> [class]`
     #[inline(never)]
     pub fn class(&mut self, name: Value) {
-        let class = self.alloc(Object::Class(Class { name: as_name(name), methods: Table::default() }));
+        let class = self.alloc(Object::Class(ObjClass { name: as_name(name), methods: Table::default() }));
         self.push(Value::Obj(class));
     }
 
@@ -231,35 +256,37 @@ impl Vm {
         };
         let Value::Obj(class) = self.pop() else { unreachable!("`Inherit` follows a read of the class") };
         let methods = self.heap.class(superclass).methods.clone();
-        let before = table_size(&self.heap.class(class).methods);
-        self.heap.class_mut(class).methods = methods;
-        let after = table_size(&self.heap.class(class).methods);
+        let before = self.heap.class(class).methods.allocated_bytes();
+        self.heap.class_mut(class).methods.add_all(&methods);
+        let after = self.heap.class(class).methods.allocated_bytes();
         self.heap.account(before, after);
         Ok(())
     }
 
     /// `[class closure] -> [class]`
     #[inline(never)]
-    pub fn method(&mut self, name: Value) {
-        let Value::Obj(method) = self.pop() else { unreachable!("`Method` follows a `Closure`") };
+    pub fn add_method(&mut self, name: Value) {
+        let method = self.pop();
         let Value::Obj(class) = self.peek(0) else { unreachable!("`Method` follows a read of the class") };
+        let name = as_name(name);
+        let hash = self.heap.string(name).hash;
         let methods = &mut self.heap.class_mut(class).methods;
-        let before = table_size(methods);
-        methods.insert(as_name(name), method);
-        let after = table_size(methods);
+        let before = methods.allocated_bytes();
+        methods.set(name, hash, method);
+        let after = methods.allocated_bytes();
         self.heap.account(before, after);
     }
 
     #[cold]
     fn undefined_property(&self, name: ObjRef) -> Fault {
-        messages::undefined_property(self.heap.string(name)).into()
+        messages::undefined_property(&self.heap.string(name).text).into()
     }
 }
 
 /// The handle of a name constant: the compiler makes every name operand a
 /// string constant.
 #[inline]
-fn as_name(name: Value) -> ObjRef {
+pub fn as_name(name: Value) -> ObjRef {
     match name {
         Value::Obj(handle) => handle,
         _ => unreachable!("name operands are string constants"),

@@ -1,17 +1,18 @@
-//! Compiled code: chunks of instructions, function prototypes, and the
-//! program that owns them all.
+//! Compiled code: chunks of instructions, functions, and the program that
+//! owns them all.
 //!
-//! A function's code is known before the program runs, so prototypes live
-//! outside the garbage-collected heap, in [`Program`], which only ever grows
-//! (the prompt appends each line's functions). At run time the program is
-//! borrowed immutably while the heap and the stack change, which is what lets
-//! the dispatch loop keep a plain `&[Op]` to the running function's code.
-//! Closures, which do come and go, refer to their prototype by index.
+//! A function's code is known before the program runs, so functions live
+//! outside the garbage-collected heap (clox's `ObjFunction` is a heap
+//! object), in [`Program`], which only ever grows (the prompt appends each
+//! line's functions). At run time the program is borrowed immutably while
+//! the heap and the stack change, which is what lets the dispatch loop keep
+//! a plain `&[Op]` to the running function's code. Closures, which do come
+//! and go, refer to their function by index.
 
-use crate::op::{ConstIndex, GlobalIndex, Op, ProtoIndex};
+use crate::globals::GlobalNames;
+use crate::op::{ConstIndex, FunctionIndex, Op};
 use crate::value::Value;
 use frontend::ast::{Capture, FunctionKind, Name};
-use frontend::hash::FixedMap;
 
 /// A function's instructions, with a source line per instruction and the
 /// constants its instructions refer to.
@@ -37,7 +38,7 @@ impl Chunk {
 }
 
 /// Everything known about a function before it runs: clox's `ObjFunction`.
-pub struct Proto {
+pub struct Function {
     pub name: Name,
     pub kind: FunctionKind,
     pub arity: usize,
@@ -47,49 +48,31 @@ pub struct Proto {
     pub max_stack: usize,
     /// What each closure of this function captures, in upvalue order: clox
     /// encodes this list as operands of `OP_CLOSURE`; here it stays with the
-    /// prototype, so every instruction keeps one fixed width.
+    /// function, so every instruction keeps one fixed width.
     pub captures: Vec<Capture>,
     pub chunk: Chunk,
 }
 
-impl Proto {
+impl Function {
     /// The name error traces use: `None` for the top-level script.
     pub fn trace_name(&self) -> Option<&str> {
         (self.kind != FunctionKind::Script).then_some(&*self.name)
     }
 }
 
-/// All the code a session has compiled, and the names of its globals.
-#[derive(Default)]
+/// All the code a session has compiled, and the slots of its globals.
 pub struct Program {
-    pub protos: Vec<Proto>,
-    /// Global variables are resolved to slots when compiled (see
-    /// [`Program::global`]); `global_names[i]` is the name of slot `i`.
-    pub global_names: Vec<Name>,
-    global_slots: FixedMap<Name, GlobalIndex>,
+    pub functions: Vec<Function>,
+    pub global_names: GlobalNames,
 }
 
 impl Program {
-    #[inline]
-    pub fn proto(&self, index: ProtoIndex) -> &Proto {
-        &self.protos[index.index()]
+    pub fn new(global_names: GlobalNames) -> Program {
+        Program { functions: Vec::new(), global_names }
     }
 
-    /// The slot of the global called `name`, made when first seen.
-    ///
-    /// Lox globals are late-bound: a function may mention a global that is
-    /// defined only later, or never. clox looks every global up by name in a
-    /// hash table each time it runs; here the name is looked up once, at
-    /// compile time, and the instruction carries the slot. A slot holds no
-    /// value until a `var`, `fun` or `class` defines it, so reading an
-    /// undefined global is still the same runtime error.
-    pub fn global(&mut self, name: &Name) -> GlobalIndex {
-        if let Some(&index) = self.global_slots.get(name) {
-            return index;
-        }
-        let index = GlobalIndex(u32::try_from(self.global_names.len()).expect("fewer than 2^32 globals"));
-        self.global_names.push(name.clone());
-        self.global_slots.insert(name.clone(), index);
-        index
+    #[inline]
+    pub fn function(&self, index: FunctionIndex) -> &Function {
+        &self.functions[index.index()]
     }
 }

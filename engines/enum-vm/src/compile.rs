@@ -9,28 +9,39 @@
 //! offsets: every statement leaves the stack as it found it, except a local
 //! declaration, whose value stays on the stack as the local's slot.
 //!
+//! The tunings choose between instructions here, never in the VM: with
+//! `superinstructions` the compiler emits a fused pair where clox emits two
+//! instructions, with `fused-conditions` it compiles a condition as branches
+//! (the [`condition`] module), with `global-slots` it gives each global a
+//! slot (globals.rs).
+//!
 //! The compiler never fails: the front end reported every static error, and
 //! this instruction set has no 256-constant or 64 KiB-jump limits.
 
-use crate::chunk::{Chunk, Program, Proto};
+mod condition;
+
+use crate::chunk::{Chunk, Function, Program};
+use crate::config::Config;
 use crate::heap::Heap;
-use crate::op::{CodeOffset, ConstIndex, Op, ProtoIndex};
+use crate::op::{CodeOffset, ConstIndex, FunctionIndex, Op};
 use crate::value::Value;
-use frontend::ast::{self, BinaryOp, Expr, Function, FunctionKind, Literal, Local, LogicalOp, Stmt, Target, UnaryOp};
+use frontend::ast::{self, BinaryOp, Expr, FunctionKind, Literal, Local, LogicalOp, Stmt, Target, UnaryOp};
 use frontend::ast::{VarKind, Variable};
 use frontend::hash::FixedMap;
 use std::rc::Rc;
 
 /// Compiles a parsed program into `program`, interning its strings in
-/// `heap`, and returns the script's prototype.
-pub fn compile(ast: &ast::Program, program: &mut Program, heap: &mut Heap) -> ProtoIndex {
-    let mut compiler = Compiler { program, heap, function: FunctionState::new(ast.script.kind, ast.script.line, 0) };
+/// `heap`, and returns the script's function.
+pub fn compile(ast: &ast::Program, program: &mut Program, heap: &mut Heap, config: Config) -> FunctionIndex {
+    let mut compiler =
+        Compiler { program, heap, config, function: FunctionState::new(ast.script.kind, ast.script.line, 0) };
     compiler.function(&ast.script)
 }
 
 struct Compiler<'a> {
     program: &'a mut Program,
     heap: &'a mut Heap,
+    config: Config,
     /// The function being compiled; an enclosing one waits on the Rust stack.
     function: FunctionState,
 }
@@ -49,11 +60,24 @@ struct FunctionState {
     max_height: usize,
 }
 
+/// A jump instruction waiting for its target: an `Op` variant such as
+/// `Op::JumpIfFalse`, which is a function from the target to the instruction.
+type JumpOp = fn(CodeOffset) -> Op;
+
 /// A forward jump waiting for its target, and the stack height where it
 /// jumps from, which is the height at its target too.
 struct PendingJump {
     at: usize,
     height: usize,
+    op: JumpOp,
+}
+
+/// Where a condition goes when it is false: the jumps to patch at the code
+/// that follows the false path, and whether that path begins by popping
+/// the condition's value (clox's `JumpIfFalse` leaves it on the stack).
+struct FalseExit {
+    jumps: Vec<PendingJump>,
+    pop: bool,
 }
 
 impl FunctionState {
@@ -78,15 +102,15 @@ enum ConstKey {
 }
 
 impl Compiler<'_> {
-    /// Compiles a function's body into a new prototype.
-    fn function(&mut self, function: &Function) -> ProtoIndex {
+    /// Compiles a function's body into a new function of the program.
+    fn function(&mut self, function: &ast::Function) -> FunctionIndex {
         let outer =
             std::mem::replace(&mut self.function, FunctionState::new(function.kind, function.line, function.arity()));
         self.statements(&function.body);
         self.emit_return_value();
         self.emit(Op::Return);
         let finished = std::mem::replace(&mut self.function, outer);
-        self.program.protos.push(Proto {
+        self.program.functions.push(Function {
             name: function.name.clone(),
             kind: function.kind,
             arity: function.arity(),
@@ -94,7 +118,7 @@ impl Compiler<'_> {
             captures: function.upvalues.clone(),
             chunk: finished.chunk,
         });
-        ProtoIndex(u32::try_from(self.program.protos.len() - 1).expect("fewer than 2^32 functions"))
+        FunctionIndex(u32::try_from(self.program.functions.len() - 1).expect("fewer than 2^32 functions"))
     }
 
     // ----- Emitting ------------------------------------------------------------------
@@ -107,9 +131,14 @@ impl Compiler<'_> {
     }
 
     /// Emits a forward jump, to be pointed at its target by [`Self::patch_jump`].
-    fn emit_jump(&mut self, op: Op) -> PendingJump {
-        let at = self.emit(op);
-        PendingJump { at, height: self.function.height }
+    fn emit_jump(&mut self, op: JumpOp) -> PendingJump {
+        let at = self.emit(op(CodeOffset(0)));
+        PendingJump { at, height: self.function.height, op }
+    }
+
+    /// Emits a jump back to `start`, the beginning of a loop.
+    fn emit_loop(&mut self, start: CodeOffset) {
+        self.emit(Op::Loop(start));
     }
 
     /// Emits an instruction that can fail, with the line its error reports.
@@ -126,11 +155,7 @@ impl Compiler<'_> {
     /// there is reached from the jump too, so the stack height there is the
     /// jump's (the fall-through path, when there is one, agrees).
     fn patch_jump(&mut self, jump: PendingJump) {
-        let target = self.here();
-        match &mut self.function.chunk.code[jump.at] {
-            Op::Jump(offset) | Op::JumpIfFalse(offset) => *offset = target,
-            op => unreachable!("patching {op:?}, which is not a forward jump"),
-        }
+        self.function.chunk.code[jump.at] = (jump.op)(self.here());
         self.function.height = jump.height;
     }
 
@@ -163,10 +188,7 @@ impl Compiler<'_> {
 
     fn statement(&mut self, stmt: &Stmt) {
         match stmt {
-            Stmt::Expression(expr) => {
-                self.expression(expr);
-                self.emit(Op::Pop);
-            }
+            Stmt::Expression(expr) => self.expression_statement(expr),
             Stmt::Print(expr) => {
                 self.expression(expr);
                 self.emit(Op::Print);
@@ -181,8 +203,8 @@ impl Compiler<'_> {
                 self.define(target, *line);
             }
             Stmt::Function { target, function } => {
-                let proto = self.function(function);
-                self.emit_at(Op::Closure(proto), function.line);
+                let index = self.function(function);
+                self.emit_at(Op::Closure(index), function.line);
                 self.define(target, function.line);
             }
             Stmt::Class(class) => self.class(class),
@@ -191,31 +213,28 @@ impl Compiler<'_> {
                 self.end_scope(locals);
             }
             Stmt::If { condition, then_branch, else_branch } => {
-                self.expression(condition);
-                let then_jump = self.emit_jump(Op::JumpIfFalse(CodeOffset(0)));
-                self.emit(Op::Pop);
+                let to_else = self.condition(condition);
                 self.statement(then_branch);
-                let else_jump = self.emit_jump(Op::Jump(CodeOffset(0)));
-                self.patch_jump(then_jump);
-                self.emit(Op::Pop);
-                if let Some(else_branch) = else_branch {
-                    self.statement(else_branch);
+                if to_else.pop || else_branch.is_some() {
+                    let to_end = self.emit_jump(Op::Jump);
+                    self.patch_false_exit(to_else);
+                    if let Some(else_branch) = else_branch {
+                        self.statement(else_branch);
+                    }
+                    self.patch_jump(to_end);
+                } else {
+                    self.patch_false_exit(to_else);
                 }
-                self.patch_jump(else_jump);
             }
             Stmt::While { condition, body, increment } => {
                 let start = self.here();
-                self.expression(condition);
-                let exit_jump = self.emit_jump(Op::JumpIfFalse(CodeOffset(0)));
-                self.emit(Op::Pop);
+                let to_exit = self.condition(condition);
                 self.statement(body);
                 if let Some(increment) = increment {
-                    self.expression(increment);
-                    self.emit(Op::Pop);
+                    self.expression_statement(increment);
                 }
-                self.emit(Op::Loop(start));
-                self.patch_jump(exit_jump);
-                self.emit(Op::Pop);
+                self.emit_loop(start);
+                self.patch_false_exit(to_exit);
             }
             Stmt::Return { value, line } => {
                 match value {
@@ -227,6 +246,63 @@ impl Compiler<'_> {
                 }
                 self.emit_at(Op::Return, *line);
             }
+        }
+    }
+
+    /// An expression whose value is dropped: the statement `expr;` and the
+    /// increment of a `for`. With `superinstructions`, an assignment stores
+    /// and drops its value in one instruction.
+    fn expression_statement(&mut self, expr: &Expr) {
+        match expr {
+            Expr::Assign { variable, value } if self.config.superinstructions => {
+                self.expression(value);
+                let op = match variable.kind {
+                    VarKind::Global if self.config.global_slots => {
+                        Op::SetGlobalSlotPop(self.program.global_names.slot(&variable.name))
+                    }
+                    VarKind::Global => Op::SetGlobalPop(self.name(&variable.name)),
+                    VarKind::Local { slot, .. } => Op::SetLocalPop(slot),
+                    VarKind::Upvalue { index, .. } => Op::SetUpvaluePop(index),
+                };
+                self.emit_at(op, variable.line);
+            }
+            Expr::Set { object, name, value, line } if self.config.superinstructions => {
+                self.expression(object);
+                self.expression(value);
+                let name = self.name(name);
+                self.emit_at(Op::SetPropertyPop(name), *line);
+            }
+            _ => {
+                self.expression(expr);
+                self.emit(Op::Pop);
+            }
+        }
+    }
+
+    /// Compiles the condition of an `if` or a loop, falling through when it
+    /// is true. clox's form leaves the condition on the stack, to be popped
+    /// on each path; `superinstructions` pops it with the jump; with
+    /// `fused-conditions` it never becomes a value at all.
+    fn condition(&mut self, condition: &Expr) -> FalseExit {
+        if self.config.fused_conditions {
+            return FalseExit { jumps: self.branch(condition, false), pop: false };
+        }
+        self.expression(condition);
+        if self.config.superinstructions {
+            return FalseExit { jumps: vec![self.emit_jump(Op::JumpIfFalsePop)], pop: false };
+        }
+        let jump = self.emit_jump(Op::JumpIfFalse);
+        self.emit(Op::Pop);
+        FalseExit { jumps: vec![jump], pop: true }
+    }
+
+    /// Points a condition's false exit here.
+    fn patch_false_exit(&mut self, exit: FalseExit) {
+        for jump in exit.jumps {
+            self.patch_jump(jump);
+        }
+        if exit.pop {
+            self.emit(Op::Pop);
         }
     }
 
@@ -244,8 +320,12 @@ impl Compiler<'_> {
     /// takes it off; a local's value stays where it is, as its slot.
     fn define(&mut self, target: &Target, line: u32) {
         if let Target::Global(name) = target {
-            let global = self.program.global(name);
-            self.emit_at(Op::DefineGlobal(global), line);
+            let op = if self.config.global_slots {
+                Op::DefineGlobalSlot(self.program.global_names.slot(name))
+            } else {
+                Op::DefineGlobal(self.name(name))
+            };
+            self.emit_at(op, line);
         }
     }
 
@@ -276,8 +356,8 @@ impl Compiler<'_> {
         }
         self.read_target(&class.target);
         for method in &class.methods {
-            let proto = self.function(method);
-            self.emit_at(Op::Closure(proto), method.line);
+            let index = self.function(method);
+            self.emit_at(Op::Closure(index), method.line);
             let name = self.name(&method.name);
             self.emit(Op::Method(name));
         }
@@ -290,7 +370,7 @@ impl Compiler<'_> {
     /// Pushes the variable a declaration just defined.
     fn read_target(&mut self, target: &Target) {
         let op = match target {
-            Target::Global(name) => Op::GetGlobal(self.program.global(name)),
+            Target::Global(name) => self.get_global(name),
             Target::Local(local) => Op::GetLocal(local.slot),
         };
         self.emit(op);
@@ -321,19 +401,19 @@ impl Compiler<'_> {
             }
             Expr::Logical { op: LogicalOp::And, left, right } => {
                 self.expression(left);
-                let end_jump = self.emit_jump(Op::JumpIfFalse(CodeOffset(0)));
+                let to_end = self.emit_jump(Op::JumpIfFalse);
                 self.emit(Op::Pop);
                 self.expression(right);
-                self.patch_jump(end_jump);
+                self.patch_jump(to_end);
             }
             Expr::Logical { op: LogicalOp::Or, left, right } => {
                 self.expression(left);
-                let else_jump = self.emit_jump(Op::JumpIfFalse(CodeOffset(0)));
-                let end_jump = self.emit_jump(Op::Jump(CodeOffset(0)));
-                self.patch_jump(else_jump);
+                let to_right = self.emit_jump(Op::JumpIfFalse);
+                let to_end = self.emit_jump(Op::Jump);
+                self.patch_jump(to_right);
                 self.emit(Op::Pop);
                 self.expression(right);
-                self.patch_jump(end_jump);
+                self.patch_jump(to_end);
             }
             Expr::Call { callee, args, line } => {
                 self.expression(callee);
@@ -393,7 +473,8 @@ impl Compiler<'_> {
     }
 
     /// `a <= b` is `!(a > b)` and `a >= b` is `!(a < b)`, as clox compiles
-    /// them, which is what makes both true when an operand is NaN.
+    /// them, which is what makes both true when an operand is NaN. The
+    /// `superinstructions` fuse each such pair into one instruction.
     fn binary(&mut self, op: BinaryOp, line: u32) {
         let (first, negate) = match op {
             BinaryOp::Add => (Op::Add, false),
@@ -401,10 +482,13 @@ impl Compiler<'_> {
             BinaryOp::Multiply => (Op::Multiply, false),
             BinaryOp::Divide => (Op::Divide, false),
             BinaryOp::Equal => (Op::Equal, false),
+            BinaryOp::NotEqual if self.config.superinstructions => (Op::NotEqual, false),
             BinaryOp::NotEqual => (Op::Equal, true),
             BinaryOp::Less => (Op::Less, false),
+            BinaryOp::LessEqual if self.config.superinstructions => (Op::LessEqual, false),
             BinaryOp::LessEqual => (Op::Greater, true),
             BinaryOp::Greater => (Op::Greater, false),
+            BinaryOp::GreaterEqual if self.config.superinstructions => (Op::GreaterEqual, false),
             BinaryOp::GreaterEqual => (Op::Less, true),
         };
         self.emit_at(first, line);
@@ -415,7 +499,7 @@ impl Compiler<'_> {
 
     fn get_variable(&mut self, variable: &Variable) {
         let op = match variable.kind {
-            VarKind::Global => Op::GetGlobal(self.program.global(&variable.name)),
+            VarKind::Global => self.get_global(&variable.name),
             VarKind::Local { slot, .. } => Op::GetLocal(slot),
             VarKind::Upvalue { index, .. } => Op::GetUpvalue(index),
         };
@@ -424,10 +508,22 @@ impl Compiler<'_> {
 
     fn set_variable(&mut self, variable: &Variable) {
         let op = match variable.kind {
-            VarKind::Global => Op::SetGlobal(self.program.global(&variable.name)),
+            VarKind::Global if self.config.global_slots => {
+                Op::SetGlobalSlot(self.program.global_names.slot(&variable.name))
+            }
+            VarKind::Global => Op::SetGlobal(self.name(&variable.name)),
             VarKind::Local { slot, .. } => Op::SetLocal(slot),
             VarKind::Upvalue { index, .. } => Op::SetUpvalue(index),
         };
         self.emit_at(op, variable.line);
+    }
+
+    /// The instruction that reads the global called `name`.
+    fn get_global(&mut self, name: &Rc<str>) -> Op {
+        if self.config.global_slots {
+            Op::GetGlobalSlot(self.program.global_names.slot(name))
+        } else {
+            Op::GetGlobal(self.name(name))
+        }
     }
 }

@@ -13,33 +13,33 @@
 //! and global operands are followed by what they name. Offsets count
 //! instructions, not bytes, because every instruction is one enum value.
 
-use crate::chunk::{Program, Proto};
+use crate::chunk::{Function, Program};
 use crate::heap::Heap;
-use crate::op::{ConstIndex, Op};
+use crate::op::{CodeOffset, ConstIndex, GlobalIndex, Op};
 use frontend::ast::FunctionKind;
 use std::fmt::Write;
 
-/// Lists every prototype of `program`, in the order they were compiled:
+/// Lists every function of `program`, in the order they were compiled:
 /// inner functions before the function around them, the script last.
-pub fn disassemble_program(program: &Program, heap: &Heap) -> String {
+pub fn disassemble(program: &Program, heap: &Heap) -> String {
     let mut out = String::new();
-    for proto in &program.protos {
-        disassemble_proto(&mut out, program, heap, proto);
+    for function in &program.functions {
+        function_listing(&mut out, program, heap, function);
     }
     out
 }
 
 /// Lists one function's code under a `== name ==` header.
-pub fn disassemble_proto(out: &mut String, program: &Program, heap: &Heap, proto: &Proto) {
-    let name = if proto.kind == FunctionKind::Script { "<script>" } else { &proto.name };
+fn function_listing(out: &mut String, program: &Program, heap: &Heap, function: &Function) {
+    let name = if function.kind == FunctionKind::Script { "<script>" } else { &function.name };
     let _ = writeln!(out, "== {name} ==");
-    for offset in 0..proto.chunk.code.len() {
-        instruction(out, program, heap, proto, offset);
+    for offset in 0..function.chunk.code.len() {
+        instruction(out, program, heap, function, offset);
     }
 }
 
-fn instruction(out: &mut String, program: &Program, heap: &Heap, proto: &Proto, offset: usize) {
-    let chunk = &proto.chunk;
+fn instruction(out: &mut String, program: &Program, heap: &Heap, function: &Function, offset: usize) {
+    let chunk = &function.chunk;
     let line = chunk.lines[offset];
     let _ = write!(out, "{offset:04} ");
     if offset > 0 && chunk.lines[offset - 1] == line {
@@ -52,13 +52,13 @@ fn instruction(out: &mut String, program: &Program, heap: &Heap, proto: &Proto, 
         heap.write_value(out, chunk.constant(index), program);
         out.push('\'');
     };
-    let global = |out: &mut String, name: &str, index: crate::op::GlobalIndex| {
-        let _ = write!(out, "{name:<16} {:4} '{}'", index.0, program.global_names[index.index()]);
+    let global = |out: &mut String, name: &str, slot: GlobalIndex| {
+        let _ = write!(out, "{name:<16} {:4} '{}'", slot.0, program.global_names.name(slot));
     };
     let operand = |out: &mut String, name: &str, operand: u32| {
         let _ = write!(out, "{name:<16} {operand:4}");
     };
-    let jump = |out: &mut String, name: &str, target: crate::op::CodeOffset| {
+    let jump = |out: &mut String, name: &str, target: CodeOffset| {
         let _ = write!(out, "{name:<16} {offset:4} -> {}", target.0);
     };
     let invoke = |out: &mut String, name: &str, index: ConstIndex, argc: u8| {
@@ -74,9 +74,9 @@ fn instruction(out: &mut String, program: &Program, heap: &Heap, proto: &Proto, 
         Op::Pop => out.push_str("OP_POP"),
         Op::GetLocal(slot) => operand(out, "OP_GET_LOCAL", slot.into()),
         Op::SetLocal(slot) => operand(out, "OP_SET_LOCAL", slot.into()),
-        Op::GetGlobal(index) => global(out, "OP_GET_GLOBAL", index),
-        Op::DefineGlobal(index) => global(out, "OP_DEFINE_GLOBAL", index),
-        Op::SetGlobal(index) => global(out, "OP_SET_GLOBAL", index),
+        Op::GetGlobal(index) => constant(out, "OP_GET_GLOBAL", index),
+        Op::DefineGlobal(index) => constant(out, "OP_DEFINE_GLOBAL", index),
+        Op::SetGlobal(index) => constant(out, "OP_SET_GLOBAL", index),
         Op::GetUpvalue(index) => operand(out, "OP_GET_UPVALUE", index.into()),
         Op::SetUpvalue(index) => operand(out, "OP_SET_UPVALUE", index.into()),
         Op::GetProperty(index) => constant(out, "OP_GET_PROPERTY", index),
@@ -99,7 +99,7 @@ fn instruction(out: &mut String, program: &Program, heap: &Heap, proto: &Proto, 
         Op::Invoke(index, argc) => invoke(out, "OP_INVOKE", index, argc),
         Op::SuperInvoke(index, argc) => invoke(out, "OP_SUPER_INVOKE", index, argc),
         Op::Closure(index) => {
-            let closed = program.proto(index);
+            let closed = program.function(index);
             let _ = write!(out, "{:<16} {:4} <fn {}>", "OP_CLOSURE", index.0, closed.name);
             for capture in &closed.captures {
                 let kind = if capture.is_local { "local" } else { "upvalue" };
@@ -111,6 +111,25 @@ fn instruction(out: &mut String, program: &Program, heap: &Heap, proto: &Proto, 
         Op::Class(index) => constant(out, "OP_CLASS", index),
         Op::Inherit => out.push_str("OP_INHERIT"),
         Op::Method(index) => constant(out, "OP_METHOD", index),
+        Op::GetGlobalSlot(slot) => global(out, "OP_GET_GLOBAL_SLOT", slot),
+        Op::DefineGlobalSlot(slot) => global(out, "OP_DEFINE_GLOBAL_SLOT", slot),
+        Op::SetGlobalSlot(slot) => global(out, "OP_SET_GLOBAL_SLOT", slot),
+        Op::JumpIfFalsePop(target) => jump(out, "OP_JUMP_IF_FALSE_POP", target),
+        Op::NotEqual => out.push_str("OP_NOT_EQUAL"),
+        Op::LessEqual => out.push_str("OP_LESS_EQUAL"),
+        Op::GreaterEqual => out.push_str("OP_GREATER_EQUAL"),
+        Op::SetLocalPop(slot) => operand(out, "OP_SET_LOCAL_POP", slot.into()),
+        Op::SetUpvaluePop(index) => operand(out, "OP_SET_UPVALUE_POP", index.into()),
+        Op::SetGlobalPop(index) => constant(out, "OP_SET_GLOBAL_POP", index),
+        Op::SetGlobalSlotPop(slot) => global(out, "OP_SET_GLOBAL_SLOT_POP", slot),
+        Op::SetPropertyPop(index) => constant(out, "OP_SET_PROPERTY_POP", index),
+        Op::JumpIfTruePop(target) => jump(out, "OP_JUMP_IF_TRUE_POP", target),
+        Op::JumpIfLess(target) => jump(out, "OP_JUMP_IF_LESS", target),
+        Op::JumpIfNotLess(target) => jump(out, "OP_JUMP_IF_NOT_LESS", target),
+        Op::JumpIfGreater(target) => jump(out, "OP_JUMP_IF_GREATER", target),
+        Op::JumpIfNotGreater(target) => jump(out, "OP_JUMP_IF_NOT_GREATER", target),
+        Op::JumpIfEqual(target) => jump(out, "OP_JUMP_IF_EQUAL", target),
+        Op::JumpIfNotEqual(target) => jump(out, "OP_JUMP_IF_NOT_EQUAL", target),
     }
     out.push('\n');
 }

@@ -7,18 +7,21 @@
 //!   (an allocation always happens with its inputs still on the stack, as
 //!   in clox: the class being instantiated, the closure being filled in);
 //! * each frame's closure, and the open upvalues;
-//! * the global variables;
+//! * the global variables (their slots, or their table by name);
 //! * the strings that compiled code uses as constants (the heap's pinned
-//!   list). Prototypes are not heap objects and are never freed, so their
+//!   list). Functions are not heap objects and are never freed, so their
 //!   constants are roots for good. The compiler itself never collects, so
 //!   a half-compiled function needs no protection.
 //!
 //! Cycles need no special treatment: an object is kept only if a path from
-//! a root reaches it. After a collection the next one is due when the heap
-//! has doubled over what survived, so memory stays proportional to live data.
+//! a root reaches it. The intern table holds strings weakly: before the
+//! sweep, every unmarked string leaves it. After a collection the next one
+//! is due when the heap has doubled over what survived, so memory stays
+//! proportional to live data.
 
-use crate::heap::Heap;
-use crate::object::{Object, Upvalue};
+use crate::heap::{Heap, INSTANCE_POOL};
+use crate::object::{ObjUpvalue, Object};
+use crate::table::Table;
 use crate::value::{ObjRef, Value};
 use crate::vm::Vm;
 
@@ -35,13 +38,16 @@ impl Vm {
         for &(_, upvalue) in &self.open_upvalues {
             heap.mark_object(upvalue);
         }
-        for &value in self.globals.iter().flatten() {
+        for &value in self.globals.slots.iter().flatten() {
             heap.mark_value(value);
         }
+        heap.mark_table(&self.globals.table);
         for index in 0..heap.pinned.len() {
             heap.mark_object(heap.pinned[index]);
         }
         heap.trace_references();
+        let marks = &heap.marks;
+        heap.strings.retain_keys(|string| marks[string.index()]);
         heap.sweep();
         heap.after_collection();
     }
@@ -58,6 +64,13 @@ impl Heap {
         mark(&mut self.marks, &mut self.gray, handle);
     }
 
+    fn mark_table(&mut self, table: &Table) {
+        for (key, value) in table.iter() {
+            self.mark_object(key);
+            self.mark_value(value);
+        }
+    }
+
     /// Marks everything the gray objects refer to, until nothing is gray.
     fn trace_references(&mut self) {
         let Heap { objects, marks, gray, .. } = self;
@@ -65,17 +78,19 @@ impl Heap {
             let mut mark_ref = |child: ObjRef| mark(marks, gray, child);
             match &objects[handle.index()] {
                 Object::Closure(closure) => closure.upvalues.iter().copied().for_each(&mut mark_ref),
-                Object::Upvalue(Upvalue::Closed(Value::Obj(child))) => mark_ref(*child),
+                Object::Upvalue(ObjUpvalue::Closed(Value::Obj(child))) => mark_ref(*child),
                 Object::Class(class) => {
                     mark_ref(class.name);
-                    for (&name, &method) in &class.methods {
+                    for (name, method) in class.methods.iter() {
                         mark_ref(name);
-                        mark_ref(method);
+                        if let Value::Obj(child) = method {
+                            mark_ref(child);
+                        }
                     }
                 }
                 Object::Instance(instance) => {
                     mark_ref(instance.class);
-                    for (&name, &value) in &instance.fields {
+                    for (name, value) in instance.fields.iter() {
                         mark_ref(name);
                         if let Value::Obj(child) = value {
                             mark_ref(child);
@@ -95,25 +110,30 @@ impl Heap {
         }
     }
 
-    /// Frees every unmarked object and clears the marks of the rest.
+    /// Frees every unmarked object and clears the marks of the rest. A
+    /// swept instance's field table goes to the instance pool when the
+    /// `instance-pool` tuning keeps one and it has room.
     fn sweep(&mut self) {
         for index in 0..self.objects.len() {
             if self.marks[index] {
                 self.marks[index] = false;
                 continue;
             }
-            let object = std::mem::replace(&mut self.objects[index], Object::Free);
-            match &object {
-                Object::Free => continue,
-                // A dead string leaves the intern table with it: the table
-                // must not hand out a handle to a slot that gets reused.
-                Object::String(text) => {
-                    self.strings.remove(text);
-                }
-                _ => {}
+            let mut object = std::mem::replace(&mut self.objects[index], Object::Free);
+            if let Object::Free = object {
+                continue;
             }
             self.bytes_allocated -= object.size();
             self.free.push(index as u32);
+            // A table that never allocated has nothing worth keeping.
+            if let (Object::Instance(instance), Some(pool)) = (&mut object, &mut self.instance_pool)
+                && instance.fields.allocated_bytes() > 0
+                && pool.len() < INSTANCE_POOL
+            {
+                let mut fields = std::mem::take(&mut instance.fields);
+                fields.clear();
+                pool.push(fields);
+            }
         }
     }
 }

@@ -6,19 +6,26 @@
 //! are reused through a free list. The heap never decides on its own to
 //! collect, because only the VM knows the roots: [`crate::vm::Vm::alloc`]
 //! asks [`Heap::should_collect`] first, collects, and then inserts.
+//!
+//! With the `instance-pool` tuning, the field tables of swept instances are
+//! kept, emptied, and given to new instances: the arena already recycles an
+//! instance's slot, and the pool recycles what the slot does not hold.
 
 use crate::chunk::Program;
-use crate::object::{BoundMethod, Class, Closure, Instance, Object, Upvalue};
-use crate::table::StringTable;
+use crate::config::Config;
+use crate::object::{ObjBoundMethod, ObjClass, ObjClosure, ObjInstance, ObjString, ObjUpvalue, Object};
+use crate::table::Table;
 use crate::value::{ObjRef, Value};
+use frontend::hash::NameHash;
 use frontend::number::write_number;
-use std::rc::Rc;
 
 /// The first collection happens when this many bytes are allocated, as in clox.
 const FIRST_GC: usize = 1024 * 1024;
 /// After a collection the next one waits until the heap has grown by this
 /// factor over what survived (clox's `GC_HEAP_GROW_FACTOR`).
 const GROW_FACTOR: usize = 2;
+/// At most this many swept instances' tables are kept for reuse.
+pub const INSTANCE_POOL: usize = 1 << 16;
 
 pub struct Heap {
     pub(crate) objects: Vec<Object>,
@@ -26,31 +33,41 @@ pub struct Heap {
     /// objects so that tracing can read one object while marking others.
     pub(crate) marks: Vec<bool>,
     pub(crate) free: Vec<u32>,
-    /// Every live string, by contents, so that equal strings are one object.
-    pub(crate) strings: StringTable,
-    /// Strings the compiled code refers to as constants. Prototypes live
+    /// Every live string, weakly: the collector removes the ones nothing
+    /// reaches, so that equal strings are one object.
+    pub(crate) strings: Table,
+    /// Strings the compiled code refers to as constants. Functions live
     /// outside the heap and are never freed, so these are roots for good.
     pub(crate) pinned: Vec<ObjRef>,
     /// The collector's work list of marked objects not yet traced.
     pub(crate) gray: Vec<ObjRef>,
     pub(crate) bytes_allocated: usize,
     pub(crate) next_gc: usize,
+    /// The heap ceiling (`Options::max_heap`) a new string is checked against.
+    pub(crate) max_heap: usize,
     stress: bool,
+    /// The hash strings are interned with (the `fx-hash` tuning).
+    name_hash: NameHash,
+    /// The emptied field tables of swept instances (the `instance-pool`
+    /// tuning), or `None` when the tuning is off.
+    pub(crate) instance_pool: Option<Vec<Table>>,
 }
-
 impl Heap {
     /// An empty heap; with `stress`, the VM collects before every allocation.
-    pub fn new(stress: bool) -> Heap {
+    pub fn new(stress: bool, config: &Config) -> Heap {
         Heap {
             objects: Vec::new(),
             marks: Vec::new(),
             free: Vec::new(),
-            strings: StringTable::default(),
+            strings: Table::default(),
             pinned: Vec::new(),
             gray: Vec::new(),
             bytes_allocated: 0,
             next_gc: FIRST_GC,
+            max_heap: frontend::memory::DEFAULT_MAX_HEAP,
             stress,
+            name_hash: config.name_hash,
+            instance_pool: config.instance_pool.then(Vec::new),
         }
     }
 
@@ -86,31 +103,58 @@ impl Heap {
         self.bytes_allocated = self.bytes_allocated + after - before;
     }
 
-    /// The string object holding `text`, if one is alive.
+    /// The interned string holding `text`, made if there is none yet.
+    pub fn intern(&mut self, text: &str) -> ObjRef {
+        let hash = self.hash(text);
+        match self.find_string(text, hash) {
+            Some(existing) => existing,
+            None => self.new_string(text, hash),
+        }
+    }
+
+    /// The interned string holding `text`, made if needed, and kept alive
+    /// for good: for the compiler's constants, which are roots for the
+    /// session's life. The compiler never collects, so it needs no other roots.
+    pub fn intern_pinned(&mut self, text: &str) -> ObjRef {
+        let handle = self.intern(text);
+        self.pinned.push(handle);
+        handle
+    }
+
+    /// The hash a string with this text has (and tables probe with).
     #[inline]
-    pub fn find_string(&self, text: &str) -> Option<ObjRef> {
-        self.strings.get(text).copied()
+    pub fn hash(&self, text: &str) -> u32 {
+        self.name_hash.hash_bytes(text) as u32
+    }
+
+    /// The string object holding `text`, if one is alive.
+    #[cfg(test)]
+    pub fn intern_existing(&self, text: &str) -> Option<ObjRef> {
+        self.find_string(text, self.hash(text))
+    }
+
+    /// The string object holding `text`, if one is alive and hashed `hash`.
+    #[inline]
+    pub fn find_string(&self, text: &str, hash: u32) -> Option<ObjRef> {
+        let objects = &self.objects;
+        self.strings.find_string(text, hash, |key| match &objects[key.index()] {
+            Object::String(string) => &string.text,
+            _ => unreachable!("the intern table holds strings"),
+        })
     }
 
     /// Adds a new string object; the caller checked that none holds `text`.
-    pub fn insert_string(&mut self, text: &str) -> ObjRef {
-        let text: Rc<str> = text.into();
-        let handle = self.insert(Object::String(text.clone()));
-        self.strings.insert(text, handle);
+    pub fn new_string(&mut self, text: &str, hash: u32) -> ObjRef {
+        let handle = self.insert(Object::String(ObjString { hash, text: text.into() }));
+        let before = self.strings.allocated_bytes();
+        self.strings.set(handle, hash, Value::Nil);
+        self.account(before, self.strings.allocated_bytes());
         handle
     }
 
-    /// The string holding `text`, made if needed, and kept alive for good:
-    /// for the compiler's constants, which are roots for the session's life.
-    /// The compiler never collects, so it needs no other roots.
-    pub fn intern_pinned(&mut self, text: &str) -> ObjRef {
-        if let Some(handle) = self.find_string(text) {
-            self.pinned.push(handle);
-            return handle;
-        }
-        let handle = self.insert_string(text);
-        self.pinned.push(handle);
-        handle
+    /// The field table for a new instance: a pooled one when there is one.
+    pub fn new_fields(&mut self) -> Table {
+        self.instance_pool.as_mut().and_then(Vec::pop).unwrap_or_default()
     }
 
     #[inline]
@@ -127,15 +171,16 @@ impl Heap {
     // of the right kind (a closure's upvalue list holds upvalues, a class's
     // method table closures...), so a mismatch is a bug in this crate.
 
-    pub fn string(&self, handle: ObjRef) -> &str {
+    #[inline]
+    pub fn string(&self, handle: ObjRef) -> &ObjString {
         match self.get(handle) {
-            Object::String(text) => text,
+            Object::String(string) => string,
             _ => unreachable!("handle {handle:?} is not a string"),
         }
     }
 
     #[inline]
-    pub fn closure(&self, handle: ObjRef) -> &Closure {
+    pub fn closure(&self, handle: ObjRef) -> &ObjClosure {
         match self.get(handle) {
             Object::Closure(closure) => closure,
             _ => unreachable!("handle {handle:?} is not a closure"),
@@ -143,7 +188,7 @@ impl Heap {
     }
 
     #[inline]
-    pub fn closure_mut(&mut self, handle: ObjRef) -> &mut Closure {
+    pub fn closure_mut(&mut self, handle: ObjRef) -> &mut ObjClosure {
         match self.get_mut(handle) {
             Object::Closure(closure) => closure,
             _ => unreachable!("handle {handle:?} is not a closure"),
@@ -151,7 +196,7 @@ impl Heap {
     }
 
     #[inline]
-    pub fn upvalue(&self, handle: ObjRef) -> &Upvalue {
+    pub fn upvalue(&self, handle: ObjRef) -> &ObjUpvalue {
         match self.get(handle) {
             Object::Upvalue(upvalue) => upvalue,
             _ => unreachable!("handle {handle:?} is not an upvalue"),
@@ -159,7 +204,7 @@ impl Heap {
     }
 
     #[inline]
-    pub fn upvalue_mut(&mut self, handle: ObjRef) -> &mut Upvalue {
+    pub fn upvalue_mut(&mut self, handle: ObjRef) -> &mut ObjUpvalue {
         match self.get_mut(handle) {
             Object::Upvalue(upvalue) => upvalue,
             _ => unreachable!("handle {handle:?} is not an upvalue"),
@@ -167,7 +212,7 @@ impl Heap {
     }
 
     #[inline]
-    pub fn class(&self, handle: ObjRef) -> &Class {
+    pub fn class(&self, handle: ObjRef) -> &ObjClass {
         match self.get(handle) {
             Object::Class(class) => class,
             _ => unreachable!("handle {handle:?} is not a class"),
@@ -175,7 +220,7 @@ impl Heap {
     }
 
     #[inline]
-    pub fn class_mut(&mut self, handle: ObjRef) -> &mut Class {
+    pub fn class_mut(&mut self, handle: ObjRef) -> &mut ObjClass {
         match self.get_mut(handle) {
             Object::Class(class) => class,
             _ => unreachable!("handle {handle:?} is not a class"),
@@ -184,7 +229,7 @@ impl Heap {
 
     /// The instance a value holds, if it holds one.
     #[inline]
-    pub fn as_instance(&self, value: Value) -> Option<&Instance> {
+    pub fn as_instance(&self, value: Value) -> Option<&ObjInstance> {
         match value {
             Value::Obj(handle) => match self.get(handle) {
                 Object::Instance(instance) => Some(instance),
@@ -204,10 +249,10 @@ impl Heap {
 
     /// The string a value holds, if it holds one.
     #[inline]
-    pub fn as_string(&self, value: Value) -> Option<&str> {
+    pub fn as_string(&self, value: Value) -> Option<&ObjString> {
         match value {
             Value::Obj(handle) => match self.get(handle) {
-                Object::String(text) => Some(text),
+                Object::String(string) => Some(string),
                 _ => None,
             },
             _ => None,
@@ -223,19 +268,19 @@ impl Heap {
             Value::Obj(handle) => handle,
         };
         let function = |out: &mut String, closure: ObjRef| {
-            let proto = program.proto(self.closure(closure).proto);
+            let function = program.function(self.closure(closure).function);
             out.push_str("<fn ");
-            out.push_str(&proto.name);
+            out.push_str(&function.name);
             out.push('>');
         };
         match self.get(handle) {
-            Object::String(text) => out.push_str(text),
+            Object::String(string) => out.push_str(&string.text),
             Object::Closure(_) => function(out, handle),
-            Object::BoundMethod(BoundMethod { method, .. }) => function(out, *method),
+            Object::BoundMethod(ObjBoundMethod { method, .. }) => function(out, *method),
             Object::Native(_) => out.push_str("<native fn>"),
-            Object::Class(class) => out.push_str(self.string(class.name)),
+            Object::Class(class) => out.push_str(&self.string(class.name).text),
             Object::Instance(instance) => {
-                out.push_str(self.string(self.class(instance.class).name));
+                out.push_str(&self.string(self.class(instance.class).name).text);
                 out.push_str(" instance");
             }
             Object::Upvalue(_) | Object::Free => unreachable!("a value never holds an upvalue or a free slot"),

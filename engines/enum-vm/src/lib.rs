@@ -1,124 +1,130 @@
 //! # `enum-vm`: a bytecode VM whose instructions are a Rust enum
 //!
 //! The rung where the tree goes away. The engines below it run the program
-//! as a tree (of nodes, or of closures made from the nodes); this one
-//! compiles each function once into a flat array of instructions and runs
-//! them in one loop over one value stack, as clox does. It is clox's design
-//! kept in safe Rust: an instruction is an enum value with its operands
-//! inside, a value is a 16-byte enum, and an object is an index into an
-//! arena, so there is no `unsafe` anywhere in the crate.
+//! as a tree, of nodes (the walkers) or of closures made from the nodes
+//! (`closure-compiler`); this one compiles each function once into a flat
+//! array of instructions and runs them in one loop over one value stack, as
+//! clox does. It is clox's design kept in safe Rust: an instruction is an
+//! enum value with its operands inside, a value is a 16-byte enum, and an
+//! object is an index into an arena, so there is no `unsafe` anywhere in
+//! the crate. `nanbox-vm`, the rung above, is the same machine with clox's
+//! representation: the step between the two is the representation alone.
+//!
+//! ## What compiling to bytecode changes
+//! A tree-walker evaluates `return fib(n - 2) + fib(n - 1);` by recursion:
+//! each node is a Rust call that returns its value, a Lox call is a Rust call
+//! (plus, in the closure compiler, a call through a boxed closure per node),
+//! and a runtime error or a `return` unwinds a `Result` through the Rust
+//! frames of every node in between. Here the same line is twelve
+//! instructions, every decision that depends only on the text already taken:
+//!
+//! ```text
+//! 0005    3 OP_GET_GLOBAL_SLOT    0 'fib'
+//! 0006    | OP_GET_LOCAL        1            n: frame base + 1
+//! 0007    | OP_CONSTANT         0 '2'
+//! 0008    | OP_SUBTRACT
+//! 0009    | OP_CALL             1            push a frame; no allocation
+//! ...
+//! 0015    | OP_ADD
+//! 0016    | OP_RETURN                        a jump back to the caller's ip
+//! ```
+//!
+//! * Operands and temporaries live on one explicit value stack, not in the
+//!   Rust frames of the evaluator; a local is a stack slot above the frame's
+//!   base.
+//! * Control flow is jumps inside the array, so `if`, `while`, `and` and
+//!   `return` cost a branch, never an unwinding.
+//! * A Lox call pushes a 24-byte frame and enters the callee in the same
+//!   loop: nothing recurses on the native stack (the frame limit is a
+//!   counter) and nothing allocates.
+//! * What the tree gave for free now costs a dispatch: every instruction is
+//!   fetched and matched, and every value goes through the stack.
 //!
 //! ## How it runs
 //! * [`compile`] walks the resolved syntax tree once per function and emits
 //!   a [`chunk::Chunk`]: instructions, a line per instruction, constants.
 //!   The front end has already resolved every variable, so a local becomes
-//!   `GetLocal(slot)`, a captured variable `GetUpvalue(index)`, and a global
-//!   `GetGlobal(slot)`, its name looked up once at compile time (clox hashes
-//!   the name at every access; LOX.md's late binding is kept, because a slot
-//!   is empty until defined). The compiler also adds up each instruction's
-//!   stack effect to know each function's deepest stack.
-//! * [`op`] is the instruction set: 37 variants, 8 bytes each (a tag and at
-//!   most a 32-bit and an 8-bit operand), with 32-bit constant and jump
-//!   operands, so no 256-constant or 64 KiB-jump limit.
+//!   `GetLocal(slot)` and a captured variable `GetUpvalue(index)`. The
+//!   compiler adds up each instruction's stack effect to know each
+//!   function's deepest stack.
+//! * [`op`] is the instruction set, 8 bytes an instruction (a tag and at most
+//!   a 32-bit and an 8-bit operand), with 32-bit constant and jump operands,
+//!   so no 256-constant or 64 KiB-jump limit.
 //! * [`vm`] is the dispatch loop: fetch `code[ip]`, one `match`, repeat.
 //!   The running frame, `ip` and the stack top live in local variables;
 //!   calling a closure (also through `invoke`), returning, arithmetic,
-//!   locals, globals, upvalues and field reads and writes stay in the loop,
-//!   everything else is a handler in [`call`] or [`upvalue`], and errors are
-//!   `#[cold]`. A call checks the arity, then the 1024-frame limit, makes
-//!   sure the callee's deepest stack fits, and pushes a 24-byte frame: the
-//!   arguments are already where the callee's slots are.
+//!   locals, globals, upvalues and field reads stay in the loop, everything
+//!   else is a handler in [`call`], [`upvalue`] or [`globals`], and errors
+//!   are `#[cold]`. A call checks the arity, then the 1024-frame limit, and
+//!   makes sure the callee's deepest stack fits: the arguments are already
+//!   where the callee's slots are.
 //! * [`heap`] is an arena of [`object`]s named by 32-bit handles, with
 //!   interned strings (string equality is handle equality); [`gc`] is clox's
 //!   tracing mark-sweep collector over it, with clox's policy (first
 //!   collection at 1 MiB, then whenever the heap has doubled over what
 //!   survived) and `Options::gc_stress`, which collects at every allocation.
-//!   [`table`] holds the field and method tables (std's `HashMap` with the Fx
-//!   hash, keyed by interned-name handles).
+//! * [`table`] is clox's hash table (open addressing, keyed by interned
+//!   strings, probing from the hash each string got once, when interned,
+//!   from `frontend::hash::NameHash`): fields, methods, globals by name and
+//!   the intern table.
 //! * [`disassemble`] prints every function's bytecode in clox's `debug.c`
 //!   layout (`lox --engine enum-vm --disassemble FILE`).
 //!
-//! ## What compiling to bytecode buys over walking the tree
-//! Take `return fib(n - 2) + fib(n - 1);`. `hashmap-walker` evaluates it by
-//! recursion over eleven expression nodes, and at each variable it walks scopes and
-//! hashes a name; each call collects its arguments into a `Vec`, allocates
-//! an environment with a `HashMap`, inserts the parameter, and returns by
-//! unwinding a `Result` through the Rust frames of every node in between.
-//! Here the same line is twelve instructions, every decision that depends
-//! only on the text already taken:
-//!
-//! ```text
-//! 0009    3 OP_GET_GLOBAL       0 'fib'      a slot index, not a hashed name
-//! 0010    | OP_GET_LOCAL        1            n: frame base + 1
-//! 0011    | OP_CONSTANT         0 '2'
-//! 0012    | OP_SUBTRACT
-//! 0013    | OP_CALL             1            push a frame; no allocation
-//! ...
-//! 0019    | OP_ADD
-//! 0020    | OP_RETURN                        a jump back to the caller's ip
-//! ```
-//!
-//! Nothing allocates per call, nothing recurses on the native stack (the
-//! frame limit is a counter, and the engine needs no big thread stack), and
-//! the code is one contiguous array the loop reads in order.
-//!
-//! Measured in one harness run, side by side (`harness --engines
-//! hashmap-walker,closure-compiler,enum-vm --programs fib,binary_trees
-//! --peer clox=/work/tools/clox --runs 5 --no-scaling`, release build,
-//! revision f7d5cde; medians of 5 interleaved runs; the machine was shared,
-//! load average about 10 on 2 cores, so wall times are about 4× the CPU
-//! times, and the ratios are what interleaving protects):
-//!
-//! | fib(35) | wall, median | user CPU | vs enum-vm |
-//! |---|---:|---:|---:|
-//! | `hashmap-walker` | 95.3 s | 21.6 s | 10.9× slower |
-//! | `closure-compiler` (the rung below) | 10.3 s | 2.46 s | 1.17× slower |
-//! | **`enum-vm`** | **8.74 s** | **2.12 s** | 1 |
-//! | python3 3.11, same algorithm | 11.9 s | 2.73 s | 1.37× slower |
-//! | clox (the book's C, NaN boxing) | 9.51 s | 2.14 s | 1.09× slower |
-//!
-//! So `enum-vm` runs fib in 0.73× python3's time (0.78× in CPU time) and
-//! 10.9× faster than `hashmap-walker`, at clox's speed. In machine
-//! instructions (`valgrind --tool=cachegrind --cache-sim=no`, whole runs of
-//! fib(27), 635,621 calls): `hashmap-walker` 2,124 M (3,340 per call),
-//! `enum-vm` 264 M (416 per call: 12 bytecode instructions on average, 35
-//! machine instructions per dispatch), clox 231 M (364 per call).
-//!
-//! binary_trees (programs/, N = 13) in the same run: `enum-vm` 3.13 s
-//! against clox's 4.10 s and python3's 4.04 s, at a peak RSS of 12.1 MiB
-//! (clox 10.6 MiB, python3 16.4 MiB, `hashmap-walker` 21.1 MiB; the harness
-//! reports a floor of about 4.4 MiB for any process). At N = 16, by
-//! `/usr/bin/time -v`: 80 MB against clox's 90 MB and python3's 38 MB
-//! (CPython frees each tree at once by reference counting). Allocation is
-//! where the arena helps: a new object takes a free slot, not a `malloc`.
-//! Memory stays bounded on cyclic garbage: ten million pairs of instances
-//! pointing at each other, each also captured by a closure, run in a peak
-//! RSS of 4 MB.
-//!
 //! ## What the enum costs, and what it does not
 //! * Size: an instruction is 8 bytes where clox's `OP_ADD` is one, and a
-//!   value 16 bytes where clox's NaN-boxed value is 8 (`nanbox-vm` is that
-//!   rung). `size_of` of both is pinned by tests.
+//!   value 16 bytes where clox's NaN-boxed value is 8. `size_of` of both is
+//!   pinned by tests.
 //! * Bounds checks: every stack, code and arena access is checked, as safe
-//!   Rust does. Replacing the loop's stack and code indexing by unchecked
-//!   accesses (an experiment, not kept) removed 15 % of fib's machine
-//!   instructions and none of its time (2.16 s against 2.15 s, 5
-//!   interleaved runs): the checks are predicted branches off the critical
-//!   path. So the engine stays safe; no measured gain justified `unsafe`.
-//! * Instruction counts are not time: two builds of this crate that
-//!   executed the same 256 M instructions on fib(27) ran fib(35) in 2.06 s
-//!   and 2.45 s, the difference being where the compiler put a second copy
-//!   of the call sequence (the `invoke` fast path); sharing one call tail
-//!   between `Call` and `Invoke` brought it back to 2.15 s. Compare times
-//!   interleaved, and counts for regressions only.
+//!   Rust does. An experiment with unchecked indexing in the loop executed
+//!   fewer instructions but ran no faster (the checks are predicted branches
+//!   off the critical path), so the engine stays safe.
+//!
+//! ## Tunings
+//! With every tuning off (`enum-vm:plain`) the compiler emits exactly the
+//! instructions clox emits (a test pins fib's listing), globals are looked
+//! up by name, strings are hashed with SipHash, and swept instances are
+//! freed: clox's strategy in safe Rust. Each tuning is decided when the
+//! session starts ([`config`]) and changes which instructions the compiler
+//! emits or what the heap does; the loop never tests one. `nanbox-vm`
+//! declares the same five, under the same names.
+//! * **`superinstructions`**: pairs that the compiler emits together in any
+//!   program become one instruction, one dispatch instead of two: an
+//!   assignment statement and its pop (`SetLocalPop`, `SetUpvaluePop`,
+//!   `SetGlobalPop`, `SetPropertyPop`), a condition's jump and its pop
+//!   (`JumpIfFalsePop`), and `<=`, `>=`, `!=` (`LessEqual`, ...), which clox
+//!   compiles as a comparison and a `Not`. Class: every assignment statement,
+//!   every condition, every one of those three operators.
+//! * **`fused-conditions`**: the condition of an `if`, `while` or `for` is
+//!   compiled as branches, never as a value ([`compile`]'s `condition`
+//!   module): a comparison becomes a compare-and-jump (`JumpIfNotLess`), `!`
+//!   swaps the branch's sense, `and`/`or` jump straight to where the whole
+//!   condition goes. Class: every condition of an `if`, `while` or `for`.
+//!   The walkers and the closure compiler have the same technique.
+//! * **`global-slots`**: a global is reached through a slot its name was
+//!   given at compile time (`GetGlobalSlot`) instead of a hash-table lookup
+//!   of its name at every access ([`globals`]). Class: every read,
+//!   assignment and call of a global variable.
+//! * **`fx-hash`**: strings are hashed with the Fx hash instead of SipHash
+//!   when interned; tables then probe with that hash. Class: every program
+//!   that interns strings (names at compile time, concatenations at run time).
+//! * **`instance-pool`**: the collector keeps the field tables of swept
+//!   instances, emptied, and a new instance takes one, so neither it nor its
+//!   first fields allocate (the arena already recycles its slot). Class:
+//!   every program that makes instances and drops them.
+//!
+//! What each tuning buys, program by program, is measured by the harness
+//! (its ablation table) and reported with the rest of the ladder in
+//! `reports/`, not here.
 
 #![forbid(unsafe_code)]
 
 mod call;
 mod chunk;
 mod compile;
+mod config;
 mod disassemble;
 mod gc;
+mod globals;
 mod heap;
 mod object;
 mod op;
@@ -128,14 +134,18 @@ mod value;
 mod vm;
 
 use chunk::Program;
+use config::Config;
 use frontend::diagnostics::RunError;
+use frontend::tuning::Tuning;
 use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
-use heap::Heap;
-use object::{Native, Object};
-use op::ProtoIndex;
+use globals::GlobalNames;
+use object::{ObjNative, Object};
+use op::FunctionIndex;
 use std::io::Write;
 use value::Value;
 use vm::Vm;
+
+pub use config::TUNINGS;
 
 /// The engine, as registered.
 pub struct EnumVm;
@@ -150,19 +160,25 @@ impl Engine for EnumVm {
     }
 
     fn session(&self, options: Options) -> Box<dyn Session> {
-        Box::new(EnumVmSession::new(options))
+        Box::new(EnumVmSession::new(&options))
+    }
+
+    fn tunings(&self) -> &'static [Tuning] {
+        TUNINGS
     }
 
     fn disassemble(&self, source: &str) -> Option<Result<String, CompileErrors>> {
-        let ast = match frontend::parse(source) {
-            Ok(ast) => ast,
-            Err(errors) => return Some(Err(errors)),
-        };
-        let mut program = Program::default();
-        let mut heap = Heap::new(false);
-        compile::compile(&ast, &mut program, &mut heap);
-        Some(Ok(disassemble::disassemble_program(&program, &heap)))
+        Some(listing(source, Config::new(&Options::default())))
     }
+}
+
+/// The bytecode `source` compiles to under `config`.
+fn listing(source: &str, config: Config) -> Result<String, CompileErrors> {
+    let ast = frontend::parse(source)?;
+    let mut program = Program::new(GlobalNames::new(config.name_hash));
+    let mut vm = Vm::new(false, config);
+    compile::compile(&ast, &mut program, &mut vm.heap, config);
+    Ok(disassemble::disassemble(&program, &vm.heap))
 }
 
 /// A session: the compiled code so far, and the machine with its globals.
@@ -170,15 +186,18 @@ struct EnumVmSession {
     program: Program,
     vm: Vm,
     /// The script prepared last, to run next.
-    script: Option<ProtoIndex>,
+    script: Option<FunctionIndex>,
 }
 
 impl EnumVmSession {
-    fn new(options: Options) -> EnumVmSession {
-        let mut program = Program::default();
-        let mut vm = Vm::new(Heap::new(options.gc_stress));
-        let clock = vm.heap.insert(Object::Native(Native { function: |_| Value::Number(frontend::natives::clock()) }));
-        vm.define_global(program.global(&frontend::natives::CLOCK.into()), Value::Obj(clock));
+    fn new(options: &Options) -> EnumVmSession {
+        let config = Config::new(options);
+        let mut program = Program::new(GlobalNames::new(config.name_hash));
+        let mut vm = Vm::new(options.gc_stress, config);
+        vm.heap.max_heap = options.max_heap;
+        let clock =
+            vm.heap.insert(Object::Native(ObjNative { function: |_| Value::Number(frontend::natives::clock()) }));
+        vm.define_native(&mut program, frontend::natives::CLOCK, Value::Obj(clock));
         EnumVmSession { program, vm, script: None }
     }
 }
@@ -186,7 +205,7 @@ impl EnumVmSession {
 impl Session for EnumVmSession {
     fn prepare(&mut self, source: &str) -> Result<(), CompileErrors> {
         let ast = frontend::parse(source)?;
-        self.script = Some(compile::compile(&ast, &mut self.program, &mut self.vm.heap));
+        self.script = Some(compile::compile(&ast, &mut self.program, &mut self.vm.heap, self.vm.config));
         Ok(())
     }
 
@@ -239,10 +258,11 @@ mod tests {
         }
     }
 
+    const FIB: &str = "fun fib(n) {\n  if (n < 2) return n;\n  return fib(n - 2) + fib(n - 1);\n}\nprint fib(20);\n";
+
     #[test]
-    fn fib_disassembles_like_clox() {
-        let source = "fun fib(n) {\n  if (n < 2) return n;\n  return fib(n - 2) + fib(n - 1);\n}\nprint fib(20);\n";
-        let listing = EnumVm.disassemble(source).expect("a VM has a listing").expect("fib compiles");
+    fn plain_fib_disassembles_as_clox_compiles_it() {
+        let plain = Config::new(&Options::default().plain(TUNINGS));
         let expected = "\
 == fib ==
 0000    2 OP_GET_LOCAL        1
@@ -254,14 +274,14 @@ mod tests {
 0006    | OP_RETURN
 0007    | OP_JUMP             7 -> 9
 0008    | OP_POP
-0009    3 OP_GET_GLOBAL       0 'fib'
+0009    3 OP_GET_GLOBAL       1 'fib'
 0010    | OP_GET_LOCAL        1
 0011    | OP_CONSTANT         0 '2'
 0012    | OP_SUBTRACT
 0013    | OP_CALL             1
-0014    | OP_GET_GLOBAL       0 'fib'
+0014    | OP_GET_GLOBAL       1 'fib'
 0015    | OP_GET_LOCAL        1
-0016    | OP_CONSTANT         1 '1'
+0016    | OP_CONSTANT         2 '1'
 0017    | OP_SUBTRACT
 0018    | OP_CALL             1
 0019    | OP_ADD
@@ -272,13 +292,49 @@ mod tests {
 0000    1 OP_CLOSURE          0 <fn fib>
 0001    | OP_DEFINE_GLOBAL    0 'fib'
 0002    5 OP_GET_GLOBAL       0 'fib'
+0003    | OP_CONSTANT         1 '20'
+0004    | OP_CALL             1
+0005    | OP_PRINT
+0006    | OP_NIL
+0007    | OP_RETURN
+";
+        assert_eq!(listing(FIB, plain).expect("fib compiles"), expected);
+    }
+
+    #[test]
+    fn tuned_fib_branches_on_its_comparison_and_reads_a_global_slot() {
+        let expected = "\
+== fib ==
+0000    2 OP_GET_LOCAL        1
+0001    | OP_CONSTANT         0 '2'
+0002    | OP_JUMP_IF_NOT_LESS    2 -> 5
+0003    | OP_GET_LOCAL        1
+0004    | OP_RETURN
+0005    3 OP_GET_GLOBAL_SLOT    0 'fib'
+0006    | OP_GET_LOCAL        1
+0007    | OP_CONSTANT         0 '2'
+0008    | OP_SUBTRACT
+0009    | OP_CALL             1
+0010    | OP_GET_GLOBAL_SLOT    0 'fib'
+0011    | OP_GET_LOCAL        1
+0012    | OP_CONSTANT         1 '1'
+0013    | OP_SUBTRACT
+0014    | OP_CALL             1
+0015    | OP_ADD
+0016    | OP_RETURN
+0017    | OP_NIL
+0018    | OP_RETURN
+== <script> ==
+0000    1 OP_CLOSURE          0 <fn fib>
+0001    | OP_DEFINE_GLOBAL_SLOT    0 'fib'
+0002    5 OP_GET_GLOBAL_SLOT    0 'fib'
 0003    | OP_CONSTANT         0 '20'
 0004    | OP_CALL             1
 0005    | OP_PRINT
 0006    | OP_NIL
 0007    | OP_RETURN
 ";
-        assert_eq!(listing, expected);
+        assert_eq!(EnumVm.disassemble(FIB).expect("a VM has a listing").expect("fib compiles"), expected);
     }
 
     #[test]

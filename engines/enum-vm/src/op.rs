@@ -15,7 +15,8 @@
 //!
 //! Each variant says what it reads from the instruction and what it does to
 //! the stack, written `[before] -> [after]` with the top of the stack on the
-//! right.
+//! right. clox's instructions come first; after them, those that only the
+//! tunings emit, each under its tuning's name.
 
 /// An index into the current function's constant table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,9 +26,9 @@ pub struct ConstIndex(pub u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct GlobalIndex(pub u32);
 
-/// An index into the program's function prototypes.
+/// An index into the program's functions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ProtoIndex(pub u32);
+pub struct FunctionIndex(pub u32);
 
 /// The index of an instruction in its chunk: a jump's destination.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,7 +46,7 @@ impl GlobalIndex {
     }
 }
 
-impl ProtoIndex {
+impl FunctionIndex {
     pub fn index(self) -> usize {
         self.0 as usize
     }
@@ -75,13 +76,14 @@ pub enum Op {
     /// `[value] -> [value]`: writes a local, leaving the value as the
     /// assignment expression's result.
     SetLocal(u16),
-    /// `[] -> [value]`; `Undefined variable` when the global has no value.
-    GetGlobal(GlobalIndex),
-    /// `[value] -> []`: defines (or redefines) a global.
-    DefineGlobal(GlobalIndex),
+    /// `[] -> [value]`: reads the global the name constant names;
+    /// `Undefined variable` when it has no value.
+    GetGlobal(ConstIndex),
+    /// `[value] -> []`: defines (or redefines) the global.
+    DefineGlobal(ConstIndex),
     /// `[value] -> [value]`; `Undefined variable` when the global was never
     /// defined (assignment does not create globals).
-    SetGlobal(GlobalIndex),
+    SetGlobal(ConstIndex),
     /// `[] -> [value]`: reads the current closure's upvalue.
     GetUpvalue(u16),
     /// `[value] -> [value]`: writes the current closure's upvalue.
@@ -132,9 +134,9 @@ pub enum Op {
     Invoke(ConstIndex, u8),
     /// `[this arg1 .. argN superclass] -> [result]`: `super.name(args)`.
     SuperInvoke(ConstIndex, u8),
-    /// `[] -> [closure]`: a closure of the prototype, capturing the variables
-    /// the prototype's capture list names.
-    Closure(ProtoIndex),
+    /// `[] -> [closure]`: a closure of the function, capturing the variables
+    /// the function's capture list names.
+    Closure(FunctionIndex),
     /// `[a] -> []`: pops a captured local, moving it into its upvalue first.
     CloseUpvalue,
     /// `[.. result] -> []`: ends the call, leaving `result` where the
@@ -148,6 +150,54 @@ pub enum Op {
     Inherit,
     /// `[class closure] -> [class]`: adds a method to the class.
     Method(ConstIndex),
+
+    // ----- global-slots: globals by slot, not by name --------------------------
+    /// `GetGlobal` through the global's slot.
+    GetGlobalSlot(GlobalIndex),
+    /// `DefineGlobal` through the global's slot.
+    DefineGlobalSlot(GlobalIndex),
+    /// `SetGlobal` through the global's slot.
+    SetGlobalSlot(GlobalIndex),
+
+    // ----- superinstructions: pairs fused into one ---------------------------------
+    /// `[condition] -> []`: `JumpIfFalse` with the `Pop` that both of its
+    /// paths begin with (an `if` or `while` test). The fused conditions use
+    /// it too, for a condition that is not a comparison.
+    JumpIfFalsePop(CodeOffset),
+    /// `[a b] -> [a != b]`: `Equal; Not`.
+    NotEqual,
+    /// `[a b] -> [!(a > b)]`: `Greater; Not`, so true when a number is NaN,
+    /// as clox's `<=`.
+    LessEqual,
+    /// `[a b] -> [!(a < b)]`: `Less; Not`.
+    GreaterEqual,
+    /// `[value] -> []`: `SetLocal; Pop`, an assignment statement.
+    SetLocalPop(u16),
+    /// `[value] -> []`: `SetUpvalue; Pop`.
+    SetUpvaluePop(u16),
+    /// `[value] -> []`: `SetGlobal; Pop`.
+    SetGlobalPop(ConstIndex),
+    /// `[value] -> []`: `SetGlobalSlot; Pop`.
+    SetGlobalSlotPop(GlobalIndex),
+    /// `[instance value] -> []`: `SetProperty; Pop`.
+    SetPropertyPop(ConstIndex),
+
+    // ----- fused-conditions: a condition that branches ------------------------------
+    /// `[condition] -> []`: continues at the offset when the condition is
+    /// truthy (a condition under `!`, or the left of an `or`).
+    JumpIfTruePop(CodeOffset),
+    /// `[a b] -> []`: continues at the offset when `a < b`, on numbers.
+    JumpIfLess(CodeOffset),
+    /// `[a b] -> []`: continues at the offset unless `a < b`.
+    JumpIfNotLess(CodeOffset),
+    /// `[a b] -> []`: continues at the offset when `a > b`.
+    JumpIfGreater(CodeOffset),
+    /// `[a b] -> []`: continues at the offset unless `a > b`.
+    JumpIfNotGreater(CodeOffset),
+    /// `[a b] -> []`: continues at the offset when `a == b`.
+    JumpIfEqual(CodeOffset),
+    /// `[a b] -> []`: continues at the offset unless `a == b`.
+    JumpIfNotEqual(CodeOffset),
 }
 
 impl Op {
@@ -162,11 +212,13 @@ impl Op {
             | Op::False
             | Op::GetLocal(_)
             | Op::GetGlobal(_)
+            | Op::GetGlobalSlot(_)
             | Op::GetUpvalue(_)
             | Op::Closure(_)
             | Op::Class(_) => 1,
             Op::SetLocal(_)
             | Op::SetGlobal(_)
+            | Op::SetGlobalSlot(_)
             | Op::SetUpvalue(_)
             | Op::GetProperty(_)
             | Op::Not
@@ -176,11 +228,15 @@ impl Op {
             | Op::Loop(_) => 0,
             Op::Pop
             | Op::DefineGlobal(_)
+            | Op::DefineGlobalSlot(_)
             | Op::SetProperty(_)
             | Op::GetSuper(_)
             | Op::Equal
+            | Op::NotEqual
             | Op::Greater
             | Op::Less
+            | Op::LessEqual
+            | Op::GreaterEqual
             | Op::Add
             | Op::Subtract
             | Op::Multiply
@@ -189,7 +245,20 @@ impl Op {
             | Op::CloseUpvalue
             | Op::Return
             | Op::Inherit
-            | Op::Method(_) => -1,
+            | Op::Method(_)
+            | Op::JumpIfFalsePop(_)
+            | Op::JumpIfTruePop(_)
+            | Op::SetLocalPop(_)
+            | Op::SetUpvaluePop(_)
+            | Op::SetGlobalPop(_)
+            | Op::SetGlobalSlotPop(_) => -1,
+            Op::SetPropertyPop(_)
+            | Op::JumpIfLess(_)
+            | Op::JumpIfNotLess(_)
+            | Op::JumpIfGreater(_)
+            | Op::JumpIfNotGreater(_)
+            | Op::JumpIfEqual(_)
+            | Op::JumpIfNotEqual(_) => -2,
             Op::Call(argc) | Op::Invoke(_, argc) => -(argc as isize),
             Op::SuperInvoke(_, argc) => -(argc as isize) - 1,
         }

@@ -9,8 +9,8 @@
 //! the stack cannot leave it dangling.
 
 use crate::chunk::Program;
-use crate::object::{Closure, Object, Upvalue};
-use crate::op::ProtoIndex;
+use crate::object::{ObjClosure, ObjUpvalue, Object};
+use crate::op::FunctionIndex;
 use crate::value::{ObjRef, Value};
 use crate::vm::Vm;
 
@@ -19,8 +19,8 @@ impl Vm {
     pub fn read_upvalue(&self, closure: ObjRef, index: u16) -> Value {
         let upvalue = self.heap.closure(closure).upvalues[index as usize];
         match *self.heap.upvalue(upvalue) {
-            Upvalue::Open(slot) => self.stack[slot],
-            Upvalue::Closed(value) => value,
+            ObjUpvalue::Open(slot) => self.stack[slot],
+            ObjUpvalue::Closed(value) => value,
         }
     }
 
@@ -28,18 +28,18 @@ impl Vm {
     pub fn write_upvalue(&mut self, closure: ObjRef, index: u16, value: Value) {
         let upvalue = self.heap.closure(closure).upvalues[index as usize];
         match self.heap.upvalue_mut(upvalue) {
-            Upvalue::Open(slot) => self.stack[*slot] = value,
-            Upvalue::Closed(closed) => *closed = value,
+            ObjUpvalue::Open(slot) => self.stack[*slot] = value,
+            ObjUpvalue::Closed(closed) => *closed = value,
         }
     }
 
-    /// `[] -> [closure]`, capturing what the prototype's capture list says:
+    /// `[] -> [closure]`, capturing what the function's capture list says:
     /// locals of the running frame (whose slot 0 is at `base`), or upvalues
     /// of the running closure, `enclosing`.
     #[inline(never)]
-    pub fn make_closure(&mut self, program: &Program, proto: ProtoIndex, base: usize, enclosing: ObjRef) {
-        let captures = &program.proto(proto).captures;
-        let closure = Closure { proto, upvalues: Vec::with_capacity(captures.len()) };
+    pub fn make_closure(&mut self, program: &Program, function: FunctionIndex, base: usize, enclosing: ObjRef) {
+        let captures = &program.function(function).captures;
+        let closure = ObjClosure { function, upvalues: Vec::with_capacity(captures.len()) };
         let handle = self.alloc(Object::Closure(closure));
         // On the stack before capturing, so the collector sees the upvalues
         // captured so far if capturing the next one collects.
@@ -60,7 +60,7 @@ impl Vm {
         match self.open_upvalues.binary_search_by_key(&slot, |&(open_slot, _)| open_slot) {
             Ok(position) => self.open_upvalues[position].1,
             Err(position) => {
-                let upvalue = self.alloc(Object::Upvalue(Upvalue::Open(slot)));
+                let upvalue = self.alloc(Object::Upvalue(ObjUpvalue::Open(slot)));
                 self.open_upvalues.insert(position, (slot, upvalue));
                 upvalue
             }
@@ -83,7 +83,7 @@ impl Vm {
             if slot < from {
                 break;
             }
-            *self.heap.upvalue_mut(upvalue) = Upvalue::Closed(self.stack[slot]);
+            *self.heap.upvalue_mut(upvalue) = ObjUpvalue::Closed(self.stack[slot]);
             self.open_upvalues.pop();
         }
     }

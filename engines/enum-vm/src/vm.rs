@@ -18,12 +18,15 @@
 //! into a runtime error with the trace of every frame, on a cold path.
 
 use crate::chunk::Program;
+use crate::config::Config;
+use crate::globals::Globals;
 use crate::heap::Heap;
-use crate::object::{Closure, Object};
-use crate::op::{GlobalIndex, Op, ProtoIndex};
+use crate::object::{ObjClosure, Object};
+use crate::op::{FunctionIndex, GlobalIndex, Op};
 use crate::value::{ObjRef, Value};
 use frontend::diagnostics::{RunError, RuntimeError, TraceLine};
 use frontend::messages;
+use frontend::number;
 use std::io::Write;
 
 /// The stack slots a session starts with; calls add more as they need them.
@@ -55,9 +58,9 @@ impl From<String> for Fault {
 #[derive(Clone, Copy, Debug)]
 pub struct CallFrame {
     pub closure: ObjRef,
-    /// The closure's prototype, cached here so that resuming a frame needs
+    /// The closure's function, cached here so that resuming a frame needs
     /// no heap access.
-    pub proto: ProtoIndex,
+    pub function: FunctionIndex,
     /// The next instruction to run; for a frame that made a call, the one
     /// after the call (so `ip - 1` is the call, for traces).
     pub ip: usize,
@@ -74,29 +77,31 @@ pub struct Vm {
     /// keeps its own copy in a register and writes it back around calls).
     pub sp: usize,
     pub frames: Vec<CallFrame>,
-    /// Global variable slots, by [`GlobalIndex`]; `None` until defined.
-    pub globals: Vec<Option<Value>>,
+    pub globals: Globals,
     /// The upvalues still pointing into the stack, by stack slot, ascending.
     pub open_upvalues: Vec<(usize, ObjRef)>,
     /// The interned `"init"`, to find initializers.
     pub init_string: ObjRef,
+    /// The session's tunings.
+    pub config: Config,
     print_buffer: String,
     /// Instructions dispatched by the last run (with the `work-count` feature).
     pub work: u64,
 }
 
 impl Vm {
-    pub fn new(heap: Heap) -> Vm {
-        let mut heap = heap;
+    pub fn new(gc_stress: bool, config: Config) -> Vm {
+        let mut heap = Heap::new(gc_stress, &config);
         let init_string = heap.intern_pinned("init");
         Vm {
             heap,
             stack: vec![Value::Nil; INITIAL_STACK],
             sp: 0,
             frames: Vec::with_capacity(messages::MAX_FRAMES),
-            globals: Vec::new(),
+            globals: Globals::default(),
             open_upvalues: Vec::new(),
             init_string,
+            config,
             print_buffer: String::new(),
             work: 0,
         }
@@ -106,21 +111,35 @@ impl Vm {
     /// object the caller still needs must be reachable from a root, and
     /// `self.sp` must be current.
     pub fn alloc(&mut self, object: Object) -> ObjRef {
-        if self.heap.should_collect() {
-            self.collect_garbage();
-        }
+        self.maybe_collect();
         self.heap.insert(object)
     }
 
-    /// Defines a global from outside Lox code (the natives).
-    pub fn define_global(&mut self, index: GlobalIndex, value: Value) {
-        self.grow_globals(index.index() + 1);
-        self.globals[index.index()] = Some(value);
+    /// Collects garbage if the heap says it is time. Call only where every
+    /// object in use is rooted and `self.sp` is current.
+    #[inline(always)]
+    pub fn maybe_collect(&mut self) {
+        if self.heap.should_collect() {
+            self.collect_garbage();
+        }
+    }
+
+    /// Defines a global from outside Lox code (the natives), in the store
+    /// the session's code uses.
+    pub fn define_native(&mut self, program: &mut Program, name: &str, value: Value) {
+        if self.config.global_slots {
+            let slot = program.global_names.slot(&name.into());
+            self.grow_globals(slot.index() + 1);
+            self.globals.slots[slot.index()] = Some(value);
+        } else {
+            let name = self.heap.intern_pinned(name);
+            self.globals.table.set(name, self.heap.string(name).hash, value);
+        }
     }
 
     fn grow_globals(&mut self, count: usize) {
-        if self.globals.len() < count {
-            self.globals.resize(count, None);
+        if self.globals.slots.len() < count {
+            self.globals.slots.resize(count, None);
         }
     }
 
@@ -138,15 +157,15 @@ impl Vm {
         self.stack.resize(needed.next_power_of_two(), Value::Nil);
     }
 
-    /// Runs the script prototype `script` of `program` to its end.
-    pub fn run(&mut self, program: &Program, script: ProtoIndex, out: &mut dyn Write) -> Result<(), RunError> {
+    /// Runs the script function `script` of `program` to its end.
+    pub fn run(&mut self, program: &Program, script: FunctionIndex, out: &mut dyn Write) -> Result<(), RunError> {
         self.grow_globals(program.global_names.len());
         self.work = 0;
         self.sp = 0;
-        let closure = self.alloc(Object::Closure(Closure { proto: script, upvalues: Vec::new() }));
-        self.reserve_stack(program.proto(script).max_stack);
+        let closure = self.alloc(Object::Closure(ObjClosure { function: script, upvalues: Vec::new() }));
+        self.reserve_stack(program.function(script).max_stack);
         self.push(Value::Obj(closure));
-        self.frames.push(CallFrame { closure, proto: script, ip: 0, base: 0 });
+        self.frames.push(CallFrame { closure, function: script, ip: 0, base: 0 });
         self.execute(program, out)
     }
 
@@ -155,7 +174,7 @@ impl Vm {
         // The running frame, its code, its position and the stack top live
         // in these locals.
         let mut frame = *self.frames.last().expect("a running program has a frame");
-        let mut chunk = &program.proto(frame.proto).chunk;
+        let mut chunk = &program.function(frame.function).chunk;
         let mut code = &chunk.code[..];
         let mut ip = frame.ip;
         let mut sp = self.sp;
@@ -165,7 +184,7 @@ impl Vm {
                 let value = $value;
                 // Checked in test builds: the compiler's bound on the frame's
                 // stack, which calls rely on, holds.
-                debug_assert!(sp < frame.base + program.proto(frame.proto).max_stack, "stack bound exceeded");
+                debug_assert!(sp < frame.base + program.function(frame.function).max_stack, "stack bound exceeded");
                 self.stack[sp] = value;
                 sp += 1;
             }};
@@ -175,9 +194,9 @@ impl Vm {
                 self.stack[sp - 1]
             };
         }
-        macro_rules! fail {
+        macro_rules! throw {
             ($fault:expr) => {
-                return Err(self.fail(program, ip, $fault))
+                return Err(self.runtime_error(program, ip, $fault))
             };
         }
         // Runs a handler out of the loop: it sees (and may move) the stack
@@ -193,7 +212,7 @@ impl Vm {
         macro_rules! checked {
             ($call:expr) => {
                 if let Err(fault) = out_of_line!($call) {
-                    fail!(fault)
+                    throw!(fault)
                 }
             };
         }
@@ -203,6 +222,48 @@ impl Vm {
                 match (self.stack[sp - 2], self.stack[sp - 1]) {
                     (Value::Number(a), Value::Number(b)) => {
                         self.stack[sp - 2] = $wrap(a $op b);
+                        sp -= 1;
+                    }
+                    _ => throw!(messages::OPERANDS_NUMBERS.into()),
+                }
+            }};
+            // An operation given as a function (`number::multiply`).
+            ($wrap:path, $op:path) => {{
+                match (self.stack[sp - 2], self.stack[sp - 1]) {
+                    (Value::Number(a), Value::Number(b)) => {
+                        self.stack[sp - 2] = $wrap($op(a, b));
+                        sp -= 1;
+                    }
+                    _ => throw!(messages::OPERANDS_NUMBERS.into()),
+                }
+            }};
+        }
+        // `[a b] -> []`, jumping to `target` when `a op b` is `jump_if`.
+        macro_rules! compare_and_jump {
+            ($op:tt, $jump_if:expr, $target:expr) => {{
+                match (self.stack[sp - 2], self.stack[sp - 1]) {
+                    (Value::Number(a), Value::Number(b)) => {
+                        sp -= 2;
+                        if (a $op b) == $jump_if {
+                            ip = $target.index();
+                        }
+                    }
+                    _ => throw!(messages::OPERANDS_NUMBERS.into()),
+                }
+            }};
+        }
+        macro_rules! equal_and_jump {
+            ($jump_if:expr, $target:expr) => {{
+                sp -= 2;
+                if (self.stack[sp] == self.stack[sp + 1]) == $jump_if {
+                    ip = $target.index();
+                }
+            }};
+            // An operation given as a function (`number::multiply`).
+            ($wrap:path, $op:path) => {{
+                match (self.stack[sp - 2], self.stack[sp - 1]) {
+                    (Value::Number(a), Value::Number(b)) => {
+                        self.stack[sp - 2] = $wrap($op(a, b));
                         sp -= 1;
                     }
                     _ => fail!(messages::OPERANDS_NUMBERS.into()),
@@ -220,7 +281,7 @@ impl Vm {
         macro_rules! enter_top_frame {
             () => {{
                 frame = *self.frames.last().expect("a running program has a frame");
-                chunk = &program.proto(frame.proto).chunk;
+                chunk = &program.function(frame.function).chunk;
                 code = &chunk.code[..];
                 ip = frame.ip;
             }};
@@ -236,7 +297,7 @@ impl Vm {
             // The arms that call a closure, the common case of a call, break
             // out with the callee, and the code after the match enters it;
             // every other arm carries on with the next instruction.
-            let (closure, proto, callee_slot, argc) = 'call: {
+            let (closure, function, callee_slot, argc) = 'call: {
                 match op {
                     Op::Constant(index) => push!(chunk.constant(index)),
                     Op::Nil => push!(Value::Nil),
@@ -245,18 +306,19 @@ impl Vm {
                     Op::Pop => sp -= 1,
                     Op::GetLocal(slot) => push!(self.stack[frame.base + slot as usize]),
                     Op::SetLocal(slot) => self.stack[frame.base + slot as usize] = top!(),
-                    Op::GetGlobal(global) => match self.globals[global.index()] {
+                    Op::GetGlobal(name) => match self.global(chunk.constant(name)) {
                         Some(value) => push!(value),
-                        None => fail!(undefined_global(program, global)),
+                        None => throw!(self.undefined_global(chunk.constant(name))),
                     },
-                    Op::DefineGlobal(global) => {
+                    Op::DefineGlobal(name) => {
                         sp -= 1;
-                        self.globals[global.index()] = Some(self.stack[sp]);
+                        self.define_global(chunk.constant(name), self.stack[sp]);
                     }
-                    Op::SetGlobal(global) => match &mut self.globals[global.index()] {
-                        Some(value) => *value = self.stack[sp - 1],
-                        None => fail!(undefined_global(program, global)),
-                    },
+                    Op::SetGlobal(name) => {
+                        if !self.set_global(chunk.constant(name), top!()) {
+                            throw!(self.undefined_global(chunk.constant(name)))
+                        }
+                    }
                     Op::GetUpvalue(index) => push!(self.read_upvalue(frame.closure, index)),
                     Op::SetUpvalue(index) => self.write_upvalue(frame.closure, index, top!()),
                     Op::GetProperty(name) => match self.field(top!(), chunk.constant(name)) {
@@ -264,12 +326,9 @@ impl Vm {
                         None => checked!(self.get_property(chunk.constant(name))),
                     },
                     Op::SetProperty(name) => {
-                        if self.overwrite_field(self.stack[sp - 2], chunk.constant(name), top!()) {
-                            self.stack[sp - 2] = top!();
-                            sp -= 1;
-                        } else {
-                            checked!(self.set_property(chunk.constant(name)));
-                        }
+                        checked!(self.set_property(chunk.constant(name)));
+                        self.stack[sp - 2] = top!();
+                        sp -= 1;
                     }
                     Op::GetSuper(name) => checked!(self.get_super(chunk.constant(name))),
                     Op::Equal => {
@@ -280,23 +339,23 @@ impl Vm {
                     Op::Less => numbers!(Value::Bool, <),
                     Op::Add => match (self.stack[sp - 2], self.stack[sp - 1]) {
                         (Value::Number(a), Value::Number(b)) => {
-                            self.stack[sp - 2] = Value::Number(a + b);
+                            self.stack[sp - 2] = Value::Number(number::add(a, b));
                             sp -= 1;
                         }
                         _ => checked!(self.concatenate()),
                     },
                     Op::Subtract => numbers!(Value::Number, -),
-                    Op::Multiply => numbers!(Value::Number, *),
+                    Op::Multiply => numbers!(Value::Number, number::multiply),
                     Op::Divide => numbers!(Value::Number, /),
                     Op::Not => top!() = Value::Bool(top!().is_falsey()),
                     Op::Negate => match &mut top!() {
                         Value::Number(n) => *n = -*n,
-                        _ => fail!(messages::OPERAND_NUMBER.into()),
+                        _ => throw!(messages::OPERAND_NUMBER.into()),
                     },
                     Op::Print => {
                         sp -= 1;
                         if let Err(error) = self.print(program, self.stack[sp], out) {
-                            self.reset();
+                            self.reset_stack();
                             return Err(error);
                         }
                     }
@@ -311,18 +370,18 @@ impl Vm {
                         if let Value::Obj(callee) = self.stack[callee_slot]
                             && let Object::Closure(closure) = self.heap.get(callee)
                         {
-                            break 'call (callee, closure.proto, callee_slot, argc);
+                            break 'call (callee, closure.function, callee_slot, argc);
                         }
                         save_position!();
-                        checked!(self.call_other(program, argc));
+                        checked!(self.call_value(program, argc));
                         enter_top_frame!();
                     }
                     Op::Invoke(name, argc) => {
                         let receiver_slot = sp - argc as usize - 1;
-                        if let Some((method, proto)) =
+                        if let Some((method, function)) =
                             self.direct_method(self.stack[receiver_slot], chunk.constant(name))
                         {
-                            break 'call (method, proto, receiver_slot, argc);
+                            break 'call (method, function, receiver_slot, argc);
                         }
                         save_position!();
                         checked!(self.invoke(program, chunk.constant(name), argc));
@@ -333,7 +392,9 @@ impl Vm {
                         checked!(self.super_invoke(program, chunk.constant(name), argc));
                         enter_top_frame!();
                     }
-                    Op::Closure(proto) => out_of_line!(self.make_closure(program, proto, frame.base, frame.closure)),
+                    Op::Closure(function) => {
+                        out_of_line!(self.make_closure(program, function, frame.base, frame.closure))
+                    }
                     Op::CloseUpvalue => {
                         sp -= 1;
                         self.close_upvalues(sp);
@@ -352,20 +413,87 @@ impl Vm {
                     }
                     Op::Class(name) => out_of_line!(self.class(chunk.constant(name))),
                     Op::Inherit => checked!(self.inherit()),
-                    Op::Method(name) => out_of_line!(self.method(chunk.constant(name))),
+                    Op::Method(name) => out_of_line!(self.add_method(chunk.constant(name))),
+
+                    // global-slots
+                    Op::GetGlobalSlot(slot) => match self.globals.slots[slot.index()] {
+                        Some(value) => push!(value),
+                        None => throw!(undefined_global_slot(program, slot)),
+                    },
+                    Op::DefineGlobalSlot(slot) => {
+                        sp -= 1;
+                        self.globals.slots[slot.index()] = Some(self.stack[sp]);
+                    }
+                    Op::SetGlobalSlot(slot) => match &mut self.globals.slots[slot.index()] {
+                        Some(value) => *value = self.stack[sp - 1],
+                        None => throw!(undefined_global_slot(program, slot)),
+                    },
+
+                    // superinstructions
+                    Op::JumpIfFalsePop(target) => {
+                        sp -= 1;
+                        if self.stack[sp].is_falsey() {
+                            ip = target.index();
+                        }
+                    }
+                    Op::NotEqual => {
+                        self.stack[sp - 2] = Value::Bool(self.stack[sp - 2] != self.stack[sp - 1]);
+                        sp -= 1;
+                    }
+                    Op::LessEqual => numbers!(not_greater, >),
+                    Op::GreaterEqual => numbers!(not_less, <),
+                    Op::SetLocalPop(slot) => {
+                        sp -= 1;
+                        self.stack[frame.base + slot as usize] = self.stack[sp];
+                    }
+                    Op::SetUpvaluePop(index) => {
+                        sp -= 1;
+                        self.write_upvalue(frame.closure, index, self.stack[sp]);
+                    }
+                    Op::SetGlobalPop(name) => {
+                        if !self.set_global(chunk.constant(name), top!()) {
+                            throw!(self.undefined_global(chunk.constant(name)))
+                        }
+                        sp -= 1;
+                    }
+                    Op::SetGlobalSlotPop(slot) => match &mut self.globals.slots[slot.index()] {
+                        Some(value) => {
+                            sp -= 1;
+                            *value = self.stack[sp];
+                        }
+                        None => throw!(undefined_global_slot(program, slot)),
+                    },
+                    Op::SetPropertyPop(name) => {
+                        checked!(self.set_property(chunk.constant(name)));
+                        sp -= 2;
+                    }
+
+                    // fused-conditions
+                    Op::JumpIfTruePop(target) => {
+                        sp -= 1;
+                        if !self.stack[sp].is_falsey() {
+                            ip = target.index();
+                        }
+                    }
+                    Op::JumpIfLess(target) => compare_and_jump!(<, true, target),
+                    Op::JumpIfNotLess(target) => compare_and_jump!(<, false, target),
+                    Op::JumpIfGreater(target) => compare_and_jump!(>, true, target),
+                    Op::JumpIfNotGreater(target) => compare_and_jump!(>, false, target),
+                    Op::JumpIfEqual(target) => equal_and_jump!(true, target),
+                    Op::JumpIfNotEqual(target) => equal_and_jump!(false, target),
                 }
                 continue 'dispatch;
             };
             // Enter the closure: check the call, make room on the stack, save
             // the caller's position, and start the callee.
-            if let Err(fault) = self.check_call(program, proto, argc) {
-                fail!(fault);
+            if let Err(fault) = self.check_call(program, function, argc) {
+                throw!(fault);
             }
-            self.reserve_stack(callee_slot + program.proto(proto).max_stack);
+            self.reserve_stack(callee_slot + program.function(function).max_stack);
             save_position!();
-            frame = CallFrame { closure, proto, ip: 0, base: callee_slot };
+            frame = CallFrame { closure, function, ip: 0, base: callee_slot };
             self.frames.push(frame);
-            chunk = &program.proto(proto).chunk;
+            chunk = &program.function(function).chunk;
             code = &chunk.code[..];
             ip = 0;
         }
@@ -394,18 +522,16 @@ impl Vm {
         let (Some(a), Some(b)) = (self.heap.as_string(self.peek(1)), self.heap.as_string(self.peek(0))) else {
             return Err(messages::OPERANDS_ADD.into());
         };
-        let mut joined = String::with_capacity(a.len() + b.len());
-        joined.push_str(a);
-        joined.push_str(b);
-        let result = match self.heap.find_string(&joined) {
+        let joined =
+            frontend::memory::concat(&a.text, &b.text, self.heap.max_heap).map_err(|_| messages::OUT_OF_MEMORY)?;
+        let hash = self.heap.hash(&joined);
+        let result = match self.heap.find_string(&joined, hash) {
             Some(existing) => existing,
             None => {
                 // The operands stay on the stack while the collector may
                 // run, though the joined text no longer needs them.
-                if self.heap.should_collect() {
-                    self.collect_garbage();
-                }
-                self.heap.insert_string(&joined)
+                self.maybe_collect();
+                self.heap.new_string(&joined, hash)
             }
         };
         self.pop();
@@ -430,7 +556,7 @@ impl Vm {
     /// running), and resets the machine so that the session can go on.
     #[cold]
     #[inline(never)]
-    fn fail(&mut self, program: &Program, ip: usize, message: Fault) -> RunError {
+    fn runtime_error(&mut self, program: &Program, ip: usize, message: Fault) -> RunError {
         if let Some(top) = self.frames.last_mut() {
             top.ip = ip;
         }
@@ -439,17 +565,20 @@ impl Vm {
             .iter()
             .rev()
             .map(|frame| {
-                let proto = program.proto(frame.proto);
-                TraceLine { line: proto.chunk.lines[frame.ip - 1], function: proto.trace_name().map(str::to_string) }
+                let function = program.function(frame.function);
+                TraceLine {
+                    line: function.chunk.lines[frame.ip - 1],
+                    function: function.trace_name().map(str::to_string),
+                }
             })
             .collect();
-        self.reset();
+        self.reset_stack();
         RunError::Runtime(RuntimeError { message: *message.0, trace })
     }
 
     /// Empties the stack and the frames after a run that stopped early, so
     /// that the session can run its next program.
-    fn reset(&mut self) {
+    fn reset_stack(&mut self) {
         // A closure that outlives the failed run (stored in a global, at the
         // prompt) keeps the values its variables had, as in the tree-walkers,
         // rather than pointing into a stack that the next run reuses.
@@ -460,6 +589,18 @@ impl Vm {
 }
 
 #[cold]
-fn undefined_global(program: &Program, global: GlobalIndex) -> Fault {
-    messages::undefined_variable(&program.global_names[global.index()]).into()
+fn undefined_global_slot(program: &Program, slot: GlobalIndex) -> Fault {
+    messages::undefined_variable(program.global_names.name(slot)).into()
+}
+
+/// `a <= b` on numbers, which is `!(a > b)`.
+#[inline(always)]
+fn not_greater(greater: bool) -> Value {
+    Value::Bool(!greater)
+}
+
+/// `a >= b` on numbers, which is `!(a < b)`.
+#[inline(always)]
+fn not_less(less: bool) -> Value {
+    Value::Bool(!less)
 }

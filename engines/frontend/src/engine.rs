@@ -41,7 +41,7 @@ pub fn with_engine_stack<R: Send>(work: impl FnOnce() -> R + Send) -> R {
 /// Settings an engine honours when it can; an engine ignores what does not
 /// apply to its strategy (a tree-walker built on `Rc` has no collector to
 /// stress).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
     /// Collect garbage at every allocation, to flush out missing GC roots.
     pub gc_stress: bool,
@@ -49,6 +49,15 @@ pub struct Options {
     /// means every tuning the engine declares is on. Ask with
     /// [`Options::tuning`].
     pub disabled: Vec<&'static str>,
+    /// The heap ceiling in bytes (see [`crate::memory`]): a string that would
+    /// pass it raises `Out of memory.`.
+    pub max_heap: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { gc_stress: false, disabled: Vec::new(), max_heap: crate::memory::DEFAULT_MAX_HEAP }
+    }
 }
 
 /// An implementation strategy, registered under a stable name.

@@ -7,7 +7,10 @@
 //!   clox's diagnostics and panic-mode recovery; [`resolve`] gives every
 //!   variable its slot, capture index and scope distance as the parser goes.
 //! * [`diagnostics`] holds errors as values and their exact printed forms;
-//!   [`messages`] every runtime message and limit; [`number`] how numbers print.
+//!   [`messages`] every runtime message and limit; [`number`] how numbers print;
+//!   [`memory`] the heap ceiling that makes running out of memory a Lox error.
+//! * [`globals`] is a table of late-bound globals for engines that find them by
+//!   name (with the `global-slots` tuning, found by the name's address).
 //! * [`hash`] is the one name hash every engine uses (Fx, or SipHash with the
 //!   `fx-hash` tuning off), with fixed keys so instruction counts repeat.
 //! * [`engine`] is the trait the harness and the `lox` binary drive engines by;
@@ -22,7 +25,9 @@
 pub mod ast;
 pub mod diagnostics;
 pub mod engine;
+pub mod globals;
 pub mod hash;
+pub mod memory;
 pub mod messages;
 pub mod natives;
 pub mod number;

@@ -28,6 +28,11 @@ pub const NOT_CALLABLE: &str = "Can only call functions and classes.";
 pub const STACK_OVERFLOW: &str = "Stack overflow.";
 pub const SUPERCLASS_NOT_CLASS: &str = "Superclass must be a class.";
 
+/// The runtime error when a program's heap would pass its ceiling
+/// ([`crate::memory`]) or the allocator refuses memory: clox aborts instead,
+/// so this message is ours.
+pub const OUT_OF_MEMORY: &str = "Out of memory.";
+
 /// The compile error for source nested deeper than [`MAX_NESTING`]: clox has
 /// no such limit (it overflows its C stack instead), so this message is ours.
 pub const TOO_DEEP: &str = "Too much nesting.";

@@ -1,4 +1,5 @@
-//! How Lox prints a number: C's `printf("%g")`, as clox does.
+//! How Lox prints a number: C's `printf("%g")`, as clox does; and the two
+//! arithmetic operations whose NaN Rust leaves unspecified.
 
 use std::fmt::Write;
 
@@ -53,9 +54,30 @@ fn strip_trailing_zeros(text: &str) -> &str {
     if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { text }
 }
 
+/// `a + b`, with clox's NaN when both operands are NaN: the left one.
+///
+/// clox's `a + b` compiles to x86-64's `addsd`, which returns its first
+/// operand when both are NaN. Rust leaves that NaN unspecified, and LLVM
+/// does swap the operands of a commutative operation, so two engines built
+/// from the same `a + b` printed `-nan` and `nan` for `(0/0) + -(0/0)`. The
+/// check is on the result, so numbers that are not NaN pay one
+/// well-predicted branch.
+#[inline(always)]
+pub fn add(a: f64, b: f64) -> f64 {
+    let sum = a + b;
+    if sum.is_nan() && a.is_nan() { a } else { sum }
+}
+
+/// `a * b`, with clox's NaN when both operands are NaN (see [`add`]).
+#[inline(always)]
+pub fn multiply(a: f64, b: f64) -> f64 {
+    let product = a * b;
+    if product.is_nan() && a.is_nan() { a } else { product }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::format_number;
+    use super::{add, format_number, multiply};
 
     #[test]
     fn matches_printf_g() {
@@ -102,5 +124,19 @@ mod tests {
             let zero = std::hint::black_box(0.0f64);
             assert_eq!(format_number(zero / zero), "-nan", "x86-64 makes 0/0 a negative NaN");
         }
+    }
+
+    #[test]
+    fn both_operands_nan_gives_the_left_one_as_clox_does() {
+        let (negative, positive) = (-f64::NAN, f64::NAN);
+        for (a, b) in [(negative, positive), (positive, negative)] {
+            assert_eq!(add(a, b).to_bits(), a.to_bits());
+            assert_eq!(add(b, a).to_bits(), b.to_bits());
+            assert_eq!(multiply(a, b).to_bits(), a.to_bits());
+            assert_eq!(multiply(b, a).to_bits(), b.to_bits());
+        }
+        assert_eq!(add(1.0, negative).to_bits(), negative.to_bits(), "one NaN operand is the result");
+        assert_eq!(add(1.5, 2.0), 3.5);
+        assert_eq!(multiply(1.5, 2.0), 3.0);
     }
 }

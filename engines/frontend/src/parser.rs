@@ -490,6 +490,10 @@ impl<'src> Parser<'src> {
 
     fn parse_precedence(&mut self, precedence: Precedence) -> Expr {
         if !self.enter() {
+            // Consume the token, as `declaration` does: after a `;` the
+            // statement boundary is found at once, so a parser that kept the
+            // token would parse the same statement again, forever.
+            self.advance();
             return dummy_expr();
         }
         let expr = self.parse_precedence_inner(precedence);

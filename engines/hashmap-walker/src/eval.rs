@@ -6,7 +6,7 @@ use crate::env::Env;
 use crate::value::{Closure, Value};
 use frontend::ast::{BinaryOp, Expr, Literal, LogicalOp, Stmt, Target, UnaryOp, VarKind, Variable};
 use frontend::diagnostics::{RunError, RuntimeError, TraceLine};
-use frontend::messages;
+use frontend::{memory, messages, number};
 use std::io::Write;
 use std::rc::Rc;
 
@@ -225,16 +225,14 @@ impl Evaluator<'_> {
         Ok(match (op, &left, &right) {
             (BinaryOp::Equal, _, _) => Value::Bool(left.equals(&right)),
             (BinaryOp::NotEqual, _, _) => Value::Bool(!left.equals(&right)),
-            (BinaryOp::Add, N(a), N(b)) => N(a + b),
-            (BinaryOp::Add, Value::String(a), Value::String(b)) => {
-                let mut joined = String::with_capacity(a.len() + b.len());
-                joined.push_str(a);
-                joined.push_str(b);
-                Value::String(joined.into())
-            }
+            (BinaryOp::Add, N(a), N(b)) => N(number::add(*a, *b)),
+            (BinaryOp::Add, Value::String(a), Value::String(b)) => match memory::concat(a, b, self.state.max_heap) {
+                Ok(joined) => Value::String(joined.into()),
+                Err(memory::OutOfMemory) => return Err(self.error(line, messages::OUT_OF_MEMORY)),
+            },
             (BinaryOp::Add, _, _) => return Err(self.error(line, messages::OPERANDS_ADD)),
             (BinaryOp::Subtract, N(a), N(b)) => N(a - b),
-            (BinaryOp::Multiply, N(a), N(b)) => N(a * b),
+            (BinaryOp::Multiply, N(a), N(b)) => N(number::multiply(*a, *b)),
             (BinaryOp::Divide, N(a), N(b)) => N(a / b),
             (BinaryOp::Less, N(a), N(b)) => Value::Bool(a < b),
             (BinaryOp::LessEqual, N(a), N(b)) => Value::Bool(!(a > b)),

@@ -92,6 +92,8 @@ pub struct State {
     collector: cycle_collector::CycleCollector,
     /// The hash every scope, field table and method table uses.
     name_hash: NameHash,
+    /// The heap ceiling (`Options::max_heap`) a new string is checked against.
+    max_heap: usize,
     work: u64,
 }
 
@@ -101,7 +103,8 @@ impl State {
         let globals = Rc::new(Env::new(None, name_hash));
         let clock = Native { function: |_| Value::Number(frontend::natives::clock()) };
         globals.define(frontend::natives::CLOCK.into(), Value::Native(clock));
-        State { globals, collector: cycle_collector::CycleCollector::new(options.gc_stress), name_hash, work: 0 }
+        let collector = cycle_collector::CycleCollector::new(options.gc_stress);
+        State { globals, collector, name_hash, max_heap: options.max_heap, work: 0 }
     }
 
     /// Registers a new object that could take part in a cycle, and collects
@@ -126,6 +129,17 @@ impl State {
         if cfg!(feature = "work-count") {
             self.work += 1;
         }
+    }
+}
+
+impl Drop for State {
+    /// Everything the session made is garbage now. Cycles through the
+    /// globals (a global function's closure holds the global scope) are not
+    /// tracked, so the global scope is cleared first, then every tracked
+    /// object, so that nothing outlives the session.
+    fn drop(&mut self) {
+        cycle_collector::Traceable::clear(&*self.globals);
+        self.collector.clear_all();
     }
 }
 

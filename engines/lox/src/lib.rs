@@ -1,5 +1,5 @@
 //! Every engine, registered under its stable name; running a source the way
-//! the `lox` command does; and the conformance runner that checks engines
+//! the `lox` command does (with its output buffering and signals); and the conformance runner that checks engines
 //! against `// expect:` comments.
 //!
 //! Architecture invariant: this is the only crate that depends on every
@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod conformance;
+pub mod output;
 pub mod registry;
 pub mod run;
 

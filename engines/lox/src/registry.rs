@@ -43,7 +43,7 @@ impl std::fmt::Debug for Variant {
 impl Variant {
     /// Session options for this variant, with the collector stressed or not.
     pub fn options(&self, gc_stress: bool) -> Options {
-        Options { gc_stress, disabled: self.disabled.clone() }
+        Options { gc_stress, disabled: self.disabled.clone(), ..Options::default() }
     }
 
     /// Whether every tuning the engine declares is off.

@@ -1,7 +1,8 @@
 //! The `lox` command's contract from LOX.md: prompt, usage and exit codes,
 //! and output flushed before exit.
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::os::unix::process::CommandExt;
 use std::process::{Command, Output, Stdio};
 
 fn lox(args: &[&str], stdin: &str) -> Output {
@@ -50,6 +51,91 @@ fn unreadable_file_exits_74() {
 }
 
 #[test]
+fn a_file_that_is_not_utf8_says_so() {
+    let dir = std::env::temp_dir().join(format!("loxbench-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("latin1.lox");
+    std::fs::write(&path, b"print 1;\nprint \"caf\xe9\";\n").unwrap();
+    let output = lox(&[path.to_str().unwrap()], "");
+    assert_eq!(output.status.code(), Some(74));
+    assert_eq!(
+        text(&output.stderr),
+        format!(
+            "Could not read file \"{}\": it is not UTF-8 text (an invalid byte on line 2, at byte offset 19).\n",
+            path.display()
+        )
+    );
+}
+
+#[test]
+fn piped_input_is_one_program_not_a_prompt() {
+    let program = "print 1;\nprint nope;\nprint 2;\n";
+    for args in [&[][..], &["-"][..]] {
+        let output = lox(args, program);
+        assert_eq!(output.status.code(), Some(70), "lox {args:?}");
+        assert_eq!(text(&output.stdout), "1\n", "lox {args:?}: no prompt, and nothing after the error runs");
+        assert_eq!(text(&output.stderr), "Undefined variable 'nope'.\n[line 2] in script\n", "lox {args:?}");
+    }
+    // A compile error anywhere stops the whole program before it runs.
+    let output = lox(&[], "print 1;\nprint ;\n");
+    assert_eq!((output.status.code(), text(&output.stdout)), (Some(65), String::new()));
+}
+
+/// A program that prints a line and then runs until it is stopped.
+const PRINTS_THEN_LOOPS: &str = "print \"first\";\nwhile (true) {}\n";
+
+#[test]
+fn output_is_flushed_when_the_process_is_terminated() {
+    let path = write_temp("loops.lox", PRINTS_THEN_LOOPS);
+    let child = Command::new(env!("CARGO_BIN_EXE_lox"))
+        .arg(&path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(text(&output.stdout), "first\n", "the buffered line is written before the process ends");
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(output.status.signal(), Some(15), "the process still ends by SIGTERM: {:?}", output.status);
+}
+
+/// On a terminal (a pseudo-terminal made by util-linux's `script`), each line
+/// appears as soon as it is printed, while the program is still running.
+#[test]
+fn output_on_a_terminal_is_line_buffered() {
+    let path = write_temp("loops-on-a-terminal.lox", PRINTS_THEN_LOOPS);
+    let command = format!("{} {}", env!("CARGO_BIN_EXE_lox"), path.display());
+    let mut child = Command::new("script")
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .expect("util-linux's `script` runs");
+    let mut stdout = child.stdout.take().unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        let mut byte = [0u8; 1];
+        while !String::from_utf8_lossy(&seen).contains("first") && stdout.read(&mut byte).is_ok_and(|n| n == 1) {
+            seen.push(byte[0]);
+        }
+        let _ = sender.send(seen);
+    });
+    let seen = receiver.recv_timeout(std::time::Duration::from_secs(20));
+    // The program never ends by itself: stop `script` and everything under it.
+    let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
+    let _ = child.wait();
+    let seen = seen.expect("the line printed before the endless loop reached the terminal");
+    assert!(String::from_utf8_lossy(&seen).contains("first"));
+}
+
+#[test]
 fn every_engine_gives_the_same_exit_codes() {
     let ok = write_temp("ok.lox", "print 1 + 2;\n");
     let compile = write_temp("compile.lox", "print 1 +;\nvar;\n");
@@ -78,7 +164,7 @@ fn every_engine_gives_the_same_exit_codes() {
 fn the_prompt_keeps_globals_and_survives_errors() {
     for engine in lox::engines() {
         let name = engine.name();
-        let output = lox(&["--engine", name], "var a = 1;\nprint a + 1;\nprint nope;\nprint a;\n");
+        let output = lox(&["--engine", name, "--prompt"], "var a = 1;\nprint a + 1;\nprint nope;\nprint a;\n");
         assert_eq!(output.status.code(), Some(0), "{name}");
         assert_eq!(text(&output.stdout), "> > 2\n> > 1\n> \n", "{name}");
         assert_eq!(text(&output.stderr), "Undefined variable 'nope'.\n[line 1] in script\n", "{name}");
@@ -105,4 +191,26 @@ fn help_explains_the_options() {
     for option in ["--engine", "--list-engines", "--disassemble", "--gc-stress"] {
         assert!(stdout.contains(option), "--help mentions {option}");
     }
+}
+
+/// A program that doubles a string forty times: past the heap ceiling it
+/// gets a runtime error, and what it printed before is kept.
+const DOUBLES_A_STRING: &str =
+    "print \"before\";\nvar s = \"x\";\nfor (var i = 0; i < 40; i = i + 1) {\n  s = s + s;\n}\n";
+
+#[test]
+fn running_out_of_memory_is_a_runtime_error_in_every_engine() {
+    let path = write_temp("doubles.lox", DOUBLES_A_STRING);
+    for engine in lox::engines() {
+        let name = engine.name();
+        let output = lox(&["--engine", name, "--max-heap", "4M", path.to_str().unwrap()], "");
+        assert_eq!(output.status.code(), Some(70), "{name}: {}", text(&output.stderr));
+        assert_eq!(text(&output.stdout), "before\n", "{name}");
+        assert_eq!(text(&output.stderr), "Out of memory.\n[line 4] in script\n", "{name}");
+    }
+    // The default ceiling (1 GiB) stops it too, long before the machine's memory.
+    let output = lox(&[path.to_str().unwrap()], "");
+    assert_eq!((output.status.code(), text(&output.stderr)), (Some(70), "Out of memory.\n[line 4] in script\n".into()));
+    let output = lox(&["--max-heap", "lots", path.to_str().unwrap()], "");
+    assert_eq!(output.status.code(), Some(64), "a bad size is a usage error");
 }

@@ -1,14 +1,12 @@
-//! Everything outside the dispatch loop's fast paths: calls of natives,
-//! classes and bound methods, closures and their upvalues, classes and
-//! fields, string concatenation, and runtime errors.
+//! Calls, classes and properties outside the dispatch loop's fast paths:
+//! calls of natives, classes and bound methods, classes and fields, string
+//! concatenation, and runtime errors.
 //!
 //! These run with the loop's registers saved to `self` (vm.rs's
 //! `save_state!`), so `self.sp` is the stack top and every frame's `ip` is
 //! current: they may allocate (and so collect) and they may fail.
 
-use crate::object::{
-    Gc, ObjBoundMethod, ObjClass, ObjClosure, ObjFunction, ObjInstance, ObjNative, ObjString, ObjUpvalue,
-};
+use crate::object::{Gc, ObjBoundMethod, ObjClass, ObjClosure, ObjInstance, ObjNative, ObjString};
 use crate::value::Value;
 use crate::vm::{CallFrame, Vm, method_closure};
 use frontend::diagnostics::{RunError, RuntimeError, TraceLine};
@@ -55,8 +53,12 @@ impl Vm {
         if self.frame_count == MAX_FRAMES || !self.has_room(slots, function.max_stack) {
             return Err(self.runtime_error(messages::STACK_OVERFLOW));
         }
-        self.frames[self.frame_count] =
-            CallFrame { closure: closure.as_ptr(), ip: function.chunk.code.as_ptr(), slots };
+        self.frames[self.frame_count] = CallFrame {
+            closure: closure.as_ptr(),
+            ip: function.chunk.code.as_ptr(),
+            slots,
+            constants: function.chunk.constants.as_ptr(),
+        };
         self.frame_count += 1;
         Ok(())
     }
@@ -89,16 +91,27 @@ impl Vm {
         Ok(self.heap.new_bound_method(receiver, method_closure(method)).value())
     }
 
+    /// Sets a field of an instance: overwrites it in place when the
+    /// instance has it already (the common case), and otherwise adds it,
+    /// counting any growth of the table.
+    #[inline(always)]
     pub fn set_field(&mut self, instance: Gc<ObjInstance>, name: Gc<ObjString>, value: Value) {
         // SAFETY: the instance is live (it is on the stack) and no other
         // reference to it is in use while its fields are set.
         let fields = unsafe { &mut instance.get_mut().fields };
+        if let Some(field) = fields.get_mut(name) {
+            *field = value;
+            return;
+        }
+        self.add_field(instance, name, value);
+    }
+
+    fn add_field(&mut self, instance: Gc<ObjInstance>, name: Gc<ObjString>, value: Value) {
+        // SAFETY: as for `set_field`.
+        let fields = unsafe { &mut instance.get_mut().fields };
         let before = fields.allocated_bytes();
         fields.set(name, value);
-        let after = fields.allocated_bytes();
-        if after != before {
-            self.heap.account_table(before, after);
-        }
+        self.heap.account_table(before, fields.allocated_bytes());
     }
 
     pub fn add_method(&mut self, class: Gc<ObjClass>, name: Gc<ObjString>, method: Value) {
@@ -132,70 +145,6 @@ impl Vm {
         self.sp = unsafe { self.sp.sub(1) };
         // SAFETY: as above; this replaces `a`.
         unsafe { *self.sp.sub(1) = result.value() };
-    }
-
-    /// Makes a closure of `function`, capturing per `captures` (pairs of
-    /// `is_local`, index) from the frame at `slots` or from `enclosing`, and
-    /// pushes it.
-    pub fn make_closure(
-        &mut self,
-        function: Gc<ObjFunction>,
-        captures: &[u8],
-        slots: *mut Value,
-        enclosing: Gc<ObjClosure>,
-    ) {
-        // Each upvalue is rooted as soon as it exists: a new one is in the
-        // open list, an inherited one in the enclosing closure; the function
-        // is a constant of the running closure.
-        let upvalues: Box<[Gc<ObjUpvalue>]> = captures
-            .chunks_exact(2)
-            .map(|capture| match capture[0] {
-                // SAFETY: the resolver's slot is inside the enclosing frame.
-                1 => self.capture_upvalue(unsafe { slots.add(usize::from(capture[1])) }),
-                _ => enclosing.upvalues[usize::from(capture[1])],
-            })
-            .collect();
-        self.maybe_collect();
-        let closure = self.heap.new_closure(function, upvalues);
-        self.push(closure.value());
-    }
-
-    /// The open upvalue for `slot`, made if there is none.
-    fn capture_upvalue(&mut self, slot: *mut Value) -> Gc<ObjUpvalue> {
-        let mut previous: Option<Gc<ObjUpvalue>> = None;
-        let mut current = self.open_upvalues;
-        while let Some(upvalue) = current
-            && upvalue.location.get() > slot
-        {
-            previous = current;
-            current = upvalue.next_open.get();
-        }
-        if let Some(upvalue) = current
-            && upvalue.location.get() == slot
-        {
-            return upvalue;
-        }
-        self.maybe_collect();
-        let created = self.heap.new_upvalue(slot);
-        created.next_open.set(current);
-        match previous {
-            Some(previous) => previous.next_open.set(Some(created)),
-            None => self.open_upvalues = Some(created),
-        }
-        created
-    }
-
-    /// Closes every open upvalue at or above `last`: each takes its own copy
-    /// of the variable, which is about to leave the stack.
-    pub fn close_upvalues(&mut self, last: *mut Value) {
-        while let Some(upvalue) = self.open_upvalues
-            && upvalue.location.get() >= last
-        {
-            // SAFETY: an open upvalue's location is a live stack slot.
-            upvalue.closed.set(unsafe { *upvalue.location.get() });
-            upvalue.location.set(upvalue.closed.as_ptr());
-            self.open_upvalues = upvalue.next_open.get();
-        }
     }
 
     /// A runtime error with the trace of every active frame, innermost first;

@@ -4,7 +4,7 @@
 //! instruction: offset, line (or `|` when unchanged), opcode and operands.
 
 use crate::chunk::Chunk;
-use crate::compile::GlobalNames;
+use crate::globals::GlobalNames;
 use crate::object::{Gc, ObjFunction, value_text};
 use crate::op::Op;
 use std::fmt::Write;
@@ -60,29 +60,53 @@ fn instruction(out: &mut String, chunk: &Chunk, offset: usize, globals: &GlobalN
     };
     let le = |bytes: &[u8]| bytes.iter().rev().fold(0usize, |n, &b| n << 8 | usize::from(b));
     match op {
-        Op::Constant | Op::GetProperty | Op::SetProperty | Op::GetSuper | Op::Class | Op::Method => {
+        Op::Constant
+        | Op::GetGlobal
+        | Op::DefineGlobal
+        | Op::SetGlobal
+        | Op::SetGlobalPop
+        | Op::GetProperty
+        | Op::SetProperty
+        | Op::SetPropertyPop
+        | Op::GetSuper
+        | Op::Class
+        | Op::Method => {
             let (index, next) = index(at);
             let _ = writeln!(out, "{name:<16} {index:4} '{}'", value_text(chunk.constants[index]));
             next
         }
-        Op::GetGlobal | Op::DefineGlobal | Op::SetGlobal => {
+        Op::GetGlobalSlot | Op::DefineGlobalSlot | Op::SetGlobalSlot | Op::SetGlobalSlotPop => {
             let (slot, next) = index(at);
             let _ = writeln!(out, "{name:<16} {slot:4} '{}'", globals.name(slot));
             next
         }
-        Op::GetLocal | Op::SetLocal | Op::SetLocalPop | Op::GetUpvalue | Op::SetUpvalue | Op::Call => {
+        Op::GetLocal
+        | Op::SetLocal
+        | Op::SetLocalPop
+        | Op::GetUpvalue
+        | Op::SetUpvalue
+        | Op::SetUpvaluePop
+        | Op::Call => {
             let _ = writeln!(out, "{name:<16} {:4}", code[at]);
             at + 1
         }
         Op::Jump
         | Op::JumpIfFalse
         | Op::JumpIfFalsePop
+        | Op::JumpIfTruePop
+        | Op::JumpIfLess
+        | Op::JumpIfNotLess
+        | Op::JumpIfGreater
+        | Op::JumpIfNotGreater
+        | Op::JumpIfEqual
+        | Op::JumpIfNotEqual
         | Op::Loop
         | Op::JumpLong
         | Op::JumpIfFalseLong
         | Op::JumpIfFalsePopLong
         | Op::LoopLong => {
-            let width = if matches!(op, Op::Jump | Op::JumpIfFalse | Op::JumpIfFalsePop | Op::Loop) { 2 } else { 4 };
+            let long = matches!(op, Op::JumpLong | Op::JumpIfFalseLong | Op::JumpIfFalsePopLong | Op::LoopLong);
+            let width = if long { 4 } else { 2 };
             let next = at + width;
             let distance = le(&code[at..next]);
             let target = if matches!(op, Op::Loop | Op::LoopLong) { next - distance } else { next + distance };

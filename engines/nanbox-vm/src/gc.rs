@@ -1,8 +1,8 @@
 //! The tracing collector: clox's mark-sweep, with clox's growth policy.
 //!
 //! Roots are the value stack up to `sp`, every active frame's closure, the
-//! open upvalues, the globals, the `init` string, and a compiled script that
-//! has not started yet. Marking is iterative with a gray worklist; strings
+//! open upvalues, the globals (their slots, or their table by name), the
+//! `init` string, and a compiled script that has not started yet. Marking is iterative with a gray worklist; strings
 //! and natives have no references, so they are marked without being queued.
 //! The interning table holds strings weakly: before the sweep, every
 //! unmarked string is removed from it. After the sweep, the next collection
@@ -53,9 +53,10 @@ impl Vm {
             mark(open, gray);
             upvalue = open.next_open.get();
         }
-        for &value in &self.globals {
+        for &value in &self.globals.slots {
             mark_value(value, gray);
         }
+        mark_table(&self.globals.table, gray);
         mark(self.init_string, gray);
         if let Some(script) = self.script {
             mark(script, gray);
@@ -85,6 +86,7 @@ fn mark_object(object: NonNull<Obj>, gray: &mut Gray) {
     }
 }
 
+#[inline(always)]
 fn mark_table(table: &Table, gray: &mut Gray) {
     for (key, value) in table.iter() {
         mark(key, gray);

@@ -8,19 +8,20 @@
 //! [`Heap::should_collect`] before it allocates, at points where everything
 //! it uses is rooted.
 //!
-//! One step beyond clox: swept instances are not freed but kept in a pool,
-//! each with its emptied field table, and the next instance reuses one. An
-//! instance then costs no `malloc` for itself nor for its first fields, which
-//! is most of the allocation cost of programs that make and drop many small
-//! objects (binary_trees: a quarter of its time was `malloc` and `free`).
+//! With the `instance-pool` tuning, swept instances are not freed but kept
+//! in a pool, each with its emptied field table, and the next instance
+//! reuses one: it then costs no `malloc` for itself nor for its first
+//! fields.
 
 use crate::chunk::Chunk;
+use crate::config::Config;
 use crate::object::{
     Gc, HeapObject, Obj, ObjBoundMethod, ObjClass, ObjClosure, ObjFunction, ObjInstance, ObjKind, ObjNative, ObjString,
     ObjUpvalue,
 };
-use crate::table::{Table, hash_text};
+use crate::table::Table;
 use crate::value::Value;
+use frontend::hash::NameHash;
 use std::cell::Cell;
 use std::ptr::NonNull;
 
@@ -39,24 +40,27 @@ pub struct Heap {
     pub next_gc: usize,
     /// Collect at every allocation (`--gc-stress`).
     pub stress: bool,
-    /// Swept instances kept for reuse, each with its emptied field table:
-    /// allocating an instance is then neither a `malloc` for the object nor
-    /// one for its first fields (beyond clox; measured in the crate doc).
-    free_instances: Vec<Gc<ObjInstance>>,
+    /// The hash strings are interned with (the `fx-hash` tuning).
+    name_hash: NameHash,
+    /// Swept instances kept for reuse, each with its emptied field table
+    /// (the `instance-pool` tuning), or `None` when the tuning is off.
+    pub(crate) instance_pool: Option<Vec<Gc<ObjInstance>>>,
 }
 
 /// At most this many swept instances are kept for reuse; the rest are freed.
 const INSTANCE_POOL: usize = 1 << 16;
 
 impl Heap {
-    pub fn new(stress: bool) -> Heap {
+    /// An empty heap; with `stress`, the VM collects before every allocation.
+    pub fn new(stress: bool, config: &Config) -> Heap {
         Heap {
             objects: None,
-            strings: Table::new(),
+            strings: Table::default(),
             bytes_allocated: 0,
             next_gc: FIRST_GC,
             stress,
-            free_instances: Vec::new(),
+            name_hash: config.name_hash,
+            instance_pool: config.instance_pool.then(Vec::new),
         }
     }
 
@@ -78,19 +82,31 @@ impl Heap {
         gc
     }
 
-    /// The interned string with this text, made if there is none yet.
+    /// The interned string holding `text`, made if there is none yet.
     pub fn intern(&mut self, text: &str) -> Gc<ObjString> {
-        let hash = hash_text(text);
+        let hash = self.hash(text);
         if let Some(existing) = self.strings.find_string(text, hash) {
             return existing;
         }
         self.new_string(text.into(), hash)
     }
 
+    /// The string object holding `text`, if one is alive.
+    #[cfg(test)]
+    pub fn intern_existing(&self, text: &str) -> Option<Gc<ObjString>> {
+        self.strings.find_string(text, self.hash(text))
+    }
+
+    /// The hash a string with this text has (and tables probe with).
+    #[inline]
+    pub fn hash(&self, text: &str) -> u32 {
+        self.name_hash.hash_bytes(text) as u32
+    }
+
     /// Interns a string the VM has just built (a concatenation), reusing its
     /// buffer when the text is new.
     pub fn intern_owned(&mut self, text: String) -> Gc<ObjString> {
-        let hash = hash_text(&text);
+        let hash = self.hash(&text);
         if let Some(existing) = self.strings.find_string(&text, hash) {
             return existing;
         }
@@ -139,11 +155,11 @@ impl Heap {
     }
 
     pub fn new_class(&mut self, name: Gc<ObjString>) -> Gc<ObjClass> {
-        self.link(ObjClass { obj: Obj::new(ObjKind::Class), name, methods: Table::new() }, 0)
+        self.link(ObjClass { obj: Obj::new(ObjKind::Class), name, methods: Table::default() }, 0)
     }
 
     pub fn new_instance(&mut self, class: Gc<ObjClass>) -> Gc<ObjInstance> {
-        if let Some(instance) = self.free_instances.pop() {
+        if let Some(instance) = self.instance_pool.as_mut().and_then(Vec::pop) {
             // SAFETY: a pooled instance is out of the objects list, so no
             // value refers to it, and this is the only reference in use.
             let reused = unsafe { instance.get_mut() };
@@ -151,7 +167,7 @@ impl Heap {
             let table_bytes = reused.fields.allocated_bytes();
             return self.relink(instance, table_bytes);
         }
-        self.link(ObjInstance { obj: Obj::new(ObjKind::Instance), class, fields: Table::new() }, 0)
+        self.link(ObjInstance { obj: Obj::new(ObjKind::Instance), class, fields: Table::default() }, 0)
     }
 
     pub fn new_bound_method(&mut self, receiver: Value, method: Gc<ObjClosure>) -> Gc<ObjBoundMethod> {
@@ -182,14 +198,17 @@ impl Heap {
                     Some(previous) => unsafe { previous.as_ref() }.next.set(next),
                     None => self.objects = next,
                 }
-                let freed = if header.kind == ObjKind::Instance && self.free_instances.len() < INSTANCE_POOL {
+                let pool = self.instance_pool.as_mut().filter(|pool| pool.len() < INSTANCE_POOL);
+                let freed = if let Some(pool) = pool
+                    && header.kind == ObjKind::Instance
+                {
                     // SAFETY: the header says this is an instance.
                     let instance = unsafe { Gc::<ObjInstance>::from_obj(object) };
                     // SAFETY: the instance is unreachable and unlinked: this
                     // is the only reference to it.
                     let fields = unsafe { &mut instance.get_mut().fields };
                     fields.clear();
-                    self.free_instances.push(instance);
+                    pool.push(instance);
                     size_of::<ObjInstance>() + fields.allocated_bytes()
                 } else {
                     // SAFETY: the object is unreachable (unmarked after a full
@@ -214,7 +233,7 @@ impl<T: HeapObject> Gc<T> {
 impl Drop for Heap {
     /// Frees every object: the session is over, nothing can reach them.
     fn drop(&mut self) {
-        for instance in self.free_instances.drain(..) {
+        for instance in self.instance_pool.take().unwrap_or_default() {
             // SAFETY: pooled instances are out of the objects list and
             // referred to by nothing but the pool.
             unsafe { free(instance.as_obj()) };

@@ -1,147 +1,69 @@
 //! # `nanbox-vm`: clox's design in Rust
 //!
-//! The top rung: a bytecode VM with clox's data representation and clox's
-//! speed tricks, written in Rust with its unsafe code fenced into named
-//! modules, and a few steps beyond clox where they measured as wins. It runs
-//! the project's programs faster than clox itself (table below).
+//! The same bytecode machine as `enum-vm`, the rung below, with clox's
+//! representation: a value is a NaN-boxed `u64`, an instruction a one-byte
+//! opcode followed by its operand bytes, an object a struct of its own
+//! behind a common header, reached by a raw pointer, and the dispatch loop
+//! walks the code and the stack with raw pointers, as clox's `run` does.
+//! That is what `unsafe` buys here, fenced into the modules listed below.
+//!
+//! ## What changed from `enum-vm`
+//! The compiler, the loop's structure, the calls, the collector's policy,
+//! clox's hash table and the tunings are the same, under the same names:
+//! `diff` of two same-named modules shows the representation and nothing
+//! else.
+//! * **Values** ([`value`]): a 16-byte enum (an 8-byte tag for a 1-byte
+//!   choice) becomes one `u64`. A number is the double itself; `nil`, the
+//!   booleans and object pointers hide in the quiet-NaN space. Half the
+//!   memory for every stack slot, field and constant, and a value moves as
+//!   one register.
+//! * **Instructions** ([`op`]): an 8-byte enum with its operands inside
+//!   becomes a one-byte opcode and inline operand bytes, 1 to 5 bytes an
+//!   instruction, several to a cache line. Small operands need escape
+//!   hatches: a `Wide` prefix for indices past 255, and 4-byte forms of the
+//!   jumps, used for a whole function when one of its jumps does not fit in
+//!   16 bits.
+//! * **Objects** ([`object`], [`heap`]): an arena of enum variants named by
+//!   32-bit indices becomes boxed `#[repr(C)]` structs that start with one
+//!   header, linked into clox's list of every object and named by pointers
+//!   (`Gc<T>`). A function is a heap object (`ObjFunction`) holding its
+//!   chunk, as in clox, where `enum-vm` keeps functions outside the heap so
+//!   that safe Rust can borrow their code while the heap changes. A table's
+//!   key reaches its string's hash through the pointer, so entries no
+//!   longer store it; the open upvalues are clox's list, linked through the
+//!   upvalues themselves, where `enum-vm` keeps a sorted `Vec` of handles.
+//! * **Dispatch** ([`vm`]): bounds-checked indices into `Vec`s become raw
+//!   `ip` and `sp` pointers, and the stack a fixed block that never moves, so
+//!   an open upvalue can point into it.
 //!
 //! ## How it runs
 //! * [`compile`] walks the resolved AST once per function and emits
-//!   [`chunk::Chunk`]s of one-byte opcodes with inline operands ([`op`]).
-//!   Globals are resolved to slots at compile time; indices past 255 take a
-//!   `Wide` prefix and long jumps a 4-byte form, so there is no 256-constant
-//!   or 64 KiB-jump limit.
+//!   [`chunk::Chunk`]s of opcodes and operand bytes; it computes each
+//!   function's deepest stack, which a call checks there is room for.
 //! * [`vm`] is the dispatch loop: `ip`, `sp`, the frame, its slots and its
 //!   constants live in locals; Lox-to-Lox calls, returns, arithmetic, locals,
 //!   globals, upvalues, field reads and `invoke` never leave the loop.
-//!   [`call`] has the rest (natives, classes, bound methods, closures,
-//!   errors).
-//! * [`value`] is one NaN-boxed `u64`; [`object`] the heap objects behind a
-//!   common header; [`heap`] allocates them and interns strings; [`table`] is
-//!   an open-addressing table keyed by interned strings with cached hashes;
-//!   [`gc`] is clox's mark-sweep collector with clox's growth policy (first
-//!   collection at 1 MiB, then whenever the heap doubles) and a stress mode
-//!   that collects before every allocation.
-//! * [`disassemble`] prints chunks in clox's layout.
+//!   [`call`], [`upvalue`] and [`globals`] have the rest, and runtime errors.
+//! * [`heap`] allocates objects and interns strings; [`table`] is clox's
+//!   open-addressing table keyed by interned strings, probing from the hash
+//!   each string got once, from `frontend::hash::NameHash`; [`gc`] is
+//!   clox's mark-sweep collector with clox's growth policy (first collection
+//!   at 1 MiB, then whenever the heap doubles) and a stress mode that
+//!   collects before every allocation.
+//! * [`disassemble`] prints chunks in clox's layout, byte offsets included.
 //!
-//! ## Against clox
-//! One run of the project's harness (`cargo run --release -p harness --
-//! --engines nanbox-vm,enum-vm --peer clox=/work/tools/clox --no-python
-//! --no-scaling --runs 5 --warmup 0`, at the merge of main into this branch
-//! after the instance pool): every program at its full size, five timed runs
-//! per contender interleaved round by round, each output verified, medians.
-//! clox is the book's C code with NaN boxing on, built from source with
-//! gcc -O2. The machine was shared and heavily loaded (wall times are about
-//! four times the user times), so absolute times are slow; the ratios are
-//! what interleaving protects, and user time gives the same geometric mean.
-//!
-//! | program | clox | enum-vm | nanbox-vm | nanbox-vm / clox |
-//! |---|---|---|---|---|
-//! | fib | 9.57 s | 9.22 s | 7.25 s | 0.76 |
-//! | loop_arith | 4.23 s | 3.41 s | 3.22 s | 0.76 |
-//! | globals | 5.64 s | 2.93 s | 2.20 s | 0.39 |
-//! | locals | 3.51 s | 2.87 s | 2.51 s | 0.72 |
-//! | closures | 3.51 s | 3.45 s | 3.42 s | 0.98 |
-//! | strings | 4.89 s | 3.58 s | 4.05 s | 0.83 |
-//! | string_equality | 4.15 s | 3.20 s | 2.20 s | 0.53 |
-//! | instantiation | 4.89 s | 4.03 s | 2.25 s | 0.46 |
-//! | method_call | 4.01 s | 3.48 s | 2.76 s | 0.69 |
-//! | fields | 3.70 s | 2.96 s | 2.60 s | 0.70 |
-//! | inheritance | 3.72 s | 4.17 s | 2.88 s | 0.77 |
-//! | binary_trees | 4.18 s | 2.72 s | 1.82 s | 0.43 |
-//! | many_instances | 3.71 s | 3.35 s | 2.23 s | 0.60 |
-//! | zoo | 3.46 s | 3.33 s | 2.08 s | 0.60 |
-//! | **geometric mean** | | 0.82× clox | | **0.64** |
-//!
-//! Every program runs on clox (this `string_equality` stays under clox's
-//! 256-constant limit). Peak RSS on binary_trees: 14.5 MB against clox's
-//! 11.1 MB in the harness (1.31×); 12.7 MB against 10.8 MB (1.18×) by
-//! `/usr/bin/time` alone, about 1.3 MB of which is the Rust process's larger
-//! baseline (2.6 MB against 1.3 MB for `print 1;`). An earlier run with a
-//! benchmark script (five interleaved runs, medians) gave 0.66×. The fixed
-//! value stack (1024 frames × 256 slots, 2 MiB) is allocated zeroed, so its
-//! pages are only resident once a deep recursion touches them.
-//!
-//! Allocation is where clox kept up longest: with every object its own heap
-//! block, as in clox, binary_trees spent about a quarter of its time in
-//! `malloc` and `free` and an eighth in the collector. Recycling swept
-//! instances (with their field tables) through a pool in [`heap`] took
-//! binary_trees from 0.70× to 0.47× of clox's time and instantiation from
-//! 0.67× to 0.43× (five interleaved runs), and their instruction counts by
-//! 25 % and 31 %, with the same peak RSS (12.7 MB against 12.6 MB).
-//!
-//! ## What each idea bought
-//! Every figure below comes from an ablation: the engine with one idea
-//! taken out of the first complete build (commit 3d39918, before the
-//! superinstructions, the lean table lookup and the instance pool), each
-//! committed on this branch and reverted right after (`git log --grep
-//! experiment`), built as the release `lox` binary. Instruction counts
-//! are `valgrind --tool=cachegrind --cache-sim=no` over whole runs (start-up,
-//! parsing and compiling included) of the fourteen programs at small sizes
-//! (fib 25, binary_trees 8, method_call 15000, ...), deterministic to the
-//! instruction; wall-clock ratios are medians of interleaved runs at full
-//! size on a shared 2-core machine, good to about ±15 %.
-//!
-//! | taken out | instructions (geo. mean, worst program) | wall clock |
-//! |---|---|---|
-//! | raw `ip`/`sp`/slot pointers → bounds-checked indices | 1.48×, fib 1.67× | 1.14× (5 programs) |
-//! | NaN boxing → a 16-byte tagged enum, same API | 1.00×, globals 1.13× | 1.11×; binary_trees 1.38×, peak RSS 15.3 MB vs 12.4 MB |
-//! | `invoke` / `super` fast paths → bound method + call | 1.24×, inheritance 2.74×, zoo 2.50× | method_call 1.26× |
-//! | cached string hashes → hash the key text at each lookup | 1.14×, zoo 1.54×, fields 1.45× | fields 1.26× |
-//! | globals as slots (beyond clox) → clox's name-keyed table | 1.11×, globals 1.84× | globals 1.57× |
-//! | own open-addressing table → std `HashMap` (same cached hash) | 1.18× | parity, see below |
-//!
-//! **Over `enum-vm`** (the rung below, as of its commit 044f806: an 8-byte
-//! enum instruction, 16-byte values, an index-addressed arena, no unsafe
-//! code), on the same fourteen small programs:
-//! * **Byte encoding.** An instruction is 1.80 bytes on average over the
-//!   programs' code (static count: 4810 bytes for 2678 instructions) against
-//!   enum-vm's 8, so four times as much code fits in each cache line.
-//!   Instructions dispatched: 12 % fewer here (geometric mean; the
-//!   superinstructions below), e.g. fib(25) 2.67 M against 2.91 M.
-//! * **Cost per dispatch**: 29 machine instructions per bytecode instruction
-//!   against enum-vm's 45 (geometric mean of whole-run instruction count ÷
-//!   dispatches; fib 20.5 against 33.7, method_call 27.4 against 46.4), and
-//!   0.56× its total instruction count. The ablations above split that
-//!   gain: raw pointers are worth about 1.5× in instructions; NaN boxing is
-//!   worth nothing in instructions, but 16-byte values need 23-47 % more
-//!   peak memory on allocation-heavy programs (binary_trees 15.3 MB against
-//!   12.4 MB, strings 58.5 MB against 39.9 MB), which is where its
-//!   wall-clock gain is.
-//!   In wall clock, enum-vm runs at 0.82× of clox and this engine at 0.64×
-//!   (the table above).
-//!
-//! **Superinstructions** (beyond clox, kept): the most frequent adjacent
-//! pairs over the programs were `JUMP_IF_FALSE; POP` (every `if` and loop
-//! test), `SET_LOCAL; POP` (assignment statements) and `LESS; NOT` (`>=`).
-//! Fusing them (`JUMP_IF_FALSE_POP`, `SET_LOCAL_POP`, `LESS_EQUAL`,
-//! `GREATER_EQUAL`, `NOT_EQUAL`) removes 4-25 % of dispatches (locals and
-//! string_equality 25 %, fib 8 %) for about the same instruction count
-//! (0.98×), and the geometric mean against clox went from 0.79× to 0.71× in
-//! one interleaved run: fewer dispatches means fewer indirect-branch
-//! mispredictions, which instruction counts do not see.
-//!
-//! **The table.** With clox's lookup (one probe loop shared by get and
-//! insert, tracking tombstones), std's `HashMap` fed the cached hash was
-//! faster in wall clock (0.84× on method_call and fields over 8 runs) while
-//! executing 1.18× the instructions: hashbrown's probe branches predict
-//! better. A separate lookup loop that only stops at the key or an empty
-//! entry made property access about 20 % faster and brought the two to
-//! parity (0.81× against 0.82× of the old time); the own table stays, as it
-//! also serves string interning (lookup by content with a precomputed hash),
-//! which a `HashMap` keyed by pointer cannot.
-//!
-//! ## Profile of fib(35)
-//! `perf record` at 2 kHz on the release build: 99.6 % of the samples are
-//! in one function, the dispatch loop (`execute`, inlined into the session's
-//! `run`); nothing else reaches 0.3 %. By source line inside it: 24 % the
-//! `match` (the indirect jump of dispatch), 14 % stack reads and writes
-//! (`peek`/`set_peek`), 11 % pointer arithmetic on `ip` and `sp`, 6 % the
-//! number check of arithmetic (`is_number`), 5 % reading the opcode byte,
-//! 6 % the arithmetic itself, 3 % the arity check of calls, 3 % the
-//! closure-kind check of the callee. There is no allocation and no hashing
-//! left on this path: a global read is an index, a call pushes a frame in the
-//! loop.
+//! ## Tunings
+//! The same five as `enum-vm`, with the same names, classes and effects
+//! (`enum-vm`'s crate doc explains each): `superinstructions`,
+//! `fused-conditions`, `global-slots`, `fx-hash` and `instance-pool`. With
+//! every one off (`nanbox-vm:plain`) the compiler emits clox's bytecode byte
+//! for byte (a test pins fib's listing), and the engine is clox's design,
+//! beyond clox only in having no 256-constant and 64 KiB-jump limits. Two
+//! differences follow from the representation: the fused conditions have
+//! only 2-byte jumps, so a function compiled with 4-byte jumps keeps its
+//! conditions unfused; and the instance pool keeps whole instances (object
+//! and table), where `enum-vm`'s arena already recycles the object's slot.
+//! What each buys is measured by the harness and reported in `reports/`.
 //!
 //! ## Where unsafe code lives, and why it is sound
 //! * [`value`]: a value is a NaN-boxed `u64`; turning its payload back into
@@ -156,30 +78,39 @@
 //!   unmarked ones; the interning table drops unmarked strings first.
 //! * [`table`]: unchecked indexing with indices masked by a power-of-two
 //!   capacity.
-//! * [`vm`] and [`call`]: raw instruction and stack pointers, relying on the
-//!   compiler's guarantees about the code it emits (listed in vm.rs), and a
-//!   per-call check that the new frame's `max_stack` fits in the fixed stack.
+//! * [`vm`], [`call`] and [`upvalue`]: raw instruction and stack pointers,
+//!   relying on the compiler's guarantees about the code it emits (listed in
+//!   vm.rs), and a per-call check that the new frame's `max_stack` fits in
+//!   the fixed stack.
 //!
 //! Every unsafe block says which invariant it relies on; the whole corpus
 //! runs under `valgrind --tool=memcheck` with zero errors, normally and with
-//! `--gc-stress`.
+//! `--gc-stress` (`.ci/memcheck nanbox-vm`).
 
 mod call;
 mod chunk;
 mod compile;
+mod config;
 mod disassemble;
 mod gc;
+mod globals;
 mod heap;
 mod object;
 mod op;
 mod table;
+mod upvalue;
 mod value;
 mod vm;
 
+use config::Config;
 use frontend::diagnostics::RunError;
+use frontend::tuning::Tuning;
 use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
 use std::io::Write;
+use value::Value;
 use vm::Vm;
+
+pub use config::TUNINGS;
 
 /// The engine, as registered.
 pub struct NanboxVm;
@@ -194,29 +125,46 @@ impl Engine for NanboxVm {
     }
 
     fn session(&self, options: Options) -> Box<dyn Session> {
-        Box::new(NanboxSession { vm: Vm::new(options.gc_stress) })
+        Box::new(NanboxVmSession::new(&options))
+    }
+
+    fn tunings(&self) -> &'static [Tuning] {
+        TUNINGS
     }
 
     fn disassemble(&self, source: &str) -> Option<Result<String, CompileErrors>> {
-        let program = match frontend::parse(source) {
-            Ok(program) => program,
-            Err(errors) => return Some(Err(errors)),
-        };
-        let mut vm = Vm::new(false);
-        let script = compile::compile(&program, &mut vm.heap, &mut vm.global_names);
-        Some(Ok(disassemble::disassemble(script, &vm.global_names)))
+        Some(listing(source, Config::new(&Options::default())))
     }
 }
 
-struct NanboxSession {
+/// The bytecode `source` compiles to under `config`.
+fn listing(source: &str, config: Config) -> Result<String, CompileErrors> {
+    let ast = frontend::parse(source)?;
+    let mut vm = Vm::new(false, config);
+    let script = compile::compile(&ast, &mut vm.heap, &mut vm.global_names, config);
+    Ok(disassemble::disassemble(script, &vm.global_names))
+}
+
+/// A session: the machine with its globals, and the script prepared last.
+struct NanboxVmSession {
     vm: Vm,
 }
 
-impl Session for NanboxSession {
+impl NanboxVmSession {
+    fn new(options: &Options) -> NanboxVmSession {
+        let mut vm = Vm::new(options.gc_stress, Config::new(options));
+        vm.max_heap = options.max_heap;
+        let clock = vm.heap.new_native(|_| Value::number(frontend::natives::clock()));
+        vm.define_native(frontend::natives::CLOCK, clock.value());
+        NanboxVmSession { vm }
+    }
+}
+
+impl Session for NanboxVmSession {
     fn prepare(&mut self, source: &str) -> Result<(), CompileErrors> {
-        let program = frontend::parse(source)?;
-        let script = compile::compile(&program, &mut self.vm.heap, &mut self.vm.global_names);
-        self.vm.script = Some(script);
+        let ast = frontend::parse(source)?;
+        let vm = &mut self.vm;
+        vm.script = Some(compile::compile(&ast, &mut vm.heap, &mut vm.global_names, vm.config));
         Ok(())
     }
 
@@ -250,6 +198,57 @@ mod tests {
         frontend::engine::with_engine_stack(|| {
             NanboxVm.disassemble(source).expect("a VM has a listing").expect("the test program compiles")
         })
+    }
+
+    const FIB: &str = "fun fib(n) {\n  if (n < 2) return n;\n  return fib(n - 2) + fib(n - 1);\n}\nprint fib(20);\n";
+
+    #[test]
+    fn plain_fib_disassembles_as_clox_compiles_it() {
+        let plain = Config::new(&Options::default().plain(TUNINGS));
+        let expected = "\
+== fib ==
+0000    2 OP_GET_LOCAL        1
+0002    | OP_CONSTANT         0 '2'
+0004    | OP_LESS
+0005    | OP_JUMP_IF_FALSE    5 -> 15
+0008    | OP_POP
+0009    | OP_GET_LOCAL        1
+0011    | OP_RETURN
+0012    | OP_JUMP            12 -> 16
+0015    | OP_POP
+0016    3 OP_GET_GLOBAL       1 'fib'
+0018    | OP_GET_LOCAL        1
+0020    | OP_CONSTANT         0 '2'
+0022    | OP_SUBTRACT
+0023    | OP_CALL             1
+0025    | OP_GET_GLOBAL       1 'fib'
+0027    | OP_GET_LOCAL        1
+0029    | OP_CONSTANT         2 '1'
+0031    | OP_SUBTRACT
+0032    | OP_CALL             1
+0034    | OP_ADD
+0035    | OP_RETURN
+0036    | OP_NIL
+0037    | OP_RETURN
+== <script> ==
+0000    1 OP_CLOSURE          0 <fn fib>
+0002    | OP_DEFINE_GLOBAL    1 'fib'
+0004    5 OP_GET_GLOBAL       1 'fib'
+0006    | OP_CONSTANT         2 '20'
+0008    | OP_CALL             1
+0010    | OP_PRINT
+0011    | OP_NIL
+0012    | OP_RETURN
+";
+        assert_eq!(super::listing(FIB, plain).expect("fib compiles"), expected);
+    }
+
+    #[test]
+    fn tuned_fib_branches_on_its_comparison_and_reads_a_global_slot() {
+        let listing = listing(FIB);
+        assert!(listing.contains("0004    | OP_JUMP_IF_NOT_LESS    4 -> 10\n"));
+        assert!(listing.contains("0010    3 OP_GET_GLOBAL_SLOT    0 'fib'\n"));
+        assert!(!listing.contains("OP_POP") && !listing.contains("OP_LESS"));
     }
 
     /// `n` statements of 8 bytes each (`x = x + 1;` on a global).
@@ -297,7 +296,7 @@ mod tests {
         }
         source.push_str("print g0 + g299;\n");
         let listing = listing(&source);
-        assert!(listing.contains("OP_CONSTANT_WIDE") && listing.contains("OP_DEFINE_GLOBAL_WIDE"));
+        assert!(listing.contains("OP_CONSTANT_WIDE") && listing.contains("OP_DEFINE_GLOBAL_SLOT_WIDE"));
         assert_eq!(output(&source, Options { gc_stress: true, ..Options::default() }), "s0s299\n");
     }
 

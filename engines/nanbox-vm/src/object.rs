@@ -177,7 +177,8 @@ impl Value {
 #[repr(C)]
 pub struct ObjString {
     pub obj: Obj,
-    /// FNV-1a of the text, computed once when the string is made.
+    /// The text's hash, computed once when the string is made: every table
+    /// probes with it (clox's `ObjString.hash`).
     pub hash: u32,
     pub text: Box<str>,
 }
@@ -217,7 +218,7 @@ pub struct ObjUpvalue {
     /// Where the variable lives: a stack slot while open, `closed` once closed.
     pub location: Cell<*mut Value>,
     pub closed: Cell<Value>,
-    /// The next open upvalue, further down the stack (the VM's sorted list).
+    /// The next open upvalue, further down the stack (the VM's list).
     pub next_open: Cell<Option<Gc<ObjUpvalue>>>,
 }
 

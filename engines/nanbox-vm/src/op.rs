@@ -7,13 +7,16 @@
 //!   engine has no 256-constant or 256-global limit while the common case
 //!   stays one byte.
 //! * **slot**, **upvalue**, **argc**: 1 byte each (LOX.md's limits fit).
-//! * **jump**: 2 bytes for `Jump`, `JumpIfFalse` and `Loop`; 4 bytes in their
-//!   `Long` forms. compile.rs uses the long forms for a whole function when
-//!   one of its jumps does not fit in 16 bits, so no jump distance is limited.
+//! * **jump**: 2 bytes; 4 bytes in the `Long` forms of `Jump`, `JumpIfFalse`,
+//!   `Loop` and `JumpIfFalsePop`. compile.rs uses the long forms for a whole
+//!   function when one of its jumps does not fit in 16 bits (and then fuses
+//!   no condition), so no jump distance is limited.
 //!
 //! Stack effects are written as `[before] -> [after]`, top of stack last.
 
-/// One opcode. The discriminants are the bytes in the code.
+/// One opcode. The discriminants are the bytes in the code. clox's
+/// instructions come first; after them, those that only the tunings emit,
+/// each under its tuning's name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Op {
@@ -31,11 +34,11 @@ pub enum Op {
     GetLocal,
     /// slot: `[v] -> [v]`, storing v in the local.
     SetLocal,
-    /// index (global slot): `[] -> [global]`; an error if it is undefined.
+    /// index (name): `[] -> [global]`; an error if it is undefined.
     GetGlobal,
-    /// index (global slot): `[v] -> []`, defining the global.
+    /// index (name): `[v] -> []`, defining the global.
     DefineGlobal,
-    /// index (global slot): `[v] -> [v]`; an error if it is undefined.
+    /// index (name): `[v] -> [v]`; an error if it is undefined.
     SetGlobal,
     /// upvalue: `[] -> [v]`.
     GetUpvalue,
@@ -73,10 +76,6 @@ pub enum Op {
     JumpIfFalse,
     /// jump (backward): `[] -> []`.
     Loop,
-    /// 4-byte forms of the three jumps.
-    JumpLong,
-    JumpIfFalseLong,
-    LoopLong,
     /// argc: `[callee args...] -> [result]`.
     Call,
     /// index (name), argc: `[receiver args...] -> [result]`: `receiver.name(args)`.
@@ -96,27 +95,67 @@ pub enum Op {
     Inherit,
     /// index (name): `[class closure] -> [class]`.
     Method,
-    /// Superinstructions, each fusing a pair the compiler emits often (the
-    /// crate doc has their measurements):
-    /// jump (forward), when the top is falsey, popping it either way:
-    /// `[c] -> []`. An `if` or `while` condition test (was `JumpIfFalse; Pop`).
-    JumpIfFalsePop,
-    JumpIfFalsePopLong,
-    /// `[a b] -> [!(a > b)]` (was `Greater; Not`).
-    LessEqual,
-    /// `[a b] -> [!(a < b)]` (was `Less; Not`).
-    GreaterEqual,
-    /// `[a b] -> [!(a == b)]` (was `Equal; Not`).
-    NotEqual,
-    /// slot: `[v] -> []`, storing v in the local: an assignment statement
-    /// (was `SetLocal; Pop`).
-    SetLocalPop,
+
+    // ----- The encoding: wide operands and long jumps --------------------------
     /// Prefix: the next instruction's index operand is 3 bytes.
     Wide,
+    /// The 4-byte forms of the jumps.
+    JumpLong,
+    JumpIfFalseLong,
+    LoopLong,
+    JumpIfFalsePopLong,
+
+    // ----- global-slots: globals by slot, not by name --------------------------
+    /// index (global slot): `GetGlobal` through the global's slot.
+    GetGlobalSlot,
+    /// index (global slot): `DefineGlobal` through the global's slot.
+    DefineGlobalSlot,
+    /// index (global slot): `SetGlobal` through the global's slot.
+    SetGlobalSlot,
+
+    // ----- superinstructions: pairs fused into one ---------------------------------
+    /// jump (forward): `[c] -> []`: `JumpIfFalse` with the `Pop` that both of
+    /// its paths begin with (an `if` or `while` test). The fused conditions
+    /// use it too, for a condition that is not a comparison.
+    JumpIfFalsePop,
+    /// `[a b] -> [a != b]`: `Equal; Not`.
+    NotEqual,
+    /// `[a b] -> [!(a > b)]`: `Greater; Not`, so true when a number is NaN,
+    /// as clox's `<=`.
+    LessEqual,
+    /// `[a b] -> [!(a < b)]`: `Less; Not`.
+    GreaterEqual,
+    /// slot: `[v] -> []`: `SetLocal; Pop`, an assignment statement.
+    SetLocalPop,
+    /// upvalue: `[v] -> []`: `SetUpvalue; Pop`.
+    SetUpvaluePop,
+    /// index (name): `[v] -> []`: `SetGlobal; Pop`.
+    SetGlobalPop,
+    /// index (global slot): `[v] -> []`: `SetGlobalSlot; Pop`.
+    SetGlobalSlotPop,
+    /// index (name): `[instance v] -> []`: `SetProperty; Pop`.
+    SetPropertyPop,
+
+    // ----- fused-conditions: a condition that branches ------------------------------
+    /// jump (forward): `[c] -> []`, jumping when c is truthy (a condition
+    /// under `!`, or the left of an `or`).
+    JumpIfTruePop,
+    /// jump (forward): `[a b] -> []`, jumping when `a < b`, on numbers.
+    JumpIfLess,
+    /// jump (forward): `[a b] -> []`, jumping unless `a < b`.
+    JumpIfNotLess,
+    /// jump (forward): `[a b] -> []`, jumping when `a > b`.
+    JumpIfGreater,
+    /// jump (forward): `[a b] -> []`, jumping unless `a > b`.
+    JumpIfNotGreater,
+    /// jump (forward): `[a b] -> []`, jumping when `a == b`.
+    JumpIfEqual,
+    /// jump (forward): `[a b] -> []`, jumping unless `a == b`.
+    JumpIfNotEqual,
 }
 
 impl Op {
-    pub const ALL: [Op; 47] = [
+    pub const ALL: [Op; 61] = [
         Op::Constant,
         Op::Nil,
         Op::True,
@@ -145,9 +184,6 @@ impl Op {
         Op::Jump,
         Op::JumpIfFalse,
         Op::Loop,
-        Op::JumpLong,
-        Op::JumpIfFalseLong,
-        Op::LoopLong,
         Op::Call,
         Op::Invoke,
         Op::SuperInvoke,
@@ -157,13 +193,30 @@ impl Op {
         Op::Class,
         Op::Inherit,
         Op::Method,
-        Op::JumpIfFalsePop,
+        Op::Wide,
+        Op::JumpLong,
+        Op::JumpIfFalseLong,
+        Op::LoopLong,
         Op::JumpIfFalsePopLong,
+        Op::GetGlobalSlot,
+        Op::DefineGlobalSlot,
+        Op::SetGlobalSlot,
+        Op::JumpIfFalsePop,
+        Op::NotEqual,
         Op::LessEqual,
         Op::GreaterEqual,
-        Op::NotEqual,
         Op::SetLocalPop,
-        Op::Wide,
+        Op::SetUpvaluePop,
+        Op::SetGlobalPop,
+        Op::SetGlobalSlotPop,
+        Op::SetPropertyPop,
+        Op::JumpIfTruePop,
+        Op::JumpIfLess,
+        Op::JumpIfNotLess,
+        Op::JumpIfGreater,
+        Op::JumpIfNotGreater,
+        Op::JumpIfEqual,
+        Op::JumpIfNotEqual,
     ];
 
     /// The opcode a byte encodes, if any (the disassembler's checked decode;
@@ -203,9 +256,6 @@ impl Op {
             Op::Jump => "OP_JUMP",
             Op::JumpIfFalse => "OP_JUMP_IF_FALSE",
             Op::Loop => "OP_LOOP",
-            Op::JumpLong => "OP_JUMP_LONG",
-            Op::JumpIfFalseLong => "OP_JUMP_IF_FALSE_LONG",
-            Op::LoopLong => "OP_LOOP_LONG",
             Op::Call => "OP_CALL",
             Op::Invoke => "OP_INVOKE",
             Op::SuperInvoke => "OP_SUPER_INVOKE",
@@ -215,13 +265,101 @@ impl Op {
             Op::Class => "OP_CLASS",
             Op::Inherit => "OP_INHERIT",
             Op::Method => "OP_METHOD",
-            Op::JumpIfFalsePop => "OP_JUMP_IF_FALSE_POP",
+            Op::Wide => "OP_WIDE",
+            Op::JumpLong => "OP_JUMP_LONG",
+            Op::JumpIfFalseLong => "OP_JUMP_IF_FALSE_LONG",
+            Op::LoopLong => "OP_LOOP_LONG",
             Op::JumpIfFalsePopLong => "OP_JUMP_IF_FALSE_POP_LONG",
+            Op::GetGlobalSlot => "OP_GET_GLOBAL_SLOT",
+            Op::DefineGlobalSlot => "OP_DEFINE_GLOBAL_SLOT",
+            Op::SetGlobalSlot => "OP_SET_GLOBAL_SLOT",
+            Op::JumpIfFalsePop => "OP_JUMP_IF_FALSE_POP",
+            Op::NotEqual => "OP_NOT_EQUAL",
             Op::LessEqual => "OP_LESS_EQUAL",
             Op::GreaterEqual => "OP_GREATER_EQUAL",
-            Op::NotEqual => "OP_NOT_EQUAL",
             Op::SetLocalPop => "OP_SET_LOCAL_POP",
-            Op::Wide => "OP_WIDE",
+            Op::SetUpvaluePop => "OP_SET_UPVALUE_POP",
+            Op::SetGlobalPop => "OP_SET_GLOBAL_POP",
+            Op::SetGlobalSlotPop => "OP_SET_GLOBAL_SLOT_POP",
+            Op::SetPropertyPop => "OP_SET_PROPERTY_POP",
+            Op::JumpIfTruePop => "OP_JUMP_IF_TRUE_POP",
+            Op::JumpIfLess => "OP_JUMP_IF_LESS",
+            Op::JumpIfNotLess => "OP_JUMP_IF_NOT_LESS",
+            Op::JumpIfGreater => "OP_JUMP_IF_GREATER",
+            Op::JumpIfNotGreater => "OP_JUMP_IF_NOT_GREATER",
+            Op::JumpIfEqual => "OP_JUMP_IF_EQUAL",
+            Op::JumpIfNotEqual => "OP_JUMP_IF_NOT_EQUAL",
+        }
+    }
+
+    /// How many values the instruction leaves on the stack minus how many it
+    /// takes, as documented on each opcode. For the instructions with an
+    /// argument count, the arguments are not counted here: the compiler
+    /// adds them as it writes the count. The compiler adds these up to find
+    /// each function's deepest stack, which a call checks there is room for.
+    pub fn stack_effect(self) -> isize {
+        match self {
+            Op::Constant
+            | Op::Nil
+            | Op::True
+            | Op::False
+            | Op::GetLocal
+            | Op::GetGlobal
+            | Op::GetGlobalSlot
+            | Op::GetUpvalue
+            | Op::Closure
+            | Op::Class => 1,
+            Op::SetLocal
+            | Op::SetGlobal
+            | Op::SetGlobalSlot
+            | Op::SetUpvalue
+            | Op::GetProperty
+            | Op::Not
+            | Op::Negate
+            | Op::Jump
+            | Op::JumpIfFalse
+            | Op::Loop
+            | Op::JumpLong
+            | Op::JumpIfFalseLong
+            | Op::LoopLong
+            | Op::Call
+            | Op::Invoke
+            | Op::Wide => 0,
+            Op::Pop
+            | Op::DefineGlobal
+            | Op::DefineGlobalSlot
+            | Op::SetProperty
+            | Op::GetSuper
+            | Op::Equal
+            | Op::NotEqual
+            | Op::Greater
+            | Op::Less
+            | Op::LessEqual
+            | Op::GreaterEqual
+            | Op::Add
+            | Op::Subtract
+            | Op::Multiply
+            | Op::Divide
+            | Op::Print
+            | Op::CloseUpvalue
+            | Op::Return
+            | Op::Inherit
+            | Op::Method
+            | Op::SuperInvoke
+            | Op::JumpIfFalsePop
+            | Op::JumpIfFalsePopLong
+            | Op::JumpIfTruePop
+            | Op::SetLocalPop
+            | Op::SetUpvaluePop
+            | Op::SetGlobalPop
+            | Op::SetGlobalSlotPop => -1,
+            Op::SetPropertyPop
+            | Op::JumpIfLess
+            | Op::JumpIfNotLess
+            | Op::JumpIfGreater
+            | Op::JumpIfNotGreater
+            | Op::JumpIfEqual
+            | Op::JumpIfNotEqual => -2,
         }
     }
 }
@@ -236,7 +374,7 @@ mod tests {
             assert_eq!(*op as usize, byte);
         }
         assert_eq!(Op::from_byte(Op::Wide as u8), Some(Op::Wide));
-        assert_eq!(Op::from_byte(Op::Wide as u8 + 1), None);
+        assert_eq!(Op::from_byte(Op::ALL.len() as u8), None);
         assert_eq!(size_of::<Op>(), 1);
     }
 }

@@ -1,15 +1,18 @@
-//! A purpose-built hash table: open addressing with linear probing, keyed by
-//! interned strings, as clox's `table.c`.
+//! The hash table keyed by interned strings: open addressing with linear
+//! probing, as clox's `table.c`.
 //!
 //! Keys are interned, so two keys are equal exactly when they are the same
-//! pointer, and each string carries its hash, computed once when it was made:
-//! a lookup is one mask, then pointer comparisons along a short probe. The
-//! capacity is a power of two (the index is `hash & (capacity - 1)`) and the
-//! load, tombstones included, stays at most 3/4. Deleted entries become
-//! tombstones (no key, value `true`) so probes keep walking past them.
+//! string, and a probe compares pointers, never text. Each string carries its
+//! hash, computed once when it was interned; the table probes from it. The
+//! capacity is a power of two (an entry's index is `hash & (capacity - 1)`)
+//! and the load, tombstones included, stays at most 3/4. A deleted entry
+//! becomes a tombstone (no key, value `true`) so that probes walk past it.
 //!
-//! One table type serves class methods, instance fields and the heap's
-//! string interning (globals are slots, see compile.rs).
+//! A key is a pointer to its string, so the table reads the hash through
+//! the key, and indexes its entries unchecked: every index is masked.
+//!
+//! One table type serves class methods, instance fields, globals looked up
+//! by name, and the heap's interned strings.
 
 use crate::object::{Gc, ObjString};
 use crate::value::Value;
@@ -31,25 +34,11 @@ pub struct Table {
 
 impl Default for Table {
     fn default() -> Self {
-        Table::new()
+        Table { entries: Box::new([]), count: 0 }
     }
-}
-
-/// FNV-1a, 32 bits, over the string's bytes (clox's hash).
-pub fn hash_text(text: &str) -> u32 {
-    let mut hash: u32 = 2_166_136_261;
-    for byte in text.bytes() {
-        hash ^= u32::from(byte);
-        hash = hash.wrapping_mul(16_777_619);
-    }
-    hash
 }
 
 impl Table {
-    pub fn new() -> Table {
-        Table { entries: Box::new([]), count: 0 }
-    }
-
     /// The bytes the entry array occupies, for the collector's accounting.
     pub fn allocated_bytes(&self) -> usize {
         self.entries.len() * size_of::<Entry>()
@@ -86,11 +75,11 @@ impl Table {
         }
     }
 
-    /// The value of `key`. A lookup needs no tombstone bookkeeping: it walks
-    /// the probe until the key or an empty entry (a tombstone has no key and
-    /// a `true` value, so the walk passes it).
-    #[inline]
-    pub fn get(&self, key: Gc<ObjString>) -> Option<Value> {
+    /// Where `key` is, if it is in the table. A lookup needs no tombstone
+    /// bookkeeping: it walks the probe until the key or an empty entry (a
+    /// tombstone has no key and a `true` value, so the walk passes it).
+    #[inline(always)]
+    fn position(&self, key: Gc<ObjString>) -> Option<usize> {
         if self.count == 0 {
             return None;
         }
@@ -99,13 +88,26 @@ impl Table {
         loop {
             let entry = self.entry(index);
             if entry.key == Some(key) {
-                return Some(entry.value);
+                return Some(index);
             }
             if entry.key.is_none() && entry.value.is_nil() {
                 return None;
             }
             index = (index + 1) & mask;
         }
+    }
+
+    /// The value of `key`.
+    #[inline]
+    pub fn get(&self, key: Gc<ObjString>) -> Option<Value> {
+        self.position(key).map(|index| self.entry(index).value)
+    }
+
+    /// The value of `key`, to overwrite in place.
+    #[inline]
+    pub fn get_mut(&mut self, key: Gc<ObjString>) -> Option<&mut Value> {
+        // SAFETY: `position` returns a masked, in-bounds index (see `entry`).
+        self.position(key).map(|index| unsafe { &mut self.entries.get_unchecked_mut(index).value })
     }
 
     /// Sets `key` to `value`; true when the key is new.

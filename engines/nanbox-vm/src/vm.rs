@@ -26,13 +26,15 @@
 //!   collector frees only what no root reaches, and `self.sp` is saved before
 //!   every allocation so the whole stack is scanned).
 
-use crate::compile::GlobalNames;
+use crate::config::Config;
+use crate::globals::{GlobalNames, Globals};
 use crate::heap::Heap;
 use crate::object::{Gc, ObjClass, ObjClosure, ObjFunction, ObjInstance, ObjString, ObjUpvalue, write_value};
 use crate::op::Op;
 use crate::value::Value;
 use frontend::diagnostics::RunError;
 use frontend::messages::{self, MAX_FRAMES, MAX_LOCALS};
+use frontend::number;
 use std::io::Write;
 use std::ptr;
 
@@ -48,9 +50,13 @@ pub struct CallFrame {
     pub ip: *const u8,
     /// The frame's slot 0 on the value stack.
     pub slots: *mut Value,
+    /// The function's constants, cached here so that reading one takes one
+    /// load from the frame rather than three through the closure.
+    pub constants: *const Value,
 }
 
-const NO_FRAME: CallFrame = CallFrame { closure: ptr::null(), ip: ptr::null(), slots: ptr::null_mut() };
+const NO_FRAME: CallFrame =
+    CallFrame { closure: ptr::null(), ip: ptr::null(), slots: ptr::null_mut(), constants: ptr::null() };
 
 pub struct Vm {
     pub heap: Heap,
@@ -61,51 +67,71 @@ pub struct Vm {
     pub sp: *mut Value,
     pub frames: Box<[CallFrame]>,
     pub frame_count: usize,
-    /// Open upvalues, sorted by stack slot, highest first.
+    /// The upvalues still pointing into the stack, the highest slot's first.
     pub open_upvalues: Option<Gc<ObjUpvalue>>,
-    /// Global values by slot ([`Value::ABSENT`] where not defined yet).
-    pub globals: Vec<Value>,
+    pub globals: Globals,
     pub global_names: GlobalNames,
+    /// The interned `"init"`, to find initializers.
     pub init_string: Gc<ObjString>,
+    /// The session's tunings.
+    pub config: Config,
     /// The compiled program waiting to run: a root until it runs.
     pub script: Option<Gc<ObjFunction>>,
     /// The collector's worklist, kept to reuse its allocation.
     pub gray: Vec<std::ptr::NonNull<crate::object::Obj>>,
     /// Instructions dispatched by the last run (with the `work-count` feature).
     pub work: u64,
+    /// The heap ceiling (`Options::max_heap`) a new string is checked against.
+    pub max_heap: usize,
 }
 
 impl Vm {
-    pub fn new(gc_stress: bool) -> Vm {
-        let mut heap = Heap::new(gc_stress);
+    pub fn new(gc_stress: bool, config: Config) -> Vm {
+        let mut heap = Heap::new(gc_stress, &config);
         let init_string = heap.intern("init");
         let mut stack = zeroed_stack();
         let sp = stack.as_mut_ptr();
-        let mut vm = Vm {
+        Vm {
             heap,
             stack,
             sp,
             frames: vec![NO_FRAME; MAX_FRAMES].into_boxed_slice(),
             frame_count: 0,
             open_upvalues: None,
-            globals: Vec::new(),
-            global_names: GlobalNames::default(),
+            globals: Globals::default(),
+            global_names: GlobalNames::new(config.name_hash),
             init_string,
+            config,
             script: None,
             gray: Vec::new(),
             work: 0,
-        };
-        let clock = vm.heap.new_native(|_| Value::number(frontend::natives::clock()));
-        let slot = vm.global_names.slot(&frontend::natives::CLOCK.into()) as usize;
-        vm.globals.resize(slot + 1, Value::ABSENT);
-        vm.globals[slot] = clock.value();
-        vm
+            max_heap: frontend::memory::DEFAULT_MAX_HEAP,
+        }
+    }
+
+    /// Defines a global from outside Lox code (the natives), in the store
+    /// the session's code uses.
+    pub fn define_native(&mut self, name: &str, value: Value) {
+        if self.config.global_slots {
+            let slot = self.global_names.slot(&name.into()) as usize;
+            self.grow_globals(slot + 1);
+            self.globals.slots[slot] = value;
+        } else {
+            let name = self.heap.intern(name);
+            self.globals.table.set(name, value);
+        }
+    }
+
+    fn grow_globals(&mut self, count: usize) {
+        if self.globals.slots.len() < count {
+            self.globals.slots.resize(count, Value::ABSENT);
+        }
     }
 
     /// Runs the prepared script to completion or to its first error.
     pub fn run(&mut self, out: &mut dyn Write) -> Result<(), RunError> {
         let function = self.script.expect("run follows a successful prepare");
-        self.globals.resize(self.global_names.len(), Value::ABSENT);
+        self.grow_globals(self.global_names.len());
         self.work = 0;
         // The function stays rooted through `self.script` while its closure
         // is allocated.
@@ -120,10 +146,16 @@ impl Vm {
         result
     }
 
+    /// Empties the stack and the frames after a run that stopped early, so
+    /// that the session can run its next program.
     pub fn reset_stack(&mut self) {
-        self.sp = self.stack.as_mut_ptr();
+        // A closure that outlives the failed run (stored in a global, at the
+        // prompt) keeps the values its variables had, rather than pointing
+        // into a stack that the next run reuses.
+        let base = self.stack.as_mut_ptr();
+        self.close_upvalues(base);
+        self.sp = base;
         self.frame_count = 0;
-        self.open_upvalues = None;
     }
 
     #[inline(always)]
@@ -150,9 +182,9 @@ impl Vm {
     fn execute(&mut self, out: &mut dyn Write) -> Result<(), RunError> {
         let mut frame: *mut CallFrame;
         let mut ip: *const u8;
+        let mut sp: *mut Value;
         let mut slots: *mut Value;
         let mut constants: *const Value;
-        let mut sp: *mut Value;
         #[cfg(feature = "work-count")]
         let mut work: u64 = 0;
 
@@ -165,7 +197,7 @@ impl Vm {
                     frame = self.frames.as_mut_ptr().add(self.frame_count - 1);
                     ip = (*frame).ip;
                     slots = (*frame).slots;
-                    constants = Gc::from_ptr((*frame).closure).function.chunk.constants.as_ptr();
+                    constants = (*frame).constants;
                 }
                 sp = self.sp;
             }};
@@ -214,7 +246,8 @@ impl Vm {
         macro_rules! constant {
             ($index:expr) => {{
                 let index: usize = $index;
-                // SAFETY: the Operands invariant: the index is in bounds.
+                // SAFETY: the Operands invariant: the index is in bounds, and
+                // `frame` is the innermost frame.
                 unsafe { *constants.add(index) }
             }};
         }
@@ -261,7 +294,8 @@ impl Vm {
         macro_rules! local {
             ($slot:expr) => {{
                 let slot: usize = $slot;
-                // SAFETY: the Operands invariant: slots are inside the frame.
+                // SAFETY: the Operands invariant: slots are inside the frame,
+                // and `frame` is the innermost frame.
                 unsafe { &mut *slots.add(slot) }
             }};
         }
@@ -308,7 +342,12 @@ impl Vm {
                 unsafe {
                     (*frame).ip = ip;
                     frame = self.frames.as_mut_ptr().add(self.frame_count);
-                    *frame = CallFrame { closure: closure.as_ptr(), ip: ptr::null(), slots: new_slots };
+                    *frame = CallFrame {
+                        closure: closure.as_ptr(),
+                        ip: ptr::null(),
+                        slots: new_slots,
+                        constants: function.chunk.constants.as_ptr(),
+                    };
                 }
                 self.frame_count += 1;
                 ip = function.chunk.code.as_ptr();
@@ -317,7 +356,7 @@ impl Vm {
             }};
         }
         // Calls anything that is not a closure through call.rs.
-        macro_rules! call_other {
+        macro_rules! call_value {
             ($callee:expr, $argc:expr) => {{
                 save_state!();
                 self.call_value($callee, $argc)?;
@@ -333,34 +372,68 @@ impl Vm {
             }};
         }
         macro_rules! op_get_global {
+            ($index:expr) => {{
+                let name = string_constant!($index);
+                match self.global(name) {
+                    Some(value) => push!(value),
+                    None => {
+                        save_state!();
+                        return Err(self.undefined_global(name));
+                    }
+                }
+            }};
+        }
+        macro_rules! op_define_global {
+            ($index:expr) => {{
+                let name = string_constant!($index);
+                let value = pop!();
+                self.define_global(name, value);
+            }};
+        }
+        macro_rules! op_set_global {
+            ($index:expr, $pop:expr) => {{
+                let name = string_constant!($index);
+                if !self.set_global(name, peek!(0)) {
+                    save_state!();
+                    return Err(self.undefined_global(name));
+                }
+                if $pop {
+                    sp = sp.wrapping_sub(1);
+                }
+            }};
+        }
+        macro_rules! op_get_global_slot {
             ($slot:expr) => {{
                 let slot: usize = $slot;
                 // SAFETY: compile.rs gave this slot, and `run` sized the
                 // globals to every slot compiled so far.
-                let value = unsafe { *self.globals.get_unchecked(slot) };
+                let value = unsafe { *self.globals.slots.get_unchecked(slot) };
                 if value.is_absent() {
                     throw!(messages::undefined_variable(self.global_names.name(slot)));
                 }
                 push!(value);
             }};
         }
-        macro_rules! op_define_global {
+        macro_rules! op_define_global_slot {
             ($slot:expr) => {{
                 let slot: usize = $slot;
                 let value = pop!();
-                // SAFETY: as for op_get_global.
-                unsafe { *self.globals.get_unchecked_mut(slot) = value };
+                // SAFETY: as for op_get_global_slot.
+                unsafe { *self.globals.slots.get_unchecked_mut(slot) = value };
             }};
         }
-        macro_rules! op_set_global {
-            ($slot:expr) => {{
+        macro_rules! op_set_global_slot {
+            ($slot:expr, $pop:expr) => {{
                 let slot: usize = $slot;
-                // SAFETY: as for op_get_global.
-                let global = unsafe { self.globals.get_unchecked_mut(slot) };
+                // SAFETY: as for op_get_global_slot.
+                let global = unsafe { self.globals.slots.get_unchecked_mut(slot) };
                 if global.is_absent() {
                     throw!(messages::undefined_variable(self.global_names.name(slot)));
                 }
                 *global = peek!(0);
+                if $pop {
+                    sp = sp.wrapping_sub(1);
+                }
             }};
         }
         macro_rules! op_get_property {
@@ -379,15 +452,19 @@ impl Vm {
             }};
         }
         macro_rules! op_set_property {
-            ($index:expr) => {{
+            ($index:expr, $pop:expr) => {{
                 let name = string_constant!($index);
                 let Some(instance) = peek!(1).as_gc::<ObjInstance>() else {
                     throw!(messages::ONLY_INSTANCES_FIELDS);
                 };
                 let value = peek!(0);
                 self.set_field(instance, name, value);
-                sp = sp.wrapping_sub(1);
-                set_peek!(0, value);
+                if $pop {
+                    sp = sp.wrapping_sub(2);
+                } else {
+                    sp = sp.wrapping_sub(1);
+                    set_peek!(0, value);
+                }
             }};
         }
         macro_rules! op_get_super {
@@ -412,7 +489,7 @@ impl Vm {
                     if let Some(closure) = field.as_gc::<ObjClosure>() {
                         enter_closure!(closure, argc);
                     } else {
-                        call_other!(field, argc);
+                        call_value!(field, argc);
                     }
                 } else if let Some(method) = instance.class.methods.get(name) {
                     enter_closure!(method_closure(method), argc);
@@ -440,7 +517,8 @@ impl Vm {
                 let enclosing = unsafe { Gc::from_ptr((*frame).closure) };
                 // SAFETY: the Code invariant: two capture bytes per upvalue follow.
                 let captures = unsafe { std::slice::from_raw_parts(ip, 2 * function.upvalue_count) };
-                self.make_closure(function, captures, slots, enclosing);
+                // SAFETY: `frame` is the innermost frame.
+                self.make_closure(function, captures, unsafe { (*frame).slots }, enclosing);
                 ip = ip.wrapping_add(captures.len());
                 sp = self.sp;
             }};
@@ -481,13 +559,9 @@ impl Vm {
                 Op::Pop => sp = sp.wrapping_sub(1),
                 Op::GetLocal => push!(*local!(usize::from(read_u8!()))),
                 Op::SetLocal => *local!(usize::from(read_u8!())) = peek!(0),
-                Op::SetLocalPop => {
-                    let slot = usize::from(read_u8!());
-                    *local!(slot) = pop!();
-                }
                 Op::GetGlobal => op_get_global!(usize::from(read_u8!())),
                 Op::DefineGlobal => op_define_global!(usize::from(read_u8!())),
-                Op::SetGlobal => op_set_global!(usize::from(read_u8!())),
+                Op::SetGlobal => op_set_global!(usize::from(read_u8!()), false),
                 Op::GetUpvalue => {
                     let upvalue = upvalue!(usize::from(read_u8!()));
                     // SAFETY: an upvalue's location is its live stack slot
@@ -501,7 +575,7 @@ impl Vm {
                     unsafe { *upvalue.location.get() = value };
                 }
                 Op::GetProperty => op_get_property!(usize::from(read_u8!())),
-                Op::SetProperty => op_set_property!(usize::from(read_u8!())),
+                Op::SetProperty => op_set_property!(usize::from(read_u8!()), false),
                 Op::GetSuper => op_get_super!(usize::from(read_u8!())),
                 Op::Equal => {
                     let b = pop!();
@@ -509,18 +583,15 @@ impl Vm {
                 }
                 Op::Greater => binary_number!(>, Value::bool),
                 Op::Less => binary_number!(<, Value::bool),
-                Op::LessEqual => binary_number!(>, |greater: bool| Value::bool(!greater)),
-                Op::GreaterEqual => binary_number!(<, |less: bool| Value::bool(!less)),
-                Op::NotEqual => {
-                    let b = pop!();
-                    set_peek!(0, Value::bool(!peek!(0).lox_equals(b)));
-                }
                 Op::Add => {
                     let (a, b) = (peek!(1), peek!(0));
                     if a.is_number() && b.is_number() {
                         sp = sp.wrapping_sub(1);
-                        set_peek!(0, Value::number(a.as_number() + b.as_number()));
+                        set_peek!(0, Value::number(number::add(a.as_number(), b.as_number())));
                     } else if let (Some(a), Some(b)) = (a.as_gc::<ObjString>(), b.as_gc::<ObjString>()) {
+                        if frontend::memory::check_string(a.text.len(), b.text.len(), self.max_heap).is_err() {
+                            throw!(messages::OUT_OF_MEMORY);
+                        }
                         save_state!();
                         self.concatenate(a, b);
                         sp = self.sp;
@@ -529,7 +600,14 @@ impl Vm {
                     }
                 }
                 Op::Subtract => binary_number!(-, Value::number),
-                Op::Multiply => binary_number!(*, Value::number),
+                Op::Multiply => {
+                    let (a, b) = (peek!(1), peek!(0));
+                    if !(a.is_number() && b.is_number()) {
+                        throw!(messages::OPERANDS_NUMBERS);
+                    }
+                    sp = sp.wrapping_sub(1);
+                    set_peek!(0, Value::number(number::multiply(a.as_number(), b.as_number())));
+                }
                 Op::Divide => binary_number!(/, Value::number),
                 Op::Not => set_peek!(0, Value::bool(peek!(0).is_falsey())),
                 Op::Negate => {
@@ -558,34 +636,8 @@ impl Vm {
                         ip = ip.wrapping_add(distance);
                     }
                 }
-                Op::JumpIfFalsePop => {
-                    let distance = read_u16!();
-                    if pop!().is_falsey() {
-                        ip = ip.wrapping_add(distance);
-                    }
-                }
-                Op::JumpIfFalsePopLong => {
-                    let distance = read_u32!();
-                    if pop!().is_falsey() {
-                        ip = ip.wrapping_add(distance);
-                    }
-                }
                 Op::Loop => {
                     let distance = read_u16!();
-                    ip = ip.wrapping_sub(distance);
-                }
-                Op::JumpLong => {
-                    let distance = read_u32!();
-                    ip = ip.wrapping_add(distance);
-                }
-                Op::JumpIfFalseLong => {
-                    let distance = read_u32!();
-                    if peek!(0).is_falsey() {
-                        ip = ip.wrapping_add(distance);
-                    }
-                }
-                Op::LoopLong => {
-                    let distance = read_u32!();
                     ip = ip.wrapping_sub(distance);
                 }
                 Op::Call => {
@@ -594,7 +646,7 @@ impl Vm {
                     if let Some(closure) = callee.as_gc::<ObjClosure>() {
                         enter_closure!(closure, argc);
                     } else {
-                        call_other!(callee, argc);
+                        call_value!(callee, argc);
                     }
                 }
                 Op::Invoke => op_invoke!(usize::from(read_u8!())),
@@ -606,9 +658,7 @@ impl Vm {
                 }
                 Op::Return => {
                     let result = pop!();
-                    if self.open_upvalues.is_some_and(|open| open.location.get() >= slots) {
-                        self.close_upvalues(slots);
-                    }
+                    self.close_upvalues(slots);
                     self.frame_count -= 1;
                     if self.frame_count == 0 {
                         // The script returned: pop its closure and stop.
@@ -627,7 +677,7 @@ impl Vm {
                         frame = frame.sub(1);
                         ip = (*frame).ip;
                         slots = (*frame).slots;
-                        constants = Gc::from_ptr((*frame).closure).function.chunk.constants.as_ptr();
+                        constants = (*frame).constants;
                     }
                 }
                 Op::Class => op_class!(usize::from(read_u8!())),
@@ -640,6 +690,8 @@ impl Vm {
                     sp = sp.wrapping_sub(1);
                 }
                 Op::Method => op_method!(usize::from(read_u8!())),
+
+                // The encoding: wide operands and long jumps.
                 Op::Wide => {
                     let byte = read_u8!();
                     // SAFETY: the Code invariant: `Wide` is followed by an
@@ -650,16 +702,110 @@ impl Vm {
                         Op::Constant => op_constant!(index),
                         Op::GetGlobal => op_get_global!(index),
                         Op::DefineGlobal => op_define_global!(index),
-                        Op::SetGlobal => op_set_global!(index),
+                        Op::SetGlobal => op_set_global!(index, false),
                         Op::GetProperty => op_get_property!(index),
-                        Op::SetProperty => op_set_property!(index),
+                        Op::SetProperty => op_set_property!(index, false),
                         Op::GetSuper => op_get_super!(index),
                         Op::Invoke => op_invoke!(index),
                         Op::SuperInvoke => op_super_invoke!(index),
                         Op::Closure => op_closure!(index),
                         Op::Class => op_class!(index),
                         Op::Method => op_method!(index),
+                        Op::GetGlobalSlot => op_get_global_slot!(index),
+                        Op::DefineGlobalSlot => op_define_global_slot!(index),
+                        Op::SetGlobalSlot => op_set_global_slot!(index, false),
+                        Op::SetGlobalPop => op_set_global!(index, true),
+                        Op::SetGlobalSlotPop => op_set_global_slot!(index, true),
+                        Op::SetPropertyPop => op_set_property!(index, true),
                         _ => unreachable!("compile.rs puts Wide only before index instructions"),
+                    }
+                }
+                Op::JumpLong => {
+                    let distance = read_u32!();
+                    ip = ip.wrapping_add(distance);
+                }
+                Op::JumpIfFalseLong => {
+                    let distance = read_u32!();
+                    if peek!(0).is_falsey() {
+                        ip = ip.wrapping_add(distance);
+                    }
+                }
+                Op::LoopLong => {
+                    let distance = read_u32!();
+                    ip = ip.wrapping_sub(distance);
+                }
+                Op::JumpIfFalsePopLong => {
+                    let distance = read_u32!();
+                    if pop!().is_falsey() {
+                        ip = ip.wrapping_add(distance);
+                    }
+                }
+
+                // global-slots
+                Op::GetGlobalSlot => op_get_global_slot!(usize::from(read_u8!())),
+                Op::DefineGlobalSlot => op_define_global_slot!(usize::from(read_u8!())),
+                Op::SetGlobalSlot => op_set_global_slot!(usize::from(read_u8!()), false),
+
+                // superinstructions
+                Op::JumpIfFalsePop => {
+                    let distance = read_u16!();
+                    if pop!().is_falsey() {
+                        ip = ip.wrapping_add(distance);
+                    }
+                }
+                Op::NotEqual => {
+                    let b = pop!();
+                    set_peek!(0, Value::bool(!peek!(0).lox_equals(b)));
+                }
+                Op::LessEqual => binary_number!(>, |greater: bool| Value::bool(!greater)),
+                Op::GreaterEqual => binary_number!(<, |less: bool| Value::bool(!less)),
+                Op::SetLocalPop => {
+                    let slot = usize::from(read_u8!());
+                    *local!(slot) = pop!();
+                }
+                Op::SetUpvaluePop => {
+                    let upvalue = upvalue!(usize::from(read_u8!()));
+                    let value = pop!();
+                    // SAFETY: as for GetUpvalue.
+                    unsafe { *upvalue.location.get() = value };
+                }
+                Op::SetGlobalPop => op_set_global!(usize::from(read_u8!()), true),
+                Op::SetGlobalSlotPop => op_set_global_slot!(usize::from(read_u8!()), true),
+                Op::SetPropertyPop => op_set_property!(usize::from(read_u8!()), true),
+
+                // fused-conditions
+                Op::JumpIfTruePop => {
+                    let distance = read_u16!();
+                    if !pop!().is_falsey() {
+                        ip = ip.wrapping_add(distance);
+                    }
+                }
+                Op::JumpIfLess | Op::JumpIfNotLess | Op::JumpIfGreater | Op::JumpIfNotGreater => {
+                    let distance = read_u16!();
+                    let (a, b) = (peek!(1), peek!(0));
+                    if !(a.is_number() && b.is_number()) {
+                        throw!(messages::OPERANDS_NUMBERS);
+                    }
+                    sp = sp.wrapping_sub(2);
+                    let (a, b) = (a.as_number(), b.as_number());
+                    // `!(a < b)` is not `a >= b`: it is true when a number is
+                    // NaN, which is what `JumpIfNotLess` means.
+                    #[expect(clippy::neg_cmp_op_on_partial_ord, reason = "NaN compares false both ways")]
+                    let jump = match op {
+                        Op::JumpIfLess => a < b,
+                        Op::JumpIfNotLess => !(a < b),
+                        Op::JumpIfGreater => a > b,
+                        _ => !(a > b),
+                    };
+                    if jump {
+                        ip = ip.wrapping_add(distance);
+                    }
+                }
+                Op::JumpIfEqual | Op::JumpIfNotEqual => {
+                    let distance = read_u16!();
+                    let b = pop!();
+                    if pop!().lox_equals(b) == (op == Op::JumpIfEqual) {
+                        ip = ip.wrapping_add(distance);
                     }
                 }
             }

@@ -11,8 +11,9 @@ use crate::eval::{Eval, Evaluator, Thrown, Unwind};
 use crate::value::{BoundMethod, Class, Closure, Instance, Value};
 use frontend::ast::{ClassDecl, FunctionKind, Name};
 use frontend::diagnostics::RunError;
-use frontend::hash::FixedMap;
+use frontend::hash::{NameHash, NameMap};
 use frontend::messages;
+use frontend::tuning::FX_HASH;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -79,7 +80,10 @@ impl Evaluator<'_> {
     }
 
     fn instantiate(&mut self, class: Rc<Class>, base: usize, line: u32, caller: &Env<'_>) -> Eval {
-        let instance = Rc::new(Instance { class: class.clone(), fields: RefCell::new(FixedMap::default()) });
+        let instance = Rc::new(Instance {
+            class: class.clone(),
+            fields: RefCell::new(NameMap::with_hasher(self.state.name_hash)),
+        });
         self.state.track(&instance);
         let instance = Value::Instance(instance);
         self.stack[base] = Slot::Value(instance.clone());
@@ -99,7 +103,7 @@ impl Evaluator<'_> {
 
     pub fn class_declaration(&mut self, decl: &ClassDecl, env: &Env<'_>) -> Result<(), Unwind> {
         let name = decl.target.name().clone();
-        let class = Rc::new(Class { name, methods: RefCell::new(FixedMap::default()) });
+        let class = Rc::new(Class { name, methods: RefCell::new(NameMap::with_hasher(self.state.name_hash)) });
         self.state.track(&class);
         self.define(&decl.target, Value::Class(class.clone()), env);
 
@@ -122,6 +126,7 @@ impl Evaluator<'_> {
         let Value::Instance(instance) = object else {
             return Err(self.error(line, messages::ONLY_INSTANCES_PROPERTIES, env));
         };
+        self.state.fired_if(|_| *instance.fields.borrow().hasher() == NameHash::Fx, &FX_HASH);
         if let Some(value) = instance.fields.borrow().get(name) {
             return Ok(value.clone());
         }
@@ -136,6 +141,7 @@ impl Evaluator<'_> {
         let Value::Instance(instance) = object else {
             return Err(self.error(line, messages::ONLY_INSTANCES_FIELDS, env));
         };
+        self.state.fired_if(|_| *instance.fields.borrow().hasher() == NameHash::Fx, &FX_HASH);
         instance.fields.borrow_mut().insert(name.clone(), value.clone());
         Ok(value)
     }
@@ -148,6 +154,7 @@ impl Evaluator<'_> {
             return Err(self.error(line, messages::ONLY_INSTANCES_METHODS, caller));
         };
         let instance = instance.clone();
+        self.state.fired_if(|_| *instance.fields.borrow().hasher() == NameHash::Fx, &FX_HASH);
         let field = instance.fields.borrow().get(name).cloned();
         if let Some(callee) = field {
             return self.call_value(callee, base, line, caller);
@@ -196,9 +203,8 @@ impl Evaluator<'_> {
 #[inline(always)]
 fn pop_frame(stack: &mut Vec<Slot>, base: usize) {
     while stack.len() > base {
-        match stack.pop() {
-            Some(Slot::Value(value)) => value.discard(),
-            other => drop(other),
+        if let Some(slot) = stack.pop() {
+            slot.discard();
         }
     }
 }

@@ -7,7 +7,9 @@
 //! in a vector instead of by name in a chain of hash maps. This is the step
 //! the seeds took as "Vec instead of HashMap", "names and values in separate
 //! vectors" (nederlang), "variables of stack instead of stack of variables"
-//! and "frame reuse" (rinha).
+//! and "frame reuse" (rinha). The lesson of the rung is what finding a
+//! variable by name costs, and what a frame costs when it is a range of one
+//! vector instead of a heap object.
 //!
 //! ## What changed from `hashmap-walker`
 //! The modules have the same names, so `diff -r` of the two `src/`
@@ -27,18 +29,11 @@
 //!   leave captured locals in their slots but needs a list of open upvalues
 //!   closed at every block and function exit; cells need no work at scope
 //!   exit and keep the evaluator simple, at one allocation per execution of a
-//!   captured declaration. On `programs/closures.lox` (size 8000, callgrind)
-//!   this engine runs 124 million instructions to `hashmap-walker`'s 524.
-//! * Globals ([`globals`]) stay keyed by name, as they must: they are late
-//!   bound, a function may name a global that a later statement defines,
-//!   and the shared tree has no field in which to store a resolved index.
-//!   But a lookup costs about what an index would: the parser interns
-//!   names, so the key is the interned `Rc<str>`'s address, which maps to an
-//!   index into a vector of values through a 64-entry direct-mapped cache.
-//!   Measured on fib, whose callee `fib` is a global read per call, these
-//!   steps saved 163 (a fast FxHash-style hash, written here, no new crate,
-//!   instead of std's SipHash), 37 (pointer-first comparison), 36 (the
-//!   address map) and 24 (the cache) instructions per call.
+//!   captured declaration.
+//! * Globals stay keyed by name, as they must: they are late bound, a
+//!   function may name a global that a later statement defines, and the
+//!   shared tree has no field in which to store a resolved index. They live
+//!   in `frontend::globals::Globals`, the table `tagged-walker` uses too.
 //! * [`call`]: no list of frames is kept. A runtime error starts its trace
 //!   with the innermost frame and each call it unwinds through adds its
 //!   caller's line; calls only count their depth for `Stack overflow.`.
@@ -46,85 +41,73 @@
 //!   closures that capture something, classes, instances and bound methods.
 //!   There are no environments to track, and the value stack is a root
 //!   simply because it holds strong references the collector cannot see.
-//!   Ten million self-referencing instances, three million self-capturing
-//!   local functions and three million instance/bound-method cycles run in
-//!   6.9 MB peak RSS (`/usr/bin/time -v`).
 //!
-//! ## The tuning that a fair comparison needs
-//! With variables found by index, the rest of a tree-walker's cost shows:
-//! recursive calls of `evaluate` for every leaf, 24-byte values copied
-//! through memory, calls into the drop glue for numbers. These fixes are
-//! not the slot idea, but without them the comparison with python3 and the
-//! VMs would measure avoidable accidents. Each step below was measured on
-//! fib(22) under callgrind (57,313 calls; instructions per call of fib,
-//! process start-up subtracted), in the order they were made. The slot idea
-//! alone is the first line: 2.4 times fewer instructions than
-//! `hashmap-walker`.
+//! The value is `hashmap-walker`'s 24-byte enum with `Rc` objects, written
+//! so that moving one is three plain words and consuming a number calls no
+//! drop glue ([`value::Value::discard`]); that is the representation, and
+//! the next rung, `tagged-walker`, changes exactly it.
 //!
-//! | step | instructions per call |
-//! |---|---:|
-//! | `hashmap-walker` | 3393 |
-//! | the first version: locals in slots of one stack, captured locals in cells, no frame list (globals still SipHash) | 1409 |
-//! | an FxHash-style hash for global names | 1246 |
-//! | binary operators on two numbers inline, numbers consumed without a call into the drop glue ([`value::Value::discard`]) | 1144 |
-//! | global names compared by pointer before text | 1107 |
-//! | operand fast paths ([`operand`]), cold expressions moved out of `evaluate`, `Value::clone` inlined | 903 |
-//! | conditions decided without a boolean, `&Env`, frames popped without drop glue | 813 |
-//! | the value's tag a whole word (`repr(u64)`), so a value moves as three words | 752 |
-//! | globals found by the interned name's address | 716 |
-//! | the call path inlined, calls entered directly as operands, captured parameters flagged per closure | 624 |
-//! | a direct-mapped cache in front of the address map | 600 |
-//! | `if (...) return x;` without a recursive `execute` | 580 |
-//! | binary operators on number leaves read as `f64`, no value made | 524 |
-//! | arithmetic on number leaves as an argument (`fib(n - 2)`) without a recursive `evaluate` | **490** |
-//! | *python3 3.11.7, same algorithm (start-up subtracted)* | *548* |
-//! | *clox* | *364* |
+//! ## Tunings
+//! Around the strategy, the engine makes seven optimisations that are not
+//! the slot idea. Each is a shared technique of `frontend::tuning`, declared
+//! in [`TUNINGS`] and switched off by the session's options
+//! (`lox --engine slot-walker:no-NAME`, or `slot-walker:plain` for all of
+//! them), so the harness can measure the strategy alone and what each
+//! tuning buys on every program. `tagged-walker` declares the same seven
+//! with the same code in the same places, so that the step between the two
+//! rungs is their value, tuned or plain.
 //!
-//! ## Measured (release build, this machine)
-//! fib(35) (`programs/fib.lox` and its twin `programs/python/fib.py`, the
-//! same algorithm) side by side in one harness run, three interleaved
-//! rounds, medians (`harness --engines hashmap-walker --programs fib --runs 3
-//! --warmup 0 --no-scaling --peer "slot-walker=lox --engine slot-walker {lox}"
-//! --peer clox=/work/tools/clox`). The machine has 2 cores and was shared
-//! with other jobs at a load average near 11, so wall times are inflated
-//! about fourfold and user CPU time is the steadier comparison:
+//! | tuning | what it does | why it pays | class of programs |
+//! |---|---|---|---|
+//! | `fx-hash` | names (fields, methods, globals) hash with Fx instead of SipHash | SipHash resists hash flooding, which a program's own names cannot attempt, at several times the cost | every field, method or global looked up |
+//! | `global-slots` | a global is found by its interned name's address through a small cache | the name's text is hashed once per program instead of at every access | every read, assignment and call of a global |
+//! | `global-calls` | a call's global callee is read in place | no recursive `evaluate` for the callee | every call of a global function or class |
+//! | `leaf-operands` | a local or number literal operand is read in place, and an operator on two number leaves computes on `f64`s | no recursive `evaluate` and no 24-byte value made per leaf | every expression with locals or literals as operands |
+//! | `direct-operands` | a call or operator used as an operand (argument, operator operand, returned, declared or assigned value) is evaluated in place | one recursive `evaluate`, with its large frame and dispatch, fewer per nested node | every call and operator nested in an expression or giving a statement its value |
+//! | `fused-conditions` | a comparison, `!`, `and` or `or` deciding an `if` or a loop yields a Rust `bool` | no boolean value made and tested | every condition of an `if`, `while` or `for` |
+//! | `guard-returns` | an `if` branch that returns (bare or ending a braced block, either branch) returns from the `if` | no recursive `execute` for the branch | every `if` with a branch that returns |
 //!
-//! | contender | wall | user CPU | hashmap-walker's time ÷ this |
-//! |---|---:|---:|---:|
-//! | `hashmap-walker` | 96.6 s | 21.7 s | 1× |
-//! | `slot-walker` | 9.92 s | 2.16 s | 9.7× (CPU 10.0×) |
-//! | python3 3.11.7 | 11.7 s | 2.59 s | 8.3× |
-//! | clox | 9.76 s | 2.20 s | 9.9× |
+//! A switch is read from the evaluator's copy of [`config::Config`] where
+//! its fast path is taken: a load and a branch, after the shape test the
+//! path needs anyway, so that nodes a tuning does not apply to pay nothing
+//! for it. The hash and the globals' cache are chosen once, when the
+//! session's tables are made. Code layout is not a tuning: which paths are
+//! inlined and which are cold is the same in the plain and the tuned
+//! engine.
 //!
-//! So `slot-walker` takes 0.85× python3's wall time (0.83× its CPU time).
-//! The instruction counts above, which do not depend on the load, agree:
-//! 490 per call against python3's 548.
+//! What each tuning buys, per program, and where this rung stands against
+//! the others, plain and tuned, is measured by the harness (`harness
+//! ablate`, and the reference run in `reports/reference/README.md`), not
+//! recorded here, so that no figure in this documentation goes stale.
 //!
 //! ## What remains, for the next rungs
-//! The profile of fib is now spread over `evaluate`, `execute` and the call
-//! path, and most of what is left is shape, not lookup: every node is a
-//! Rust call returning a 24-byte `Result` through memory, the shared tree's
-//! enums are niche-encoded (decoding a node's kind takes six instructions),
-//! and objects are `Rc`s counted on every copy. `tagged-walker` keeps this
+//! Most of what is left is shape, not lookup: every node is a Rust call
+//! returning a 24-byte `Result` through memory, the shared tree's enums are
+//! niche-encoded (decoding a node's kind takes several instructions), and
+//! objects are `Rc`s counted on every copy. `tagged-walker` keeps this
 //! evaluator and shrinks the value to 8 bytes; `closure-compiler` keeps the
 //! values and replaces the `match` on nodes with closures built once.
 
 #![forbid(unsafe_code)]
 
 mod call;
+mod config;
 mod env;
 mod eval;
 mod gc;
-mod globals;
 mod operand;
 mod value;
 
+pub use config::TUNINGS;
+
+use config::Config;
 use env::{Env, Slot};
 use eval::{Evaluator, Unwind};
 use frontend::ast::Program;
 use frontend::diagnostics::RunError;
-use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
-use globals::Globals;
+use frontend::globals::Globals;
+use frontend::hash::NameHash;
+use frontend::{CompileErrors, Engine, Options, Session, Tuning, WorkCount};
 use std::io::Write;
 use std::rc::Rc;
 use value::{Closure, Native, Upvalue, Value};
@@ -144,21 +127,53 @@ impl Engine for SlotWalker {
     fn session(&self, options: Options) -> Box<dyn Session> {
         Box::new(SlotSession { state: State::new(options), program: None })
     }
+
+    fn tunings(&self) -> &'static [Tuning] {
+        TUNINGS
+    }
 }
 
-/// What a session keeps between programs: its globals and its collector.
+/// What a session keeps between programs: its globals, its collector and
+/// its tunings.
 pub struct State {
-    globals: Globals,
+    globals: Globals<Value>,
     collector: cycle_collector::CycleCollector,
+    config: Config,
+    /// The hash of every field and method table.
+    name_hash: NameHash,
+    /// The heap ceiling (`Options::max_heap`) a new string is checked against.
+    max_heap: usize,
     work: u64,
+    /// How often each tuning's fast path was taken, by name: kept only in
+    /// unit tests, which check that every tuning fires where it should.
+    #[cfg(test)]
+    fired: std::collections::BTreeMap<&'static str, u64>,
+}
+
+impl Drop for State {
+    /// Everything the session made is garbage now: clear what the collector
+    /// tracks, so the cycles formed since its last collection do not outlive
+    /// the session.
+    fn drop(&mut self) {
+        self.collector.clear_all();
+    }
 }
 
 impl State {
     fn new(options: Options) -> State {
-        let mut globals = Globals::default();
+        let mut globals = Globals::new(&options);
         let clock = Native { function: |_| Value::Number(frontend::natives::clock()) };
         globals.define(&frontend::natives::CLOCK.into(), Value::Native(clock));
-        State { globals, collector: cycle_collector::CycleCollector::new(options.gc_stress), work: 0 }
+        State {
+            globals,
+            collector: cycle_collector::CycleCollector::new(options.gc_stress),
+            config: Config::new(&options),
+            name_hash: NameHash::for_options(&options),
+            max_heap: options.max_heap,
+            work: 0,
+            #[cfg(test)]
+            fired: Default::default(),
+        }
     }
 
     /// Registers a new object that could take part in a cycle, and collects
@@ -193,6 +208,24 @@ impl State {
             self.work += 1;
         }
     }
+
+    /// Notes that `tuning`'s fast path was taken (in unit tests only).
+    #[inline(always)]
+    fn fired(&mut self, tuning: &Tuning) {
+        self.fired_if(|_| true, tuning);
+    }
+
+    /// Notes that `tuning` was used if `used` says so of this state; the
+    /// question is asked in unit tests only, and costs nothing otherwise.
+    #[inline(always)]
+    fn fired_if(&mut self, used: impl FnOnce(&State) -> bool, tuning: &Tuning) {
+        #[cfg(test)]
+        if used(self) {
+            *self.fired.entry(tuning.name).or_default() += 1;
+        }
+        #[cfg(not(test))]
+        let _ = (used, tuning);
+    }
 }
 
 struct SlotSession {
@@ -212,7 +245,8 @@ impl Session for SlotSession {
         self.state.work = 0;
         let mut stack = Vec::with_capacity(1024);
         stack.resize(script.function.n_slots, Slot::Value(Value::Nil));
-        let mut evaluator = Evaluator { state: &mut self.state, out, stack, depth: 1 };
+        let config = self.state.config;
+        let mut evaluator = Evaluator { state: &mut self.state, config, out, stack, depth: 1 };
         match evaluator.execute_block(&script.function.body, &Env { base: 0, closure: &script }) {
             Ok(()) => Ok(()),
             Err(Unwind::Error(error)) => Err(*error),
@@ -260,6 +294,36 @@ mod tests {
         let mut out = Vec::new();
         session.run(&mut out).expect("runs");
         assert_eq!(out, b"3\n");
+    }
+
+    /// Runs `source` in a new session with `options`, and answers what it
+    /// printed and whether `tuning`'s path was taken.
+    fn run_noting(source: &str, options: Options, tuning: &Tuning) -> (String, bool) {
+        let mut session = SlotSession { state: State::new(options), program: None };
+        session.prepare(source).expect("the example compiles");
+        let mut out = Vec::new();
+        session.run(&mut out).expect("the example runs");
+        let taken = session.state.fired.get(tuning.name).is_some_and(|&count| count > 0);
+        (String::from_utf8(out).expect("Lox prints UTF-8"), taken)
+    }
+
+    #[test]
+    fn each_tuning_is_used_by_two_programs_of_its_class_and_changes_no_output() {
+        if let Err(problem) = frontend::tuning::check_examples(TUNINGS, run_noting) {
+            panic!("{problem}");
+        }
+    }
+
+    #[test]
+    fn plain_takes_no_tuned_path() {
+        for tuning in TUNINGS {
+            for source in frontend::tuning::examples(tuning).expect("shared tunings have examples") {
+                for any in TUNINGS {
+                    let (_, taken) = run_noting(source, Options::default().plain(TUNINGS), any);
+                    assert!(!taken, "`{}` was used by a plain session running:\n{source}", any.name);
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,71 +1,126 @@
-//! Fast paths for operands: how the evaluator avoids making values and
-//! recursive calls for the commonest leaves of the tree.
+//! Operands and conditions: where the evaluator's tunings take their fast
+//! paths, and the operators on values.
 //!
-//! These are not part of the slot idea itself, which is `env.rs`; they are
-//! the tuning any tree-walker needs before it can be compared fairly with a
-//! bytecode VM, each measured on fib(22) under callgrind (instructions per
-//! call of fib; the crate documentation has the whole table):
+//! A tree-walker pays for every node it visits with a recursive call of
+//! [`Evaluator::evaluate`]: a function with a large frame, entered through
+//! a `match` on the node's kind. Most of what a program evaluates is small
+//! (a local, a literal, `n - 1`, a call), so three tunings evaluate those
+//! shapes where they are used, each switched by the session's `Config`:
 //!
-//! * [`Evaluator::operand`]: a local, a number literal or a call as the
-//!   operand of an operator, an argument or a returned value is handled
-//!   without going through [`Evaluator::evaluate`] (together with the cold
-//!   expressions moved out of `evaluate`: 1107 to 903).
-//! * [`Evaluator::number_leaves`]: `n < 2`, `i + 1`: both operands read as
-//!   `f64` straight from the tree or the slot, with no value made (580 to
-//!   524), and as an argument, `fib(n - 2)`, without entering `evaluate`
-//!   at all (524 to 490).
-//! * [`Evaluator::condition`]: a comparison deciding an `if` or a loop
-//!   without making a boolean value (part of 903 to 813).
-//! * [`Evaluator::binary`]: numbers inline, everything else out of line,
-//!   and no call into the drop glue for the numbers consumed (see
-//!   `Value::discard`).
+//! * `leaf-operands` ([`Evaluator::shallow_operand`],
+//!   [`Evaluator::leaves`]): a local or a number literal is read in
+//!   place, and an operator whose two operands are such leaves holding
+//!   numbers (`n < 2`, `i + 1`) computes on the two `f64`s without making a
+//!   value for either.
+//! * `direct-operands` ([`Evaluator::operand`]): a call used as an operand
+//!   is entered directly, and an operator used as an operand (returned,
+//!   declared, assigned, an argument) evaluates its own two operands the
+//!   same way, so `return f(a) + g(b);` or `var c = a * f(b);` costs one
+//!   recursive evaluation fewer.
+//! * `fused-conditions` ([`Evaluator::condition`]): a comparison, `!`,
+//!   `and` or `or` deciding an `if` or a loop yields a Rust `bool` without
+//!   making a boolean value.
+//!
+//! With all three off, every operand and condition goes through
+//! `evaluate`, which is the strategy alone. [`Evaluator::binary`] is not a
+//! tuning: it is how this value does arithmetic (numbers inline, without a
+//! call into the drop glue for the numbers consumed; everything else out
+//! of line).
 
 use crate::env::{Env, Slot};
 use crate::eval::{Eval, Evaluator, Thrown};
 use crate::value::Value;
-use frontend::ast::{BinaryOp, Expr, Literal, VarKind, Variable};
-use frontend::messages;
+use frontend::ast::{BinaryOp, Expr, Literal, LogicalOp, UnaryOp, VarKind, Variable};
+use frontend::number;
+use frontend::tuning::{DIRECT_OPERANDS, FUSED_CONDITIONS, LEAF_OPERANDS};
+use frontend::{memory, messages};
 
 impl Evaluator<'_> {
-    /// The truthiness of a condition. A comparison of two numbers, the
-    /// usual condition of an `if` or a loop, is decided here without making
-    /// a boolean value or a recursive call.
+    /// The truthiness of a condition of an `if` or a loop.
     #[inline(always)]
     pub fn condition(&mut self, expr: &Expr, env: &Env<'_>) -> Result<bool, Thrown> {
-        if let Expr::Binary { op, left, right, line } = expr {
-            self.state.count_work();
-            if let Some((a, b)) = self.number_leaves(left, right, env) {
-                return Ok(arithmetic(*op, a, b).into_truthy());
+        if self.config.fused_conditions {
+            match expr {
+                Expr::Binary { op, left, right, line } => {
+                    self.state.count_work();
+                    self.state.fired(&FUSED_CONDITIONS);
+                    return self.fused_comparison(*op, left, right, *line, env);
+                }
+                Expr::Logical { .. } | Expr::Unary { op: UnaryOp::Not, .. } => {
+                    return self.fused_logic(expr, env);
+                }
+                _ => {}
             }
-            let left = self.operand(left, env)?;
-            let right = self.operand(right, env)?;
-            if let (Value::Number(a), Value::Number(b)) = (&left, &right) {
-                let truthy = arithmetic(*op, *a, *b).into_truthy();
-                left.discard();
-                right.discard();
-                return Ok(truthy);
-            }
-            return Ok(self.binary_other(*op, left, right, *line, env)?.into_truthy());
         }
         Ok(self.evaluate(expr, env)?.into_truthy())
+    }
+
+    /// A comparison (or any operator) as a condition: on two numbers its
+    /// truth is the comparison's, with no value made.
+    #[inline(always)]
+    fn fused_comparison(
+        &mut self,
+        op: BinaryOp,
+        left: &Expr,
+        right: &Expr,
+        line: u32,
+        env: &Env<'_>,
+    ) -> Result<bool, Thrown> {
+        if let Some((a, b)) = self.leaves(left, right, env) {
+            return Ok(arithmetic(op, a, b).into_truthy());
+        }
+        let left = self.shallow_operand(left, env)?;
+        let right = self.shallow_operand(right, env)?;
+        if let (Value::Number(a), Value::Number(b)) = (&left, &right) {
+            let truthy = arithmetic(op, *a, *b).into_truthy();
+            left.discard();
+            right.discard();
+            return Ok(truthy);
+        }
+        Ok(self.binary_other(op, left, right, line, env)?.into_truthy())
+    }
+
+    /// `!`, `and` and `or` as a condition: the truth of `a and b` is the
+    /// truth of `a` and then of `b`, so each side is itself a condition and
+    /// no value of the whole is made.
+    #[inline(never)]
+    fn fused_logic(&mut self, expr: &Expr, env: &Env<'_>) -> Result<bool, Thrown> {
+        self.state.count_work();
+        self.state.fired(&FUSED_CONDITIONS);
+        match expr {
+            Expr::Unary { operand, .. } => Ok(!self.condition(operand, env)?),
+            Expr::Logical { op: LogicalOp::And, left, right } => {
+                Ok(self.condition(left, env)? && self.condition(right, env)?)
+            }
+            Expr::Logical { op: LogicalOp::Or, left, right } => {
+                Ok(self.condition(left, env)? || self.condition(right, env)?)
+            }
+            _ => unreachable!("`condition` sends only `!`, `and` and `or` here"),
+        }
     }
 
     /// The operands of a binary operator when both are leaves that hold
     /// numbers (a number literal, or a local whose slot holds a number), as
     /// in `n < 2` or `i + 1`: then no value needs to be made for them.
     /// Reading a leaf has no side effects, so when this answers `None` the
-    /// caller evaluates both operands in the ordinary way.
+    /// caller evaluates both operands in the ordinary way. (The switch is
+    /// tested once the left operand is known to be a leaf, so that an
+    /// operator on a call, say, pays nothing for it.)
     #[inline(always)]
-    pub fn number_leaves(&mut self, left: &Expr, right: &Expr, env: &Env<'_>) -> Option<(f64, f64)> {
-        let a = self.number_leaf(left, env)?;
-        let b = self.number_leaf(right, env)?;
+    pub fn leaves(&mut self, left: &Expr, right: &Expr, env: &Env<'_>) -> Option<(f64, f64)> {
+        let a = self.leaf(left, env)?;
+        if !self.config.leaf_operands {
+            return None;
+        }
+        let b = self.leaf(right, env)?;
         self.state.count_work();
         self.state.count_work();
+        self.state.fired(&LEAF_OPERANDS);
         Some((a, b))
     }
 
     #[inline(always)]
-    fn number_leaf(&self, expr: &Expr, env: &Env<'_>) -> Option<f64> {
+    fn leaf(&self, expr: &Expr, env: &Env<'_>) -> Option<f64> {
         match expr {
             Expr::Literal(Literal::Number(n)) => Some(*n),
             Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) => match &self.stack[env.slot(*slot)] {
@@ -76,27 +131,64 @@ impl Evaluator<'_> {
         }
     }
 
-    /// Evaluates an operand, with the two commonest leaves (a local and a
-    /// number literal) read inline, and calls and arithmetic on number
-    /// leaves (`fib(n - 2)`) done directly, instead of through a recursive
-    /// call of [`Evaluator::evaluate`]. Only where the call overhead is a large part
-    /// of the work: binary operands, arguments and returned values.
+    /// A binary operator's node, wherever `evaluate` meets one.
+    #[inline(always)]
+    pub fn operator(&mut self, op: BinaryOp, left: &Expr, right: &Expr, line: u32, env: &Env<'_>) -> Eval {
+        if let Some((a, b)) = self.leaves(left, right, env) {
+            return Ok(arithmetic(op, a, b));
+        }
+        let left = self.shallow_operand(left, env)?;
+        let right = self.shallow_operand(right, env)?;
+        self.binary(op, left, right, line, env)
+    }
+
+    /// A value that a statement or a call needs: a returned, declared or
+    /// assigned value, or an argument. With `direct-operands`, an operator
+    /// here evaluates its own operands in place instead of through a
+    /// recursive `evaluate`; everything else is
+    /// [`Evaluator::shallow_operand`].
     #[inline(always)]
     pub fn operand(&mut self, expr: &Expr, env: &Env<'_>) -> Eval {
+        let Expr::Binary { op, left, right, line } = expr else {
+            return self.shallow_operand(expr, env);
+        };
+        if let Some((a, b)) = self.leaves(left, right, env) {
+            self.state.count_work();
+            return Ok(arithmetic(*op, a, b));
+        }
+        if !self.config.direct_operands {
+            return self.evaluate(expr, env);
+        }
+        self.state.count_work();
+        self.state.fired(&DIRECT_OPERANDS);
+        let left = self.shallow_operand(left, env)?;
+        let right = self.shallow_operand(right, env)?;
+        self.binary(*op, left, right, *line, env)
+    }
+
+    /// An operand: with `leaf-operands`, a local or a number literal read in
+    /// place and an operator on two number leaves (`fib(n - 2)`'s argument)
+    /// computed in place; with `direct-operands`, a call entered directly.
+    /// Anything else, or with the tunings off, is a recursive `evaluate`.
+    #[inline(always)]
+    pub fn shallow_operand(&mut self, expr: &Expr, env: &Env<'_>) -> Eval {
         match expr {
-            Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) => {
+            Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) if self.config.leaf_operands => {
                 self.state.count_work();
+                self.state.fired(&LEAF_OPERANDS);
                 Ok(self.stack[env.slot(*slot)].get())
             }
-            Expr::Literal(Literal::Number(n)) => {
+            Expr::Literal(Literal::Number(n)) if self.config.leaf_operands => {
                 self.state.count_work();
+                self.state.fired(&LEAF_OPERANDS);
                 Ok(Value::Number(*n))
             }
-            Expr::Call { callee, args, line } => {
+            Expr::Call { callee, args, line } if self.config.direct_operands => {
                 self.state.count_work();
+                self.state.fired(&DIRECT_OPERANDS);
                 self.call(callee, args, *line, env)
             }
-            Expr::Binary { op, left, right, .. } => match self.number_leaves(left, right, env) {
+            Expr::Binary { op, left, right, .. } => match self.leaves(left, right, env) {
                 Some((a, b)) => {
                     self.state.count_work();
                     Ok(arithmetic(*op, a, b))
@@ -107,9 +199,9 @@ impl Evaluator<'_> {
         }
     }
 
-    /// A binary operator. Numbers, by far the common case, are handled
-    /// inline; everything else (strings, equality of objects, errors) goes
-    /// to [`Evaluator::binary_other`].
+    /// A binary operator on two values. Numbers, by far the common case, are
+    /// handled inline; everything else (strings, equality of objects,
+    /// errors) goes to [`Evaluator::binary_other`].
     #[inline(always)]
     pub fn binary(&mut self, op: BinaryOp, left: Value, right: Value, line: u32, env: &Env<'_>) -> Eval {
         if let (Value::Number(a), Value::Number(b)) = (&left, &right) {
@@ -126,12 +218,10 @@ impl Evaluator<'_> {
         Ok(match (op, &left, &right) {
             (BinaryOp::Equal, _, _) => Value::Bool(left.equals(&right)),
             (BinaryOp::NotEqual, _, _) => Value::Bool(!left.equals(&right)),
-            (BinaryOp::Add, Value::String(a), Value::String(b)) => {
-                let mut joined = String::with_capacity(a.len() + b.len());
-                joined.push_str(a);
-                joined.push_str(b);
-                Value::String(joined.into())
-            }
+            (BinaryOp::Add, Value::String(a), Value::String(b)) => match memory::concat(a, b, self.state.max_heap) {
+                Ok(joined) => Value::String(joined.into()),
+                Err(memory::OutOfMemory) => return Err(self.error(line, messages::OUT_OF_MEMORY, env)),
+            },
             (BinaryOp::Add, _, _) => return Err(self.error(line, messages::OPERANDS_ADD, env)),
             _ => return Err(self.error(line, messages::OPERANDS_NUMBERS, env)),
         })
@@ -145,9 +235,9 @@ impl Evaluator<'_> {
 #[inline(always)]
 pub fn arithmetic(op: BinaryOp, a: f64, b: f64) -> Value {
     match op {
-        BinaryOp::Add => Value::Number(a + b),
+        BinaryOp::Add => Value::Number(number::add(a, b)),
         BinaryOp::Subtract => Value::Number(a - b),
-        BinaryOp::Multiply => Value::Number(a * b),
+        BinaryOp::Multiply => Value::Number(number::multiply(a, b)),
         BinaryOp::Divide => Value::Number(a / b),
         BinaryOp::Equal => Value::Bool(a == b),
         BinaryOp::NotEqual => Value::Bool(a != b),

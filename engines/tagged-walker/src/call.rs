@@ -15,8 +15,9 @@ use crate::object::{BoundMethod, Class, Closure, Instance};
 use crate::value::Value;
 use frontend::ast::{ClassDecl, FunctionKind, Name};
 use frontend::diagnostics::RunError;
-use frontend::hash::FixedMap;
+use frontend::hash::{NameHash, NameMap};
 use frontend::messages;
+use frontend::tuning::FX_HASH;
 use std::cell::RefCell;
 
 impl Evaluator<'_> {
@@ -97,7 +98,7 @@ impl Evaluator<'_> {
     }
 
     fn instantiate(&mut self, class: Gc<Class>, base: usize, line: u32, caller: &Env) -> Eval {
-        let instance = self.alloc(Instance { class, fields: RefCell::new(FixedMap::default()) });
+        let instance = self.alloc(Instance { class, fields: RefCell::new(NameMap::with_hasher(self.state.name_hash)) });
         let instance = Value::object(instance);
         self.stack[base] = Slot::value(instance);
         let init = class.methods.borrow().get("init").copied();
@@ -116,7 +117,7 @@ impl Evaluator<'_> {
 
     pub fn class_declaration(&mut self, decl: &ClassDecl, env: &Env) -> Result<(), Unwind> {
         let name = decl.target.name().clone();
-        let class = self.alloc(Class { name, methods: RefCell::new(FixedMap::default()) });
+        let class = self.alloc(Class { name, methods: RefCell::new(NameMap::with_hasher(self.state.name_hash)) });
         self.define(&decl.target, Value::object(class), env);
 
         if let Some(superclass) = &decl.superclass {
@@ -138,6 +139,7 @@ impl Evaluator<'_> {
         let Some(instance) = object.as_instance() else {
             return Err(self.error(line, messages::ONLY_INSTANCES_PROPERTIES, env));
         };
+        self.state.fired_if(|_| *instance.fields.borrow().hasher() == NameHash::Fx, &FX_HASH);
         if let Some(&value) = instance.fields.borrow().get(name) {
             return Ok(value);
         }
@@ -152,6 +154,7 @@ impl Evaluator<'_> {
         let Some(instance) = object.as_instance() else {
             return Err(self.error(line, messages::ONLY_INSTANCES_FIELDS, env));
         };
+        self.state.fired_if(|_| *instance.fields.borrow().hasher() == NameHash::Fx, &FX_HASH);
         instance.fields.borrow_mut().insert(name.clone(), value);
         Ok(value)
     }
@@ -163,6 +166,7 @@ impl Evaluator<'_> {
         let Some(instance) = self.stack[base].get().as_instance() else {
             return Err(self.error(line, messages::ONLY_INSTANCES_METHODS, caller));
         };
+        self.state.fired_if(|_| *instance.fields.borrow().hasher() == NameHash::Fx, &FX_HASH);
         let field = instance.fields.borrow().get(name).copied();
         if let Some(callee) = field {
             // The callee replaces the receiver in slot 0, which keeps it

@@ -11,13 +11,16 @@
 #![forbid(unsafe_code)]
 
 use crate::State;
+use crate::config::Config;
 use crate::env::{Env, Slot};
 use crate::heap::{Gc, LoxString};
 use crate::object::{BoxedNumber, Closure, Upvalue};
 use crate::value::Value;
 use frontend::ast::{Expr, Function, Literal, Local, LogicalOp, Name, Stmt, Target, UnaryOp, VarKind, Variable};
 use frontend::diagnostics::{RunError, RuntimeError};
+use frontend::hash::NameHash;
 use frontend::messages;
+use frontend::tuning::{FX_HASH, GLOBAL_CALLS, GLOBAL_SLOTS, GUARD_RETURNS};
 use std::io::Write;
 use std::rc::Rc;
 
@@ -41,8 +44,8 @@ impl From<Thrown> for Unwind {
 pub type Exec = Result<(), Unwind>;
 pub type Eval = Result<Value, Thrown>;
 
-/// One run of a program: the session's state, the output, the value stack
-/// and the call depth.
+/// One run of a program: the session's state and tunings, the output, the
+/// value stack and the call depth.
 ///
 /// Unlike `hashmap-walker`, no list of frames is kept for error traces: a
 /// runtime error starts its trace with the innermost frame, and each call it
@@ -50,6 +53,8 @@ pub type Eval = Result<Value, Thrown>;
 /// calls themselves only count their depth.
 pub struct Evaluator<'a> {
     pub state: &'a mut State,
+    /// The session's tunings, copied here so that a test is one load.
+    pub config: Config,
     pub out: &'a mut dyn Write,
     /// Every frame's slots, innermost frame last; see [`crate::env`].
     pub stack: Vec<Slot>,
@@ -89,7 +94,7 @@ impl Evaluator<'_> {
             }
             Stmt::Var { target, init, .. } => {
                 let value = match init {
-                    Some(init) => self.evaluate(init, env)?,
+                    Some(init) => self.operand(init, env)?,
                     None => Value::NIL,
                 };
                 self.define(target, value, env);
@@ -100,17 +105,27 @@ impl Evaluator<'_> {
             // and leaving it costs nothing.
             Stmt::Block { body, .. } => self.execute_block(body, env)?,
             Stmt::If { condition, then_branch, else_branch } => {
-                if self.condition(condition, env)? {
-                    // `if (...) return x;` is common enough to run its
-                    // `return` here rather than in a recursive call.
-                    if let Stmt::Return { value, .. } = &**then_branch {
+                let branch = match (self.condition(condition, env)?, else_branch) {
+                    (true, _) => then_branch,
+                    (false, Some(else_branch)) => else_branch,
+                    (false, None) => return Ok(()),
+                };
+                // With `guard-returns`, a branch that returns (`return x;`,
+                // or a braced block ending in one) returns from here,
+                // without a recursive `execute` for the `return` or for the
+                // block around it.
+                if self.config.guard_returns
+                    && let Some((before, value)) = guard_return(branch)
+                {
+                    if matches!(**branch, Stmt::Block { .. }) {
                         self.state.count_work();
-                        return self.return_statement(value.as_ref(), env);
                     }
-                    self.execute(then_branch, env)?;
-                } else if let Some(else_branch) = else_branch {
-                    self.execute(else_branch, env)?;
+                    self.state.count_work();
+                    self.state.fired(&GUARD_RETURNS);
+                    self.execute_block(before, env)?;
+                    return self.return_statement(value, env);
                 }
+                self.execute(branch, env)?;
             }
             Stmt::While { condition, body, increment } => {
                 while self.condition(condition, env)? {
@@ -128,7 +143,7 @@ impl Evaluator<'_> {
     #[inline(always)]
     fn return_statement(&mut self, value: Option<&Expr>, env: &Env) -> Exec {
         let value = match value {
-            Some(value) => self.returned_operand(value, env)?,
+            Some(value) => self.operand(value, env)?,
             None => Value::NIL,
         };
         Err(Unwind::Return(value))
@@ -205,14 +220,7 @@ impl Evaluator<'_> {
         match expr {
             Expr::Literal(literal) => Ok(self.literal(literal)),
             Expr::Variable(variable) | Expr::This(variable) => self.read(variable, env),
-            Expr::Binary { op, left, right, line } => {
-                if let Some((a, b)) = self.leaves(left, right, env) {
-                    return self.binary(*op, a, b, *line, env);
-                }
-                let left = self.operand(left, env)?;
-                let (left, right) = self.operand_holding(left, right, env)?;
-                self.binary(*op, left, right, *line, env)
-            }
+            Expr::Binary { op, left, right, line } => self.operator(*op, left, right, *line, env),
             Expr::Call { callee, args, line } => self.call(callee, args, *line, env),
             Expr::Assign { variable, value } => self.assignment(variable, value, env),
             Expr::Logical { op, left, right } => self.logical(*op, left, right, env),
@@ -239,8 +247,9 @@ impl Evaluator<'_> {
         // Most callees are a function's global name: read it here, without
         // a recursive call.
         let callee = match callee {
-            Expr::Variable(variable) if variable.kind == VarKind::Global => {
+            Expr::Variable(variable) if variable.kind == VarKind::Global && self.config.global_calls => {
                 self.state.count_work();
+                self.state.fired(&GLOBAL_CALLS);
                 self.read_global(variable, env)?
             }
             _ => self.evaluate(callee, env)?,
@@ -253,7 +262,7 @@ impl Evaluator<'_> {
 
     #[inline(never)]
     fn assignment(&mut self, variable: &Variable, value: &Expr, env: &Env) -> Eval {
-        let value = self.evaluate(value, env)?;
+        let value = self.operand(value, env)?;
         self.assign(variable, value, env)?;
         Ok(value)
     }
@@ -270,7 +279,7 @@ impl Evaluator<'_> {
 
     #[inline(never)]
     fn unary(&mut self, op: UnaryOp, operand: &Expr, line: u32, env: &Env) -> Eval {
-        let operand = self.operand(operand, env)?;
+        let operand = self.shallow_operand(operand, env)?;
         match op {
             UnaryOp::Not => Ok(Value::bool(!operand.is_truthy())),
             UnaryOp::Negate => match (operand.negate_int(), operand.as_number()) {
@@ -284,7 +293,11 @@ impl Evaluator<'_> {
     #[inline(never)]
     fn set(&mut self, object: &Expr, name: &Name, value: &Expr, line: u32, env: &Env) -> Eval {
         let object = self.evaluate(object, env)?;
-        let (object, value) = self.operand_holding(object, value, env)?;
+        // The object is held on the stack while the value is evaluated
+        // (rule 1 in `gc.rs`).
+        self.stack.push(Slot::value(object));
+        let value = self.operand(value, env)?;
+        self.stack.pop();
         self.set_property(object, name, value, line, env)
     }
 
@@ -337,10 +350,13 @@ impl Evaluator<'_> {
 
     #[inline(always)]
     fn read_global(&mut self, variable: &Variable, env: &Env) -> Eval {
-        match self.state.globals.get(&variable.name) {
+        self.state.fired_if(|state| state.globals.name_hash() == NameHash::Fx, &FX_HASH);
+        let value = match self.state.globals.get(&variable.name) {
             Some(&value) => Ok(value),
             None => Err(self.undefined_variable(variable, env)),
-        }
+        };
+        self.state.fired_if(|state| state.globals.is_cached(&variable.name), &GLOBAL_SLOTS);
+        value
     }
 
     #[cold]
@@ -402,5 +418,19 @@ impl Evaluator<'_> {
         let string = self.new_string(text);
         self.state.literals.insert(text, string);
         string
+    }
+}
+
+/// The statements before the `return` and the value it returns, when a
+/// branch is a `return` or a braced block that ends in one.
+#[inline(always)]
+fn guard_return(branch: &Stmt) -> Option<(&[Stmt], Option<&Expr>)> {
+    match branch {
+        Stmt::Return { value, .. } => Some((&[], value.as_ref())),
+        Stmt::Block { body, .. } => match body.split_last() {
+            Some((Stmt::Return { value, .. }, before)) => Some((before, value.as_ref())),
+            _ => None,
+        },
+        _ => None,
     }
 }

@@ -59,6 +59,7 @@ use crate::eval::Evaluator;
 use crate::heap::{Gc, Heap, HeapObject, LoxString, ObjRef, Object};
 use crate::object::{BoundMethod, BoxedNumber, Class, Closure, Instance, Native, Upvalue};
 use crate::value::Value;
+use frontend::memory::{self, OutOfMemory};
 
 impl Evaluator<'_> {
     /// Moves `object` into the heap, collecting first when a collection is
@@ -73,12 +74,14 @@ impl Evaluator<'_> {
     }
 
     /// A new string: `a` followed by `b`, which stay alive through a
-    /// collection here even when nothing else holds them.
-    pub fn concat(&mut self, a: Gc<LoxString>, b: Gc<LoxString>) -> Gc<LoxString> {
+    /// collection here even when nothing else holds them; or `OutOfMemory`
+    /// when it would pass the heap ceiling (`frontend::memory`).
+    pub fn concat(&mut self, a: Gc<LoxString>, b: Gc<LoxString>) -> Result<Gc<LoxString>, OutOfMemory> {
+        memory::check_string(a.as_str().len(), b.as_str().len(), self.state.max_heap)?;
         if self.state.heap.should_collect() {
             self.collect_garbage(&[Value::object(a), Value::object(b)]);
         }
-        self.state.heap.alloc_string(&[a.as_str(), b.as_str()])
+        Ok(self.state.heap.alloc_string(&[a.as_str(), b.as_str()]))
     }
 
     /// A new string holding `text` (which is not on the heap).
@@ -100,7 +103,7 @@ impl Evaluator<'_> {
         collect(heap, tracer, |tracer| {
             stack.iter().for_each(|slot| tracer.value(slot.word()));
             held.iter().for_each(|&value| tracer.value(value));
-            globals.values().for_each(|value| tracer.value(value));
+            globals.values().for_each(|&value| tracer.value(value));
             literals.strings().for_each(|string| tracer.object(string));
             pending.trace(tracer);
         });
@@ -216,15 +219,15 @@ impl Trace for BoundMethod {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use frontend::hash::FixedMap;
+    use frontend::hash::{NameHash, NameMap};
     use std::cell::RefCell;
 
     fn class(heap: &mut Heap, name: &str) -> Gc<Class> {
-        heap.alloc(Class { name: name.into(), methods: RefCell::new(FixedMap::default()) })
+        heap.alloc(Class { name: name.into(), methods: RefCell::new(NameMap::with_hasher(NameHash::Fx)) })
     }
 
     fn instance(heap: &mut Heap, class: Gc<Class>) -> Gc<Instance> {
-        heap.alloc(Instance { class, fields: RefCell::new(FixedMap::default()) })
+        heap.alloc(Instance { class, fields: RefCell::new(NameMap::with_hasher(NameHash::Fx)) })
     }
 
     #[test]

@@ -1,13 +1,13 @@
 //! # `tagged-walker`: the tree-walker with 8-byte tagged values
 //!
 //! The third rung of the ladder, and nederlang's last step (32-byte values
-//! to 8: 3.7 s to 2.1 s on fib(35)). It is `slot-walker`'s evaluator,
-//! unchanged in shape: the same modules, the same frames of slots in one
-//! value stack, the same captured-variable cells, the same fast paths for
-//! operands, the same globals. What changes is the value. In `slot-walker`
-//! a value is a 24-byte enum whose objects are `Rc`s; here every value is
-//! one 64-bit word whose low three bits say what the rest is, and objects
-//! live in this engine's own heap under a tracing collector. So
+//! to 8). It is `slot-walker`'s evaluator, unchanged in shape: the same
+//! modules, the same frames of slots in one value stack, the same
+//! captured-variable cells, the same globals table, the same tunings in the
+//! same places. What changes is the value. In `slot-walker` a value is a
+//! 24-byte enum whose objects are `Rc`s; here every value is one 64-bit word
+//! whose low three bits say what the rest is, and objects live in this
+//! engine's own heap under a tracing collector. So
 //! `diff -r engines/slot-walker/src engines/tagged-walker/src` shows the
 //! representation and little else. The lesson is what the size of a value
 //! costs.
@@ -19,27 +19,13 @@
 //! memory; a slot of the value stack is 8 bytes, so a cache line holds
 //! eight of them instead of two and a half; and a value has no destructor,
 //! so nothing is ever counted or dropped when one is copied or
-//! overwritten. (`slot-walker` spends several of its tuning steps keeping
-//! numbers away from its drop glue: `Value::discard`, `pop_frame`. Here
-//! those are not needed, and a frame is popped with `truncate`.)
-//!
-//! Measured on fib, where neither engine allocates anything per call
-//! (`valgrind --tool=dhat`: 0 allocations per call in both, against 3 in
-//! `hashmap-walker`), the word saves few instructions but a third of the
-//! memory traffic. Under callgrind on a fib-only program, `(count at fib(22)
-//! − count at fib(20)) ÷ 35,422` calls:
-//!
-//! | per call of fib | `slot-walker` | `tagged-walker` |
-//! |---|---:|---:|
-//! | size of a value | 24 bytes | 8 bytes |
-//! | size of `evaluate`'s result | 24 bytes (memory) | 16 bytes (two registers) |
-//! | instructions | 488.5 | 396 |
-//! | data reads + writes | 154 + 75 | 100 + 33 |
-//! | branch mispredictions (cachegrind's model) | 2.2 | 2.2 |
-//!
-//! (The `tagged-walker` column is after the tuning of the last section,
-//! "Measured"; before it, 424 instructions, 107.5 + 36.5 data accesses and
-//! 1.7 mispredictions per call.)
+//! overwritten. (`slot-walker` keeps numbers away from its drop glue with
+//! `Value::discard` and pops frames without it; here neither is needed,
+//! and a frame is popped with `truncate`.) The gain shows in instructions
+//! (no counts, results in registers) and more still in memory traffic,
+//! fewer reads and far fewer writes per node; what it cannot touch is what
+//! both engines still do per node: decode the shared tree's node and make a
+//! recursive Rust call.
 //!
 //! ## How the tag bits are chosen
 //! Objects are allocated 8-byte aligned, so a pointer's low three bits are
@@ -82,23 +68,10 @@
 //! The cost is in the conversions. A number literal is encoded on every
 //! read (the shared tree holds an `f64`, and this engine has nowhere to keep
 //! the word), and a double result is decoded, computed and re-encoded,
-//! with a test for whether it became an integer. So the one program where
-//! this rung loses to `slot-walker` is the floating-point one. With inline
-//! doubles switched off (every non-integer boxed), the same program
-//! allocates 200 times as much and runs twice as long:
-//!
-//! | `loop_arith` (Mandelbrot, N = 60, callgrind and dhat) | instructions | allocations |
-//! |---|---:|---:|
-//! | `slot-walker` (`f64` in the enum) | 129.8 M | 374 |
-//! | `tagged-walker` (integers, inline doubles, boxes) | 152.7 M | 2,375 |
-//! | `tagged-walker` with every non-integer boxed | 298.7 M | 477,640 |
-//!
-//! (The 2,000 allocations the inline doubles leave are the `-0`s that
-//! `0 * negative` makes.) `loop_arith` at N = 200, user CPU time, medians of
-//! seven interleaved runs: `slot-walker` 0.21 s, `tagged-walker` 0.24 s,
-//! every double boxed 0.45 s. On every other benchmark program the integers
-//! carry the load: at their small sizes, boxing every double adds at most
-//! five allocations, except in `many_instances` (1,358 to 2,859).
+//! with a test for whether it became an integer. So floating-point
+//! programs (`loop_arith`) are where this rung can lose to `slot-walker`,
+//! which keeps an `f64` in its enum; without inline doubles (every
+//! non-integer boxed) they would allocate at nearly every operation.
 //!
 //! ## How this differs from NaN boxing
 //! `nanbox-vm` is the other 8-byte design: a double is stored as itself and
@@ -122,18 +95,13 @@
 //! across a call, and the object being allocated; `gc.rs` states the rules
 //! by which the evaluator keeps everything it still needs reachable (a left
 //! operand is pushed while the right one is evaluated, a callee stays in
-//! its frame's slot 0, ...). Cycles need nothing special: ten million pairs
-//! of instances pointing at each other, each iteration also making a local
-//! function that captures itself, run in 5.6 MB peak RSS
-//! (`/usr/bin/time -v`).
+//! its frame's slot 0, ...). Cycles need nothing special.
 //!
-//! Two consequences of owning the heap, both measured on `strings.lox`
-//! (N = 5000, dhat): a string is one allocation, not `slot-walker`'s two
-//! (`Rc<str>` and the `String` it was built in), and a string literal is
-//! made once per program ([`literals`]) instead of at every evaluation:
-//! 60,403 allocations against `slot-walker`'s 120,367. (Before those two
-//! changes this engine ran 1.5 times `slot-walker`'s instructions on
-//! strings, most of them in `malloc` and `free`.)
+//! Two consequences of owning the heap: a string is one allocation (its
+//! header and bytes together), not `slot-walker`'s two (`Rc<str>` and the
+//! `String` it was built in), and a string literal is made once per
+//! program ([`literals`]) instead of at every evaluation, which would put
+//! an allocation in every loop that mentions a string.
 //!
 //! ## Unsafe, fenced
 //! Only [`value`] and [`heap`] may contain unsafe code (the crate denies it
@@ -147,8 +115,7 @@
 //! at every allocation), a debug build's stressed heap quarantines what it
 //! sweeps so that touching it panics with its kind, and `.ci/memcheck
 //! tagged-walker` runs every corpus file through the release `lox` under
-//! `valgrind --tool=memcheck`, normally and with `--gc-stress` (zero
-//! errors).
+//! `valgrind --tool=memcheck`, normally and with `--gc-stress`.
 //!
 //! ## What changed from `slot-walker`, module by module
 //! * [`value`]: the tagged word and its small API (`inline_number`,
@@ -161,104 +128,37 @@
 //!   for the one operator; a value that must outlive another evaluation is
 //!   pushed on the stack; a callee stays in slot 0 instead of `nil`.
 //! * [`gc`]: the collector and the rooting rules, instead of the cycle
-//!   collector's `Traceable` impls. [`literals`] is new; [`globals`] is the
-//!   same, with an iterator for the collector.
+//!   collector's `Traceable` impls. [`literals`] is new. The globals are the
+//!   same `frontend::globals::Globals`, holding words.
+//! * [`config`] is the same: the same tunings, switched the same way.
 //!
-//! ## Measured (release build, this machine)
-//! fib(35) (`programs/fib.lox`, and its twin `programs/python/fib.py` with
-//! the same algorithm) side by side in one harness run, five interleaved
-//! rounds after a warm-up, medians (`cargo build --release -p harness &&
-//! ./target/release/harness --engines slot-walker,tagged-walker --programs
-//! fib --runs 5 --warmup 1 --no-scaling --no-profile --out /tmp/tw-fib`),
-//! on 2 shared cores, two runs in a row at a load average near 2:
+//! ## Tunings
+//! The seven tunings of `slot-walker` (its crate documentation explains
+//! each, with why it pays and its class of programs), declared in
+//! [`TUNINGS`] with the same names and switched off the same way
+//! (`tagged-walker:no-NAME`, `tagged-walker:plain`): `fx-hash`,
+//! `global-slots`, `global-calls`, `leaf-operands`, `direct-operands`,
+//! `fused-conditions` and `guard-returns`. So `slot-walker:plain` against
+//! `tagged-walker:plain` compares the two values alone, and the tuned pair
+//! compares them with the same optimisations on both sides. Two differ in
+//! what they save, because the value does: a leaf is read as a word of any
+//! kind (there is no 24-byte value to avoid making, only a recursive call),
+//! and a condition's boolean is a word, so fusing it saves less.
 //!
-//! | contender | wall, run 1 | wall, run 2 | user CPU, run 2 | `slot-walker`'s time ÷ this |
-//! |---|---:|---:|---:|---:|
-//! | `slot-walker` | 2.23 s | 2.25 s | 2.12 s | 1× |
-//! | `tagged-walker` | 1.32 s | 1.42 s | 1.31 s | **1.69×, 1.59×** (CPU 1.62×) |
-//! | python3 3.11 | 2.57 s | 2.79 s | 2.48 s | 0.87×, 0.81× |
-//!
-//! A third run, with `--runs 7` at a load average near 3.3 (so every wall
-//! time is inflated): `slot-walker` 2.73 s (user 2.22 s), `tagged-walker`
-//! 1.71 s (user 1.39 s), python3 3.02 s (user 2.66 s); 1.60× in wall time
-//! and in CPU time.
-//!
-//! So this rung runs fib about twice as fast as python3 (1.95× and 1.96×
-//! in the first two runs) and 1.6 to 1.7 times as fast as `slot-walker`,
-//! past the 1.5 its issue asked for. (Before the tuning below, the same command
-//! measured 1.38× and then 1.32×: `tagged-walker` 1.58 s both times.)
-//!
-//! What the tuning was, per call of fib under callgrind (the method of the
-//! table above), and what each step gave:
-//! * **An operator on calls, returned, without a recursive call** (424 to
-//!   398 instructions; fib(35) 1.50 s to 1.40 s user time, A/B medians of
-//!   five, and later 1.41 s to 1.28 s). `return fib(n - 2) + fib(n - 1);`
-//!   went `execute` → `operand` → `evaluate` (for the `+`) → `call`; now
-//!   [`operand`]'s `returned_operand` evaluates the operator's two operands
-//!   itself, with `shallow_operand` (a local, a number literal or a call,
-//!   else `evaluate`), so one Rust frame per Lox call is gone, as are a
-//!   second dispatch on the node and a second try of `leaves`. Only a
-//!   `return` gets it: inlined into every operand site (`evaluate`'s
-//!   operator arm too), the bigger code cost other programs up to 8 % more
-//!   instructions (`globals`), most of it from a closure that was not
-//!   inlined and became a call per operand. With the closure gone and the
-//!   path limited to `return`, `harness ci` shows no program worse than
-//!   +0.2 %, and fib −6.1 %, inheritance −3.0 %, closures −2.1 %.
-//! * **`leaves` not tried first in a returned operator** (399 to 397.5):
-//!   `shallow_operand` reads a leaf as cheaply, and the operands of a
-//!   returned operator are more often calls.
-//!
-//! Tried and reverted, because fib(35) ran slower in A/B rounds (user time,
-//! medians of five, interleaved) although callgrind counted the same or
-//! fewer instructions; on this processor (AMD EPYC, family 23, model 1:
-//! Zen 1) code layout moves fib's time by 10 to 30 % between builds of
-//! equivalent code, so only a timed A/B settles a change:
-//! * the comparison of an integer local with a number literal as doubles,
-//!   again (368 instructions per call; 1.38 s to 1.57 s);
-//! * a direct-mapped cache of number literals' words keyed by the
-//!   literal's address (encoding skipped; 415 instructions, 1.29 s to
-//!   1.47 s);
-//! * the operator-on-calls path limited to `return` but written with a
-//!   closure (405 instructions; 1.28 s to 1.65 s);
-//! * an `if` running its branch in a loop of `execute` instead of a
-//!   recursive call (416 instructions; 1.28 s to 1.39 s);
-//! * `print` and the declarations outlined from `execute` (401
-//!   instructions; no measurable change);
-//! * one-variant `if let` tests instead of `match` in `leaf` and
-//!   `shallow_operand` (LLVM made the same code), and encoding an integer
-//!   literal with one shift-and-compare range test (the same count).
-//!
-//! Why the gain over `slot-walker` is smaller than nederlang's 1.76×
-//! (32-byte to 8-byte values on the same benchmark): `slot-walker`'s own
-//! tuning already keeps numbers out of its 24-byte value on fib's hot path
-//! (number leaves are read as `f64` and operated on without making a
-//! value), so what the word still saves there is memory traffic, a third
-//! of the data reads and more than half the writes, while both engines
-//! spend most of a call decoding the shared tree's nodes (each `match` on
-//! an `Expr` decodes a niche discriminant: about 80 of the 396
-//! instructions) and in the prologues of their recursive Rust calls, which
-//! the value does not touch. And the word has a cost of its own on fib:
-//! each of the three number literals per call is encoded on every read.
-//!
-//! The other programs, at their small sizes, as `harness ci --engines
-//! slot-walker,tagged-walker` counts them with cachegrind (instructions,
-//! millions, `slot-walker` / `tagged-walker`, after the tuning above): fib
-//! 11.5 / 9.5, loop_arith 130.0 / 152.8 (`slot-walker` 1.18 times
-//! faster), globals 92.3 / 80.1, locals 72.1 / 67.2, closures 125.7 /
-//! 108.3, strings 52.9 / 52.8, string_equality 152.1 / 110.8, instantiation
-//! 144.9 / 132.8, method_call 260.2 / 230.6, fields 210.9 / 195.4,
-//! inheritance 217.1 / 181.8, binary_trees 129.7 / 109.7, many_instances
-//! 177.7 / 161.3, zoo 273.6 / 237.7.
+//! What each tuning buys, per program, and where this rung stands against
+//! the others, plain and tuned, is measured by the harness (`harness
+//! ablate`, and the reference run in `reports/reference/README.md`), not
+//! recorded here.
 
 // Unsafe code is denied everywhere but in the two modules that define the
 // representation; every other module also forbids it itself.
 #![deny(unsafe_code)]
 
 mod call;
+mod config;
 mod env;
 mod eval;
 mod gc;
-mod globals;
 #[allow(unsafe_code)]
 mod heap;
 mod literals;
@@ -267,12 +167,16 @@ mod operand;
 #[allow(unsafe_code)]
 mod value;
 
+pub use config::TUNINGS;
+
+use config::Config;
 use env::{Env, Slot};
 use eval::{Evaluator, Unwind};
 use frontend::ast::Program;
 use frontend::diagnostics::RunError;
-use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
-use globals::Globals;
+use frontend::globals::Globals;
+use frontend::hash::NameHash;
+use frontend::{CompileErrors, Engine, Options, Session, Tuning, WorkCount};
 use heap::Heap;
 use literals::Literals;
 use object::{Closure, Native};
@@ -294,24 +198,50 @@ impl Engine for TaggedWalker {
     fn session(&self, options: Options) -> Box<dyn Session> {
         Box::new(TaggedSession { state: State::new(options), program: None })
     }
+
+    fn tunings(&self) -> &'static [Tuning] {
+        TUNINGS
+    }
 }
 
-/// What a session keeps between programs: its globals and its heap.
+/// What a session keeps between programs: its globals, its heap and its
+/// tunings.
 pub struct State {
-    globals: Globals,
+    globals: Globals<Value>,
     literals: Literals,
     heap: Heap,
     tracer: gc::Tracer,
+    config: Config,
+    /// The hash of every field and method table.
+    name_hash: NameHash,
+    /// The heap ceiling (`Options::max_heap`) a new string is checked against.
+    max_heap: usize,
     work: u64,
+    /// How often each tuning's fast path was taken, by name: kept only in
+    /// unit tests, which check that every tuning fires where it should.
+    #[cfg(test)]
+    fired: std::collections::BTreeMap<&'static str, u64>,
 }
 
 impl State {
     fn new(options: Options) -> State {
         let mut heap = Heap::new(options.gc_stress);
         let clock = heap.alloc(Native { function: |_| frontend::natives::clock() });
-        let mut globals = Globals::default();
+        let mut globals = Globals::new(&options);
         globals.define(&frontend::natives::CLOCK.into(), Value::object(clock));
-        State { globals, literals: Literals::default(), heap, tracer: gc::Tracer::default(), work: 0 }
+        let name_hash = NameHash::for_options(&options);
+        State {
+            globals,
+            literals: Literals::new(name_hash),
+            heap,
+            tracer: gc::Tracer::default(),
+            config: Config::new(&options),
+            name_hash,
+            max_heap: options.max_heap,
+            work: 0,
+            #[cfg(test)]
+            fired: Default::default(),
+        }
     }
 
     #[inline(always)]
@@ -319,6 +249,24 @@ impl State {
         if cfg!(feature = "work-count") {
             self.work += 1;
         }
+    }
+
+    /// Notes that `tuning`'s fast path was taken (in unit tests only).
+    #[inline(always)]
+    fn fired(&mut self, tuning: &Tuning) {
+        self.fired_if(|_| true, tuning);
+    }
+
+    /// Notes that `tuning` was used if `used` says so of this state; the
+    /// question is asked in unit tests only, and costs nothing otherwise.
+    #[inline(always)]
+    fn fired_if(&mut self, used: impl FnOnce(&State) -> bool, tuning: &Tuning) {
+        #[cfg(test)]
+        if used(self) {
+            *self.fired.entry(tuning.name).or_default() += 1;
+        }
+        #[cfg(not(test))]
+        let _ = (used, tuning);
     }
 }
 
@@ -344,7 +292,8 @@ impl Session for TaggedSession {
         // The script's closure in its slot 0, as a function's callee is in
         // its own: that keeps it alive (rule 2 in `gc.rs`).
         stack[0] = Slot::value(Value::object(script));
-        let mut evaluator = Evaluator { state: &mut self.state, out, stack, depth: 1, held: Vec::new() };
+        let config = self.state.config;
+        let mut evaluator = Evaluator { state: &mut self.state, config, out, stack, depth: 1, held: Vec::new() };
         match evaluator.execute_block(&script.function.body, &Env { base: 0, closure: script }) {
             Ok(()) => Ok(()),
             Err(Unwind::Error(error)) => Err(*error),
@@ -468,6 +417,36 @@ mod tests {
         let mut out = Vec::new();
         session.run(&mut out).expect("runs");
         assert_eq!(out, b"3\n");
+    }
+
+    /// Runs `source` in a new session with `options`, and answers what it
+    /// printed and whether `tuning`'s path was taken.
+    fn run_noting(source: &str, options: Options, tuning: &Tuning) -> (String, bool) {
+        let mut session = TaggedSession { state: State::new(options), program: None };
+        session.prepare(source).expect("the example compiles");
+        let mut out = Vec::new();
+        session.run(&mut out).expect("the example runs");
+        let taken = session.state.fired.get(tuning.name).is_some_and(|&count| count > 0);
+        (String::from_utf8(out).expect("Lox prints UTF-8"), taken)
+    }
+
+    #[test]
+    fn each_tuning_is_used_by_two_programs_of_its_class_and_changes_no_output() {
+        if let Err(problem) = frontend::tuning::check_examples(TUNINGS, run_noting) {
+            panic!("{problem}");
+        }
+    }
+
+    #[test]
+    fn plain_takes_no_tuned_path() {
+        for tuning in TUNINGS {
+            for source in frontend::tuning::examples(tuning).expect("shared tunings have examples") {
+                for any in TUNINGS {
+                    let (_, taken) = run_noting(source, Options::default().plain(TUNINGS), any);
+                    assert!(!taken, "`{}` was used by a plain session running:\n{source}", any.name);
+                }
+            }
+        }
     }
 
     #[test]

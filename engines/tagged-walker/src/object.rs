@@ -11,7 +11,7 @@ use crate::env::Slot;
 use crate::heap::Gc;
 use crate::value::Value;
 use frontend::ast::{Function, Name};
-use frontend::hash::FixedMap;
+use frontend::hash::NameMap;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -69,12 +69,12 @@ pub struct Class {
     pub name: Name,
     /// The superclass's methods, copied in when the class was declared (so
     /// methods are inherited as they were at that moment), then its own.
-    pub methods: RefCell<FixedMap<Name, Gc<Closure>>>,
+    pub methods: RefCell<NameMap<Name, Gc<Closure>>>,
 }
 
 pub struct Instance {
     pub class: Gc<Class>,
-    pub fields: RefCell<FixedMap<Name, Value>>,
+    pub fields: RefCell<NameMap<Name, Value>>,
 }
 
 pub struct BoundMethod {

@@ -1,20 +1,30 @@
-//! Fast paths for operands: how the evaluator avoids recursive calls for
-//! the commonest leaves of the tree, and what the operators do first with
-//! small integers.
+//! Operands and conditions: where the evaluator's tunings take their fast
+//! paths, and the operators on values.
 //!
-//! These are `slot-walker`'s fast paths, kept in the same places so that
-//! the two engines differ in their values and not in their tuning:
+//! A tree-walker pays for every node it visits with a recursive call of
+//! [`Evaluator::evaluate`]: a function with a large frame, entered through
+//! a `match` on the node's kind. Most of what a program evaluates is small
+//! (a local, a literal, `n - 1`, a call), so three tunings evaluate those
+//! shapes where they are used, each switched by the session's `Config`:
 //!
-//! * [`Evaluator::operand`]: a local, a number literal or a call as the
-//!   operand of an operator, an argument or a returned value is handled
-//!   without going through [`Evaluator::evaluate`].
-//! * [`Evaluator::leaves`]: `n < 2`, `i + 1`: both operands read straight
-//!   from the tree or the slot, with no recursive call and no error path.
-//! * [`Evaluator::condition`]: a comparison deciding an `if` or a loop
-//!   without a recursive call.
-//! * [`Evaluator::binary`]: small integers inline, on the tagged words
-//!   themselves; other numbers in a function made for the one operator;
-//!   everything else out of line.
+//! * `leaf-operands` ([`Evaluator::shallow_operand`],
+//!   [`Evaluator::leaves`]): a local or a number literal is read in place,
+//!   and an operator whose two operands are such leaves (`n < 2`, `i + 1`)
+//!   takes their words without a recursive call or an error path.
+//! * `direct-operands` ([`Evaluator::operand`]): a call used as an operand
+//!   is entered directly, and an operator used as an operand (returned,
+//!   declared, assigned, an argument) evaluates its own two operands the
+//!   same way, so `return f(a) + g(b);` or `var c = a * f(b);` costs one
+//!   recursive evaluation fewer.
+//! * `fused-conditions` ([`Evaluator::condition`]): a comparison, `!`,
+//!   `and` or `or` deciding an `if` or a loop yields a Rust `bool` without
+//!   making a boolean value.
+//!
+//! With all three off, every operand and condition goes through
+//! `evaluate`, which is the strategy alone. [`Evaluator::binary`] is not a
+//! tuning: it is how this value does arithmetic (small integers inline, on
+//! the tagged words themselves; other numbers in a function made for the
+//! one operator; everything else out of line).
 //!
 //! What changed from `slot-walker`: a leaf is read as a word whatever it
 //! holds (there is no 24-byte value to avoid making, only a `Result` and a
@@ -22,49 +32,93 @@
 //! tree holds an `f64`, and this engine has nowhere to keep the encoded
 //! word), and an operand that must survive the evaluation of the other one
 //! is kept on the value stack (rule 1 in `gc.rs`).
-//!
-//! And one fast path of the same kind that `slot-walker` does not have:
-//! [`Evaluator::returned_operand`], a returned operator whose operands are
-//! calls or leaves (`return fib(n - 2) + fib(n - 1);`) evaluated in the
-//! `return` itself, one recursive Rust call fewer per Lox call (measured
-//! in the crate documentation).
 
 #![forbid(unsafe_code)]
 
 use crate::env::{Env, Slot};
 use crate::eval::{Eval, Evaluator, Thrown};
 use crate::value::Value;
-use frontend::ast::{BinaryOp, Expr, Literal, VarKind, Variable};
+use frontend::ast::{BinaryOp, Expr, Literal, LogicalOp, UnaryOp, VarKind, Variable};
+use frontend::memory::OutOfMemory;
 use frontend::messages;
+use frontend::number;
+use frontend::tuning::{DIRECT_OPERANDS, FUSED_CONDITIONS, LEAF_OPERANDS};
 
 impl Evaluator<'_> {
-    /// The truthiness of a condition. A comparison, the usual condition of
-    /// an `if` or a loop, is decided here without a recursive call.
+    /// The truthiness of a condition of an `if` or a loop.
     #[inline(always)]
     pub fn condition(&mut self, expr: &Expr, env: &Env) -> Result<bool, Thrown> {
-        if let Expr::Binary { op, left, right, line } = expr {
-            self.state.count_work();
-            if let Some((a, b)) = self.leaves(left, right, env) {
-                return Ok(self.binary(*op, a, b, *line, env)?.is_truthy());
+        if self.config.fused_conditions {
+            match expr {
+                Expr::Binary { op, left, right, line } => {
+                    self.state.count_work();
+                    self.state.fired(&FUSED_CONDITIONS);
+                    return self.fused_comparison(*op, left, right, *line, env);
+                }
+                Expr::Logical { .. } | Expr::Unary { op: UnaryOp::Not, .. } => {
+                    return self.fused_logic(expr, env);
+                }
+                _ => {}
             }
-            let left = self.operand(left, env)?;
-            let (left, right) = self.operand_holding(left, right, env)?;
-            return Ok(self.binary(*op, left, right, *line, env)?.is_truthy());
         }
         Ok(self.evaluate(expr, env)?.is_truthy())
+    }
+
+    /// A comparison (or any operator) as a condition: on two small integers
+    /// its truth is the comparison's, with no value made.
+    #[inline(always)]
+    fn fused_comparison(
+        &mut self,
+        op: BinaryOp,
+        left: &Expr,
+        right: &Expr,
+        line: u32,
+        env: &Env,
+    ) -> Result<bool, Thrown> {
+        if let Some((a, b)) = self.leaves(left, right, env) {
+            return Ok(self.binary(op, a, b, line, env)?.is_truthy());
+        }
+        let left = self.shallow_operand(left, env)?;
+        let (left, right) = self.operand_holding(left, right, env)?;
+        Ok(self.binary(op, left, right, line, env)?.is_truthy())
+    }
+
+    /// `!`, `and` and `or` as a condition: the truth of `a and b` is the
+    /// truth of `a` and then of `b`, so each side is itself a condition and
+    /// no value of the whole is made.
+    #[inline(never)]
+    fn fused_logic(&mut self, expr: &Expr, env: &Env) -> Result<bool, Thrown> {
+        self.state.count_work();
+        self.state.fired(&FUSED_CONDITIONS);
+        match expr {
+            Expr::Unary { operand, .. } => Ok(!self.condition(operand, env)?),
+            Expr::Logical { op: LogicalOp::And, left, right } => {
+                Ok(self.condition(left, env)? && self.condition(right, env)?)
+            }
+            Expr::Logical { op: LogicalOp::Or, left, right } => {
+                Ok(self.condition(left, env)? || self.condition(right, env)?)
+            }
+            _ => unreachable!("`condition` sends only `!`, `and` and `or` here"),
+        }
     }
 
     /// The operands of a binary operator when both are leaves (a number
     /// literal with an inline encoding, or a local), as in `n < 2` or
     /// `i + 1`. Reading a leaf has no side effects and allocates nothing, so
     /// when this answers `None` the caller evaluates both operands in the
-    /// ordinary way.
+    /// ordinary way. (The switch is tested once the left operand is known
+    /// to be a leaf, so that an operator on a call, say, pays nothing for
+    /// it.)
     #[inline(always)]
     pub fn leaves(&mut self, left: &Expr, right: &Expr, env: &Env) -> Option<(Value, Value)> {
         let a = self.leaf(left, env)?;
+        if !self.config.leaf_operands {
+            return None;
+        }
         let b = self.leaf(right, env)?;
         self.state.count_work();
         self.state.count_work();
+        self.state.fired(&LEAF_OPERANDS);
         Some((a, b))
     }
 
@@ -79,24 +133,61 @@ impl Evaluator<'_> {
         }
     }
 
-    /// Evaluates an operand, with the two commonest leaves (a local and a
-    /// number literal) read inline, and calls and operators on leaves
-    /// (`fib(n - 2)`) done directly, instead of through a recursive call of
-    /// [`Evaluator::evaluate`]. Only where the call overhead is a large part
-    /// of the work: binary operands, arguments and returned values.
+    /// A binary operator's node, wherever `evaluate` meets one.
+    #[inline(always)]
+    pub fn operator(&mut self, op: BinaryOp, left: &Expr, right: &Expr, line: u32, env: &Env) -> Eval {
+        if let Some((a, b)) = self.leaves(left, right, env) {
+            return self.binary(op, a, b, line, env);
+        }
+        let left = self.shallow_operand(left, env)?;
+        let (left, right) = self.operand_holding(left, right, env)?;
+        self.binary(op, left, right, line, env)
+    }
+
+    /// A value that a statement or a call needs: a returned, declared or
+    /// assigned value, or an argument. With `direct-operands`, an operator
+    /// here evaluates its own operands in place instead of through a
+    /// recursive `evaluate`; everything else is
+    /// [`Evaluator::shallow_operand`].
     #[inline(always)]
     pub fn operand(&mut self, expr: &Expr, env: &Env) -> Eval {
+        let Expr::Binary { op, left, right, line } = expr else {
+            return self.shallow_operand(expr, env);
+        };
+        if let Some((a, b)) = self.leaves(left, right, env) {
+            self.state.count_work();
+            return self.binary(*op, a, b, *line, env);
+        }
+        if !self.config.direct_operands {
+            return self.evaluate(expr, env);
+        }
+        self.state.count_work();
+        self.state.fired(&DIRECT_OPERANDS);
+        let left = self.shallow_operand(left, env)?;
+        let (left, right) = self.operand_holding(left, right, env)?;
+        self.binary(*op, left, right, *line, env)
+    }
+
+    /// An operand: with `leaf-operands`, a local or a number literal read in
+    /// place and an operator on two leaves (`fib(n - 2)`'s argument)
+    /// computed in place; with `direct-operands`, a call entered directly.
+    /// Anything else, or with the tunings off, is a recursive `evaluate`.
+    #[inline(always)]
+    pub fn shallow_operand(&mut self, expr: &Expr, env: &Env) -> Eval {
         match expr {
-            Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) => {
+            Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) if self.config.leaf_operands => {
                 self.state.count_work();
+                self.state.fired(&LEAF_OPERANDS);
                 Ok(self.stack[env.slot(*slot)].get())
             }
-            Expr::Literal(Literal::Number(n)) => {
+            Expr::Literal(Literal::Number(n)) if self.config.leaf_operands => {
                 self.state.count_work();
+                self.state.fired(&LEAF_OPERANDS);
                 Ok(self.number(*n))
             }
-            Expr::Call { callee, args, line } => {
+            Expr::Call { callee, args, line } if self.config.direct_operands => {
                 self.state.count_work();
+                self.state.fired(&DIRECT_OPERANDS);
                 self.call(callee, args, *line, env)
             }
             Expr::Binary { op, left, right, line } => match self.leaves(left, right, env) {
@@ -110,50 +201,6 @@ impl Evaluator<'_> {
         }
     }
 
-    /// A returned value: [`Evaluator::operand`], and also an operator whose
-    /// operands are calls, as in `return fib(n - 2) + fib(n - 1);`, evaluated
-    /// here, so that the operator costs no recursive call of its own, only
-    /// its operands' calls. (Only for `return`: inlined into every operand
-    /// site, the extra code made the evaluator's other paths slower.)
-    #[inline(always)]
-    pub fn returned_operand(&mut self, expr: &Expr, env: &Env) -> Eval {
-        if let Expr::Binary { op, left, right, line } = expr {
-            // No attempt at `leaves` first: `shallow_operand` reads a leaf
-            // as cheaply, and a returned operator's operands are more often
-            // calls than leaves.
-            self.state.count_work();
-            let left = self.shallow_operand(left, env)?;
-            let right = match left.as_object() {
-                None => self.shallow_operand(right, env)?,
-                Some(_) => self.shallow_operand_holding(left, right, env)?,
-            };
-            return self.binary(*op, left, right, *line, env);
-        }
-        self.operand(expr, env)
-    }
-
-    /// [`Evaluator::operand`] without its operator arm (which cannot inline
-    /// itself): a local, a number literal or a call is handled without
-    /// going through [`Evaluator::evaluate`].
-    #[inline(always)]
-    fn shallow_operand(&mut self, expr: &Expr, env: &Env) -> Eval {
-        match expr {
-            Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) => {
-                self.state.count_work();
-                Ok(self.stack[env.slot(*slot)].get())
-            }
-            Expr::Literal(Literal::Number(n)) => {
-                self.state.count_work();
-                Ok(self.number(*n))
-            }
-            Expr::Call { callee, args, line } => {
-                self.state.count_work();
-                self.call(callee, args, *line, env)
-            }
-            _ => self.evaluate(expr, env),
-        }
-    }
-
     /// Evaluates the operand `expr` while keeping `held` alive: a heap
     /// object is pushed on the value stack meanwhile (rule 1 in `gc.rs`);
     /// numbers and other immediates need no root. The collector never moves
@@ -161,30 +208,19 @@ impl Evaluator<'_> {
     #[inline(always)]
     pub fn operand_holding(&mut self, held: Value, expr: &Expr, env: &Env) -> Result<(Value, Value), Thrown> {
         if held.as_object().is_none() {
-            return Ok((held, self.operand(expr, env)?));
+            return Ok((held, self.shallow_operand(expr, env)?));
         }
         self.stack.push(Slot::value(held));
-        let value = self.operand(expr, env)?;
+        let value = self.shallow_operand(expr, env)?;
         self.stack.pop();
         Ok((held, value))
     }
 
-    /// [`Evaluator::shallow_operand`] while an object is held on the stack
-    /// (rule 1 in `gc.rs`); out of line, since the held operand of a
-    /// returned operator is usually a number.
-    #[inline(never)]
-    fn shallow_operand_holding(&mut self, held: Value, expr: &Expr, env: &Env) -> Eval {
-        self.stack.push(Slot::value(held));
-        let value = self.shallow_operand(expr, env)?;
-        self.stack.pop();
-        Ok(value)
-    }
-
-    /// A binary operator. Small integers, by far the common case, are
-    /// handled inline; other numbers one call away, in a function made for
-    /// the one operator (so the operator is dispatched on once, here);
-    /// everything else (strings, equality of objects, errors) goes to
-    /// [`Evaluator::binary_other`].
+    /// A binary operator on two values. Small integers, by far the common
+    /// case, are handled inline; other numbers one call away, in a function
+    /// made for the one operator (so the operator is dispatched on once,
+    /// here); everything else (strings, equality of objects, errors) goes
+    /// to [`Evaluator::binary_other`].
     // `a <= b` is `!(a > b)`, as clox compiles it, so that with a NaN operand
     // `<=` and `>=` are true; the negated comparisons are deliberate.
     #[allow(clippy::neg_cmp_op_on_partial_ord)]
@@ -193,7 +229,7 @@ impl Evaluator<'_> {
         match op {
             BinaryOp::Add => match left.add_ints(right) {
                 Some(sum) => Ok(sum),
-                None => self.arithmetic(op, left, right, |a, b| a + b, line, env),
+                None => self.arithmetic(op, left, right, number::add, line, env),
             },
             BinaryOp::Subtract => match left.sub_ints(right) {
                 Some(difference) => Ok(difference),
@@ -201,7 +237,7 @@ impl Evaluator<'_> {
             },
             BinaryOp::Multiply => match left.mul_ints(right) {
                 Some(product) => Ok(product),
-                None => self.arithmetic(op, left, right, |a, b| a * b, line, env),
+                None => self.arithmetic(op, left, right, number::multiply, line, env),
             },
             BinaryOp::Divide => self.arithmetic(op, left, right, |a, b| a / b, line, env),
             BinaryOp::Equal => Ok(Value::bool(left.equals(right))),
@@ -267,7 +303,10 @@ impl Evaluator<'_> {
     #[inline(never)]
     pub fn binary_other(&mut self, op: BinaryOp, left: Value, right: Value, line: u32, env: &Env) -> Eval {
         Ok(match (op, left.as_string(), right.as_string()) {
-            (BinaryOp::Add, Some(a), Some(b)) => Value::object(self.concat(a, b)),
+            (BinaryOp::Add, Some(a), Some(b)) => match self.concat(a, b) {
+                Ok(joined) => Value::object(joined),
+                Err(OutOfMemory) => return Err(self.error(line, messages::OUT_OF_MEMORY, env)),
+            },
             (BinaryOp::Add, _, _) => return Err(self.error(line, messages::OPERANDS_ADD, env)),
             _ => return Err(self.error(line, messages::OPERANDS_NUMBERS, env)),
         })

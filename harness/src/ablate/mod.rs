@@ -10,10 +10,13 @@
 //! shared machine moves by 10-20 %, and a tuning worth a few percent would
 //! drown in that noise.
 //!
-//! Every verification and count is appended to `ablation.jsonl` the moment
-//! it exists, so an interrupted ablation keeps what it counted and renders
-//! as far as it got; `ablation.json` (the table as data, with provenance) and
-//! the report's ablation section are rendered from those records alone.
+//! Every verification and count is appended to `ablation.partial.jsonl` the
+//! moment it exists, and the file is renamed to `ablation.jsonl` when the
+//! ablation is complete, as the timing run's results are: an interrupted
+//! ablation keeps what it counted and renders as far as it got
+//! (`harness report --partial`), and never truncates the last complete one.
+//! `ablation.json` (the table as data, with provenance) and the report's
+//! ablation section are rendered from those records alone.
 
 pub mod markdown;
 pub mod plan;
@@ -25,14 +28,14 @@ use crate::ci::counter::{self, Counter, Job};
 use crate::ci::counts;
 use crate::cli::AblateArgs;
 use crate::jsonl;
-use crate::provenance;
 use crate::report::format;
 use crate::results::now_rfc3339;
 use crate::variant::{self, TuningInfo};
+use crate::{outdir, process, provenance};
 use anyhow::{Context, Result, bail};
 use frontend::Engine;
 use indicatif::{ProgressBar, ProgressStyle};
-use records::{EngineTunings, ProgramSize, RECORDS_FILE, Record, VariantSpec};
+use records::{EngineTunings, PARTIAL_RECORDS_FILE, ProgramSize, RECORDS_FILE, Record, VariantSpec};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -42,8 +45,18 @@ use table::Ablation;
 /// The table as data, beside the records.
 pub const SUMMARY_FILE: &str = "ablation.json";
 
-/// Runs `harness ablate`; returns the path of the report it wrote.
-pub fn run(args: &AblateArgs, command_line: String) -> Result<PathBuf> {
+/// What an ablation left behind.
+#[derive(Debug)]
+pub struct Ablated {
+    /// The report's README.
+    pub readme: PathBuf,
+    /// Every variant × program whose output was wrong (or that could not be
+    /// counted), one line each: what makes `harness ablate` exit non-zero.
+    pub failures: Vec<String>,
+}
+
+/// Runs `harness ablate`.
+pub fn run(args: &AblateArgs, command_line: String) -> Result<Ablated> {
     if args.timeout == 0 {
         bail!("--timeout must be at least 1 second");
     }
@@ -65,9 +78,11 @@ pub fn run(args: &AblateArgs, command_line: String) -> Result<PathBuf> {
             });
         }
     }
-    // The programs are written (and their expected outputs read) before the
-    // records file is touched: a bad program set leaves an earlier ablation
-    // as it was.
+    // Everything is checked before the output directory is claimed and
+    // written: the programs (each written with its expected output read)
+    // then go in before the records file is started, and a bad program set
+    // leaves an earlier ablation as it was.
+    outdir::claim(&out, args.force)?;
     let counter = Counter::new(valgrind.clone(), out.join("programs"), None, timeout)?;
     let mut jobs = Vec::with_capacity(variants.len() * programs.len());
     for engine in &engines {
@@ -76,7 +91,12 @@ pub fn run(args: &AblateArgs, command_line: String) -> Result<PathBuf> {
         jobs.extend(counter.jobs(&set, &programs, &names)?);
     }
 
-    let mut writer = jsonl::Writer::create(&out.join(RECORDS_FILE))?;
+    let mut writer = jsonl::Writer::create(&out.join(PARTIAL_RECORDS_FILE))?;
+    process::set_interrupt_note(Some(format!(
+        "the counts taken so far are kept in {}; render them with `harness report --partial --out {}`.",
+        writer.path().display(),
+        out.display()
+    )));
     writer.append(&Record::Run {
         provenance: provenance::collect(&root, command_line),
         valgrind: crate::ci::valgrind_version(&valgrind),
@@ -135,10 +155,10 @@ pub fn run(args: &AblateArgs, command_line: String) -> Result<PathBuf> {
 
     eprintln!(
         "Counting instructions of {} pairs with cachegrind, each within {} s. Interrupt at will: every count is \
-         saved to {} as it comes, and `harness report --out {}` renders what was counted.",
+         saved to {} as it comes, and `harness report --partial --out {}` renders what was counted.",
         verified.len(),
         args.timeout,
-        out.join(RECORDS_FILE).display(),
+        out.join(PARTIAL_RECORDS_FILE).display(),
         out.display()
     );
     let bar = progress_bar(verified.len() as u64);
@@ -183,9 +203,11 @@ pub fn run(args: &AblateArgs, command_line: String) -> Result<PathBuf> {
     if let Some(error) = write_error.into_inner().expect("the workers are done") {
         return Err(error);
     }
+    writer.into_inner().expect("the workers are done").finish_as(RECORDS_FILE)?;
+    process::set_interrupt_note(None);
     eprintln!("Counted in {:.0} s", started.elapsed().as_secs_f64());
 
-    let ablation = Ablation::load(&out)?.context("the ablation records just written are missing")?;
+    let ablation = Ablation::load(&out, false)?.context("the ablation records just written are missing")?;
     for engine in &ablation.engines {
         if let Some((ratio, n)) = ablation.mean_ratio(ablation.plain(engine), ablation.tuned(engine))
             && !engine.tunings.is_empty()
@@ -197,13 +219,22 @@ pub fn run(args: &AblateArgs, command_line: String) -> Result<PathBuf> {
             );
         }
     }
-    crate::report::render_dir(&out)
+    let failures = ablation
+        .failures()
+        .into_iter()
+        .map(|(variant, program, detail)| format!("{variant} on {program}: {detail}"))
+        .collect();
+    let readme = crate::report::render_dir(&out)?;
+    Ok(Ablated { readme, failures })
 }
 
 impl Ablation {
-    /// Reads `dir/ablation.jsonl`, if there is one.
-    pub fn load(dir: &Path) -> Result<Option<Ablation>> {
-        let path = dir.join(RECORDS_FILE);
+    /// Reads `dir/ablation.jsonl`, if there is one; with `partial`, an
+    /// interrupted ablation's `ablation.partial.jsonl` when there is one
+    /// (else the complete file).
+    pub fn load(dir: &Path, partial: bool) -> Result<Option<Ablation>> {
+        let partial_path = dir.join(PARTIAL_RECORDS_FILE);
+        let path = if partial && partial_path.is_file() { partial_path } else { dir.join(RECORDS_FILE) };
         if !path.is_file() {
             return Ok(None);
         }
@@ -273,7 +304,7 @@ fn count_record(job: &Job, counted: &Result<counts::Counted>) -> Record {
     let (passed, detail, instructions, seconds) = match counted {
         Ok(counted) => {
             let verdict = counter::check(job, counted);
-            (verdict.is_ok(), verdict.err(), counted.instructions, counted.elapsed.as_secs_f64())
+            (verdict.is_ok(), verdict.err(), counted.instructions, counted.run.wall.as_secs_f64())
         }
         Err(error) => (false, Some(format!("could not count: {error:#}")), 0, 0.0),
     };

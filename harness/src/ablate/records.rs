@@ -1,4 +1,5 @@
-//! The ablation's records, one JSON line each in `ablation.jsonl`, appended
+//! The ablation's records, one JSON line each in `ablation.jsonl` (while it
+//! runs, `ablation.partial.jsonl`), appended
 //! the moment each exists: a run record first (provenance, the engines and
 //! their declared tunings, the programs and the variants), then a
 //! verification per variant × program and a count per verified pair.
@@ -7,8 +8,12 @@ use crate::results::Provenance;
 use crate::variant::TuningInfo;
 use serde::{Deserialize, Serialize};
 
-/// The records file inside an output directory.
+/// The records file of a complete ablation inside an output directory.
 pub const RECORDS_FILE: &str = "ablation.jsonl";
+
+/// The records of an ablation that has not finished (or was interrupted),
+/// renamed to [`RECORDS_FILE`] when it is complete.
+pub const PARTIAL_RECORDS_FILE: &str = "ablation.partial.jsonl";
 
 /// An engine as the ablation saw it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -67,6 +67,12 @@ impl CiResults {
     pub fn find(&self, engine: &str, program: &str) -> Option<&Count> {
         self.counts.iter().find(|c| c.engine == engine && c.program == program)
     }
+
+    /// Those of `engines` this baseline has no count for at all: every pair
+    /// of theirs would be *new*, compared with nothing.
+    pub fn engines_missing<'a>(&self, engines: &[&'a str]) -> Vec<&'a str> {
+        engines.iter().copied().filter(|name| !self.counts.iter().any(|c| c.engine == *name)).collect()
+    }
 }
 
 /// What a row of the comparison says.

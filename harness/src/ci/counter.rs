@@ -6,7 +6,7 @@
 //! figures.
 
 use super::counts::{self, Counted};
-use crate::measure::RunResult;
+use crate::measure::{Executor, ProcessExecutor};
 use crate::programs::{Program, ProgramSet};
 use crate::verify;
 use anyhow::{Context, Result};
@@ -122,32 +122,17 @@ impl Counter {
     /// the quick check before a count.
     pub fn verify(&self, job: &Job) -> Result<(), String> {
         let argv = self.native_argv(job);
-        let mut command = std::process::Command::new(&argv[0]);
-        command.args(&argv[1..]).current_dir(&self.work_dir);
-        let output = counts::run_within(command, self.timeout)
+        let run = ProcessExecutor
+            .execute(&argv, self.timeout)
             .map_err(|error| format!("could not start `{}`: {error}", argv[0]))?;
-        let Some(status) = output.status else {
-            return Err(format!("stopped after the time limit of {} s", self.timeout.as_secs()));
-        };
-        let run =
-            RunResult { stdout: output.stdout, stderr: output.stderr, exit_code: status.code(), ..Default::default() };
         verify::check(&job.expected, &run)
     }
 }
 
-/// Whether a counted whole run printed what the job expects and exited 0:
-/// the first differing line, the exit code or the time-out otherwise.
+/// Whether a counted whole run printed what the job expects and exited 0
+/// within its time limit: what is wrong otherwise.
 pub fn check(job: &Job, counted: &Counted) -> Result<(), String> {
-    if counted.timed_out {
-        return Err(format!("stopped after the time limit of {} s", counted.elapsed.as_secs()));
-    }
-    let run = RunResult {
-        stdout: counted.stdout.clone(),
-        stderr: counted.stderr.clone(),
-        exit_code: counted.exit_code,
-        ..Default::default()
-    };
-    verify::check(&job.expected, &run)
+    verify::check(&job.expected, &counted.run)
 }
 
 /// Runs `work` on every job on as many worker threads as there are cores
@@ -184,6 +169,7 @@ pub fn in_parallel<J: Sync, R: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::measure::RunResult;
 
     #[test]
     fn every_job_is_done_once_and_results_keep_the_jobs_order() {
@@ -205,20 +191,14 @@ mod tests {
             file_name: "p.lox".into(),
             expected: b"1\n".to_vec(),
         };
-        let mut counted = Counted {
+        let counted = |stdout: &str, timed_out: Option<Duration>| Counted {
             instructions: 5,
             profile: Vec::new(),
-            stdout: b"1\n".to_vec(),
-            stderr: Vec::new(),
-            exit_code: Some(0),
-            timed_out: false,
-            elapsed: Duration::from_secs(3),
+            run: RunResult { stdout: stdout.into(), exit_code: Some(0), timed_out, ..Default::default() },
         };
-        assert_eq!(check(&job, &counted), Ok(()));
-        counted.timed_out = true;
-        assert!(check(&job, &counted).unwrap_err().contains("time limit of 3 s"));
-        counted.timed_out = false;
-        counted.stdout = b"2\n".to_vec();
-        assert!(check(&job, &counted).is_err());
+        assert_eq!(check(&job, &counted("1\n", None)), Ok(()));
+        let stopped = check(&job, &counted("1\n", Some(Duration::from_secs(3)))).unwrap_err();
+        assert!(stopped.contains("stopped after 3 s"), "{stopped}");
+        assert!(check(&job, &counted("2\n", None)).is_err());
     }
 }

@@ -10,29 +10,25 @@
 //! flat profile (folded as crate;module;function) for differential
 //! flamegraphs.
 
+use crate::measure::{self, RunResult};
 use crate::profile::folded::{self, Stack};
 use anyhow::{Context, Result, bail};
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 /// What one counted run produced.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Counted {
-    /// Instructions of the whole process (0 when it timed out).
+    /// Instructions of the whole process (0 when it did not finish in time).
     pub instructions: u64,
     /// Instructions per function, folded as `crate;module;function`.
     pub profile: Vec<Stack>,
-    pub stdout: Vec<u8>,
-    pub stderr: Vec<u8>,
-    pub exit_code: Option<i32>,
-    /// Whether the run was stopped at the time limit (then nothing was
-    /// counted).
-    pub timed_out: bool,
-    /// How long it ran under valgrind.
-    pub elapsed: Duration,
+    /// The counted run as the program saw it: its output, its exit code,
+    /// whether it was stopped at the time limit, and its standard error
+    /// without cachegrind's own messages. Its times are valgrind's, ignored.
+    pub run: RunResult,
 }
 
 /// Finds valgrind, or says how to install it.
@@ -50,8 +46,10 @@ pub fn find_valgrind() -> Result<PathBuf> {
 
 /// Runs `argv` under cachegrind in `work_dir` with an empty environment and
 /// returns its instruction count and profile. `out_file` receives
-/// cachegrind's raw output. A run still going after `timeout` is killed and
-/// comes back with `timed_out` set.
+/// cachegrind's raw output. The run is a child as every other the harness
+/// starts ([`measure::run_command`]): in a process group of its own, its
+/// output in temporary files, stopped after `timeout` (then it comes back
+/// with `run.timed_out` set and nothing counted).
 pub fn count(valgrind: &Path, argv: &[String], work_dir: &Path, out_file: &Path, timeout: Duration) -> Result<Counted> {
     let mut command = Command::new(valgrind);
     command
@@ -62,86 +60,29 @@ pub fn count(valgrind: &Path, argv: &[String], work_dir: &Path, out_file: &Path,
         .args(argv)
         .env_clear()
         .current_dir(work_dir);
-    let started = Instant::now();
-    let output = run_within(command, timeout).with_context(|| format!("could not run {}", valgrind.display()))?;
-    let elapsed = started.elapsed();
-    let Some(status) = output.status else {
-        return Ok(Counted {
-            instructions: 0,
-            profile: Vec::new(),
-            stdout: output.stdout,
-            stderr: output.stderr,
-            exit_code: None,
-            timed_out: true,
-            elapsed,
-        });
-    };
+    let mut run =
+        measure::run_command(&mut command, timeout).with_context(|| format!("could not run {}", valgrind.display()))?;
+    // Cachegrind's own messages start with `==pid==`; the program's
+    // diagnostics are the rest.
+    let messages = std::mem::take(&mut run.stderr);
+    run.stderr = String::from_utf8_lossy(&messages)
+        .lines()
+        .filter(|line| !line.starts_with("=="))
+        .map(|line| format!("{line}\n"))
+        .collect::<String>()
+        .into_bytes();
+    if run.timed_out.is_some() {
+        return Ok(Counted { instructions: 0, profile: Vec::new(), run });
+    }
     let text = std::fs::read_to_string(out_file).with_context(|| {
         format!(
             "cachegrind wrote no output file ({}); its messages: {}",
             out_file.display(),
-            String::from_utf8_lossy(&output.stderr).lines().take(5).collect::<Vec<_>>().join(" / ")
+            String::from_utf8_lossy(&messages).lines().take(5).collect::<Vec<_>>().join(" / ")
         )
     })?;
     let (instructions, per_function) = parse_cachegrind(&text)?;
-    Ok(Counted {
-        instructions,
-        profile: flat_profile(&per_function, instructions),
-        stdout: output.stdout,
-        // Cachegrind's own messages start with `==pid==`; the program's
-        // diagnostics are the rest.
-        stderr: String::from_utf8_lossy(&output.stderr)
-            .lines()
-            .filter(|line| !line.starts_with("=="))
-            .map(|line| format!("{line}\n"))
-            .collect::<String>()
-            .into_bytes(),
-        exit_code: status.code(),
-        timed_out: false,
-        elapsed,
-    })
-}
-
-/// What a child printed, and how it ended.
-#[derive(Debug)]
-pub struct Output {
-    /// `None` when it was killed at the time limit.
-    pub status: Option<ExitStatus>,
-    pub stdout: Vec<u8>,
-    pub stderr: Vec<u8>,
-}
-
-/// Runs `command` with stdin closed and both outputs captured, killing it
-/// when it is still running after `timeout`. Valgrind runs the counted
-/// program in its own process, so killing that process stops everything.
-pub fn run_within(mut command: Command, timeout: Duration) -> std::io::Result<Output> {
-    let mut child = command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
-    // Both pipes drain while we wait, so a child that prints a lot never
-    // blocks on a full pipe.
-    let drain = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_end(&mut bytes);
-            }
-            bytes
-        })
-    };
-    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break Some(status);
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Ok(Output { status, stdout: stdout.join().unwrap_or_default(), stderr: stderr.join().unwrap_or_default() })
+    Ok(Counted { instructions, profile: flat_profile(&per_function, instructions), run })
 }
 
 /// The total `Ir` and the `Ir` of each function, from a cachegrind output
@@ -230,21 +171,6 @@ summary: 1001
         assert_eq!(per_function["hashmap_walker::env::Env::get"], 150);
         assert_eq!(per_function["malloc"], 49);
         assert!(parse_cachegrind("events: Ir\n").is_err());
-    }
-
-    #[test]
-    fn a_run_past_its_time_limit_is_killed() {
-        let started = Instant::now();
-        let mut sleep = Command::new("sleep");
-        sleep.arg("30");
-        let output = run_within(sleep, Duration::from_millis(200)).unwrap();
-        assert!(output.status.is_none());
-        assert!(started.elapsed() < Duration::from_secs(10));
-        let mut echo = Command::new("echo");
-        echo.arg("hi");
-        let output = run_within(echo, Duration::from_secs(30)).unwrap();
-        assert_eq!(output.stdout, b"hi\n");
-        assert!(output.status.is_some_and(|s| s.success()));
     }
 
     #[test]

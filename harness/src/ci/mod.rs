@@ -16,6 +16,7 @@ pub mod report;
 use crate::app;
 use crate::cli::CiArgs;
 use crate::measure::{Executor, ProcessExecutor};
+use crate::outdir;
 use crate::profile::folded;
 use crate::provenance;
 use anyhow::{Context, Result, bail};
@@ -34,6 +35,25 @@ pub fn run(args: &CiArgs, command_line: String) -> Result<bool> {
     let baseline_dir = args.baseline.clone().unwrap_or_else(|| root.join("reports").join("baseline"));
     let threshold = args.threshold / 100.0;
 
+    // A check against no baseline would pass everything as "new": refuse it
+    // before counting anything.
+    let earlier = CiResults::load(&baseline_dir)?;
+    if earlier.is_none() && !args.update_baseline {
+        bail!(
+            "there is no baseline at {} (no {}); point --baseline at one, or make it with \
+             `harness ci --update-baseline`",
+            baseline_dir.display(),
+            compare::CI_FILE
+        );
+    }
+    let names: Vec<String> = engines.iter().map(|engine| engine.name.clone()).collect();
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let missing_engines = earlier.as_ref().map_or(Vec::new(), |b| b.engines_missing(&name_refs));
+    outdir::claim(&out, args.force)?;
+    if args.update_baseline {
+        outdir::claim(&baseline_dir, args.force)?;
+    }
+
     // The programs go into one directory under fixed names, and every count
     // runs there with an empty environment: the same binary and input then
     // give the same count.
@@ -41,7 +61,6 @@ pub fn run(args: &CiArgs, command_line: String) -> Result<bool> {
         Counter::new(valgrind.clone(), out.join("programs"), Some(out.join("cachegrind")), counter::DEFAULT_TIMEOUT)?;
     let profile_dir = out.join(PROFILE_DIR);
     std::fs::create_dir_all(&profile_dir).with_context(|| format!("could not create {}", profile_dir.display()))?;
-    let names: Vec<String> = engines.iter().map(|engine| engine.name.clone()).collect();
     let jobs = counter.jobs(&set, &programs, &names)?;
 
     let started = std::time::Instant::now();
@@ -70,18 +89,26 @@ pub fn run(args: &CiArgs, command_line: String) -> Result<bool> {
                 wrong.detail.as_deref().unwrap_or("")
             );
         }
-        now.save(&baseline_dir)?;
-        let baseline_profiles = baseline_dir.join(PROFILE_DIR);
-        let _ = std::fs::remove_dir_all(&baseline_profiles);
-        std::fs::create_dir_all(&baseline_profiles)?;
-        for count in &now.counts {
-            let name = profile_name(&count.engine, &count.program);
-            std::fs::copy(profile_dir.join(&name), baseline_profiles.join(&name))?;
-        }
-        eprintln!("Baseline updated in {} ({} pairs)", baseline_dir.display(), now.counts.len());
+        let order: Vec<&str> = set.programs.iter().map(|p| p.name.as_str()).collect();
+        update_baseline(&baseline_dir, earlier.as_ref(), &now, &profile_dir, args.select.is_everything(), &order)?;
     }
 
     let baseline = CiResults::load(&baseline_dir)?;
+    let missing_note = if missing_engines.is_empty() || args.update_baseline {
+        String::new()
+    } else {
+        let note = format!(
+            "**Warning:** the baseline has no counts for {}, so {} nothing: every pair of {} is *new*. Add \
+             {} with `harness ci --update-baseline --engines {}` and commit the baseline.",
+            missing_engines.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", "),
+            if missing_engines.len() == 1 { "this check compares it with" } else { "this check compares them with" },
+            if missing_engines.len() == 1 { "it" } else { "them" },
+            if missing_engines.len() == 1 { "it" } else { "them" },
+            missing_engines.join(",")
+        );
+        eprintln!("warning: {}", note.trim_start_matches("**Warning:** "));
+        format!(" {note}")
+    };
     let baseline_note = match &baseline {
         Some(b) if b.provenance.profile != now.provenance.profile => format!(
             "**Warning:** the baseline was counted with the `{}` build and this run with `{}`; the counts are \
@@ -93,7 +120,7 @@ pub fn run(args: &CiArgs, command_line: String) -> Result<bool> {
             "There is no baseline in {} yet: make one with `harness ci --update-baseline`.",
             baseline_dir.display()
         ),
-    };
+    } + &missing_note;
     let rows = compare::compare(baseline.as_ref(), &now, threshold);
     let diff_dir = out.join("diffs");
     let mut diffs = Vec::with_capacity(rows.len());
@@ -147,6 +174,56 @@ pub fn run(args: &CiArgs, command_line: String) -> Result<bool> {
     Ok(!compare::fails(&rows))
 }
 
+/// Writes `now` into the baseline. When the run counted every engine on
+/// every program, the baseline becomes exactly `now`; when `--engines` or
+/// `--programs` chose some, only the pairs counted are replaced and every
+/// other pair (and its profile) is kept from `earlier`.
+fn update_baseline(
+    baseline_dir: &Path,
+    earlier: Option<&CiResults>,
+    now: &CiResults,
+    profile_dir: &Path,
+    everything: bool,
+    program_order: &[&str],
+) -> Result<()> {
+    let mut merged = now.clone();
+    let mut kept = 0;
+    if let Some(earlier) = earlier.filter(|_| !everything) {
+        let counted = |c: &Count| now.find(&c.engine, &c.program).is_some();
+        let others: Vec<Count> = earlier.counts.iter().filter(|c| !counted(c)).cloned().collect();
+        kept = others.len();
+        merged.counts.extend(others);
+        merged.counts.sort_by_key(|count| pair_order(count, program_order));
+    }
+    merged.save(baseline_dir)?;
+    let baseline_profiles = baseline_dir.join(PROFILE_DIR);
+    if everything {
+        let _ = std::fs::remove_dir_all(&baseline_profiles);
+    }
+    std::fs::create_dir_all(&baseline_profiles)?;
+    for count in &now.counts {
+        let name = profile_name(&count.engine, &count.program);
+        std::fs::copy(profile_dir.join(&name), baseline_profiles.join(&name))?;
+    }
+    eprintln!(
+        "Baseline updated in {}: {} counted now{}",
+        baseline_dir.display(),
+        crate::report::format::plural(now.counts.len(), "pair", "pairs"),
+        if kept > 0 { format!(", {kept} kept from the earlier baseline") } else { String::new() }
+    );
+    Ok(())
+}
+
+/// The order of a full baseline: programs in manifest order, each with the
+/// engines in ladder order, a variant right after its engine (names the
+/// manifest or registry lacks go last).
+fn pair_order(count: &Count, program_order: &[&str]) -> (usize, String, usize, String) {
+    let program = program_order.iter().position(|p| *p == count.program).unwrap_or(usize::MAX);
+    let base = count.engine.split(':').next().unwrap_or_default();
+    let engine = lox::engines().iter().position(|e| e.name() == base).unwrap_or(usize::MAX);
+    (program, count.program.clone(), engine, count.engine.clone())
+}
+
 /// The saved profile's file name.
 fn profile_name(engine: &str, program: &str) -> String {
     format!("{}-{program}.folded", crate::variant::file_safe(engine))
@@ -180,7 +257,7 @@ fn time_natively(jobs: &[Job], counted: &mut [Count], counter: &Counter, runs: u
             if !count.passed {
                 continue;
             }
-            let run = executor.execute(&counter.native_argv(job))?;
+            let run = executor.execute(&counter.native_argv(job), crate::benchmark::VERIFY_TIMEOUT)?;
             count.wall_s.push(run.wall.as_secs_f64());
         }
     }

@@ -18,11 +18,12 @@ pub fn render(rows: &[Row], diffs: &[Option<String>], threshold: f64, notice: &s
     let status = if regressions + failed == 0 { "✅ pass" } else { "❌ fail" };
     let _ = writeln!(
         out,
-        "**{status}**: {regressions} regression(s), {} improvement(s), {} new, {failed} wrong output(s), {} \
-         unchanged, at a threshold of {} % on the instructions of a whole run (cachegrind, deterministic). \
-         {baseline_note}\n",
-        count(Verdict::Improvement),
+        "**{status}**: {}, {}, {} new, {}, {} unchanged, at a threshold of {} % on the instructions of a whole \
+         run (cachegrind, deterministic). {baseline_note}\n",
+        format::plural(regressions, "regression", "regressions"),
+        format::plural(count(Verdict::Improvement), "improvement", "improvements"),
         count(Verdict::New),
+        format::plural(failed, "wrong output", "wrong outputs"),
         count(Verdict::Unchanged),
         format::digits(threshold * 100.0)
     );

@@ -85,7 +85,7 @@ fn profile_one(
 ) -> Result<EngineProfile> {
     let sampled = frontend::engine::with_engine_stack(|| sample(engine, source, min_seconds))?;
     let check = sampled.outcome.as_ref().map_err(Clone::clone).and_then(|stdout| {
-        let run = crate::measure::RunResult { stdout: stdout.clone(), exit_code: Some(0), ..Default::default() };
+        let run = crate::measure::RunResult { stdout: stdout.clone().into(), exit_code: Some(0), ..Default::default() };
         verify::check(expected, &run)
     });
     let samples = folded::total(&sampled.stacks);

@@ -3,6 +3,7 @@
 //! verification verdicts; relative speeds; the ladder of speed-ups; and the
 //! warnings that tell the reader what to do about doubtful figures.
 
+use super::format::plural;
 use crate::contender::{Contender, Kind};
 use crate::programs::Program;
 use crate::results::{Provenance, Record, Suite};
@@ -55,6 +56,13 @@ impl Cell {
     pub fn outliers(&self) -> Vec<usize> {
         stats::outliers(&self.wall_s)
     }
+
+    /// Whether the cell passed but its median is at or under the cost of
+    /// starting a process: what remains after subtracting that cost is
+    /// noise, so the cell has no time to rank or compare.
+    pub fn below_resolution(&self) -> bool {
+        self.summary().is_some_and(|s| s.median <= 0.0)
+    }
 }
 
 fn mean(values: &[f64]) -> f64 {
@@ -80,8 +88,12 @@ pub struct Analysis {
     pub contenders: Vec<Contender>,
     pub programs: Vec<Program>,
     pub scaling_program: Option<String>,
-    /// The median cost of starting a process that does nothing.
+    /// The median cost of starting a process that does nothing, from the
+    /// calibration before the first case.
     pub overhead_s: f64,
+    /// The same cost measured again in each case's rounds (median per case),
+    /// when the results have it; that case's samples subtract it instead.
+    pub case_overhead_s: BTreeMap<(Suite, String, u64), f64>,
     pub calibration_runs: usize,
     /// The peak RSS of that do-nothing process: a floor under every RSS
     /// figure (see METHODOLOGY.md).
@@ -106,13 +118,24 @@ impl Analysis {
             programs: programs.clone(),
             scaling_program: scaling_program.clone(),
             overhead_s: 0.0,
+            case_overhead_s: BTreeMap::new(),
             calibration_runs: 0,
             rss_floor_bytes: 0,
             cells: BTreeMap::new(),
         };
+        // The spawn cost of each case's rounds is recorded beside its samples,
+        // so it is gathered first.
+        let mut spawn_costs: BTreeMap<(Suite, String, u64), Vec<f64>> = BTreeMap::new();
+        for record in &records[1..] {
+            if let Record::SpawnCost { program, size, suite, wall_s, .. } = record {
+                spawn_costs.entry((*suite, program.clone(), *size)).or_default().push(*wall_s);
+            }
+        }
+        analysis.case_overhead_s = spawn_costs.into_iter().map(|(key, walls)| (key, stats::median(&walls))).collect();
         for record in &records[1..] {
             match record {
                 Record::Run { .. } => bail!("the results hold more than one run; measure into a fresh directory"),
+                Record::SpawnCost { .. } => {}
                 Record::Calibration { wall_s, overhead_s, max_rss_bytes, .. } => {
                     analysis.overhead_s = *overhead_s;
                     analysis.calibration_runs = wall_s.len();
@@ -127,7 +150,7 @@ impl Analysis {
                     }
                 }
                 Record::Sample { contender, program, size, suite, wall_s, user_s, system_s, max_rss_bytes, .. } => {
-                    let overhead = analysis.overhead_s;
+                    let overhead = analysis.overhead_for(*suite, program, *size);
                     let cell = analysis.cell_mut(*suite, program, *size, contender);
                     cell.wall_s.push((wall_s - overhead).max(0.0));
                     cell.user_s.push(*user_s);
@@ -137,6 +160,20 @@ impl Analysis {
             }
         }
         Ok(analysis)
+    }
+
+    /// The spawn cost subtracted from the samples of one case.
+    pub fn overhead_for(&self, suite: Suite, program: &str, size: u64) -> f64 {
+        self.case_overhead_s.get(&(suite, program.to_string(), size)).copied().unwrap_or(self.overhead_s)
+    }
+
+    /// The lowest and highest spawn cost over the cases, when it was
+    /// measured in their rounds.
+    pub fn overhead_range(&self) -> Option<(f64, f64)> {
+        let values = self.case_overhead_s.values().copied();
+        let low = values.clone().fold(f64::INFINITY, f64::min);
+        let high = values.fold(f64::NEG_INFINITY, f64::max);
+        (low <= high).then_some((low, high))
     }
 
     fn cell_mut(&mut self, suite: Suite, program: &str, size: u64, contender: &str) -> &mut Cell {
@@ -159,10 +196,12 @@ impl Analysis {
         self.programs.iter().filter_map(|program| Some((program, self.main_size(&program.name)?))).collect()
     }
 
-    /// The median wall time of a passing cell of the main suite.
+    /// The wall-time summary of a passing cell of the main suite whose
+    /// median is above the spawn cost: the only times that are ranked,
+    /// compared or averaged.
     pub fn median(&self, program: &str, contender: &str) -> Option<Summary> {
         let size = self.main_size(program)?;
-        self.cell(Suite::Main, program, size, contender)?.summary()
+        self.cell(Suite::Main, program, size, contender)?.summary().filter(|s| s.median > 0.0)
     }
 
     /// The fastest passing contender on `program` and its summary.
@@ -203,13 +242,50 @@ impl Analysis {
         self.relative(program, base, contender)
     }
 
-    /// The geometric mean of a contender's speed-ups over the programs where
-    /// both it and the base passed, with how many programs that is.
+    /// The contenders with a time on at least one program of the main suite.
+    pub fn timed_contenders(&self) -> Vec<&Contender> {
+        self.contenders
+            .iter()
+            .filter(|c| self.main_programs().iter().any(|(p, _)| self.median(&p.name, &c.name).is_some()))
+            .collect()
+    }
+
+    /// The programs every timed contender has a time on: the one set every
+    /// geometric mean covers, so that no contender's mean leaves out a
+    /// program another's includes (as rebar compares).
+    pub fn common_programs(&self) -> Vec<&Program> {
+        let contenders = self.timed_contenders();
+        self.main_programs()
+            .into_iter()
+            .map(|(program, _)| program)
+            .filter(|program| contenders.iter().all(|c| self.median(&program.name, &c.name).is_some()))
+            .collect()
+    }
+
+    /// The programs left out of the geometric means, each with the timed
+    /// contenders that have no time there.
+    pub fn left_out_of_means(&self) -> Vec<(&Program, Vec<&str>)> {
+        let contenders = self.timed_contenders();
+        self.main_programs()
+            .into_iter()
+            .filter_map(|(program, _)| {
+                let missing: Vec<&str> = contenders
+                    .iter()
+                    .filter(|c| self.median(&program.name, &c.name).is_none())
+                    .map(|c| c.name.as_str())
+                    .collect();
+                (!missing.is_empty()).then_some((program, missing))
+            })
+            .collect()
+    }
+
+    /// The geometric mean of a contender's speed-ups over
+    /// [`Analysis::common_programs`], with how many programs that is.
     pub fn geometric_mean_speed_up(&self, contender: &str) -> Option<(f64, usize)> {
         let speed_ups: Vec<f64> = self
-            .main_programs()
+            .common_programs()
             .iter()
-            .filter_map(|(program, _)| self.speed_up(&program.name, contender).map(|(s, _)| s))
+            .filter_map(|program| self.speed_up(&program.name, contender).map(|(s, _)| s))
             .collect();
         Some((stats::geometric_mean(&speed_ups)?, speed_ups.len()))
     }
@@ -227,6 +303,7 @@ impl Analysis {
                         key.suite == Suite::Scaling && &key.program == program && key.contender == contender.name
                     })
                     .filter_map(|(key, cell)| Some((key.size, cell.summary()?.median)))
+                    .filter(|(_, median)| *median > 0.0)
                     .collect::<Vec<_>>();
                 (contender, points)
             })
@@ -255,8 +332,13 @@ impl Analysis {
             ));
         }
         let mut short = Vec::new();
+        let mut unresolved = Vec::new();
         for (key, cell) in &self.cells {
             let Some(summary) = cell.summary() else { continue };
+            if key.suite == Suite::Main && cell.below_resolution() {
+                unresolved.push(format!("{} on {} (n = {})", key.contender, key.program, key.size));
+                continue;
+            }
             let outliers = cell.outliers();
             if key.suite == Suite::Main && !outliers.is_empty() {
                 warnings.push(format!(
@@ -281,12 +363,21 @@ impl Analysis {
                 short.push(format!("{} on {}", key.contender, key.program));
             }
         }
+        if !unresolved.is_empty() {
+            warnings.push(format!(
+                "{} below resolution: the median run took no longer than starting a process that does nothing \
+                 (measured beside it), so no time is left to report, and these are left out of every ranking \
+                 and mean: {}. Raise the program's size (N), or measure at full size (drop `--quick`).",
+                plural(unresolved.len(), "timing is", "timings are"),
+                unresolved.join(", ")
+            ));
+        }
         if !short.is_empty() {
             warnings.push(format!(
-                "{} of the timings are under {} ms, so process start-up ({:.2} ms, subtracted) weighs heavily in \
-                 them: {}. For figures about the engines themselves, measure at full size (drop `--quick`) or use \
+                "{} under {} ms, so process start-up ({:.2} ms, subtracted) weighs heavily in them: {}. For \
+                 figures about the engines themselves, measure at full size (drop `--quick`) or use \
                  `harness bench`, which times in-process.",
-                short.len(),
+                plural(short.len(), "timing is", "timings are"),
                 SHORT_RUN_S * 1e3,
                 self.overhead_s * 1e3,
                 short.join(", ")

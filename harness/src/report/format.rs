@@ -1,6 +1,12 @@
 //! Numbers for people: times with a unit chosen per value, sizes in MiB,
 //! ratios with their spread.
 
+/// A count and the noun (phrase) that agrees with it: `1 engine`, `3 engines`,
+/// `plural(n, "run", "runs")`.
+pub fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
 /// Seconds in the unit that suits them: `1.23 s`, `45.6 ms`, `789 µs`.
 pub fn time(seconds: f64) -> String {
     if seconds <= 0.0 {
@@ -95,6 +101,13 @@ mod tests {
         assert_eq!(time(0.0456), "45.6 ms");
         assert_eq!(time(0.000789), "789 µs");
         assert_eq!(time_with_spread(0.0456, 0.0012), "45.6 ± 1.20 ms");
+    }
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(plural(1, "engine", "engines"), "1 engine");
+        assert_eq!(plural(0, "engine", "engines"), "0 engines");
+        assert_eq!(plural(2, "peer", "peers"), "2 peers");
     }
 
     #[test]

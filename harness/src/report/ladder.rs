@@ -77,23 +77,21 @@ pub fn others<'a>(a: &'a Analysis, rungs: &[Rung<'a>]) -> Vec<&'a Contender> {
 }
 
 /// A contender's geometric mean speed-up over the ladder's base, with its
-/// spread propagated from each program's, and the number of programs.
+/// spread propagated from each program's, and the number of programs: over
+/// [`Analysis::common_programs`], the same programs for every contender.
 pub fn speed_up(a: &Analysis, contender: &str) -> Option<(f64, f64, usize)> {
     let per_program: Vec<(f64, f64)> =
-        a.main_programs().iter().filter_map(|(program, _)| a.speed_up(&program.name, contender)).collect();
+        a.common_programs().iter().filter_map(|program| a.speed_up(&program.name, contender)).collect();
     let (mean, spread) = stats::geometric_mean_with_error(&per_program)?;
     Some((mean, spread, per_program.len()))
 }
 
-/// What a rung's tunings buy in time: the geometric mean, over the programs
-/// both forms passed, of the plain median over the tuned one.
+/// What a rung's tunings buy in time: the geometric mean, over the same
+/// programs as every other mean, of the plain median over the tuned one.
 pub fn tunings_buy(a: &Analysis, rung: &Rung<'_>) -> Option<(f64, f64, usize)> {
     let (plain, tuned) = (rung.plain?, rung.tuned?);
-    let per_program: Vec<(f64, f64)> = a
-        .main_programs()
-        .iter()
-        .filter_map(|(program, _)| a.relative(&program.name, &plain.name, &tuned.name))
-        .collect();
+    let per_program: Vec<(f64, f64)> =
+        a.common_programs().iter().filter_map(|program| a.relative(&program.name, &plain.name, &tuned.name)).collect();
     let (mean, spread) = stats::geometric_mean_with_error(&per_program)?;
     Some((mean, spread, per_program.len()))
 }
@@ -104,15 +102,27 @@ pub fn tunings_buy(a: &Analysis, rung: &Rung<'_>) -> Option<(f64, f64, usize)> {
 pub fn render(out: &mut String, a: &Analysis, ablation: Option<&str>) {
     let Some(base) = a.ladder_base() else { return };
     let rungs = rungs(a);
+    let common: Vec<&str> = a.common_programs().iter().map(|p| p.name.as_str()).collect();
     let _ = writeln!(out, "## The strategy ladder\n");
     let _ = writeln!(
         out,
         "Each rung twice: its strategy alone (*plain*: `ENGINE:plain`, every tuning off) and with its tunings \
-         (the engine as it ships). A figure is the speed-up over `{base}`: the geometric mean, over the \
-         programs both passed, of `{base}`'s median time divided by the contender's, ± the spread propagated \
-         from every program's relative standard deviation. *Tunings buy* is plain time ÷ tuned time. The step \
-         between two rungs' plain columns is what their strategies differ by.\n"
+         (the engine as it ships). A figure is the speed-up over `{base}`: the geometric mean of `{base}`'s \
+         median time divided by the contender's, ± the spread propagated from every program's relative standard \
+         deviation, over the same {} for every contender (those on which every timed contender has a time: {}). \
+         *Tunings buy* is plain time ÷ tuned time. The step between two rungs' plain columns is what their \
+         strategies differ by.\n",
+        format::plural(common.len(), "program", "programs"),
+        if common.is_empty() { "none".to_string() } else { common.join(", ") }
     );
+    let left_out = a.left_out_of_means();
+    if !left_out.is_empty() {
+        let reasons: Vec<String> = left_out
+            .iter()
+            .map(|(program, missing)| format!("{} (no time for {})", program.name, missing.join(", ")))
+            .collect();
+        let _ = writeln!(out, "Left out of the means: {}.\n", reasons.join("; "));
+    }
     let _ = writeln!(
         out,
         "| rung | strategy | strategy alone (plain) | with its tunings | tunings buy | tunings ([what each does](#{})) \

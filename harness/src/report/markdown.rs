@@ -6,8 +6,15 @@ use crate::contender::Kind;
 use crate::results::Suite;
 use std::fmt::Write;
 
+/// Links from the report to files outside its directory, as paths that work
+/// from wherever the report was written.
+#[derive(Clone, Debug)]
+pub struct Links {
+    pub methodology: String,
+}
+
 /// Renders the README of a report; `charts` are the chart files written.
-pub fn render(analysis: &Analysis, notice: &str, charts: &[&str], extras: super::Extras<'_>) -> String {
+pub fn render(analysis: &Analysis, notice: &str, charts: &[&str], extras: super::Extras<'_>, links: &Links) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "<!-- {} -->", crate::charts::comment_safe(notice));
     let _ = writeln!(out, "> **Generated file.** {notice}\n");
@@ -29,7 +36,7 @@ pub fn render(analysis: &Analysis, notice: &str, charts: &[&str], extras: super:
     }
     verification(&mut out, analysis);
     warnings(&mut out, analysis);
-    method(&mut out, analysis);
+    method(&mut out, analysis, links);
     out
 }
 
@@ -67,23 +74,43 @@ fn intro(out: &mut String, a: &Analysis) {
     };
     let _ = writeln!(
         out,
-        "{} and {} peers on {} programs; {} timed runs per contender and program after {} warm-up \
-         run(s) and one verified run, interleaved round by round; {} subtracted from every wall time as the \
-         cost of starting a process. Measured on {}, {} cores.\n",
+        "{} and {} on {}; {} per contender and program after {} and one verified run, interleaved round by \
+         round; {}. Measured on {}, {}.\n",
         engines,
-        peers,
-        a.main_programs().len(),
-        a.runs,
-        a.warmup,
-        format::time(a.overhead_s),
+        format::plural(peers, "peer", "peers"),
+        format::plural(a.main_programs().len(), "program", "programs"),
+        format::plural(a.runs, "timed run", "timed runs"),
+        format::plural(a.warmup, "warm-up run", "warm-up runs"),
+        overhead_sentence(a),
         a.provenance.cpu,
-        a.provenance.cores
+        format::plural(a.provenance.cores, "core", "cores")
     );
+}
+
+/// What was subtracted from every wall time as the cost of starting a process.
+fn overhead_sentence(a: &Analysis) -> String {
+    match a.overhead_range() {
+        Some((low, high)) => format!(
+            "the cost of starting a process, measured again in every round beside the contenders ({} to {} across \
+             programs), is subtracted from each program's wall times",
+            format::time(low),
+            format::time(high)
+        ),
+        None => format!(
+            "{} is subtracted from every wall time as the cost of starting a process",
+            format::time(a.overhead_s)
+        ),
+    }
 }
 
 fn matrix(out: &mut String, a: &Analysis) {
     let _ = writeln!(out, "## Median wall time, program × contender\n");
-    let _ = writeln!(out, "The fastest contender on each program is in bold; *failed* means its output was wrong.\n");
+    let _ = writeln!(
+        out,
+        "The fastest contender on each program is in bold; *failed* means its output was wrong (or it crashed or \
+         timed out); *below resolution* means its median was no longer than starting a process, so it has no \
+         time to rank.\n"
+    );
     let mut header = "| program | n |".to_string();
     let mut rule = "|---|---:|".to_string();
     for contender in &a.contenders {
@@ -98,11 +125,11 @@ fn matrix(out: &mut String, a: &Analysis) {
             let cell = a.cell(Suite::Main, &program.name, size, &contender.name);
             let text = match cell {
                 Some(cell) if cell.failure.is_some() => "*failed*".to_string(),
+                Some(cell) if cell.below_resolution() => "*below resolution*".to_string(),
                 Some(cell) => match cell.summary() {
                     Some(s) if fastest.as_deref() == Some(contender.name.as_str()) => {
                         format!("**{}**", format::time(s.median))
                     }
-                    Some(s) if s.median <= 0.0 => "≈ 0".to_string(),
                     Some(s) => format::time(s.median),
                     None => "–".to_string(),
                 },
@@ -141,6 +168,11 @@ fn programs(out: &mut String, a: &Analysis) {
                     let columns = if python_present { 8 } else { 7 };
                     let _ = write!(out, " not timed |{}", " |".repeat(columns - 1));
                 }
+                (None, Some(_)) if cell.below_resolution() => {
+                    let columns = if python_present { 7 } else { 6 };
+                    let _ =
+                        write!(out, " below resolution (no longer than starting a process) |{}", " |".repeat(columns));
+                }
                 (None, Some(s)) => {
                     let _ = write!(
                         out,
@@ -149,10 +181,14 @@ fn programs(out: &mut String, a: &Analysis) {
                         format::time(s.min),
                         format::time(s.max)
                     );
-                    let vs_fastest = fastest
-                        .as_ref()
-                        .and_then(|(f, _)| a.relative(&program.name, &contender.name, &f.name))
-                        .map_or("–".to_string(), |(r, e)| format!("{}×", format::ratio(r, e)));
+                    let vs_fastest = match fastest.as_ref() {
+                        // The fastest compared with itself is exactly 1, with no spread.
+                        Some((f, _)) if f.name == contender.name => "1.00×".to_string(),
+                        Some((f, _)) => a
+                            .relative(&program.name, &contender.name, &f.name)
+                            .map_or("–".to_string(), |(r, e)| format!("{}×", format::ratio(r, e))),
+                        None => "–".to_string(),
+                    };
                     let _ = write!(out, " {vs_fastest} |");
                     if python_present {
                         let vs_python = a
@@ -211,8 +247,8 @@ fn verification(out: &mut String, a: &Analysis) {
     let _ = writeln!(
         out,
         "Every contender's output on every program was compared byte for byte with `programs/expected/` before \
-         any run was timed, and again after every timed run. {} checks passed, {} failed.\n",
-        a.passed_count(),
+         any run was timed, and again after every timed run. {} passed, {} failed.\n",
+        format::plural(a.passed_count(), "check", "checks"),
         failures.len()
     );
     if failures.is_empty() {
@@ -242,21 +278,29 @@ fn warnings(out: &mut String, a: &Analysis) {
     out.push('\n');
 }
 
-fn method(out: &mut String, a: &Analysis) {
+fn method(out: &mut String, a: &Analysis, links: &Links) {
     let _ = writeln!(out, "## How these figures were taken\n");
     let _ = writeln!(
         out,
         "Each run is a separate process: the engines run inside `harness __run --engine NAME FILE`, which \
          behaves exactly like `lox --engine NAME FILE`; peers run their own command. Wall time is taken from \
          just before the spawn to just after the child is reaped; user and system time and peak RSS come from \
-         the child's resource usage (`wait4`). The median time of {} runs of a process that does nothing \
-         ({}) is subtracted from every wall time. Peak RSS includes a floor of about {} that any process \
-         started by the harness reports. Times include parsing and any ahead-of-time compilation; \
-         `harness bench` times the prepare and run phases apart, in-process. See \
-         [METHODOLOGY.md](../../METHODOLOGY.md) for the reasoning.\n",
+         the child's resource usage (`wait4`). The cost of starting a process that does nothing ({} runs \
+         before the first program: {}) is subtracted from the wall times; {}. Peak RSS includes a floor of about \
+         {} that any process started by the harness reports. Times include parsing and any ahead-of-time \
+         compilation; `harness bench` times the prepare and run phases apart, in-process. See \
+         [METHODOLOGY.md]({}) for the reasoning.\n",
         a.calibration_runs,
         format::time(a.overhead_s),
-        format::mebibytes(a.rss_floor_bytes)
+        if a.case_overhead_s.is_empty() {
+            "that one figure is used for every program".to_string()
+        } else {
+            "it was measured again in every round beside the contenders, and each program subtracts the median of \
+             its own rounds"
+                .to_string()
+        },
+        format::mebibytes(a.rss_floor_bytes),
+        links.methodology
     );
     let _ = writeln!(out, "Contenders and their commands:\n");
     for contender in &a.contenders {

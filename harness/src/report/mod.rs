@@ -44,8 +44,16 @@ pub fn generated_notice(analysis: &Analysis, out_dir: &Path) -> String {
 /// README. A directory with an ablation and no timing results gets a report
 /// of the ablation alone.
 pub fn render_dir(out_dir: &Path) -> Result<PathBuf> {
-    let ablation = Ablation::load(out_dir)?;
-    let results = out_dir.join(results::RESULTS_FILE);
+    render_dir_from(out_dir, results::RESULTS_FILE)
+}
+
+/// [`render_dir`] from another results file in `out_dir`, such as the
+/// partial results an interrupted run kept (then an interrupted ablation's
+/// partial records too, when there are any).
+pub fn render_dir_from(out_dir: &Path, results_file: &str) -> Result<PathBuf> {
+    let partial = results_file == results::PARTIAL_RESULTS_FILE;
+    let ablation = Ablation::load(out_dir, partial)?;
+    let results = out_dir.join(results_file);
     if let Some(ablation) = &ablation
         && !results.is_file()
     {
@@ -54,6 +62,44 @@ pub fn render_dir(out_dir: &Path) -> Result<PathBuf> {
     let records = results::read_records(&results)?;
     let profiles = profiles::Profiles::load(out_dir)?;
     render_with(&records, Extras { profiles: profiles.as_ref(), ablation: ablation.as_ref() }, out_dir)
+}
+
+/// Every failed contender × program in `out_dir/results.jsonl`, one line
+/// each: what makes a measuring run exit non-zero.
+pub fn failures(out_dir: &Path) -> Result<Vec<String>> {
+    let records = results::read_records(&out_dir.join(results::RESULTS_FILE))?;
+    let analysis = Analysis::from_records(&records)?;
+    Ok(analysis
+        .failures()
+        .into_iter()
+        .map(|(key, detail)| format!("{} on {} (n = {}): {detail}", key.contender, key.program, key.size))
+        .collect())
+}
+
+/// The path of the checkout's METHODOLOGY.md as a link from a report in
+/// `out_dir`, wherever that is.
+pub fn methodology_link(out_dir: &Path) -> String {
+    let target = crate::app::workspace_root().join("METHODOLOGY.md");
+    let from = std::path::absolute(out_dir).unwrap_or_else(|_| out_dir.to_path_buf());
+    relative_path(&from, &target).display().to_string()
+}
+
+/// The path that leads from directory `from` to `to` (both absolute).
+fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<_> = from.components().collect();
+    let to_parts: Vec<_> = to.components().collect();
+    let shared = from.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    if shared == 0 {
+        return to.to_path_buf();
+    }
+    let mut path = PathBuf::new();
+    for _ in shared..from.len() {
+        path.push("..");
+    }
+    for part in &to_parts[shared..] {
+        path.push(part);
+    }
+    path
 }
 
 /// Writes the report for `records` into `out_dir`; returns the README's path.
@@ -95,7 +141,8 @@ pub fn render_with(records: &[Record], extras: Extras<'_>, out_dir: &Path) -> Re
     std::fs::write(out_dir.join("summary.json"), serde_json::to_string_pretty(&summary)?)?;
 
     let readme = out_dir.join("README.md");
-    std::fs::write(&readme, markdown::render(&analysis, &notice, &charts, extras))
+    let links = markdown::Links { methodology: methodology_link(out_dir) };
+    std::fs::write(&readme, markdown::render(&analysis, &notice, &charts, extras, &links))
         .with_context(|| format!("could not write {}", readme.display()))?;
     Ok(readme)
 }
@@ -125,17 +172,8 @@ fn color_of(analysis: &Analysis, contender: &Contender) -> plotters::style::RGBC
     charts::tint(hue, (0.5 + 0.15 * rank as f64).min(0.85))
 }
 
-/// The contenders that have at least one timing in the main suite.
-fn timed_contenders(analysis: &Analysis) -> Vec<&Contender> {
-    analysis
-        .contenders
-        .iter()
-        .filter(|c| analysis.main_programs().iter().any(|(p, _)| analysis.median(&p.name, &c.name).is_some()))
-        .collect()
-}
-
 fn time_bars(analysis: &Analysis) -> Option<Bars> {
-    let contenders = timed_contenders(analysis);
+    let contenders = analysis.timed_contenders();
     if contenders.is_empty() {
         return None;
     }
@@ -161,7 +199,7 @@ fn time_bars(analysis: &Analysis) -> Option<Bars> {
 
 fn ladder_bars(analysis: &Analysis) -> Option<Bars> {
     let base = analysis.ladder_base()?;
-    let contenders: Vec<&Contender> = timed_contenders(analysis).into_iter().filter(|c| c.name != base).collect();
+    let contenders: Vec<&Contender> = analysis.timed_contenders().into_iter().filter(|c| c.name != base).collect();
     if contenders.is_empty() {
         return None;
     }
@@ -171,7 +209,7 @@ fn ladder_bars(analysis: &Analysis) -> Option<Bars> {
         .iter()
         .map(|(p, _)| contenders.iter().map(|c| analysis.speed_up(&p.name, &c.name)).collect())
         .collect();
-    rows.push("geometric mean".to_string());
+    rows.push(format!("geometric mean ({})", format::plural(analysis.common_programs().len(), "program", "programs")));
     values.push(contenders.iter().map(|c| analysis.geometric_mean_speed_up(&c.name).map(|(g, _)| (g, 0.0))).collect());
     Some(Bars {
         title: format!("The strategy ladder: speed-up over {base} (higher is better)"),
@@ -214,6 +252,8 @@ struct SummaryEntry<'a> {
     suite: results::Suite,
     passed: bool,
     failure: Option<&'a str>,
+    /// Passed, but the median is at or under the spawn cost: no time to report.
+    below_resolution: bool,
     mean: Option<f64>,
     stddev: Option<f64>,
     median: Option<f64>,
@@ -228,8 +268,12 @@ struct SummaryEntry<'a> {
 #[derive(Serialize)]
 struct SummaryFile<'a> {
     generated: &'a str,
-    /// Seconds subtracted from every wall time.
+    /// Seconds subtracted from every wall time of a case whose rounds did
+    /// not measure it again (see `spawn_overhead_per_case`).
     spawn_overhead: f64,
+    /// The spawn cost measured in each case's rounds, subtracted from that
+    /// case's wall times.
+    spawn_overhead_per_case: Vec<CaseOverhead<'a>>,
     results: Vec<SummaryEntry<'a>>,
 }
 
@@ -246,6 +290,7 @@ fn summary_json<'a>(analysis: &'a Analysis, notice: &'a str) -> SummaryFile<'a> 
                 suite: key.suite,
                 passed: cell.failure.is_none(),
                 failure: cell.failure.as_deref(),
+                below_resolution: cell.below_resolution(),
                 mean: summary.map(|s| s.mean),
                 stddev: summary.map(|s| s.stddev),
                 median: summary.map(|s| s.median),
@@ -258,5 +303,18 @@ fn summary_json<'a>(analysis: &'a Analysis, notice: &'a str) -> SummaryFile<'a> 
             }
         })
         .collect();
-    SummaryFile { generated: notice, spawn_overhead: analysis.overhead_s, results }
+    let spawn_overhead_per_case = analysis
+        .case_overhead_s
+        .iter()
+        .map(|((suite, program, size), &seconds)| CaseOverhead { program, size: *size, suite: *suite, seconds })
+        .collect();
+    SummaryFile { generated: notice, spawn_overhead: analysis.overhead_s, spawn_overhead_per_case, results }
+}
+
+#[derive(Serialize)]
+struct CaseOverhead<'a> {
+    program: &'a str,
+    size: u64,
+    suite: results::Suite,
+    seconds: f64,
 }

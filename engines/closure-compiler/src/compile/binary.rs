@@ -1,10 +1,11 @@
 //! Binary operators and conditions, specialised by operand shape.
 //!
 //! The general closure for `left - right` calls a closure for each operand,
-//! then checks that both are numbers. When an operand is a local or a
-//! number constant (`n - 2`, `i < count`), the operator's closure reads the
-//! slot or uses the constant itself, saving a call per operand and, for a
-//! local, the copy of the value: it looks at the number where it lies.
+//! then checks that both are numbers. With `leaf-operands`, when an operand
+//! is a local or a number constant (`n - 2`, `i < count`), the operator's
+//! closure reads the slot or uses the constant itself, saving a call per
+//! operand and, for a local, the copy of the value: it looks at the number
+//! where it lies.
 //!
 //! The operators are written once, generically: an [`Operand`] is how to
 //! fetch one side, an [`Arithmetic`] or [`Comparison`] is what to do with two
@@ -20,6 +21,7 @@ use crate::env::Env;
 use crate::eval::{Eval, Evaluator, Thrown};
 use crate::value::Value;
 use frontend::ast::{BinaryOp, Expr};
+use frontend::number;
 use std::marker::PhantomData;
 
 /// Both operands' numbers, when both are numbers.
@@ -97,12 +99,12 @@ pub(super) struct GreaterEqual;
 impl Arithmetic for Add {
     #[inline(always)]
     fn apply(a: f64, b: f64) -> Value {
-        Value::Number(a + b)
+        Value::Number(number::add(a, b))
     }
 
     #[inline(always)]
     fn compute(a: f64, b: f64) -> f64 {
-        a + b
+        number::add(a, b)
     }
 
     #[inline(always)]
@@ -126,12 +128,12 @@ impl Arithmetic for Subtract {
 impl Arithmetic for Multiply {
     #[inline(always)]
     fn apply(a: f64, b: f64) -> Value {
-        Value::Number(a * b)
+        Value::Number(number::multiply(a, b))
     }
 
     #[inline(always)]
     fn compute(a: f64, b: f64) -> f64 {
-        a * b
+        number::multiply(a, b)
     }
 }
 
@@ -330,7 +332,14 @@ impl<Op: Arithmetic, L: Operand, R: Operand> Operand for LeafArithmetic<Op, L, R
 /// [`ComputedOperand`] unless operand shapes are on), typed by its shape: a
 /// local, a constant, arithmetic on two leaves, or computed.
 macro_rules! with_operand {
-    ($compiler:expr, $expr:expr, |$o:ident| $build:expr) => {{
+    ($compiler:expr, $expr:expr, |$o:ident| $build:expr) => {
+        $crate::compile::binary::with_operand_shape!($compiler.operand_shape($expr), |$o| $build)
+    };
+}
+
+/// Expands `$build` with `$o` bound to an operand of the shape `$shape`.
+macro_rules! with_operand_shape {
+    ($shape:expr, |$o:ident| $build:expr) => {{
         use frontend::ast::BinaryOp;
         use $crate::compile::binary::{Add, Divide, LeafArithmetic, Multiply, Subtract};
         use $crate::compile::operand::{ComputedOperand, ConstantOperand, Leaf, LocalOperand, OperandShape};
@@ -353,7 +362,7 @@ macro_rules! with_operand {
                 }
             };
         }
-        match $compiler.operand_shape($expr) {
+        match $shape {
             OperandShape::Local(slot) => {
                 let $o = LocalOperand(slot);
                 $build
@@ -375,6 +384,7 @@ macro_rules! with_operand {
 }
 
 pub(super) use with_operand;
+pub(super) use with_operand_shape;
 
 impl Compiler<'_> {
     pub(super) fn binary(&mut self, op: BinaryOp, left: &Expr, right: &Expr, line: u32) -> ExprFn {

@@ -1,14 +1,16 @@
 //! Conditions: what an `if`, a `while` or a guard clause branches on.
 //!
-//! A condition compiles to a Rust `bool`, never to a Lox value that is then
-//! asked whether it is truthy: with `conditions` on, a comparison, `!`,
-//! `and` and `or` each yield a `bool` directly ([`CondFn`]).
+//! A condition compiles to a Rust `bool` ([`CondFn`]). With the
+//! `fused-conditions` tuning, a comparison, `!`, `and` and `or` each yield
+//! a `bool` directly, never a Lox boolean that is then asked whether it is
+//! truthy; off, every condition is an expression whose value is tested.
 //!
-//! With `inline_conditions` also on, a comparison of locals and constants
+//! With `leaf-operands` on as well, a comparison of locals and constants
 //! (`n < 2`, `i < count`) goes one step further: it is not a closure at all
 //! but a type, [`LeafComparison`], that the closure of the `if`, `while` or
 //! guard is generic over, so the comparison is compiled into the branching
-//! closure itself. [`with_condition!`] picks the type.
+//! closure itself, as its operands are compiled into an operator's.
+//! [`with_condition!`] picks the type.
 
 use super::binary::{
     Comparison, Greater, GreaterEqual, Less, LessEqual, comparison_condition, equality_condition, is_arithmetic,
@@ -19,6 +21,7 @@ use super::{Compiler, CondFn};
 use crate::env::Env;
 use crate::eval::{Evaluator, Thrown};
 use frontend::ast::{BinaryOp, Expr, LogicalOp, UnaryOp};
+use frontend::tuning::{FUSED_CONDITIONS, LEAF_OPERANDS};
 use std::marker::PhantomData;
 
 /// Something a branch tests.
@@ -67,7 +70,8 @@ pub(super) struct LeafTest {
 
 /// Expands `$build` with `$c` bound to the condition `$expr`: a
 /// [`LeafComparison`] of the right type when the condition is a comparison
-/// of leaves (and inline conditions are on), else its [`CondFn`].
+/// of leaves (and `fused-conditions` and `leaf-operands` are on), else its
+/// [`CondFn`].
 macro_rules! with_condition {
     ($compiler:expr, $expr:expr, |$c:ident| $build:expr) => {{
         use frontend::ast::BinaryOp;
@@ -113,9 +117,9 @@ pub(super) use with_condition;
 
 impl Compiler<'_> {
     /// The condition `expr` as a comparison of leaves, when it is one and
-    /// inline conditions are on.
-    pub(super) fn leaf_test(&self, expr: &Expr) -> Option<LeafTest> {
-        if !(self.specialisations.conditions && self.specialisations.inline_conditions) {
+    /// both `fused-conditions` and `leaf-operands` are on.
+    pub(super) fn leaf_test(&mut self, expr: &Expr) -> Option<LeafTest> {
+        if !(self.config.fused_conditions && self.config.leaf_operands) {
             return None;
         }
         let Expr::Binary { op, left, right, line } = expr else { return None };
@@ -126,14 +130,21 @@ impl Compiler<'_> {
         if let (Leaf::Constant(_), Leaf::Constant(_)) = (left, right) {
             return None;
         }
+        self.fired(&FUSED_CONDITIONS);
+        self.fired(&LEAF_OPERANDS);
         Some(LeafTest { op: *op, left, right, line: *line })
     }
 
     /// An `if` or `while` condition: its truthiness as a Rust `bool`.
     /// Comparisons, `!`, `and` and `or` compile to conditions directly (with
-    /// `conditions` on); anything else is evaluated and tested.
+    /// `fused-conditions` on); anything else is evaluated and tested.
     pub(super) fn condition(&mut self, expr: &Expr) -> CondFn {
-        if self.specialisations.conditions {
+        if self.config.fused_conditions {
+            if matches!(expr, Expr::Binary { op, .. } if !is_arithmetic(*op))
+                || matches!(expr, Expr::Unary { op: UnaryOp::Not, .. } | Expr::Logical { .. })
+            {
+                self.fired(&FUSED_CONDITIONS);
+            }
             match expr {
                 Expr::Binary { op, left, right, line } if !is_arithmetic(*op) => {
                     let (l, r, line) = (self.shape(left), self.shape(right), *line);

@@ -140,7 +140,7 @@ impl Compiler<'_> {
             VarKind::Global => {
                 let slot = self.globals.slot_of(&variable.name);
                 let (name, line) = (variable.name.clone(), variable.line);
-                if self.specialisations.global_slots {
+                if self.global_slots() {
                     Box::new(move |vm, env| {
                         vm.tick();
                         vm.global(slot, &name, line, env)
@@ -173,7 +173,7 @@ impl Compiler<'_> {
             VarKind::Global => {
                 let slot = self.globals.slot_of(&variable.name);
                 let (name, line) = (variable.name.clone(), variable.line);
-                if self.specialisations.global_slots {
+                if self.global_slots() {
                     Box::new(move |vm, env| {
                         vm.tick();
                         let value = value(vm, env)?;

@@ -1,13 +1,15 @@
 //! Operands: how a closure fetches a child expression it is specialised
 //! for. A local or a number constant is read in place; anything else is
-//! computed by its own closure. Used by the operators
-//! ([`binary`](super::binary)) and by `return`.
+//! computed by its own closure (the `leaf-operands` tuning; off, every
+//! operand is computed). Used by the operators ([`binary`](super::binary)),
+//! conditions, arguments, declarations, assignments and `return`.
 
 use super::{Compiler, ExprFn};
 use crate::env::{Env, Slot};
 use crate::eval::{Eval, Evaluator, Thrown};
 use crate::value::Value;
 use frontend::ast::{BinaryOp, Expr, Literal, VarKind, Variable};
+use frontend::tuning::LEAF_OPERANDS;
 
 /// One operand, as the compiler found it.
 pub(super) enum Shape {
@@ -102,6 +104,18 @@ impl Operand for ConstantOperand {
     }
 }
 
+/// `nil`, where a function ends without returning a value.
+pub(super) struct NilOperand;
+
+impl Operand for NilOperand {
+    const PEEKABLE: bool = false;
+
+    #[inline(always)]
+    fn value(&self, _: &mut Evaluator<'_>, _: &Env<'_>) -> Eval {
+        Ok(Value::Nil)
+    }
+}
+
 /// Any other expression: its own compiled closure.
 pub(super) struct ComputedOperand(pub ExprFn);
 
@@ -118,10 +132,16 @@ impl Compiler<'_> {
     /// How an operand will be fetched: in place when it is a local or a
     /// number literal (and operand shapes are on), else by its closure.
     pub(super) fn shape(&mut self, expr: &Expr) -> Shape {
-        if self.specialisations.operand_shapes {
+        if self.config.leaf_operands {
             match expr {
-                Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) => return Shape::Local(*slot),
-                Expr::Literal(Literal::Number(n)) => return Shape::Constant(*n),
+                Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) => {
+                    self.fired(&LEAF_OPERANDS);
+                    return Shape::Local(*slot);
+                }
+                Expr::Literal(Literal::Number(n)) => {
+                    self.fired(&LEAF_OPERANDS);
+                    return Shape::Constant(*n);
+                }
                 _ => {}
             }
         }
@@ -130,12 +150,13 @@ impl Compiler<'_> {
 
     /// Like [`Compiler::shape`], and arithmetic on two leaves as well.
     pub(super) fn operand_shape(&mut self, expr: &Expr) -> OperandShape {
-        if self.specialisations.operand_shapes
+        if self.config.leaf_operands
             && let Expr::Binary { op, left, right, line } = expr
             && matches!(op, BinaryOp::Add | BinaryOp::Subtract | BinaryOp::Multiply | BinaryOp::Divide)
             && let (Some(left), Some(right)) = (leaf(left), leaf(right))
             && !matches!((left, right), (Leaf::Constant(_), Leaf::Constant(_)))
         {
+            self.fired(&LEAF_OPERANDS);
             return OperandShape::Leaves { op: *op, left, right, line: *line };
         }
         match self.shape(expr) {

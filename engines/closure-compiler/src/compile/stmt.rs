@@ -1,74 +1,16 @@
-//! Statements, compiled.
+//! Statements, compiled. Function bodies and `return` are in
+//! [`body`](super::body).
 
 use super::binary::with_operand;
+use super::call::Destination;
 use super::condition::{Condition, with_condition};
-use super::operand::{ComputedOperand, Operand, Shape};
+use super::operand::Operand;
 use super::{ClassPlan, Compiler, Define, ExprFn, StmtFn, SuperclassPlan, define_local};
-use crate::env::Slot;
-use crate::eval::Unwind;
+use crate::config::ASSIGNMENT_STATEMENTS;
 use crate::value::Value;
-use frontend::ast::{ClassDecl, Expr, Function, FunctionKind, Stmt, Target, VarKind, Variable};
+use frontend::ast::{ClassDecl, Expr, Function, Stmt, Target, VarKind, Variable};
 
 impl Compiler<'_> {
-    /// A function's body, as the closure that yields what a call returns.
-    ///
-    /// A `return` anywhere leaves its value in `returned` and unwinds to
-    /// here. With `tail_returns`, a final `return value;` (where most
-    /// functions return) is instead evaluated as the body's own result: one
-    /// closure less, and no detour through `returned`.
-    ///
-    /// An initializer's body yields `this` (slot 0) whatever it returns.
-    pub(super) fn body(&mut self, body: &[Stmt], kind: FunctionKind) -> ExprFn {
-        if kind == FunctionKind::Initializer {
-            let block = self.block(body);
-            return Box::new(move |vm, env| {
-                vm.tick();
-                match block(vm, env) {
-                    Ok(()) => {}
-                    Err(Unwind::Return) => std::mem::replace(&mut vm.returned, Value::Nil).discard(),
-                    Err(Unwind::Error(error)) => return Err(error),
-                }
-                Ok(vm.stack[env.slot(0)].get())
-            });
-        }
-        if self.specialisations.tail_returns
-            && let Some((Stmt::Return { value: Some(value), .. }, leading)) = body.split_last()
-        {
-            if leading.is_empty() {
-                return self.expr(value);
-            }
-            // `if (condition) return a; return b;`: a conditional expression.
-            if let [Stmt::If { condition, then_branch, else_branch: None }] = leading
-                && self.specialisations.guard_returns
-                && let Some(then_value) = returned_value(then_branch)
-            {
-                let else_value = self.expr(value);
-                return match self.shape(then_value) {
-                    Shape::Local(slot) => {
-                        with_condition!(self, condition, |c| conditional(c, LocalOperand(slot), else_value))
-                    }
-                    Shape::Constant(n) => {
-                        with_condition!(self, condition, |c| conditional(c, ConstantOperand(n), else_value))
-                    }
-                    Shape::Computed(then_value) => {
-                        with_condition!(self, condition, |c| conditional(c, ComputedOperand(then_value), else_value))
-                    }
-                };
-            }
-            let leading = self.block(leading);
-            return with_operand!(self, value, |value| body_then_return(leading, value));
-        }
-        let block = self.block(body);
-        Box::new(move |vm, env| {
-            vm.tick();
-            match block(vm, env) {
-                Ok(()) => Ok(Value::Nil),
-                Err(Unwind::Return) => Ok(std::mem::replace(&mut vm.returned, Value::Nil)),
-                Err(Unwind::Error(error)) => Err(error),
-            }
-        })
-    }
-
     /// A statement list as one closure. A block costs nothing at run time
     /// beyond running its statements: its locals are higher slots of the
     /// same frame.
@@ -103,12 +45,19 @@ impl Compiler<'_> {
         }
     }
 
-    fn stmt(&mut self, stmt: &Stmt) -> StmtFn {
+    pub(super) fn stmt(&mut self, stmt: &Stmt) -> StmtFn {
+        if let Stmt::Expression(expr) = stmt
+            && let Some(call) = self.expression_call_statement(expr)
+        {
+            return call;
+        }
         match stmt {
-            Stmt::Expression(Expr::Assign { variable, value }) if self.specialisations.assignment_statements => {
+            Stmt::Expression(Expr::Assign { variable, value }) if self.config.assignment_statements => {
+                self.fired(&ASSIGNMENT_STATEMENTS);
                 self.assignment_statement(variable, value)
             }
-            Stmt::Expression(Expr::Set { object, name, value, line }) if self.specialisations.assignment_statements => {
+            Stmt::Expression(Expr::Set { object, name, value, line }) if self.config.assignment_statements => {
+                self.fired(&ASSIGNMENT_STATEMENTS);
                 let (object, value) = (self.expr(object), self.expr(value));
                 let (name, line) = (name.clone(), *line);
                 Box::new(move |vm, env| {
@@ -136,29 +85,14 @@ impl Compiler<'_> {
                     Ok(())
                 })
             }
-            Stmt::Var { target, init, .. } => {
-                let init = match init {
-                    Some(init) => self.expr(init),
-                    None => self.nil(),
-                };
-                self.var(target, init)
-            }
+            Stmt::Var { target, init, .. } => self.var(target, init.as_ref()),
             Stmt::Function { target, function } => self.function_declaration(target, function),
             Stmt::Class(decl) => self.class_declaration(decl),
             Stmt::Block { body, .. } => self.block(body),
-            Stmt::If { condition, then_branch, else_branch: None }
-                if self.specialisations.guard_returns && returned_value(then_branch).is_some() =>
-            {
-                let value = returned_value(then_branch).expect("a guard returns a value");
-                match self.shape(value) {
-                    Shape::Local(slot) => with_condition!(self, condition, |c| guard_return(c, LocalOperand(slot))),
-                    Shape::Constant(n) => with_condition!(self, condition, |c| guard_return(c, ConstantOperand(n))),
-                    Shape::Computed(value) => {
-                        with_condition!(self, condition, |c| guard_return(c, ComputedOperand(value)))
-                    }
-                }
-            }
             Stmt::If { condition, then_branch, else_branch } => {
+                if let Some(guard) = self.guard(condition, then_branch, else_branch.as_deref()) {
+                    return guard;
+                }
                 let then_branch = self.stmt(then_branch);
                 match else_branch {
                     None => with_condition!(self, condition, |condition| if_then(condition, then_branch)),
@@ -178,20 +112,20 @@ impl Compiler<'_> {
                     }
                 }
             }
-            Stmt::Return { value, .. } => match value {
-                Some(value) => self.return_statement(value),
-                None => Box::new(|vm, _| {
-                    vm.tick();
-                    vm.returned = Value::Nil;
-                    Err(Unwind::Return)
-                }),
-            },
+            Stmt::Return { value, .. } => self.return_statement(value.as_ref()),
         }
     }
 
-    /// `return value;`: the value is left in `returned` for the call to take.
-    fn return_statement(&mut self, value: &Expr) -> StmtFn {
-        with_operand!(self, value, |value| return_operand(value))
+    /// A call statement, `f(x);` or `local = f(x);`, as one closure (see
+    /// `call-statements`), when it is one.
+    fn expression_call_statement(&mut self, expr: &Expr) -> Option<StmtFn> {
+        match expr {
+            Expr::Call { .. } | Expr::Invoke { .. } => self.call_statement(expr, Destination::Drop),
+            Expr::Assign { variable: Variable { kind: VarKind::Local { slot, .. }, .. }, value } => {
+                self.call_statement(value, Destination::Assign(*slot))
+            }
+            _ => None,
+        }
     }
 
     /// `variable = value;` as a statement: the value is stored, not returned.
@@ -211,7 +145,7 @@ impl Compiler<'_> {
             VarKind::Global => {
                 let slot = self.globals.slot_of(&variable.name);
                 let (name, line) = (variable.name.clone(), variable.line);
-                if self.specialisations.global_slots {
+                if self.global_slots() {
                     Box::new(move |vm, env| {
                         vm.tick();
                         let value = value(vm, env)?;
@@ -235,29 +169,41 @@ impl Compiler<'_> {
         }
     }
 
-    /// `var name = init;`, one closure per place the variable can live.
-    fn var(&mut self, target: &Target, init: ExprFn) -> StmtFn {
-        match self.define(target) {
-            Define::Global(slot) if self.specialisations.global_slots => Box::new(move |vm, env| {
+    /// `var name = init;`, one closure per place the variable can live. A
+    /// local's initial value is fetched as an operand, so that with
+    /// `leaf-operands` a local or a constant is copied straight into the
+    /// new variable's slot and arithmetic on two leaves is computed there.
+    fn var(&mut self, target: &Target, init: Option<&Expr>) -> StmtFn {
+        let define = self.define(target);
+        if let (Define::Local(slot), Some(init)) = (&define, init) {
+            let slot = *slot;
+            if let Some(call) = self.call_statement(init, Destination::Declare(slot)) {
+                return call;
+            }
+            return with_operand!(self, init, |init| var_local(slot, init));
+        }
+        let init = match init {
+            Some(init) => self.expr(init),
+            None => self.nil(),
+        };
+        match define {
+            Define::Global(slot) => Box::new(move |vm, env| {
                 vm.tick();
                 let value = init(vm, env)?;
                 vm.state.globals.define(slot, value);
                 Ok(())
             }),
-            Define::Global(_) => {
-                let name = target.name().clone();
-                Box::new(move |vm, env| {
-                    vm.tick();
-                    let value = init(vm, env)?;
-                    let slot = vm.state.globals.find(&name);
-                    vm.state.globals.define(slot, value);
-                    Ok(())
-                })
-            }
+            Define::NamedGlobal(name) => Box::new(move |vm, env| {
+                vm.tick();
+                let value = init(vm, env)?;
+                let slot = vm.state.globals.find(&name);
+                vm.state.globals.define(slot, value);
+                Ok(())
+            }),
             Define::Local(slot) => Box::new(move |vm, env| {
                 vm.tick();
                 let value = init(vm, env)?;
-                vm.stack[env.slot(slot)] = Slot::Value(value);
+                vm.put(env.slot(slot), value);
                 Ok(())
             }),
             Define::Captured(slot) => Box::new(move |vm, env| {
@@ -306,15 +252,6 @@ impl Compiler<'_> {
     }
 }
 
-/// The value of `return value;`, or of `{ return value; }`.
-fn returned_value(stmt: &Stmt) -> Option<&Expr> {
-    match stmt {
-        Stmt::Return { value: Some(value), .. } => Some(value),
-        Stmt::Block { body, .. } if body.len() == 1 => returned_value(&body[0]),
-        _ => None,
-    }
-}
-
 fn if_then<C: Condition>(condition: C, then_branch: StmtFn) -> StmtFn {
     Box::new(move |vm, env| {
         vm.tick();
@@ -351,39 +288,6 @@ fn for_loop<C: Condition>(condition: C, body: StmtFn, increment: ExprFn) -> Stmt
     })
 }
 
-/// `if (condition) return value;`, a guard clause, as one closure.
-fn guard_return<C: Condition, O: Operand>(condition: C, value: O) -> StmtFn {
-    Box::new(move |vm, env| {
-        vm.tick();
-        if !condition.test(vm, env)? {
-            return Ok(());
-        }
-        let value = value.value(vm, env)?;
-        std::mem::replace(&mut vm.returned, value).discard();
-        Err(Unwind::Return)
-    })
-}
-
-/// The body of a function that ends in `return value;`.
-fn body_then_return<O: Operand>(leading: StmtFn, value: O) -> ExprFn {
-    Box::new(move |vm, env| {
-        vm.tick();
-        match leading(vm, env) {
-            Ok(()) => value.value(vm, env),
-            Err(Unwind::Return) => Ok(std::mem::replace(&mut vm.returned, Value::Nil)),
-            Err(Unwind::Error(error)) => Err(error),
-        }
-    })
-}
-
-/// The body `if (condition) return then_value; return else_value;`.
-fn conditional<C: Condition, O: Operand>(condition: C, then_value: O, else_value: ExprFn) -> ExprFn {
-    Box::new(move |vm, env| {
-        vm.tick();
-        if condition.test(vm, env)? { then_value.value(vm, env) } else { else_value(vm, env) }
-    })
-}
-
 /// `local = value;` as a statement.
 fn assign_local<O: Operand>(slot: u16, value: O) -> StmtFn {
     Box::new(move |vm, env| {
@@ -393,12 +297,11 @@ fn assign_local<O: Operand>(slot: u16, value: O) -> StmtFn {
     })
 }
 
-fn return_operand<O: Operand>(value: O) -> StmtFn {
+/// `var local = init;`.
+fn var_local<O: Operand>(slot: u16, init: O) -> StmtFn {
     Box::new(move |vm, env| {
         vm.tick();
-        let value = value.value(vm, env)?;
-        // `returned` holds nil between returns: replacing it frees nothing.
-        std::mem::replace(&mut vm.returned, value).discard();
-        Err(Unwind::Return)
+        init.put(vm, env, env.slot(slot))?;
+        Ok(())
     })
 }

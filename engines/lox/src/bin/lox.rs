@@ -5,12 +5,15 @@
 use clap::Parser;
 use frontend::diagnostics::exit_code;
 use frontend::{Engine, Options};
-use std::io::{BufRead, BufWriter, Write};
-use std::path::PathBuf;
+use lox::output::{self, ProgramOutput};
+use lox::run::SourceFrom;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Runs a Lox program with one of loxbench's engines. With no FILE, starts a
-/// prompt where each line runs as it is entered, keeping its globals.
+/// Runs a Lox program with one of loxbench's engines. With no FILE, runs the
+/// program on standard input when it is piped in, or starts a prompt on a
+/// terminal, where each line runs as it is entered, keeping its globals.
 #[derive(Parser)]
 #[command(name = "lox", version, about, long_about = None)]
 struct Cli {
@@ -38,14 +41,23 @@ struct Cli {
     disable: Vec<String>,
 
     /// Print the compiled form of FILE (the bytecode, for the VM engines) instead of running it.
-    #[arg(long, requires = "file")]
+    #[arg(long)]
     disassemble: bool,
 
     /// Collect garbage at every allocation, to flush out collector bugs (slow).
     #[arg(long)]
     gc_stress: bool,
 
-    /// The program to run.
+    /// The heap ceiling: a string that would be larger raises `Out of memory.` (a runtime error, exit 70)
+    /// instead of exhausting the machine. Bytes, or a number with K, M or G.
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = frontend::memory::parse_size)]
+    max_heap: usize,
+
+    /// Start the prompt even when standard input is not a terminal (each line runs as it arrives).
+    #[arg(long, conflicts_with = "file")]
+    prompt: bool,
+
+    /// The program to run; `-` reads it from standard input.
     file: Option<PathBuf>,
 }
 
@@ -89,16 +101,25 @@ fn main() -> ExitCode {
         list_tunings(engine);
         return ExitCode::SUCCESS;
     }
-    let options = variant.options(cli.gc_stress);
-    let code = frontend::engine::with_engine_stack(move || match &cli.file {
-        None => repl(engine, options),
-        Some(path) => {
-            let Ok(source) = std::fs::read_to_string(path) else {
-                eprintln!("Could not open file \"{}\".", path.display());
-                return exit_code::IO_ERROR;
-            };
-            if cli.disassemble { disassemble(engine, &source) } else { run_file(engine, options, &source) }
+    let options = frontend::Options { max_heap: cli.max_heap, ..variant.options(cli.gc_stress) };
+    let from = match &cli.file {
+        Some(path) if path == Path::new("-") => SourceFrom::Stdin,
+        Some(path) => SourceFrom::File(path),
+        None if cli.prompt || (std::io::stdin().is_terminal() && !cli.disassemble) => {
+            return ExitCode::from(frontend::engine::with_engine_stack(move || repl(engine, options)) as u8);
         }
+        // Piped input is a whole program, not lines typed at a prompt.
+        None => SourceFrom::Stdin,
+    };
+    let source = match lox::run::read_source(from) {
+        Ok(source) => source,
+        Err((message, code)) => {
+            eprintln!("{message}");
+            return ExitCode::from(code as u8);
+        }
+    };
+    let code = frontend::engine::with_engine_stack(move || {
+        if cli.disassemble { disassemble(engine, &source) } else { run_source(engine, options, &source) }
     });
     ExitCode::from(code as u8)
 }
@@ -113,9 +134,12 @@ fn list_tunings(engine: &dyn Engine) {
     }
 }
 
-fn run_file(engine: &dyn Engine, options: Options, source: &str) -> i32 {
+fn run_source(engine: &dyn Engine, options: Options, source: &str) -> i32 {
     let mut session = engine.session(options);
-    let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut out = ProgramOutput::stdout();
+    // Without the handler the program still runs; only a kill would lose
+    // the buffered output.
+    let _ = output::flush_on_termination(&out);
     let mut err = std::io::stderr().lock();
     lox::run::run_in_session(session.as_mut(), source, &mut out, &mut err)
 }

@@ -1,12 +1,12 @@
-//! Every specialised closure is an optimisation, never a change of meaning:
-//! each corpus program prints the same bytes, reports the same errors and
-//! ends the same way whichever specialisations the compiler may use. (The
-//! corpus test in `lox` checks the engine as registered, with all of them,
-//! against the files' expectations; this test checks every other
-//! combination against that one.)
+//! Every tuning is an optimisation, never a change of meaning: each corpus
+//! program prints the same bytes, reports the same errors and ends the same
+//! way with any of the engine's tunings switched off. (The corpus test in
+//! `lox` checks the engine tuned and plain against the files'
+//! expectations; this test checks each tuning off alone, and each alone on
+//! the plain engine, against the tuned engine.)
 
-use closure_compiler::{Specialisations, session_with};
-use frontend::Options;
+use closure_compiler::{ClosureCompiler, TUNINGS};
+use frontend::{Engine, Options};
 use std::path::{Path, PathBuf};
 
 /// What a program printed and how it ended.
@@ -16,9 +16,9 @@ struct Outcome {
     diagnostics: String,
 }
 
-fn run(source: &str, specialisations: Specialisations, options: Options) -> Outcome {
+fn run(source: &str, options: Options) -> Outcome {
     frontend::engine::with_engine_stack(|| {
-        let mut session = session_with(options, specialisations);
+        let mut session = ClosureCompiler.session(options);
         let mut stdout = Vec::new();
         let diagnostics = match session.prepare(source) {
             Err(errors) => format!("compile error\n{errors}"),
@@ -42,25 +42,23 @@ fn corpus_files(dir: &Path, files: &mut Vec<PathBuf>) {
     }
 }
 
-/// The engine's specialisations, and each one turned off alone.
-fn variants() -> Vec<(&'static str, Specialisations)> {
-    let all = Specialisations::ALL;
-    vec![
-        ("none", Specialisations::NONE),
-        ("no operand shapes", Specialisations { operand_shapes: false, ..all }),
-        ("no conditions", Specialisations { conditions: false, ..all }),
-        ("no fixed-arity calls", Specialisations { fixed_arity_calls: false, ..all }),
-        ("no global calls", Specialisations { global_calls: false, ..all }),
-        ("no assignment statements", Specialisations { assignment_statements: false, ..all }),
-        ("no guard returns", Specialisations { guard_returns: false, ..all }),
-        ("no tail returns", Specialisations { tail_returns: false, ..all }),
-        ("no inline conditions", Specialisations { inline_conditions: false, ..all }),
-        ("no global slots", Specialisations { global_slots: false, ..all }),
-    ]
+/// Each tuning switched off alone, and each switched on alone in the plain
+/// engine, with a name for failure messages.
+fn variants() -> Vec<(String, Options)> {
+    let mut variants = vec![("plain".to_string(), Options::default().plain(TUNINGS))];
+    for tuning in TUNINGS {
+        let mut off = Options::default();
+        off.disable(tuning);
+        variants.push((format!("no-{}", tuning.name), off));
+        let mut alone = Options::default().plain(TUNINGS);
+        alone.enable(tuning);
+        variants.push((format!("plain:{}", tuning.name), alone));
+    }
+    variants
 }
 
 #[test]
-fn every_combination_behaves_as_the_registered_engine() {
+fn every_variant_behaves_as_the_tuned_engine() {
     let mut files = Vec::new();
     corpus_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/lox"), &mut files);
     files.sort();
@@ -68,9 +66,9 @@ fn every_combination_behaves_as_the_registered_engine() {
     let mut failures = Vec::new();
     for file in &files {
         let source = std::fs::read_to_string(file).expect("a corpus file is readable");
-        let expected = run(&source, Specialisations::ALL, Options::default());
-        for (name, specialisations) in variants() {
-            if run(&source, specialisations, Options::default()) != expected {
+        let expected = run(&source, Options::default());
+        for (name, options) in variants() {
+            if run(&source, options) != expected {
                 failures.push(format!("{} with {name}", file.display()));
             }
         }
@@ -79,11 +77,17 @@ fn every_combination_behaves_as_the_registered_engine() {
 }
 
 #[test]
+fn the_declared_tunings_are_well_formed() {
+    frontend::tuning::check_declarations(TUNINGS).expect("well-formed tunings");
+    assert_eq!(ClosureCompiler.tunings(), TUNINGS);
+}
+
+#[test]
 fn work_is_counted_only_when_built_to_count_it() {
     let count = |n: u32| {
         let source = format!("fun f(n) {{ if (n < 2) return n; return f(n - 1) + 1; }} print f({n});");
         frontend::engine::with_engine_stack(|| {
-            let mut session = session_with(Options::default(), Specialisations::ALL);
+            let mut session = ClosureCompiler.session(Options::default());
             session.prepare(&source).expect("compiles");
             session.run(&mut Vec::new()).expect("runs");
             session.work_count()
