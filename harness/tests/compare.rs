@@ -2,6 +2,8 @@
 //! geometric means, what only one side has, the note on a different
 //! machine, the rendered README and chart, and the command end to end.
 
+mod common;
+
 use harness::compare::{Comparison, Side, Significance, markdown};
 use harness::contender::{Contender, Kind};
 use harness::programs::Program;
@@ -13,16 +15,7 @@ use std::process::Command;
 const DATE: &str = "2025-01-01T00:00:00Z";
 
 fn provenance(revision: &str, cpu: &str) -> Provenance {
-    Provenance {
-        command: "harness --runs 10".into(),
-        revision: revision.into(),
-        rustc: "rustc 1.95.0".into(),
-        profile: "release".into(),
-        cpu: cpu.into(),
-        cores: 2,
-        os: "linux".into(),
-        date: DATE.into(),
-    }
+    Provenance { revision: revision.into(), cpu: cpu.into(), ..common::provenance("harness --runs 10") }
 }
 
 fn program(name: &str) -> Program {
@@ -64,6 +57,7 @@ fn records(provenance: Provenance, contenders: &[&str], programs: &[&str], cells
                     kind: Kind::Engine,
                     description: String::new(),
                     command: vec![name.to_string()],
+                    variant: None,
                 })
                 .collect(),
             programs: programs.iter().map(|name| program(name)).collect(),
