@@ -176,6 +176,7 @@ pub enum Command {
     /// Count the instructions of every engine on every program with valgrind (deterministic), compare them
     /// with the committed baseline in reports/baseline/, write reports/ci/README.md, and fail when any count
     /// grew past the threshold or any output is wrong.
+    #[command(args_conflicts_with_subcommands = true)]
     Ci(CiArgs),
 
     /// Count what each engine's tunings save: the instructions (cachegrind, as `harness ci` counts them) of
@@ -253,6 +254,86 @@ pub struct ProfileArgs {
 /// Options of `harness ci`.
 #[derive(Clone, Debug, Args)]
 pub struct CiArgs {
+    #[command(subcommand)]
+    pub action: Option<CiAction>,
+
+    #[command(flatten)]
+    pub gate: GateArgs,
+
+    /// Make this run's counts (and per-function profiles) the new baseline, on purpose: after a change that
+    /// is meant to cost more, or to add a new engine or program. Only the pairs counted are replaced: with
+    /// `--engines` or `--programs`, the baseline keeps every other pair. Refused when any output is wrong.
+    #[arg(long)]
+    pub update_baseline: bool,
+
+    /// Count every pair several times (see --calibrate-runs), with the harness at other paths and other
+    /// environment sizes as other checkouts and CI runners have them, and store each pair's spread in the
+    /// baseline: the gate's threshold for the pair becomes the larger of --floor and --spread-factor × spread.
+    /// With --update-baseline the counts are replaced too; without, only the spreads of the baseline's pairs.
+    #[arg(long)]
+    pub calibrate: bool,
+
+    /// How many times --calibrate counts each pair (the first as usual, the others each in another setting).
+    #[arg(long, value_name = "N", default_value_t = 3, requires = "calibrate")]
+    pub calibrate_runs: usize,
+
+    /// Count only slice K of N of the engine × program pairs (deterministic, balanced by the baseline's
+    /// counts), for N parallel CI jobs; `harness ci merge` joins their output directories into one report and
+    /// verdict. A shard never writes the baseline: merge with `--update-baseline` for that.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::shard::Shard>,
+
+    /// Also time every pair natively this many times and show the wall-clock ratio to the baseline's runs
+    /// with a bootstrap interval and a Mann-Whitney p-value (information only, never failing the run).
+    #[arg(long, value_name = "RUNS", default_value_t = 0)]
+    pub wall_clock: usize,
+
+    /// Where to write this run's counts and report (default reports/ci).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Write into the output (and baseline) directory even though it holds files the harness did not make.
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub select: Select,
+}
+
+/// What `harness ci` does instead of counting.
+#[derive(Clone, Debug, Subcommand)]
+pub enum CiAction {
+    /// Join the output directories of `harness ci --shard K/N` (every K of one N, once each) into one report and
+    /// verdict, as one unsharded run of the same pairs would give.
+    Merge(Box<CiMergeArgs>),
+}
+
+/// Options of `harness ci merge`.
+#[derive(Clone, Debug, Args)]
+pub struct CiMergeArgs {
+    /// The shards' output directories (each holding ci.json and profiles/).
+    #[arg(value_name = "DIR", required = true)]
+    pub dirs: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub gate: GateArgs,
+
+    /// Make the joined counts (and spreads, when the shards calibrated) the new baseline.
+    #[arg(long)]
+    pub update_baseline: bool,
+
+    /// Where to write the joined counts and report (default reports/ci).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Write into the output (and baseline) directory even though it holds files the harness did not make.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// What `harness ci` compares with, and how it judges.
+#[derive(Clone, Debug, Args)]
+pub struct GateArgs {
     /// Call a pair a regression when its instruction count grew by more than this many percent, for pairs whose
     /// baseline has no calibrated spread (see --calibrate).
     #[arg(long, value_name = "PERCENT", default_value_t = 2.0)]
@@ -266,31 +347,26 @@ pub struct CiArgs {
     #[arg(long, value_name = "K", default_value_t = 3.0)]
     pub spread_factor: f64,
 
-    /// Make this run's counts (and per-function profiles) the new baseline, on purpose: after a change that
-    /// is meant to cost more, or to add a new engine or program. Only the pairs counted are replaced: with
-    /// `--engines` or `--programs`, the baseline keeps every other pair. Refused when any output is wrong.
-    #[arg(long)]
-    pub update_baseline: bool,
-
-    /// Also time every pair natively this many times and show the wall-clock ratio to the baseline's runs
-    /// with a bootstrap interval and a Mann-Whitney p-value (information only, never failing the run).
-    #[arg(long, value_name = "RUNS", default_value_t = 0)]
-    pub wall_clock: usize,
-
     /// The baseline directory (default reports/baseline). It must exist, unless `--update-baseline` makes it.
     #[arg(long, value_name = "DIR")]
     pub baseline: Option<PathBuf>,
 
-    /// Where to write this run's counts and report (default reports/ci).
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
+    /// Compare with the baseline as committed at this git revision instead of the one in the working tree;
+    /// `merge-base` is where HEAD left origin/main (or main), so that a branch that moves the baseline is still
+    /// shown its change against the one it started from.
+    #[arg(long, value_name = "REV")]
+    pub against: Option<String>,
 
-    /// Write into the output (and baseline) directory even though it holds files the harness did not make.
-    #[arg(long)]
-    pub force: bool,
+    /// Also show each pair's change since the baseline committed at this revision (default: the last commit of
+    /// reports/reference/, the last reference run; `none` for no such column), so that steps each under the
+    /// threshold cannot add up unseen.
+    #[arg(long, value_name = "REV")]
+    pub reference: Option<String>,
 
-    #[command(flatten)]
-    pub select: Select,
+    /// Fail a pair whose change since the reference passes this many percent, even when its change against
+    /// the baseline is within the threshold (default: the change since the reference is shown, not judged).
+    #[arg(long, value_name = "PERCENT")]
+    pub max_cumulative: Option<f64>,
 }
 
 /// Options of `harness ablate`.

@@ -268,3 +268,103 @@ fn steps_under_the_threshold_that_add_up_since_the_reference_are_reported() {
     assert!(text.contains("| +1.86 % | +3.80 % |"), "{text}");
     assert!(text.contains("🟠 cumulative regression"), "{text}");
 }
+
+/// `harness ci` on the fixtures with two engines, so that two shards have
+/// two pairs each.
+fn harness_ci_two_engines(dir: &Path, out: &str, extra: &[&str]) -> std::process::Output {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/programs");
+    Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(["ci", "--engines", "hashmap-walker,slot-walker", "--programs-dir"])
+        .arg(&fixtures)
+        .arg("--baseline")
+        .arg(dir.join("baseline"))
+        .arg("--out")
+        .arg(dir.join(out))
+        .args(extra)
+        .output()
+        .expect("the harness runs")
+}
+
+fn merge(dir: &Path, shards: &[&str], out: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(["ci", "merge"])
+        .args(shards.iter().map(|shard| dir.join(shard)))
+        .arg("--baseline")
+        .arg(dir.join("baseline"))
+        .arg("--out")
+        .arg(dir.join(out))
+        .output()
+        .expect("the harness runs")
+}
+
+/// A report without its first two lines, the notice that names the command.
+fn report_body(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines().skip(2).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn two_shards_merged_give_the_report_and_verdict_of_one_unsharded_run() {
+    let dir: PathBuf = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ci-shards");
+    let _ = std::fs::remove_dir_all(&dir);
+    let first = harness_ci_two_engines(&dir, "first", &["--update-baseline"]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    // One pair regressed against the baseline, so that the verdict fails and
+    // a differential flamegraph is drawn from a shard's profile.
+    let mut baseline = CiResults::load(&dir.join("baseline")).unwrap().unwrap();
+    baseline.counts.iter_mut().find(|c| c.engine == "slot-walker" && c.program == "loop").unwrap().total /= 2;
+    baseline.save(&dir.join("baseline")).unwrap();
+
+    // Output directories of one length: the working directory's path moves a
+    // count by a few instructions (which is why a calibration varies it).
+    let whole = harness_ci_two_engines(&dir, "run-0", &[]);
+    let one = harness_ci_two_engines(&dir, "run-1", &["--shard", "1/2"]);
+    let two = harness_ci_two_engines(&dir, "run-2", &["--shard", "2/2"]);
+    for shard in [&one, &two] {
+        assert!(String::from_utf8_lossy(&shard.stderr).contains("of the 4 pairs"));
+    }
+    let sizes: Vec<usize> = ["run-1", "run-2"]
+        .iter()
+        .map(|shard| CiResults::load(&dir.join(shard)).unwrap().unwrap().counts.len())
+        .collect();
+    assert_eq!(sizes, vec![2, 2]);
+    let merged = merge(&dir, &["run-2", "run-1"], "merged");
+    assert_eq!(merged.status.code(), Some(1), "{}", String::from_utf8_lossy(&merged.stderr));
+    assert_eq!(whole.status.code(), Some(1));
+    assert_eq!(report_body(&dir.join("merged/README.md")), report_body(&dir.join("run-0/README.md")));
+    let joined = CiResults::load(&dir.join("merged")).unwrap().unwrap();
+    let unsharded = CiResults::load(&dir.join("run-0")).unwrap().unwrap();
+    assert_eq!(joined.counts, unsharded.counts);
+    assert!(dir.join("merged/diffs/slot-walker-loop.svg").is_file());
+
+    // Half a run is not a run.
+    let half = merge(&dir, &["run-1"], "half");
+    assert!(!half.status.success());
+    assert!(String::from_utf8_lossy(&half.stderr).contains("shard 2/2 of the run is missing"));
+    // A shard never moves the baseline.
+    let refused = harness_ci_two_engines(&dir, "refused", &["--shard", "1/2", "--update-baseline"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("a shard does not write the baseline"));
+}
+
+#[test]
+fn a_calibration_stores_each_pairs_spread_in_the_baseline() {
+    let dir: PathBuf = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ci-calibrate");
+    let _ = std::fs::remove_dir_all(&dir);
+    let output = harness_ci(&dir, &["--update-baseline", "--calibrate", "--calibrate-runs", "2"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("Calibration run 2 of 2: the harness at a path"), "{stderr}");
+    let baseline = CiResults::load(&dir.join("baseline")).unwrap().unwrap();
+    let calibration = baseline.calibration.as_ref().expect("the baseline records its calibration");
+    assert_eq!(calibration.runs, 2);
+    for count in &baseline.counts {
+        // A moved stack moves a count by some hundreds of instructions at
+        // most, in hundreds of thousands.
+        let spread = count.spread.expect("every pair has a spread");
+        assert!(spread < 0.01, "{} on {}: spread {spread}", count.engine, count.program);
+    }
+    let report = std::fs::read_to_string(dir.join("ci/README.md")).unwrap();
+    assert!(report.contains("## Calibration") && report.contains("| `hashmap-walker` | 2 |"), "{report}");
+    assert!(report.contains("calibrated threshold"), "{report}");
+}

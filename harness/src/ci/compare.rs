@@ -82,6 +82,10 @@ pub struct ShardRun {
     /// Every engine × program of the whole run, in its order: what the
     /// merge must find, each pair once, across the shards.
     pub pairs: Vec<(String, String)>,
+    /// Whether the run covers every engine on every program (no
+    /// `--engines` or `--programs`), so that a merged baseline update may
+    /// drop pairs the run no longer has.
+    pub everything: bool,
 }
 
 impl CiResults {
