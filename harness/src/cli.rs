@@ -171,6 +171,7 @@ pub enum Command {
     /// counts, written to reports/latest/flamegraphs/ and profile.jsonl. This needs the profiling build
     /// (`cargo run --profile profiling -p harness --features profiling -- profile`); any other build of the
     /// harness builds it with cargo and hands over to it.
+    #[command(args_conflicts_with_subcommands = true)]
     Profile(ProfileArgs),
 
     /// Count the instructions of every engine on every program with valgrind (deterministic), compare them
@@ -184,6 +185,7 @@ pub enum Command {
     /// in turn and with each alone on top of plain, every output checked first. Writes ablation.jsonl (each
     /// count as it comes), ablation.json and the report's ablation section into the output directory. Takes a
     /// while: progress goes to stderr, and an interrupted run keeps and renders what it counted.
+    #[command(args_conflicts_with_subcommands = true)]
     Ablate(AblateArgs),
 
     /// Differential fuzzing: run random, terminating Lox programs on every engine (and any `--peer`), compare
@@ -224,6 +226,14 @@ pub enum Command {
 /// Options of `harness profile`.
 #[derive(Clone, Debug, Default, Args)]
 pub struct ProfileArgs {
+    #[command(subcommand)]
+    pub action: Option<MergeAction>,
+
+    /// Profile only slice K of N of the engine × program pairs (as `harness ci --shard`); `harness profile merge`
+    /// joins the slices' output directories.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::shard::Shard>,
+
     /// Profile at the small sizes, to finish in well under a minute.
     #[arg(long)]
     pub quick: bool,
@@ -300,6 +310,30 @@ pub struct CiArgs {
     pub select: Select,
 }
 
+/// What `harness profile` and `harness ablate` do instead of measuring.
+#[derive(Clone, Debug, Subcommand)]
+pub enum MergeAction {
+    /// Join the output directories of `--shard K/N` runs (every K of one N, once each) into one, and render its
+    /// report there.
+    Merge(MergeArgs),
+}
+
+/// Options of `harness profile merge` and `harness ablate merge`.
+#[derive(Clone, Debug, Args)]
+pub struct MergeArgs {
+    /// The shards' output directories.
+    #[arg(value_name = "DIR", required = true)]
+    pub dirs: Vec<PathBuf>,
+
+    /// Where to write the joined records and the report (default reports/latest).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Write into the output directory even though it holds files the harness did not make.
+    #[arg(long)]
+    pub force: bool,
+}
+
 /// What `harness ci` does instead of counting.
 #[derive(Clone, Debug, Subcommand)]
 pub enum CiAction {
@@ -372,6 +406,14 @@ pub struct GateArgs {
 /// Options of `harness ablate`.
 #[derive(Clone, Debug, Args)]
 pub struct AblateArgs {
+    #[command(subcommand)]
+    pub action: Option<MergeAction>,
+
+    /// Count only slice K of N of the variant × program pairs (as `harness ci --shard`); `harness ablate merge`
+    /// joins the slices' output directories.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::shard::Shard>,
+
     /// Write the records and the report into this directory (default reports/latest, beside the timing run,
     /// whose report then includes the ablation).
     #[arg(long, value_name = "DIR")]

@@ -3,7 +3,7 @@
 #![forbid(unsafe_code)]
 
 use clap::Parser;
-use harness::cli::{Cli, Command};
+use harness::cli::{Cli, Command, MergeAction, ProfileArgs};
 use harness::handover::{self, Build};
 use harness::{
     app, bench, child, ci, compare, conformance, export, fuzz, outdir, process, profile, provenance, report,
@@ -73,6 +73,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return handover::run(Build::Release, DEBUG_BUILD);
         }
         Some(Command::Bench(args)) => bench::run(&args)?,
+        Some(Command::Profile(ProfileArgs { action: Some(MergeAction::Merge(merge)), .. })) => {
+            let out = profile::merge::run(&merge, &command_line())?;
+            if out.join(harness::results::RESULTS_FILE).is_file() {
+                let readme = report::render_dir(&out)?;
+                eprintln!("Report written to {}", readme.display());
+            }
+        }
         Some(Command::Profile(args)) if !args.diff.is_empty() => {
             let svg = profile::diff(&args.diff[0], &args.diff[1], args.output.clone())?;
             eprintln!("Differential flamegraph written to {}", svg.display());
@@ -106,7 +113,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Some(Command::Ablate(args)) => {
-            let ablated = harness::ablate::run(&args, command_line())?;
+            let ablated = match &args.action {
+                Some(MergeAction::Merge(merge)) => harness::ablate::merge::run(merge, &command_line())?,
+                None => harness::ablate::run(&args, command_line())?,
+            };
             eprintln!("Report written to {}", ablated.readme.display());
             if !ablated.failures.is_empty() {
                 list_failures(

@@ -239,6 +239,30 @@ pub fn store_spreads(baseline_dir: &Path, baseline: &CiResults, now: &CiResults)
     Ok(stored)
 }
 
+/// What measuring each pair will take, for balancing shards: the pair's
+/// instructions (both counts) in `baseline`, an engine's variant costed as
+/// the engine, `None` where the baseline lacks the pair. `harness profile`
+/// and `harness ablate` balance by the committed baseline too: their runs
+/// take longer for the same pairs in about the same proportions.
+pub fn pair_costs(baseline: Option<&CiResults>, pairs: &[(String, String)]) -> Vec<Option<u64>> {
+    pairs
+        .iter()
+        .map(|(engine, program)| {
+            let baseline = baseline?;
+            let count =
+                baseline.find(engine, program).or_else(|| baseline.find(crate::variant::engine_of(engine), program))?;
+            Some(count.total + count.prepare)
+        })
+        .collect()
+}
+
+/// The committed baseline of the checkout at `root`, for balancing shards
+/// (`None` when there is none, or it cannot be read: then every pair costs
+/// alike).
+pub fn committed(root: &Path) -> Option<CiResults> {
+    CiResults::load(&root.join(BASELINE_DIR)).ok().flatten()
+}
+
 /// The order of a full baseline: programs in manifest order, each with the
 /// engines in ladder order, a variant right after its engine (names the
 /// manifest or registry lacks go last).

@@ -60,7 +60,7 @@ pub struct CiResults {
     pub calibration: Option<Calibration>,
     /// Which slice of a sharded run this is (`harness ci --shard K/N`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shard: Option<ShardRun>,
+    pub shard: Option<crate::shard::Slice>,
 }
 
 /// How a baseline's spreads were measured.
@@ -73,19 +73,6 @@ pub struct Calibration {
     /// The revision and date of the calibration.
     pub revision: String,
     pub date: String,
-}
-
-/// One shard's place in its run.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ShardRun {
-    pub shard: crate::shard::Shard,
-    /// Every engine × program of the whole run, in its order: what the
-    /// merge must find, each pair once, across the shards.
-    pub pairs: Vec<(String, String)>,
-    /// Whether the run covers every engine on every program (no
-    /// `--engines` or `--programs`), so that a merged baseline update may
-    /// drop pairs the run no longer has.
-    pub everything: bool,
 }
 
 impl CiResults {

@@ -4,10 +4,11 @@
 //! the report and the verdict are those of one unsharded run of the same
 //! pairs.
 
-use super::compare::{CI_FILE, CiResults, Count, PROFILE_DIR, ShardRun};
+use super::compare::{CI_FILE, CiResults, PROFILE_DIR};
 use super::gate::{self, Gate};
 use super::{baseline, default_out, profile_name};
 use crate::cli::CiMergeArgs;
+use crate::shard::Slice;
 use crate::{app, outdir, shard};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -15,7 +16,7 @@ use std::path::{Path, PathBuf};
 /// Runs `harness ci merge`; returns whether the joined run passed.
 pub fn run(args: &CiMergeArgs, command_line: String) -> Result<bool> {
     let root = app::workspace_root();
-    let shards: Vec<(PathBuf, CiResults, ShardRun)> = args
+    let shards: Vec<(PathBuf, CiResults, Slice)> = args
         .dirs
         .iter()
         .map(|dir| load(dir).map(|(results, run)| (dir.clone(), results, run)))
@@ -59,7 +60,7 @@ pub fn run(args: &CiMergeArgs, command_line: String) -> Result<bool> {
 }
 
 /// A shard's results and its place in the run.
-fn load(dir: &Path) -> Result<(CiResults, ShardRun)> {
+fn load(dir: &Path) -> Result<(CiResults, Slice)> {
     let Some(results) = CiResults::load(dir)? else {
         bail!("{} holds no {CI_FILE}: is it the output directory of `harness ci --shard K/N`?", dir.display())
     };
@@ -70,50 +71,35 @@ fn load(dir: &Path) -> Result<(CiResults, ShardRun)> {
 }
 
 /// The shards as one run: every pair of the run exactly once, in the run's
-/// order, after checking that they are the slices of one run made with one
-/// toolchain at one revision.
-pub fn join(shards: &[(PathBuf, CiResults, ShardRun)], command_line: String) -> Result<CiResults> {
-    let places: Vec<shard::Shard> = shards.iter().map(|(_, _, run)| run.shard).collect();
-    shard::check_complete(&places)?;
-    let (_, first, first_run) = &shards[0];
-    for (dir, results, run) in &shards[1..] {
-        let differs = |what: &str, mine: &str, theirs: &str| {
-            anyhow::anyhow!(
-                "shard {} ({}) was counted {what} {theirs}, and shard {} {what} {mine}: these are not slices of one \
-                 run",
-                run.shard,
-                dir.display(),
-                first_run.shard,
-            )
-        };
+/// order, after checking that they were counted at one revision with one
+/// toolchain.
+pub fn join(shards: &[(PathBuf, CiResults, Slice)], command_line: String) -> Result<CiResults> {
+    let (first_dir, first, _) = &shards[0];
+    for (dir, results, _) in &shards[1..] {
+        let mut differences = Vec::new();
         if results.provenance.revision != first.provenance.revision {
-            return Err(differs("at revision", &first.provenance.revision, &results.provenance.revision));
+            differences.push(format!("revision {} and {}", first.provenance.revision, results.provenance.revision));
         }
         for ((what, mine), (_, theirs)) in first.toolchain().iter().zip(results.toolchain()) {
             if *mine != theirs {
-                return Err(differs(&format!("with {what}"), mine, theirs));
+                differences.push(format!("{what} `{mine}` and `{theirs}`"));
             }
         }
-        if run.pairs != first_run.pairs {
-            return Err(differs("with the pairs", "of one selection", "of another"));
-        }
         if results.calibration.is_some() != first.calibration.is_some() {
-            bail!("some shards were calibrated (--calibrate) and some not; calibrate all of them or none");
+            differences.push("one calibrated and the other not".to_string());
+        }
+        if !differences.is_empty() {
+            bail!(
+                "{} and {} were not counted alike ({}): they are not shards of one run",
+                first_dir.display(),
+                dir.display(),
+                differences.join("; ")
+            );
         }
     }
-    let mut counts: Vec<Count> = Vec::with_capacity(first_run.pairs.len());
-    let mut missing = Vec::new();
-    for (engine, program) in &first_run.pairs {
-        let found: Vec<&Count> = shards.iter().filter_map(|(_, results, _)| results.find(engine, program)).collect();
-        match found.as_slice() {
-            [count] => counts.push((*count).clone()),
-            [] => missing.push(format!("{engine} on {program}")),
-            _ => bail!("{engine} on {program} was counted by more than one shard"),
-        }
-    }
-    if !missing.is_empty() {
-        bail!("no shard counted {}: was a shard interrupted?", missing.join(", "));
-    }
+    let slices: Vec<(Slice, Vec<_>)> =
+        shards.iter().map(|(_, results, slice)| (slice.clone(), results.counts.clone())).collect();
+    let counts = shard::join(&slices, |count| (count.engine.as_str(), count.program.as_str()))?;
     let mut provenance = first.provenance.clone();
     provenance.command = command_line;
     Ok(CiResults {

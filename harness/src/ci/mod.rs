@@ -25,7 +25,7 @@ use crate::profile::folded;
 use crate::provenance;
 use crate::shard;
 use anyhow::{Context, Result, bail};
-use compare::{Calibration, CiResults, Count, PROFILE_DIR, ShardRun};
+use compare::{Calibration, CiResults, Count, PROFILE_DIR};
 use counter::{Counter, Job};
 use gate::Gate;
 use std::path::{Path, PathBuf};
@@ -84,7 +84,7 @@ pub fn run(args: &CiArgs, command_line: String) -> Result<bool> {
     let pairs: Vec<(String, String)> = all.iter().map(|job| (job.engine.clone(), job.program.clone())).collect();
     let jobs = match args.shard {
         Some(slice) => {
-            let costs = estimated_costs(&all, earlier.as_ref());
+            let costs = baseline::pair_costs(earlier.as_ref(), &pairs);
             let jobs = shard::select(all, &costs, slice);
             eprintln!("Shard {slice}: {} of the {} pairs", jobs.len(), pairs.len());
             jobs
@@ -113,7 +113,7 @@ pub fn run(args: &CiArgs, command_line: String) -> Result<bool> {
         libc: libc_version(),
         counts: counted,
         calibration,
-        shard: args.shard.map(|shard| ShardRun { shard, pairs, everything: args.select.is_everything() }),
+        shard: args.shard.map(|shard| shard::Slice { shard, pairs, everything: args.select.is_everything() }),
     };
     if let Some(calibration) = &mut now.calibration {
         calibration.revision = now.provenance.revision.clone();
@@ -139,12 +139,6 @@ pub fn run(args: &CiArgs, command_line: String) -> Result<bool> {
     }
     let extra = calibrate::section(&now);
     gate::judge(&now, &gate, &root, &out, &extra)
-}
-
-/// What counting each job will take, for balancing shards: its pair's
-/// instructions in the baseline (both counts), when the baseline has it.
-fn estimated_costs(jobs: &[Job], baseline: Option<&CiResults>) -> Vec<Option<u64>> {
-    jobs.iter().map(|job| baseline?.find(&job.engine, &job.program).map(|count| count.total + count.prepare)).collect()
 }
 
 /// Counts every job again in each of the calibration's other settings and

@@ -6,6 +6,7 @@ use super::{
 };
 use crate::app;
 use crate::cli::ProfileArgs;
+use crate::programs::Program;
 use crate::provenance;
 use crate::results::now_rfc3339;
 use crate::variant::EngineVariant;
@@ -33,28 +34,41 @@ pub fn profile_all(args: &ProfileArgs, command_line: String) -> Result<()> {
     let programs = args.select.programs(&set)?;
     let engines = args.select.engines()?;
     let out = args.out.clone().unwrap_or_else(app::default_out);
+    // Every program × engine, program by program, or this shard's slice.
+    let all: Vec<(&Program, &EngineVariant)> =
+        programs.iter().flat_map(|program| engines.iter().map(move |engine| (*program, engine))).collect();
+    let pairs: Vec<(String, String)> =
+        all.iter().map(|(program, engine)| (engine.name.clone(), program.name.clone())).collect();
+    let (selected, slice) = match args.shard {
+        Some(shard) => {
+            let costs = crate::ci::baseline::pair_costs(crate::ci::baseline::committed(&root).as_ref(), &pairs);
+            let selected = crate::shard::select(all, &costs, shard);
+            eprintln!("Shard {shard}: {} of the {} pairs", selected.len(), pairs.len());
+            (selected, Some(crate::shard::Slice { shard, pairs, everything: args.select.is_everything() }))
+        }
+        None => (all, None),
+    };
     let mut writer = ProfileWriter::create(&out)?;
     writer.append(&ProfileRecord::Run {
         provenance: provenance::collect(&root, command_line),
         quick: args.quick,
         frequency_hz: FREQUENCY_HZ,
+        shard: slice,
     })?;
     // Short runs are repeated until they have been sampled this long.
     let min_seconds = if args.quick { QUICK_MIN_SECONDS } else { 0.0 };
-    let bar = indicatif::ProgressBar::new((programs.len() * engines.len()) as u64);
-    for program in &programs {
+    let bar = indicatif::ProgressBar::new(selected.len() as u64);
+    for (program, engine) in selected {
         let size = if args.quick { program.small } else { program.full };
         let source = set.sized_source(&program.name, size)?;
         let expected = set.expected_output(&program.name, size)?;
-        for engine in &engines {
-            bar.set_message(format!("profiling {} on {} (n = {size})", engine.name, program.name));
-            let profile = profile_one(engine, &program.name, size, &source, &expected, &out, min_seconds)?;
-            if let Some(detail) = &profile.detail {
-                bar.suspend(|| eprintln!("note: {} is wrong on {}: {detail}", engine.name, program.name));
-            }
-            writer.append(&ProfileRecord::Profile(profile))?;
-            bar.inc(1);
+        bar.set_message(format!("profiling {} on {} (n = {size})", engine.name, program.name));
+        let profile = profile_one(engine, &program.name, size, &source, &expected, &out, min_seconds)?;
+        if let Some(detail) = &profile.detail {
+            bar.suspend(|| eprintln!("note: {} is wrong on {}: {detail}", engine.name, program.name));
         }
+        writer.append(&ProfileRecord::Profile(profile))?;
+        bar.inc(1);
     }
     bar.finish_and_clear();
     eprintln!("Profiles written to {}", out.join(FLAMEGRAPH_DIR).display());

@@ -12,6 +12,8 @@
 //! together. A pair the baseline does not know is costed at the median of
 //! those it does.
 
+pub mod records;
+
 use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -69,6 +71,57 @@ pub fn assign(costs: &[Option<u64>], count: usize) -> Vec<usize> {
 pub fn select<T>(items: Vec<T>, costs: &[Option<u64>], shard: Shard) -> Vec<T> {
     let shard_of = assign(costs, shard.count);
     items.into_iter().zip(shard_of).filter(|(_, of)| *of == shard.index).map(|(item, _)| item).collect()
+}
+
+/// One shard's place in its run, recorded with what the shard measured so
+/// that a merge can check it has the whole run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Slice {
+    pub shard: Shard,
+    /// Every engine × program of the whole run, in its order: what the
+    /// merge must find, each pair in exactly one shard.
+    pub pairs: Vec<(String, String)>,
+    /// Whether the run covers every engine on every program (no
+    /// `--engines` or `--programs`).
+    pub everything: bool,
+}
+
+/// Joins the shards' items (`shards[i]`: a slice and what that shard
+/// measured) into one run: every pair's items, from the one shard that has
+/// them, in the run's order. Refuses shards of different runs, a missing or
+/// repeated shard, a pair no shard has and a pair two shards have.
+pub fn join<T: Clone>(shards: &[(Slice, Vec<T>)], key: impl Fn(&T) -> (&str, &str)) -> Result<Vec<T>> {
+    let places: Vec<Shard> = shards.iter().map(|(slice, _)| slice.shard).collect();
+    check_complete(&places)?;
+    let pairs = &shards[0].0.pairs;
+    if let Some((slice, _)) = shards.iter().find(|(slice, _)| slice.pairs != *pairs) {
+        bail!(
+            "shard {} is a slice of other pairs than shard {}: these are not slices of one run",
+            slice.shard,
+            places[0]
+        );
+    }
+    let mut joined = Vec::new();
+    let mut missing = Vec::new();
+    for (engine, program) in pairs {
+        let holders: Vec<&(Slice, Vec<T>)> = shards
+            .iter()
+            .filter(|(_, items)| items.iter().any(|item| key(item) == (engine.as_str(), program.as_str())))
+            .collect();
+        match holders.as_slice() {
+            [(_, items)] => {
+                joined.extend(items.iter().filter(|item| key(item) == (engine.as_str(), program.as_str())).cloned())
+            }
+            [] => missing.push(format!("{engine} on {program}")),
+            [(one, _), (other, _), ..] => {
+                bail!("{engine} on {program} was measured by shard {} and by shard {}", one.shard, other.shard)
+            }
+        }
+    }
+    if !missing.is_empty() {
+        bail!("no shard measured {}: was a shard interrupted?", missing.join(", "));
+    }
+    Ok(joined)
 }
 
 /// Checks that `shards` are all N slices of one N, each once; returns N.
@@ -130,6 +183,25 @@ mod tests {
         // Costs 5, 5 (the median), 1, 9: 9 → shard 1, then 5 and 5 → shard 2, then 1 → shard 1.
         assert_eq!(shard_of, vec![2, 2, 1, 1]);
         assert_eq!(assign(&[Some(3)], 3), vec![1]);
+    }
+
+    #[test]
+    fn joined_shards_hold_every_pair_once_in_the_runs_order() {
+        let pairs: Vec<(String, String)> =
+            [("a", "x"), ("b", "x"), ("a", "y")].iter().map(|(e, p)| (e.to_string(), p.to_string())).collect();
+        let slice = |index| Slice { shard: Shard { index, count: 2 }, pairs: pairs.clone(), everything: true };
+        let item = |engine: &'static str, program: &'static str, n: u32| (engine, program, n);
+        fn key<'a>(item: &'a (&'static str, &'static str, u32)) -> (&'a str, &'a str) {
+            (item.0, item.1)
+        }
+        let one = (slice(1), vec![item("a", "y", 1), item("b", "x", 2), item("b", "x", 3)]);
+        let two = (slice(2), vec![item("a", "x", 4)]);
+        let joined = join(&[two.clone(), one.clone()], key).unwrap();
+        assert_eq!(joined, vec![item("a", "x", 4), item("b", "x", 2), item("b", "x", 3), item("a", "y", 1)]);
+        let short = (slice(2), Vec::new());
+        assert!(join(&[one.clone(), short], key).unwrap_err().to_string().contains("no shard measured a on x"));
+        let twice = (slice(2), vec![item("a", "x", 4), item("a", "y", 5)]);
+        assert!(join(&[one, twice], key).unwrap_err().to_string().contains("a on y was measured by shard 1/2"));
     }
 
     #[test]
