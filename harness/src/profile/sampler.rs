@@ -72,6 +72,7 @@ struct Sampled {
     allocations: alloc::Allocations,
     outcome: Result<Vec<u8>, String>,
     work: Option<frontend::WorkCount>,
+    counters: Vec<(&'static str, u64)>,
 }
 
 fn profile_one(
@@ -126,15 +127,24 @@ fn profile_one(
         allocations: sampled.allocations,
         work_count: sampled.work.map(|w| w.count),
         work_unit: sampled.work.map(|w| w.unit.to_string()),
+        counters: sampled.counters.iter().map(|(name, count)| (name.to_string(), *count)).collect(),
         folded: folded_path.display().to_string(),
         flamegraph,
         date: now_rfc3339(),
     })
 }
 
-/// Prepares and runs `source` in a fresh session: (prepare seconds, run
-/// seconds, output or failure, the session's work count).
-fn run_once(engine: &EngineVariant, source: &str) -> (f64, f64, Result<Vec<u8>, String>, Option<frontend::WorkCount>) {
+/// What one run in a fresh session gave.
+struct Once {
+    prepare_s: f64,
+    run_s: f64,
+    outcome: Result<Vec<u8>, String>,
+    work: Option<frontend::WorkCount>,
+    counters: Vec<(&'static str, u64)>,
+}
+
+/// Prepares and runs `source` in a fresh session.
+fn run_once(engine: &EngineVariant, source: &str) -> Once {
     let mut session = engine.engine().session(engine.options());
     let start = Instant::now();
     let prepared = session.prepare(source);
@@ -145,7 +155,8 @@ fn run_once(engine: &EngineVariant, source: &str) -> (f64, f64, Result<Vec<u8>, 
         Err(errors) => Err(format!("did not compile: {errors}")),
         Ok(()) => session.run(&mut stdout).map(|()| stdout).map_err(|error| format!("failed: {error}")),
     };
-    (prepare_s, start.elapsed().as_secs_f64(), outcome, session.work_count())
+    let run_s = start.elapsed().as_secs_f64();
+    Once { prepare_s, run_s, outcome, work: session.work_count(), counters: session.work_counters() }
 }
 
 /// Runs `source` on `engine` under the sampler, again and again in fresh
@@ -156,8 +167,8 @@ fn sample(engine: &EngineVariant, source: &str, min_seconds: f64) -> Result<Samp
     // The first run, unprofiled, gives the output to verify, the allocation
     // count and the work count. The counting allocator's own bookkeeping is
     // then the only instrument in the profiled runs.
-    let ((prepare_s, run_s, outcome, work), allocations) =
-        alloc::count(alloc::COUNTING_ALLOCATOR, || run_once(engine, source));
+    let (once, allocations) = alloc::count(alloc::COUNTING_ALLOCATOR, || run_once(engine, source));
+    let Once { prepare_s, run_s, outcome, work, counters } = once;
     let guard = pprof::ProfilerGuardBuilder::default()
         .frequency(FREQUENCY_HZ)
         .blocklist(&BLOCKLIST)
@@ -209,7 +220,7 @@ fn sample(engine: &EngineVariant, source: &str, min_seconds: f64) -> Result<Samp
         |frame| frame.contains("stats_alloc"),
         "(allocator: malloc or free, with the profiling build's counting)",
     );
-    Ok(Sampled { stacks, cpu_s, repeats, prepare_s, run_s, allocations, outcome, work })
+    Ok(Sampled { stacks, cpu_s, repeats, prepare_s, run_s, allocations, outcome, work, counters })
 }
 
 /// A demangled name without its hash suffix, safe inside a folded line.
