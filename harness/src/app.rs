@@ -107,8 +107,9 @@ impl Select {
 pub const FULL_RUNS: Adaptive = Adaptive { min_runs: 3, max_runs: 30, precision: 0.02, budget_s: 3.0 };
 
 /// The adaptive rule of a `--quick` run: the programs' small sizes take
-/// milliseconds, so a quarter of a second buys many runs.
-pub const QUICK_RUNS: Adaptive = Adaptive { min_runs: 3, max_runs: 20, precision: 0.02, budget_s: 0.25 };
+/// milliseconds, where start-up noise keeps most intervals wide, so a tenth
+/// of a second and ten runs at most keep the whole run near a minute.
+pub const QUICK_RUNS: Adaptive = Adaptive { min_runs: 3, max_runs: 10, precision: 0.02, budget_s: 0.1 };
 
 /// Settings derived once from the options.
 #[derive(Clone, Debug)]

@@ -423,6 +423,13 @@ fn add_program_samples(records: &mut Vec<Record>, program: &str, times: &[(&str,
     }
 }
 
+/// The part of a report from `heading` to the next heading of its level.
+fn section<'a>(text: &'a str, heading: &str) -> &'a str {
+    let start = text.find(heading).unwrap_or_else(|| panic!("no {heading} in {text}"));
+    let rest = &text[start + heading.len()..];
+    &rest[..rest.find("\n## ").unwrap_or(rest.len())]
+}
+
 #[test]
 fn each_group_has_its_geometric_mean_and_native_code_ends_the_ladder() {
     let text = render_to("groups", &grouped_records());
@@ -437,6 +444,11 @@ fn each_group_has_its_geometric_mean_and_native_code_ends_the_ladder() {
         mean_cell(&fast)
     );
     assert!(text.contains(&row), "{row}\n{text}");
+    // The native peer has no time on the twin: its mean over all programs
+    // says it covers three of the four, and its twin column is empty.
+    let groups = section(&text, "## By group of programs");
+    let native = groups.lines().find(|line| line.starts_with("| `native` |")).unwrap();
+    assert!(native.ends_with(" (on 3) |") && native.contains("| – |"), "{native}");
     // The twin has no native time, so the native table leaves it out.
     assert!(text.contains("### How far from native code"), "{text}");
     assert!(text.contains("| contender | micro (2) | macro (1) | twin (0) | all (3) |"), "{text}");
@@ -463,6 +475,6 @@ fn the_twin_table_divides_each_twin_by_its_original_and_marks_the_shape_bound() 
     let twice = one(0.201, 0.101);
     let cell = format!("{}×", format::ratio(twice.0, twice.1));
     assert!(text.contains(&format!("| `fast-vm` | **{cell}** | {cell} |")), "{text}");
-    // The native peer has no twin of fib_twin: no ratio.
-    assert!(text.contains("| `native` | – | – |"), "{text}");
+    // The native peer has no twin of fib_twin: no ratio, so no row.
+    assert!(!section(&text, "## Shape twins").contains("| `native` |"), "{text}");
 }

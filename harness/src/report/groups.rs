@@ -18,7 +18,9 @@ fn legend(group: Group) -> &'static str {
     }
 }
 
-/// One row's cells: a geometric mean per group and over all programs.
+/// One row's cells: a geometric mean per group and over all programs. A
+/// mean over fewer programs than its column's (a peer that has no time on
+/// some of them) says how many it covers.
 fn row(
     a: &Analysis,
     sets: &[(Option<Group>, Vec<&Program>)],
@@ -26,8 +28,10 @@ fn row(
 ) -> String {
     sets.iter()
         .map(|(_, programs)| {
-            a.mean_over(programs, &per_program)
-                .map_or("–".to_string(), |(g, e, _)| format!("{}×", format::ratio(g, e)))
+            a.mean_over(programs, &per_program).map_or("–".to_string(), |(g, e, covered)| {
+                let mean = format!("{}×", format::ratio(g, e));
+                if covered < programs.len() { format!("{mean} (on {covered})") } else { mean }
+            })
         })
         .collect::<Vec<_>>()
         .join(" | ")
@@ -66,7 +70,8 @@ pub fn render(out: &mut String, a: &Analysis) {
         out,
         "The ladder's speed-up over `{base}` (geometric mean ± spread), per group of programs ({}), and over \
          them all. Each column covers the programs of its group on which every timed contender has a time (their \
-         number in brackets); a contender that climbs on micro programs and slips on macro ones owes its rank to \
+         number in brackets; a peer's mean that covers fewer, because it has no time on some, says on how many); \
+         a contender that climbs on micro programs and slips on macro ones owes its rank to \
          shapes the larger programs do not share.\n",
         legend.join("; ")
     );

@@ -113,9 +113,9 @@ fn runs_sentence(a: &Analysis) -> String {
     };
     let rule = match a.adaptive {
         Some(rule) => format!(
-            " (as many as its median needed for a 95 % interval within ±{} % of it, or until its runs had taken \
+            " (as many as its median needed for a 95 % interval within ±{:.0} % of it, or until its runs had taken \
              {}, and at least {}; the *runs* column gives each one's interval)",
-            format::digits(rule.precision * 100.0),
+            rule.precision * 100.0,
             format::time(rule.budget_s),
             rule.min_runs
         ),

@@ -79,6 +79,9 @@ pub fn render(out: &mut String, a: &Analysis) {
             };
             cells.push(cell);
         }
+        if ratios.is_empty() {
+            continue;
+        }
         let mean = stats::geometric_mean_with_error(&ratios)
             .map_or("–".to_string(), |(g, e)| format!("{}×", format::ratio(g, e)));
         let _ = writeln!(out, "| `{}` | {} | {mean} |", contender.name, cells.join(" | "));
