@@ -37,7 +37,7 @@ pub struct MeasureArgs {
     pub runs: Option<usize>,
 
     /// With adaptive run counts, stop timing a contender on a program once its timed runs there have taken
-    /// this many seconds, however precise its median is by then (never before 3 runs). Default 3, or 0.1
+    /// this many seconds, however precise its median is by then (never before 3 runs). Default 2, or 0.1
     /// with --quick.
     #[arg(long, value_name = "SECONDS", conflicts_with = "runs")]
     pub budget: Option<f64>,

@@ -6,6 +6,7 @@ use super::{
 };
 use crate::app;
 use crate::cli::ProfileArgs;
+use crate::progress::{Progress, Reporter};
 use crate::provenance;
 use crate::results::now_rfc3339;
 use crate::variant::EngineVariant;
@@ -41,22 +42,31 @@ pub fn profile_all(args: &ProfileArgs, command_line: String) -> Result<()> {
     })?;
     // Short runs are repeated until they have been sampled this long.
     let min_seconds = if args.quick { QUICK_MIN_SECONDS } else { 0.0 };
-    let bar = indicatif::ProgressBar::new((programs.len() * engines.len()) as u64);
+    // Off a terminal too, a line every so often says how far the profiles
+    // have got and how long they have left (`crate::progress`).
+    let pairs: Vec<String> = programs
+        .iter()
+        .flat_map(|program| engines.iter().map(move |engine| format!("{} on {}", engine.name, program.name)))
+        .collect();
+    let progress = Reporter::new("profiling");
+    progress.start(&vec![1.0; pairs.len()]);
+    let mut index = 0;
     for program in &programs {
         let size = if args.quick { program.small } else { program.full };
         let source = set.sized_source(&program.name, size)?;
         let expected = set.expected_output(&program.name, size)?;
         for engine in &engines {
-            bar.set_message(format!("profiling {} on {} (n = {size})", engine.name, program.name));
+            progress.case(index, 1);
             let profile = profile_one(engine, &program.name, size, &source, &expected, &out, min_seconds)?;
             if let Some(detail) = &profile.detail {
-                bar.suspend(|| eprintln!("note: {} is wrong on {}: {detail}", engine.name, program.name));
+                progress.note(&format!("{} is wrong on {}: {detail}", engine.name, program.name));
             }
             writer.append(&ProfileRecord::Profile(profile))?;
-            bar.inc(1);
+            index += 1;
+            progress.advance(pairs.get(index).map_or("the last profile is written", String::as_str));
         }
     }
-    bar.finish_and_clear();
+    progress.finish();
     eprintln!("Profiles written to {}", out.join(FLAMEGRAPH_DIR).display());
     Ok(())
 }
