@@ -6,7 +6,7 @@ mod common;
 
 use harness::compare::{Comparison, Side, Significance, markdown};
 use harness::contender::{Contender, Kind};
-use harness::programs::Program;
+use harness::programs::{Group, Program};
 use harness::report::analysis::Analysis;
 use harness::results::{Provenance, Record, Suite};
 use std::path::{Path, PathBuf};
@@ -26,6 +26,8 @@ fn program(name: &str) -> Program {
         small: 5,
         full: 9,
         sizes: vec![5, 9],
+        group: Group::Micro,
+        twin_of: None,
     }
 }
 
@@ -58,10 +60,12 @@ fn records(provenance: Provenance, contenders: &[&str], programs: &[&str], cells
                     description: String::new(),
                     command: vec![name.to_string()],
                     variant: None,
+                    twins: None,
                 })
                 .collect(),
             programs: programs.iter().map(|name| program(name)).collect(),
             scaling_program: None,
+            adaptive: None,
         },
         Record::Calibration { wall_s: vec![0.001; 3], overhead_s: 0.001, max_rss_bytes: 1 << 20, date: DATE.into() },
     ];

@@ -27,6 +27,7 @@ fn profile(engine: &str, program: &str) -> EngineProfile {
         allocations: Default::default(),
         work_count: None,
         work_unit: None,
+        counters: Vec::new(),
         folded: format!("{FLAMEGRAPH_DIR}/{stem}.folded"),
         flamegraph: Some(format!("{FLAMEGRAPH_DIR}/{stem}.svg")),
         date: String::new(),
