@@ -99,6 +99,9 @@ pub struct MeasureArgs {
     #[command(flatten)]
     pub select: Select,
 
+    #[command(flatten)]
+    pub export: ExportArgs,
+
     /// Time even though this is a debug build; the report then says its figures are meaningless. For the
     /// harness's own tests.
     #[arg(long, hide = true)]
@@ -145,7 +148,16 @@ pub enum Command {
         /// Write into the directory even though it holds files the harness did not make.
         #[arg(long)]
         force: bool,
+
+        #[command(flatten)]
+        export: ExportArgs,
     },
+
+    /// Compare two saved runs: per contender and program the ratio of median wall times (new ÷ old) with its
+    /// bootstrap 95 % interval and whether it is significant, geometric means over the programs both runs timed,
+    /// what only one run has, and a prominent note when the machine or toolchain differ. Writes README.md and a
+    /// chart to reports/compare/.
+    Compare(CompareArgs),
 
     /// Run the conformance tests (`.lox` files with `// expect:` comments) through engines and report
     /// each failure; ends with the line `N passed, M failed` and fails when any test fails.
@@ -174,11 +186,13 @@ pub enum Command {
     /// counts, written to reports/latest/flamegraphs/ and profile.jsonl. This needs the profiling build
     /// (`cargo run --profile profiling -p harness --features profiling -- profile`); any other build of the
     /// harness builds it with cargo and hands over to it.
+    #[command(args_conflicts_with_subcommands = true)]
     Profile(ProfileArgs),
 
     /// Count the instructions of every engine on every program with valgrind (deterministic), compare them
     /// with the committed baseline in reports/baseline/, write reports/ci/README.md, and fail when any count
     /// grew past the threshold or any output is wrong.
+    #[command(args_conflicts_with_subcommands = true)]
     Ci(CiArgs),
 
     /// Count what each engine's tunings save: the instructions (cachegrind, as `harness ci` counts them) of
@@ -186,6 +200,7 @@ pub enum Command {
     /// in turn and with each alone on top of plain, every output checked first. Writes ablation.jsonl (each
     /// count as it comes), ablation.json and the report's ablation section into the output directory. Takes a
     /// while: progress goes to stderr, and an interrupted run keeps and renders what it counted.
+    #[command(args_conflicts_with_subcommands = true)]
     Ablate(AblateArgs),
 
     /// Differential fuzzing: run random, terminating Lox programs on every engine (and any `--peer`), compare
@@ -226,6 +241,14 @@ pub enum Command {
 /// Options of `harness profile`.
 #[derive(Clone, Debug, Default, Args)]
 pub struct ProfileArgs {
+    #[command(subcommand)]
+    pub action: Option<MergeAction>,
+
+    /// Profile only slice K of N of the engine × program pairs (as `harness ci --shard`); `harness profile merge`
+    /// joins the slices' output directories.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::shard::Shard>,
+
     /// Profile at the small sizes, to finish in well under a minute.
     #[arg(long)]
     pub quick: bool,
@@ -256,9 +279,11 @@ pub struct ProfileArgs {
 /// Options of `harness ci`.
 #[derive(Clone, Debug, Args)]
 pub struct CiArgs {
-    /// Call a pair a regression when its instruction count grew by more than this many percent.
-    #[arg(long, value_name = "PERCENT", default_value_t = 2.0)]
-    pub threshold: f64,
+    #[command(subcommand)]
+    pub action: Option<CiAction>,
+
+    #[command(flatten)]
+    pub gate: GateArgs,
 
     /// Make this run's counts (and per-function profiles) the new baseline, on purpose: after a change that
     /// is meant to cost more, or to add a new engine or program. Only the pairs counted are replaced: with
@@ -266,14 +291,27 @@ pub struct CiArgs {
     #[arg(long)]
     pub update_baseline: bool,
 
+    /// Count every pair several times (see --calibrate-runs), with the harness at other paths and other
+    /// environment sizes as other checkouts and CI runners have them, and store each pair's spread in the
+    /// baseline: the gate's threshold for the pair becomes the larger of --floor and --spread-factor × spread.
+    /// With --update-baseline the counts are replaced too; without, only the spreads of the baseline's pairs.
+    #[arg(long)]
+    pub calibrate: bool,
+
+    /// How many times --calibrate counts each pair (the first as usual, the others each in another setting).
+    #[arg(long, value_name = "N", default_value_t = 3, requires = "calibrate")]
+    pub calibrate_runs: usize,
+
+    /// Count only slice K of N of the engine × program pairs (deterministic, balanced by the baseline's
+    /// counts), for N parallel CI jobs; `harness ci merge` joins their output directories into one report and
+    /// verdict. A shard never writes the baseline: merge with `--update-baseline` for that.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::shard::Shard>,
+
     /// Also time every pair natively this many times and show the wall-clock ratio to the baseline's runs
     /// with a bootstrap interval and a Mann-Whitney p-value (information only, never failing the run).
     #[arg(long, value_name = "RUNS", default_value_t = 0)]
     pub wall_clock: usize,
-
-    /// The baseline directory (default reports/baseline). It must exist, unless `--update-baseline` makes it.
-    #[arg(long, value_name = "DIR")]
-    pub baseline: Option<PathBuf>,
 
     /// Where to write this run's counts and report (default reports/ci).
     #[arg(long, value_name = "DIR")]
@@ -287,9 +325,110 @@ pub struct CiArgs {
     pub select: Select,
 }
 
+/// What `harness profile` and `harness ablate` do instead of measuring.
+#[derive(Clone, Debug, Subcommand)]
+pub enum MergeAction {
+    /// Join the output directories of `--shard K/N` runs (every K of one N, once each) into one, and render its
+    /// report there.
+    Merge(MergeArgs),
+}
+
+/// Options of `harness profile merge` and `harness ablate merge`.
+#[derive(Clone, Debug, Args)]
+pub struct MergeArgs {
+    /// The shards' output directories.
+    #[arg(value_name = "DIR", required = true)]
+    pub dirs: Vec<PathBuf>,
+
+    /// Where to write the joined records and the report (default reports/latest).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Write into the output directory even though it holds files the harness did not make.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// What `harness ci` does instead of counting.
+#[derive(Clone, Debug, Subcommand)]
+pub enum CiAction {
+    /// Join the output directories of `harness ci --shard K/N` (every K of one N, once each) into one report and
+    /// verdict, as one unsharded run of the same pairs would give.
+    Merge(Box<CiMergeArgs>),
+}
+
+/// Options of `harness ci merge`.
+#[derive(Clone, Debug, Args)]
+pub struct CiMergeArgs {
+    /// The shards' output directories (each holding ci.json and profiles/).
+    #[arg(value_name = "DIR", required = true)]
+    pub dirs: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub gate: GateArgs,
+
+    /// Make the joined counts (and spreads, when the shards calibrated) the new baseline.
+    #[arg(long)]
+    pub update_baseline: bool,
+
+    /// Where to write the joined counts and report (default reports/ci).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Write into the output (and baseline) directory even though it holds files the harness did not make.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// What `harness ci` compares with, and how it judges.
+#[derive(Clone, Debug, Args)]
+pub struct GateArgs {
+    /// Call a pair a regression when its instruction count grew by more than this many percent, for pairs whose
+    /// baseline has no calibrated spread (see --calibrate).
+    #[arg(long, value_name = "PERCENT", default_value_t = 2.0)]
+    pub threshold: f64,
+
+    /// For a pair with a calibrated spread, the threshold is the larger of this floor (percent)...
+    #[arg(long, value_name = "PERCENT", default_value_t = 0.5)]
+    pub floor: f64,
+
+    /// ...and this many times the spread its calibration measured.
+    #[arg(long, value_name = "K", default_value_t = 3.0)]
+    pub spread_factor: f64,
+
+    /// The baseline directory (default reports/baseline). It must exist, unless `--update-baseline` makes it.
+    #[arg(long, value_name = "DIR")]
+    pub baseline: Option<PathBuf>,
+
+    /// Compare with the baseline as committed at this git revision instead of the one in the working tree;
+    /// `merge-base` is where HEAD left origin/main (or main), so that a branch that moves the baseline is still
+    /// shown its change against the one it started from.
+    #[arg(long, value_name = "REV")]
+    pub against: Option<String>,
+
+    /// Also show each pair's change since the baseline committed at this revision (default: the last commit of
+    /// reports/reference/, the last reference run; `none` for no such column), so that steps each under the
+    /// threshold cannot add up unseen.
+    #[arg(long, value_name = "REV")]
+    pub reference: Option<String>,
+
+    /// Fail a pair whose change since the reference passes this many percent, even when its change against
+    /// the baseline is within the threshold (default: the change since the reference is shown, not judged).
+    #[arg(long, value_name = "PERCENT")]
+    pub max_cumulative: Option<f64>,
+}
+
 /// Options of `harness ablate`.
 #[derive(Clone, Debug, Args)]
 pub struct AblateArgs {
+    #[command(subcommand)]
+    pub action: Option<MergeAction>,
+
+    /// Count only slice K of N of the variant × program pairs (as `harness ci --shard`); `harness ablate merge`
+    /// joins the slices' output directories.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::shard::Shard>,
+
     /// Write the records and the report into this directory (default reports/latest, beside the timing run,
     /// whose report then includes the ablation).
     #[arg(long, value_name = "DIR")]
@@ -365,6 +504,45 @@ pub struct FuzzArgs {
     /// Write the finding as found, without shrinking it.
     #[arg(long)]
     pub no_shrink: bool,
+}
+
+/// Options of `harness compare`.
+#[derive(Clone, Debug, Args)]
+pub struct CompareArgs {
+    /// The earlier run: a directory holding results.jsonl (such as reports/reference), or a results file. Given
+    /// alone, it is the newer run instead, compared with the committed reference run (reports/reference).
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+
+    /// The newer run: a directory holding results.jsonl, or a results file.
+    #[arg(value_name = "NEW")]
+    pub new: Option<PathBuf>,
+
+    /// Write the comparison to this directory (default reports/compare).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Write into the output directory even though it holds files the harness did not make.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Exports of a run's results to files of the user's choosing (hyperfine's option names), besides the report
+/// directory.
+#[derive(Clone, Debug, Default, Args)]
+pub struct ExportArgs {
+    /// Also write the results as JSON to FILE: schema `loxbench-results` version 1 (harness/schema/), every
+    /// record with its provenance.
+    #[arg(long, value_name = "FILE")]
+    pub export_json: Option<PathBuf>,
+
+    /// Also write the results as CSV to FILE: one row per contender and program, provenance on every row.
+    #[arg(long, value_name = "FILE")]
+    pub export_csv: Option<PathBuf>,
+
+    /// Also write the results as Markdown tables to FILE: one per program, with the time relative to the fastest.
+    #[arg(long, value_name = "FILE")]
+    pub export_markdown: Option<PathBuf>,
 }
 
 /// Options of `harness bench`.

@@ -3,9 +3,11 @@
 #![forbid(unsafe_code)]
 
 use clap::Parser;
-use harness::cli::{Cli, Command};
+use harness::cli::{Cli, Command, MergeAction, ProfileArgs};
 use harness::handover::{self, Build};
-use harness::{app, bench, child, ci, conformance, fuzz, outdir, process, profile, provenance, report};
+use harness::{
+    app, bench, child, ci, compare, conformance, export, fuzz, outdir, process, profile, provenance, report,
+};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -37,6 +39,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         None => {
             let measured = app::measure_and_report(&cli.measure, command_line())?;
             eprintln!("Report written to {}", measured.readme.display());
+            let results = measured.readme.with_file_name(harness::results::RESULTS_FILE);
+            for path in export::write_from(&results, &cli.measure.export)? {
+                eprintln!("Exported to {}", path.display());
+            }
             if !measured.failures.is_empty() {
                 list_failures(
                     &measured.failures,
@@ -49,17 +55,31 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Some(Command::Report { out, partial, force }) => {
+        Some(Command::Report { out, partial, force, export }) => {
             let out = out.unwrap_or_else(app::default_out);
             outdir::claim(&out, force)?;
             let file = if partial { harness::results::PARTIAL_RESULTS_FILE } else { harness::results::RESULTS_FILE };
             let readme = report::render_dir_from(&out, file)?;
             eprintln!("Report written to {}", readme.display());
+            for path in export::write_from(&out.join(file), &export)? {
+                eprintln!("Exported to {}", path.display());
+            }
+        }
+        Some(Command::Compare(args)) => {
+            let readme = compare::run(&args, &command_line())?;
+            eprintln!("Comparison written to {}", readme.display());
         }
         Some(Command::Bench(_)) if provenance::is_debug_build() => {
             return handover::run(Build::Release, DEBUG_BUILD);
         }
         Some(Command::Bench(args)) => bench::run(&args)?,
+        Some(Command::Profile(ProfileArgs { action: Some(MergeAction::Merge(merge)), .. })) => {
+            let out = profile::merge::run(&merge, &command_line())?;
+            if out.join(harness::results::RESULTS_FILE).is_file() {
+                let readme = report::render_dir(&out)?;
+                eprintln!("Report written to {}", readme.display());
+            }
+        }
         Some(Command::Profile(args)) if !args.diff.is_empty() => {
             let svg = profile::diff(&args.diff[0], &args.diff[1], args.output.clone())?;
             eprintln!("Differential flamegraph written to {}", svg.display());
@@ -93,7 +113,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Some(Command::Ablate(args)) => {
-            let ablated = harness::ablate::run(&args, command_line())?;
+            let ablated = match &args.action {
+                Some(MergeAction::Merge(merge)) => harness::ablate::merge::run(merge, &command_line())?,
+                None => harness::ablate::run(&args, command_line())?,
+            };
             eprintln!("Report written to {}", ablated.readme.display());
             if !ablated.failures.is_empty() {
                 list_failures(

@@ -169,28 +169,43 @@ impl Rng {
 /// The ratio of medians `median(b) / median(a)` and its bootstrap 95 %
 /// interval from `resamples` resamplings of both sides (percentile method).
 pub fn median_ratio_interval(a: &[f64], b: &[f64], resamples: usize) -> Option<(f64, f64, f64)> {
-    if a.is_empty() || b.is_empty() {
+    geometric_mean_ratio_interval(&[(a, b)], resamples)
+}
+
+/// The geometric mean over `pairs` of the ratio of medians
+/// `median(b) / median(a)`, and its bootstrap 95 % interval (percentile
+/// method): each resampling draws every pair's two sides anew, so the
+/// interval carries the noise of every program the mean covers. With one
+/// pair this is that pair's ratio of medians and its interval.
+pub fn geometric_mean_ratio_interval(pairs: &[(&[f64], &[f64])], resamples: usize) -> Option<(f64, f64, f64)> {
+    if pairs.is_empty() || pairs.iter().any(|(a, b)| a.is_empty() || b.is_empty()) {
         return None;
     }
-    let ratio = median(b) / median(a);
+    let ratio = geometric_mean(&pairs.iter().map(|(a, b)| median(b) / median(a)).collect::<Vec<_>>())?;
     let mut rng = Rng::new(0x5eed_1234_abcd_ef01);
-    let mut ratios = Vec::with_capacity(resamples);
     let resample = |xs: &[f64], rng: &mut Rng| -> f64 {
         let drawn: Vec<f64> = (0..xs.len()).map(|_| xs[rng.below(xs.len())]).collect();
         median(&drawn)
     };
+    let mut means = Vec::with_capacity(resamples);
     for _ in 0..resamples {
-        let ma = resample(a, &mut rng);
-        let mb = resample(b, &mut rng);
-        if ma > 0.0 {
-            ratios.push(mb / ma);
+        let ratios: Vec<f64> = pairs
+            .iter()
+            .map(|(a, b)| {
+                let ma = resample(a, &mut rng);
+                let mb = resample(b, &mut rng);
+                mb / ma
+            })
+            .collect();
+        if let Some(mean) = geometric_mean(&ratios).filter(|m| m.is_finite()) {
+            means.push(mean);
         }
     }
-    ratios.sort_by(f64::total_cmp);
-    if ratios.is_empty() {
+    means.sort_by(f64::total_cmp);
+    if means.is_empty() {
         return None;
     }
-    let at = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
+    let at = |q: f64| means[((means.len() - 1) as f64 * q).round() as usize];
     Some((ratio, at(0.025), at(0.975)))
 }
 
@@ -334,6 +349,20 @@ mod tests {
         assert!((p - 0.000157).abs() < 0.00001, "{p}");
         // Identical samples: no evidence of a difference.
         assert!((mann_whitney_p(&a, &a).unwrap() - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_geometric_mean_of_ratios_has_an_interval_over_every_program() {
+        let a = [10.0, 10.2, 9.9, 10.1, 10.0, 9.8, 10.3, 10.0];
+        let twice: Vec<f64> = a.iter().map(|x| x * 2.0).collect();
+        let half: Vec<f64> = a.iter().map(|x| x * 8.0).collect();
+        // Ratios 2 and 8: the geometric mean is 4.
+        let (mean, lo, hi) = geometric_mean_ratio_interval(&[(&a, &twice), (&a, &half)], 1000).unwrap();
+        assert!((mean - 4.0).abs() < 1e-12);
+        assert!(lo <= mean && mean <= hi && lo > 3.8 && hi < 4.2, "{lo} {hi}");
+        // A program whose side has no samples has no ratio, so no mean.
+        assert!(geometric_mean_ratio_interval(&[(&a, &twice), (&a, &[])], 100).is_none());
+        assert!(geometric_mean_ratio_interval(&[], 100).is_none());
     }
 
     #[test]

@@ -8,6 +8,7 @@ use harness::ablate::markdown;
 use harness::ablate::records::{EngineTunings, PARTIAL_RECORDS_FILE, ProgramSize, RECORDS_FILE, Record, VariantSpec};
 use harness::ablate::table::Ablation;
 use harness::jsonl;
+use harness::shard::{Shard, Slice};
 use harness::variant::TuningInfo;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -58,6 +59,7 @@ fn records() -> Vec<Record> {
             variant("vm:no-a", &["a"]),
             variant("vm:no-b", &["b"]),
         ],
+        shard: None,
     }];
     for (name, one, two) in [("vm", 1000, 2000), ("vm:plain", 1500, 2420), ("vm:no-b", 1300, 2420)] {
         records.push(count(name, "one", one));
@@ -258,4 +260,117 @@ fn ablate_takes_engines_not_variants() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("`hashmap-walker:plain` is a variant"), "{stderr}");
     assert!(!out.join(RECORDS_FILE).exists(), "a refused run writes nothing");
+}
+
+/// `records()` as shard `index` of two: the run record naming the slice,
+/// then the records of the pairs in `variants`.
+fn shard_records(index: usize, variants: &[&str]) -> Vec<Record> {
+    let mut records = records();
+    let Record::Run { variants: all, programs, shard, .. } = &mut records[0] else { panic!("no run record first") };
+    let pairs = all.iter().flat_map(|v| programs.iter().map(|p| (v.name.clone(), p.name.clone()))).collect();
+    *shard = Some(Box::new(Slice { shard: Shard { index, count: 2 }, pairs, everything: true }));
+    records.retain(|record| match record {
+        Record::Run { .. } => true,
+        Record::Verification { variant, .. } | Record::Count { variant, .. } => variants.contains(&variant.as_str()),
+    });
+    records
+}
+
+fn write_records(dir: &Path, records: &[Record]) {
+    let _ = std::fs::remove_dir_all(dir);
+    let mut writer = jsonl::Writer::create(&dir.join(RECORDS_FILE)).unwrap();
+    for record in records {
+        writer.append(record).unwrap();
+    }
+}
+
+/// Two shards of an ablation, merged, give the ablation (its records and
+/// so its report) of the unsharded run, and exit non-zero for the pair that
+/// failed as the unsharded run does.
+#[test]
+fn two_ablation_shards_merged_give_the_report_of_one_unsharded_run() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ablate-merge");
+    let (one, two, merged) = (dir.join("one"), dir.join("two"), dir.join("merged"));
+    write_records(&one, &shard_records(1, &["vm", "vm:no-a"]));
+    write_records(&two, &shard_records(2, &["vm:plain", "vm:no-b"]));
+    let _ = std::fs::remove_dir_all(&merged);
+
+    // A shard alone says what it is rather than that it was interrupted.
+    let alone = Ablation::load(&one, false).unwrap().unwrap();
+    let mut text = String::new();
+    markdown::render(&mut text, &alone);
+    assert!(
+        text.contains("**Shard 1/2:** this run counted its slice of the variant × program pairs, 4 of 8"),
+        "{text}"
+    );
+    assert!(!text.contains("Incomplete"), "{text}");
+
+    let run = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(["ablate", "merge"])
+        .args([&two, &one])
+        .arg("--out")
+        .arg(&merged)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("vm:no-a on two: line 1: expected"), "{stderr}");
+
+    let mut joined = Ablation::load(&merged, false).unwrap().unwrap();
+    assert!(joined.provenance.command.contains("ablate merge"), "{}", joined.provenance.command);
+    let whole = Ablation::from_records(&records()).unwrap();
+    joined.provenance.command = whole.provenance.command.clone();
+    assert_eq!(joined.shard, None);
+    assert_eq!(joined.outcomes, whole.outcomes);
+    let (mut merged_text, mut whole_text) = (String::new(), String::new());
+    markdown::render(&mut merged_text, &joined);
+    markdown::render(&mut whole_text, &whole);
+    assert_eq!(merged_text, whole_text);
+    let readme = std::fs::read_to_string(merged.join("README.md")).unwrap();
+    assert!(readme.contains("| one | 10 | 1,000 | 1.50× | +10.0 % | +30.0 % |"), "{readme}");
+
+    // Without one of the shards there is nothing to merge into.
+    let run = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(["ablate", "merge"])
+        .arg(&one)
+        .arg("--out")
+        .arg(dir.join("half"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success() && stderr.contains("2/2"), "{stderr}");
+}
+
+/// The real command, sharded: each shard counts its own pairs, and the
+/// merge has the counts of an unsharded run (cachegrind counts alike every
+/// time in directories whose paths are alike: the length of the working
+/// directory's path moves a count by a few instructions, so every run
+/// here counts in a directory of the same length).
+#[test]
+fn harness_ablate_shards_count_their_slices_and_merge_into_the_whole() {
+    let engine = lox::engines().iter().copied().find(|e| !e.tunings().is_empty()).expect("an engine with tunings");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ablate-sharded");
+    let _ = std::fs::remove_dir_all(&dir);
+    let select = ["--engines", engine.name(), "--programs", "loop"];
+    let whole = harness(&[&["ablate"][..], &select].concat(), &fixtures(), &dir.join("whole-"));
+    assert!(whole.status.success(), "{}", String::from_utf8_lossy(&whole.stderr));
+    for shard in ["1/2", "2/2"] {
+        let out = dir.join(shard.replace('/', "-of-"));
+        let run = harness(&[&["ablate", "--shard", shard][..], &select].concat(), &fixtures(), &out);
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        let counted = Ablation::load(&out, false).unwrap().unwrap().outcomes.len();
+        let planned = Ablation::load(&dir.join("whole-"), false).unwrap().unwrap().outcomes.len();
+        assert!(0 < counted && counted < planned, "shard {shard} counted {counted} of {planned}");
+    }
+    let merge = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(["ablate", "merge"])
+        .args([dir.join("1-of-2"), dir.join("2-of-2")])
+        .arg("--out")
+        .arg(dir.join("merged"))
+        .output()
+        .unwrap();
+    assert!(merge.status.success(), "{}", String::from_utf8_lossy(&merge.stderr));
+    let merged = Ablation::load(&dir.join("merged"), false).unwrap().unwrap();
+    let whole = Ablation::load(&dir.join("whole-"), false).unwrap().unwrap();
+    assert_eq!(merged.outcomes, whole.outcomes);
 }

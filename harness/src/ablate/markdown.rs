@@ -40,7 +40,14 @@ pub fn render(out: &mut String, a: &Ablation) {
          count with all on. The last row is the geometric mean over the programs counted.\n"
     );
     let (done, planned) = a.progress();
-    if done < planned {
+    if let Some(shard) = a.shard {
+        let _ = writeln!(
+            out,
+            "> **Shard {shard}:** this run counted its slice of the variant × program pairs, {done} of \
+             {planned}; missing cells show –. `harness ablate merge DIR…` joins the shards' directories into the \
+             whole ablation.\n"
+        );
+    } else if done < planned {
         let _ = writeln!(
             out,
             "> **Incomplete:** {done} of {planned} variant × program pairs were counted (the run was \

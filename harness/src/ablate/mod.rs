@@ -19,6 +19,7 @@
 //! ablation section are rendered from those records alone.
 
 pub mod markdown;
+pub mod merge;
 pub mod plan;
 pub mod records;
 pub mod table;
@@ -90,6 +91,14 @@ pub fn run(args: &AblateArgs, command_line: String) -> Result<Ablated> {
             variants.iter().filter(|v| v.engine == engine.name()).map(|v| v.name.clone()).collect();
         jobs.extend(counter.jobs(&set, &programs, &names)?);
     }
+    let pairs: Vec<(String, String)> = jobs.iter().map(|job| (job.engine.clone(), job.program.clone())).collect();
+    let everything = args.select.is_everything();
+    let slice = args.shard.map(|shard| Box::new(crate::shard::Slice { shard, pairs: pairs.clone(), everything }));
+    if let Some(shard) = args.shard {
+        let costs = crate::ci::baseline::pair_costs(crate::ci::baseline::committed(&root).as_ref(), &pairs);
+        jobs = crate::shard::select(jobs, &costs, shard);
+        eprintln!("Shard {shard}: {} of the {} variant × program pairs", jobs.len(), pairs.len());
+    }
 
     let mut writer = jsonl::Writer::create(&out.join(PARTIAL_RECORDS_FILE))?;
     process::set_interrupt_note(Some(format!(
@@ -111,6 +120,7 @@ pub fn run(args: &AblateArgs, command_line: String) -> Result<Ablated> {
             .collect(),
         programs: programs.iter().map(|p| ProgramSize { name: p.name.clone(), size: p.small }).collect(),
         variants: variants.clone(),
+        shard: slice,
     })?;
     let writer = Mutex::new(writer);
     let write_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
@@ -219,12 +229,18 @@ pub fn run(args: &AblateArgs, command_line: String) -> Result<Ablated> {
             );
         }
     }
+    finish(&out, &ablation)
+}
+
+/// Renders the report of the ablation counted into `out`; returns it with
+/// the pairs that failed.
+fn finish(out: &Path, ablation: &Ablation) -> Result<Ablated> {
     let failures = ablation
         .failures()
         .into_iter()
         .map(|(variant, program, detail)| format!("{variant} on {program}: {detail}"))
         .collect();
-    let readme = crate::report::render_dir(&out)?;
+    let readme = crate::report::render_dir(out)?;
     Ok(Ablated { readme, failures })
 }
 

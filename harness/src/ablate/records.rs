@@ -55,6 +55,10 @@ pub enum Record {
         engines: Vec<EngineTunings>,
         programs: Vec<ProgramSize>,
         variants: Vec<VariantSpec>,
+        /// Which slice of a sharded ablation this is (`harness ablate
+        /// --shard`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        shard: Option<Box<crate::shard::Slice>>,
     },
     /// A native run's output checked before anything is counted.
     Verification {

@@ -4,6 +4,7 @@
 
 use super::records::{EngineTunings, ProgramSize, Record, VariantSpec};
 use crate::results::Provenance;
+use crate::shard::Shard;
 use crate::stats;
 use anyhow::{Result, bail};
 use serde::Serialize;
@@ -29,11 +30,15 @@ pub struct Ablation {
     /// (variant, program) → outcome; a pair with no entry was not reached
     /// (an interrupted run).
     pub outcomes: BTreeMap<(String, String), Outcome>,
+    /// The slice this run counted, when it is one shard of a sharded
+    /// ablation (`harness ablate --shard K/N`).
+    pub shard: Option<Shard>,
 }
 
 impl Ablation {
     pub fn from_records(records: &[Record]) -> Result<Ablation> {
-        let Some(Record::Run { provenance, valgrind, timeout_s, engines, programs, variants }) = records.first() else {
+        let Some(Record::Run { provenance, valgrind, timeout_s, engines, programs, variants, shard }) = records.first()
+        else {
             bail!("the ablation records do not start with a run record; were they written by `harness ablate`?");
         };
         let mut ablation = Ablation {
@@ -44,6 +49,7 @@ impl Ablation {
             programs: programs.clone(),
             variants: variants.clone(),
             outcomes: BTreeMap::new(),
+            shard: shard.as_ref().map(|slice| slice.shard),
         };
         for record in &records[1..] {
             match record {

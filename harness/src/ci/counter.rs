@@ -44,6 +44,9 @@ pub struct Counter {
     /// Whether to keep them once counted (for `cg_annotate`), or delete them.
     pub keep_raw: bool,
     pub timeout: Duration,
+    /// The counted process's environment: empty, except when a calibration
+    /// varies it on purpose (see `calibrate`).
+    pub env: Vec<(String, String)>,
 }
 
 impl Counter {
@@ -56,7 +59,7 @@ impl Counter {
             std::fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
         }
         let exe = std::env::current_exe().context("could not find the harness's own executable")?;
-        Ok(Counter { valgrind, exe: exe.display().to_string(), work_dir, raw_dir, keep_raw, timeout })
+        Ok(Counter { valgrind, exe: exe.display().to_string(), work_dir, raw_dir, keep_raw, timeout, env: Vec::new() })
     }
 
     /// Writes each program at its small size into the working directory
@@ -104,7 +107,8 @@ impl Counter {
     pub fn count(&self, job: &Job, prepare_only: bool) -> Result<Counted> {
         let stem = format!("{}-{}", crate::variant::file_safe(&job.engine), job.program);
         let raw = self.raw_dir.join(if prepare_only { format!("{stem}-prepare.out") } else { format!("{stem}.out") });
-        let counted = counts::count(&self.valgrind, &self.argv(job, prepare_only), &self.work_dir, &raw, self.timeout);
+        let counted =
+            counts::count(&self.valgrind, &self.argv(job, prepare_only), &self.work_dir, &self.env, &raw, self.timeout);
         if !self.keep_raw {
             let _ = std::fs::remove_file(&raw);
         }

@@ -44,13 +44,20 @@ pub fn find_valgrind() -> Result<PathBuf> {
     }
 }
 
-/// Runs `argv` under cachegrind in `work_dir` with an empty environment and
-/// returns its instruction count and profile. `out_file` receives
+/// Runs `argv` under cachegrind in `work_dir` with an empty environment (or
+/// `env` alone) and returns its instruction count and profile. `out_file` receives
 /// cachegrind's raw output. The run is a child as every other the harness
 /// starts ([`measure::run_command`]): in a process group of its own, its
 /// output in temporary files, stopped after `timeout` (then it comes back
 /// with `run.timed_out` set and nothing counted).
-pub fn count(valgrind: &Path, argv: &[String], work_dir: &Path, out_file: &Path, timeout: Duration) -> Result<Counted> {
+pub fn count(
+    valgrind: &Path,
+    argv: &[String],
+    work_dir: &Path,
+    env: &[(String, String)],
+    out_file: &Path,
+    timeout: Duration,
+) -> Result<Counted> {
     let mut command = Command::new(valgrind);
     command
         .arg("--tool=cachegrind")
@@ -59,6 +66,7 @@ pub fn count(valgrind: &Path, argv: &[String], work_dir: &Path, out_file: &Path,
         .arg(format!("--cachegrind-out-file={}", out_file.display()))
         .args(argv)
         .env_clear()
+        .envs(env.iter().map(|(name, value)| (name, value)))
         .current_dir(work_dir);
     let mut run =
         measure::run_command(&mut command, timeout).with_context(|| format!("could not run {}", valgrind.display()))?;

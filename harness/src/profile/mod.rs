@@ -12,6 +12,7 @@
 pub mod alloc;
 pub mod flamegraph;
 pub mod folded;
+pub mod merge;
 #[cfg(feature = "profiling")]
 mod sampler;
 
@@ -81,7 +82,14 @@ fn one() -> u64 {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ProfileRecord {
-    Run { provenance: Provenance, quick: bool, frequency_hz: i32 },
+    Run {
+        provenance: Provenance,
+        quick: bool,
+        frequency_hz: i32,
+        /// Which slice of a sharded run this is (`harness profile --shard`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        shard: Option<crate::shard::Slice>,
+    },
     Profile(EngineProfile),
 }
 

@@ -6,6 +6,7 @@ use super::{
 };
 use crate::app;
 use crate::cli::ProfileArgs;
+use crate::programs::Program;
 use crate::progress::{Progress, Reporter};
 use crate::provenance;
 use crate::results::now_rfc3339;
@@ -34,37 +35,46 @@ pub fn profile_all(args: &ProfileArgs, command_line: String) -> Result<()> {
     let programs = args.select.programs(&set)?;
     let engines = args.select.engines()?;
     let out = args.out.clone().unwrap_or_else(app::default_out);
+    // Every program × engine, program by program, or this shard's slice.
+    let all: Vec<(&Program, &EngineVariant)> =
+        programs.iter().flat_map(|program| engines.iter().map(move |engine| (*program, engine))).collect();
+    let pairs: Vec<(String, String)> =
+        all.iter().map(|(program, engine)| (engine.name.clone(), program.name.clone())).collect();
+    let (selected, slice) = match args.shard {
+        Some(shard) => {
+            let costs = crate::ci::baseline::pair_costs(crate::ci::baseline::committed(&root).as_ref(), &pairs);
+            let selected = crate::shard::select(all, &costs, shard);
+            eprintln!("Shard {shard}: {} of the {} pairs", selected.len(), pairs.len());
+            (selected, Some(crate::shard::Slice { shard, pairs, everything: args.select.is_everything() }))
+        }
+        None => (all, None),
+    };
     let mut writer = ProfileWriter::create(&out)?;
     writer.append(&ProfileRecord::Run {
         provenance: provenance::collect(&root, command_line),
         quick: args.quick,
         frequency_hz: FREQUENCY_HZ,
+        shard: slice,
     })?;
     // Short runs are repeated until they have been sampled this long.
     let min_seconds = if args.quick { QUICK_MIN_SECONDS } else { 0.0 };
     // Off a terminal too, a line every so often says how far the profiles
     // have got and how long they have left (`crate::progress`).
-    let pairs: Vec<String> = programs
-        .iter()
-        .flat_map(|program| engines.iter().map(move |engine| format!("{} on {}", engine.name, program.name)))
-        .collect();
+    let names: Vec<String> =
+        selected.iter().map(|(program, engine)| format!("{} on {}", engine.name, program.name)).collect();
     let progress = Reporter::new("profiling");
-    progress.start(&vec![1.0; pairs.len()]);
-    let mut index = 0;
-    for program in &programs {
+    progress.start(&vec![1.0; names.len()]);
+    for (index, (program, engine)) in selected.into_iter().enumerate() {
         let size = if args.quick { program.small } else { program.full };
         let source = set.sized_source(&program.name, size)?;
         let expected = set.expected_output(&program.name, size)?;
-        for engine in &engines {
-            progress.case(index, 1);
-            let profile = profile_one(engine, &program.name, size, &source, &expected, &out, min_seconds)?;
-            if let Some(detail) = &profile.detail {
-                progress.note(&format!("{} is wrong on {}: {detail}", engine.name, program.name));
-            }
-            writer.append(&ProfileRecord::Profile(profile))?;
-            index += 1;
-            progress.advance(pairs.get(index).map_or("the last profile is written", String::as_str));
+        progress.case(index, 1);
+        let profile = profile_one(engine, &program.name, size, &source, &expected, &out, min_seconds)?;
+        if let Some(detail) = &profile.detail {
+            progress.note(&format!("{} is wrong on {}: {detail}", engine.name, program.name));
         }
+        writer.append(&ProfileRecord::Profile(profile))?;
+        progress.advance(names.get(index + 1).map_or("the last profile is written", String::as_str));
     }
     progress.finish();
     eprintln!("Profiles written to {}", out.join(FLAMEGRAPH_DIR).display());
