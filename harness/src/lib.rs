@@ -18,6 +18,7 @@ pub mod ablate;
 pub mod app;
 pub mod bench;
 pub mod benchmark;
+pub mod build;
 pub mod charts;
 pub mod child;
 pub mod ci;
