@@ -25,6 +25,7 @@ pub mod conformance;
 pub mod contender;
 pub mod fuzz;
 pub mod handover;
+pub mod interval;
 pub mod measure;
 pub mod outdir;
 pub mod process;
