@@ -1,9 +1,14 @@
 //! The report's charts, drawn with plotters' SVG backend alone (no font
 //! libraries: labels are SVG text that the browser renders).
 //!
-//! Two shapes serve all three charts: horizontal grouped bars on a log axis
-//! (one row per program, one bar per contender, a legend beside the plot so
-//! it never covers a bar) and lines on a log axis.
+//! Two shapes serve the report's three charts: horizontal grouped bars on a
+//! log axis (one row per program, one bar per contender, a legend beside the
+//! plot so it never covers a bar) and lines on a log axis. The ladder page
+//! has two of its own: a [`strip`] chart (one dot per program, one row per
+//! contender) and a [`waterfall`] of each rung's step.
+
+pub mod strip;
+pub mod waterfall;
 
 use anyhow::{Result, anyhow};
 use plotters::prelude::*;
@@ -71,11 +76,11 @@ pub struct Lines {
     pub lines: Vec<Line>,
 }
 
-const WIDTH: u32 = 1100;
-const LEGEND_WIDTH: u32 = 230;
+pub(crate) const WIDTH: u32 = 1100;
+pub(crate) const LEGEND_WIDTH: u32 = 230;
 /// The narrowest room left of the plot for row labels.
 const MIN_LABEL_WIDTH: u32 = 120;
-const FONT: &str = "sans-serif";
+pub(crate) const FONT: &str = "sans-serif";
 
 /// Draws `bars` to an SVG file at `path`, headed by `comment`.
 pub fn draw_bars(path: &Path, bars: &Bars, comment: &str) -> Result<()> {
@@ -206,7 +211,7 @@ pub fn draw_lines(path: &Path, lines: &Lines, comment: &str) -> Result<()> {
     prepend_comment(path, comment)
 }
 
-fn draw_legend<DB: DrawingBackend>(
+pub(crate) fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
     series: &[(String, RGBColor)],
 ) -> Result<()>
@@ -224,13 +229,13 @@ where
 
 /// Room for the longest row label: SVG text is measured by the browser, so
 /// this estimates generously (about 9 pixels per character at size 16).
-fn label_width(rows: &[String]) -> u32 {
+pub(crate) fn label_width(rows: &[String]) -> u32 {
     let longest = rows.iter().map(|row| row.chars().count()).max().unwrap_or(0) as u32;
     (longest * 9 + 24).max(MIN_LABEL_WIDTH)
 }
 
 /// The smallest range of whole decades holding every value.
-fn decade_range(values: &[f64]) -> (f64, f64) {
+pub(crate) fn decade_range(values: &[f64]) -> (f64, f64) {
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !min.is_finite() || !max.is_finite() {
@@ -245,7 +250,7 @@ fn decade_range(values: &[f64]) -> (f64, f64) {
 }
 
 /// An axis tick: `0.01`, `0.5`, `3`, `1000`.
-fn tick(value: f64) -> String {
+pub(crate) fn tick(value: f64) -> String {
     if value >= 1.0 {
         format!("{value:.0}")
     } else {
@@ -254,7 +259,7 @@ fn tick(value: f64) -> String {
     }
 }
 
-fn plot_error<E: std::error::Error + Send + Sync + 'static>(error: E) -> anyhow::Error {
+pub(crate) fn plot_error<E: std::error::Error + Send + Sync + 'static>(error: E) -> anyhow::Error {
     anyhow!("could not draw a chart: {error}")
 }
 
@@ -264,7 +269,7 @@ pub fn comment_safe(text: &str) -> String {
     text.replace("--", "\u{2011}\u{2011}")
 }
 
-fn prepend_comment(path: &Path, comment: &str) -> Result<()> {
+pub(crate) fn prepend_comment(path: &Path, comment: &str) -> Result<()> {
     let svg = std::fs::read_to_string(path)?;
     let comment = format!("<!-- {} -->\n", comment_safe(comment));
     // A comment may not come before an XML declaration.

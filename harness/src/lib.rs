@@ -34,5 +34,6 @@ pub mod programs;
 pub mod provenance;
 pub mod report;
 pub mod results;
+pub mod source;
 pub mod stats;
 pub mod verify;
