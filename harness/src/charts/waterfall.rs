@@ -1,9 +1,9 @@
 //! The waterfall: the ladder as a staircase. Each rung is a column; its
-//! bar floats from the level the rung below reached to the level this rung
-//! reaches (time as a multiple of the first rung's, on a log axis), so a
-//! bar's length is the rung's step, and the bars together fall from the
-//! naive walker to native code. Two series, the strategies alone and with
-//! their tunings, stand side by side in each column. A step whose interval
+//! bar floats from the level the rung below it reached to the level this
+//! rung reaches (time as a multiple of a base's, on a log axis), so a bar's
+//! length is the rung's step, and the bars together fall from the naive
+//! walker to native code. Two series, the strategies alone and with their
+//! tunings, stand side by side in each column. A step whose interval
 //! includes 1 is drawn hollow and marked "n.s.".
 
 use super::{FONT, LEGEND_WIDTH, WIDTH, decade_range, draw_legend, plot_error, prepend_comment, tick};
@@ -29,16 +29,30 @@ pub struct Waterfall {
 pub struct WaterfallSeries {
     pub name: String,
     pub color: RGBColor,
-    /// For each column: the level reached there (a multiple of the base's
-    /// time) and whether the step to it from the series' previous level is
-    /// significant; `None` where the series has no such rung.
-    pub levels: Vec<Option<(f64, bool)>>,
+    /// For each column, its bar; `None` where the series has no such rung.
+    pub bars: Vec<Option<Bar>>,
+}
+
+/// One column's bar.
+#[derive(Clone, Copy, Debug)]
+pub struct Bar {
+    /// The level the step starts from (the rung below's), or `None` for a
+    /// level with no step to it, drawn as a mark.
+    pub from: Option<f64>,
+    /// The level reached: a multiple of the base's time.
+    pub level: f64,
+    /// Whether the step's interval excludes 1.
+    pub significant: bool,
 }
 
 /// Draws `waterfall` to an SVG file at `path`, headed by `comment`.
 pub fn draw(path: &Path, waterfall: &Waterfall, comment: &str) -> Result<()> {
-    let values: Vec<f64> =
-        waterfall.series.iter().flat_map(|s| s.levels.iter().flatten().map(|l| l.0)).filter(|v| *v > 0.0).collect();
+    let values: Vec<f64> = waterfall
+        .series
+        .iter()
+        .flat_map(|s| s.bars.iter().flatten().flat_map(|bar| bar.from.into_iter().chain([bar.level])))
+        .filter(|v| *v > 0.0)
+        .collect();
     let (lo, hi) = decade_range(&values.iter().copied().chain([1.0]).collect::<Vec<_>>());
     let columns = waterfall.steps.len().max(1) as f64;
     {
@@ -65,27 +79,21 @@ pub fn draw(path: &Path, waterfall: &Waterfall, comment: &str) -> Result<()> {
         let width = 0.8 / waterfall.series.len().max(1) as f64;
         let label_style = TextStyle::from((FONT, 13).into_font()).pos(Pos::new(HPos::Center, VPos::Bottom));
         for (series_index, series) in waterfall.series.iter().enumerate() {
-            let mut previous: Option<(f64, f64)> = None;
-            for (column, level) in series.levels.iter().enumerate() {
-                let Some((level, significant)) = *level else { continue };
+            for (column, bar) in series.bars.iter().enumerate() {
+                let Some(Bar { from, level, significant }) = *bar else { continue };
                 let x0 = column as f64 + 0.1 + width * series_index as f64;
                 let x1 = x0 + width * 0.9;
-                let Some((from, previous_right)) = previous else {
-                    // The first level a series reaches is a mark, not a step.
+                let Some(from) = from else {
                     let mark = [(x0, level), (x1, level)];
                     chart.draw_series(LineSeries::new(mark, series.color.stroke_width(4))).map_err(plot_error)?;
-                    previous = Some((level, x1));
                     continue;
                 };
-                let connector = [(previous_right, from), (x0, from)];
-                chart.draw_series(LineSeries::new(connector, BLACK.mix(0.35).stroke_width(1))).map_err(plot_error)?;
                 let style = if significant { series.color.filled() } else { series.color.stroke_width(2) };
                 chart.draw_series([Rectangle::new([(x0, from), (x1, level)], style)]).map_err(plot_error)?;
                 let step = from / level;
                 let text = if significant { format!("{}×", ratio(step)) } else { format!("{}× n.s.", ratio(step)) };
                 let (x, y) = chart.backend_coord(&((x0 + x1) / 2.0, from.max(level)));
                 root.draw(&Text::new(text, (x, y - 3), label_style.clone())).map_err(plot_error)?;
-                previous = Some((level, x1));
             }
         }
         // Column names under the axis, split at their first hyphen so that
@@ -111,6 +119,10 @@ pub fn draw(path: &Path, waterfall: &Waterfall, comment: &str) -> Result<()> {
 mod tests {
     use super::*;
 
+    fn bars(steps: &[(Option<f64>, f64, bool)]) -> Vec<Option<Bar>> {
+        steps.iter().map(|&(from, level, significant)| Some(Bar { from, level, significant })).collect()
+    }
+
     #[test]
     fn steps_are_labelled_and_a_step_that_is_not_significant_says_so() {
         let path = std::env::temp_dir().join(format!("loxbench-waterfall-{}.svg", std::process::id()));
@@ -122,12 +134,12 @@ mod tests {
                 WaterfallSeries {
                     name: "plain".to_string(),
                     color: super::super::color(0),
-                    levels: vec![Some((1.0, true)), Some((0.25, true)), Some((0.24, false)), Some((0.01, true))],
+                    bars: bars(&[(None, 1.0, true), (Some(1.0), 0.25, true), (Some(0.25), 0.24, false), (Some(0.24), 0.01, true)]),
                 },
                 WaterfallSeries {
                     name: "tuned".to_string(),
                     color: super::super::color(1),
-                    levels: vec![Some((0.8, true)), Some((0.2, true)), Some((0.1, true)), Some((0.01, true))],
+                    bars: bars(&[(None, 0.8, true), (Some(0.8), 0.2, true), (Some(0.2), 0.1, true), (Some(0.1), 0.01, true)]),
                 },
             ],
         };

@@ -1,0 +1,261 @@
+//! The questions a newcomer can answer from the page alone, each answered
+//! with figures of this run and a link to the section that holds them. An
+//! answer whose figures the run does not have says so instead.
+
+use super::costs::Counters;
+use super::steps::{self, RungPage, Step};
+use crate::interval::{Interval, Verdict};
+use crate::report::Extras;
+use crate::report::analysis::Analysis;
+use crate::report::format;
+use std::fmt::Write;
+
+/// The heading of the questions' section.
+pub const HEADING: &str = "Questions this page answers";
+
+/// Words the answers use, in one place: a step and what its interval allows.
+fn said(interval: &Interval) -> String {
+    match interval.verdict() {
+        Verdict::Faster => format!("faster by {}", interval.text()),
+        Verdict::Slower => format!("slower: its speed-up is {}", interval.text()),
+        Verdict::NotSignificant => format!("no faster and no slower ({})", interval.text()),
+    }
+}
+
+struct Ladder<'r, 'a> {
+    a: &'r Analysis,
+    rungs: &'r [RungPage<'a>],
+    counters: &'r [Counters],
+}
+
+impl<'r, 'a> Ladder<'r, 'a> {
+    fn rung(&self, engine: &str) -> Option<(&'r RungPage<'a>, &'r Counters)> {
+        let index = self.rungs.iter().position(|r| r.engine == engine)?;
+        Some((&self.rungs[index], &self.counters[index]))
+    }
+
+    /// The rung's plain step when it has one, else its tuned step, with
+    /// which it is.
+    fn step(&self, engine: &str) -> Option<(&'r Step, &'static str)> {
+        let (rung, _) = self.rung(engine)?;
+        match (&rung.plain_step, &rung.tuned_step) {
+            (Some(step), _) if step.mean.is_some() => Some((step, "strategy alone")),
+            (_, Some(step)) if step.mean.is_some() => Some((step, "tuned")),
+            _ => None,
+        }
+    }
+}
+
+/// Writes the section.
+pub fn render(out: &mut String, a: &Analysis, extras: Extras<'_>, rungs: &[RungPage<'_>], counters: &[Counters]) {
+    let ladder = Ladder { a, rungs, counters };
+    let _ = writeln!(out, "## {HEADING}\n");
+    let _ = writeln!(
+        out,
+        "Each answer is written from this run's figures when the page is rendered; the section it points to \
+         holds them.\n"
+    );
+    let answers: [(&str, Option<String>, &str); 7] = [
+        ("Why is `hashmap-walker` slow on fib but not on strings?", fib_and_strings(&ladder, extras), "slot-walker"),
+        ("What do resolved slots save?", slots(&ladder), "slot-walker"),
+        ("What do 8-byte values save, and what do they cost?", small_values(&ladder), "tagged-walker"),
+        ("What does a closure compiler save over a tree-walker?", closures(&ladder), "closure-compiler"),
+        ("Why does a bytecode VM win on objects?", objects(&ladder), "enum-vm"),
+        ("What does NaN boxing add over an enum VM?", nan_boxing(&ladder), "nanbox-vm"),
+        ("How far is the best engine from native code?", native(&ladder), ""),
+    ];
+    for (index, (question, answer, section)) in answers.into_iter().enumerate() {
+        let link = if section.is_empty() {
+            "[the ladder at a glance](#the-ladder-at-a-glance)".to_string()
+        } else {
+            format!("[{}](#{})", steps::heading(section), steps::anchor(section))
+        };
+        let answer = answer.unwrap_or_else(|| {
+            "This run does not have the figures to answer it (an engine or a program was left out, or failed)."
+                .to_string()
+        });
+        let _ = writeln!(out, "{}. **{question}** {answer} (See {link}.)\n", index + 1);
+    }
+}
+
+fn fib_and_strings(ladder: &Ladder<'_, '_>, extras: Extras<'_>) -> Option<String> {
+    let (step, which) = ladder.step("slot-walker")?;
+    let (fib, strings) = (step.on("fib")?, step.on("strings")?);
+    let mut answer = format!(
+        "On fib nearly all the work is what the naive rung does worst: finding `n` and `fib` by name through \
+         chained hash maps, and allocating a scope for every call. `slot-walker` ({which}), which finds locals \
+         by slot and allocates no scope, is {} on fib, and {} on strings, whose time goes to concatenating and \
+         allocating strings, which both rungs do the same way.",
+        said(&fib),
+        said(&strings)
+    );
+    if extras.profiles.is_some()
+        && let (Some((_, naive)), Some((_, slots))) = (ladder.rung("hashmap-walker"), ladder.rung("slot-walker"))
+        && let (Some(naive_fib), Some(slot_fib)) =
+            (super::costs::count_on(&naive.allocations, "fib"), super::costs::count_on(&slots.allocations, "fib"))
+    {
+        let _ = write!(
+            answer,
+            " The profiles count it: on fib `hashmap-walker` allocates {} times per run, `slot-walker` {}.",
+            format::thousands(naive_fib),
+            format::thousands(slot_fib)
+        );
+    }
+    Some(answer)
+}
+
+/// The largest speed-ups of a step, as `fib 3.1× [..]; globals ...`.
+fn largest(step: &Step, count: usize) -> String {
+    let mut sorted: Vec<&(String, Interval)> = step.programs.iter().collect();
+    sorted.sort_by(|a, b| b.1.estimate.total_cmp(&a.1.estimate));
+    sorted.iter().take(count).map(|(p, i)| format!("{p} {}", i.text())).collect::<Vec<_>>().join("; ")
+}
+
+fn slots(ladder: &Ladder<'_, '_>) -> Option<String> {
+    let (step, which) = ladder.step("slot-walker")?;
+    let mean = step.mean?;
+    Some(format!(
+        "A variable found by index in the frame instead of by name in a chain of hash maps, and no scope \
+         allocated per call or block: over {}, `slot-walker` ({which}) is {} than `hashmap-walker`; most on {}.",
+        format::plural(step.programs.len(), "program", "programs"),
+        said(&mean),
+        largest(step, 3)
+    ))
+}
+
+fn small_values(ladder: &Ladder<'_, '_>) -> Option<String> {
+    let (rung, counters) = ladder.rung("tagged-walker")?;
+    let (below, below_counters) = ladder.rung(rung.below?)?;
+    let (step, which) = ladder.step("tagged-walker")?;
+    let mean = step.mean?;
+    let mut answer = format!(
+        "A value of {} bytes instead of {} lives in a register, needs no reference count and no destructor: \
+         `tagged-walker` ({which}) is {} than `{}` over {}.",
+        rung.value_bytes?,
+        below.value_bytes?,
+        said(&mean),
+        below.engine,
+        format::plural(step.programs.len(), "program", "programs")
+    );
+    if let (Some(upper), Some(lower)) = (&counters.source, &below_counters.source) {
+        let _ = write!(
+            answer,
+            " The cost: {} `unsafe` sites (against {}) and {} lines of code (against {}), for its own heap and \
+             collector.",
+            upper.unsafe_sites,
+            lower.unsafe_sites,
+            format::thousands(upper.lines as u64),
+            format::thousands(lower.lines as u64)
+        );
+    }
+    let slower = step.with_verdict(Verdict::Slower).len();
+    let _ = write!(answer, " It is slower on {}.", format::plural(slower, "program", "programs"));
+    Some(answer)
+}
+
+fn closures(ladder: &Ladder<'_, '_>) -> Option<String> {
+    let (rung, _) = ladder.rung("closure-compiler")?;
+    let below = rung.below?;
+    let plain = rung.plain_step.as_ref().and_then(|s| s.mean);
+    let tuned = rung.tuned_step.as_ref().and_then(|s| s.mean);
+    let mut answer = format!(
+        "It decides once, when it builds the closures, what a walker decides at every visit of a node (which \
+         kind, which operator, where the variable lives)."
+    );
+    if let Some(plain) = plain {
+        let _ = write!(answer, " The strategy alone is {} than `{below}`'s strategy alone.", said(&plain));
+    }
+    if let Some(tuned) = tuned {
+        let _ = write!(
+            answer,
+            " Tuned, it is {}: with a closure per node, fusing a node with its children (leaf operands, fused \
+             conditions, guard returns) is a choice of closure, which a walker needs a hand-written path for.",
+            said(&tuned)
+        );
+    }
+    (plain.is_some() || tuned.is_some()).then_some(answer)
+}
+
+/// The programs whose work is objects: instances, fields and methods.
+fn object_programs(a: &Analysis) -> Vec<&str> {
+    let words = ["instance", "method", "field", "object", "inherit"];
+    a.main_programs()
+        .into_iter()
+        .map(|(program, _)| program)
+        .filter(|p| words.iter().any(|w| p.stresses.contains(w)))
+        .map(|p| p.name.as_str())
+        .collect()
+}
+
+fn objects(ladder: &Ladder<'_, '_>) -> Option<String> {
+    let (rung, _) = ladder.rung("enum-vm")?;
+    let (below, _) = ladder.rung(rung.below?)?;
+    let (to, from) = (rung.tuned?, below.tuned?);
+    let objects = object_programs(ladder.a);
+    let others: Vec<&str> = ladder
+        .a
+        .main_programs()
+        .into_iter()
+        .map(|(p, _)| p.name.as_str())
+        .filter(|p| !objects.contains(p))
+        .collect();
+    let on_objects = steps::step(ladder.a, &from.name, &to.name, Some(&objects));
+    let on_others = steps::step(ladder.a, &from.name, &to.name, Some(&others));
+    let (objects_mean, others_mean) = (on_objects.mean?, on_others.mean?);
+    Some(format!(
+        "A VM interns every name once, so a field or method lookup probes a table with a hash computed once \
+         and compares handles, and an `invoke` instruction calls a method without making a bound method; the \
+         tree engines keep names as text. On the {} whose work is objects ({}), `enum-vm` is {} than `{}`; on \
+         the other {} it is {}.",
+        format::plural(on_objects.programs.len(), "program", "programs"),
+        on_objects.programs.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>().join(", "),
+        said(&objects_mean),
+        below.engine,
+        on_others.programs.len(),
+        said(&others_mean)
+    ))
+}
+
+fn nan_boxing(ladder: &Ladder<'_, '_>) -> Option<String> {
+    let (rung, counters) = ladder.rung("nanbox-vm")?;
+    let (below, below_counters) = ladder.rung(rung.below?)?;
+    let (step, which) = ladder.step("nanbox-vm")?;
+    let mean = step.mean?;
+    let mut answer = format!(
+        "Values of {} bytes instead of {}, instructions of one to a few bytes instead of eight (see [{}](#{})), \
+         objects reached by pointer instead of by arena index: `nanbox-vm` ({which}) is {} than `{}` over {}.",
+        rung.value_bytes?,
+        below.value_bytes?,
+        super::page::FORMS_HEADING,
+        crate::report::ladder::anchor(super::page::FORMS_HEADING),
+        said(&mean),
+        below.engine,
+        format::plural(step.programs.len(), "program", "programs")
+    );
+    if let (Some(upper), Some(lower)) = (&counters.source, &below_counters.source) {
+        let _ = write!(answer, " It takes {} `unsafe` sites where `{}` has {}.", upper.unsafe_sites, below.engine, lower.unsafe_sites);
+    }
+    Some(answer)
+}
+
+fn native(ladder: &Ladder<'_, '_>) -> Option<String> {
+    let native = steps::native(ladder.a)?;
+    let mut times: Vec<(&str, Interval, usize)> = ladder
+        .rungs
+        .iter()
+        .filter_map(|rung| {
+            let step = steps::step(ladder.a, &native.name, &rung.tuned?.name, None);
+            Some((rung.engine, step.mean?.inverse(), step.programs.len()))
+        })
+        .collect();
+    times.sort_by(|a, b| a.1.estimate.total_cmp(&b.1.estimate));
+    let (best, best_time, programs) = times.first()?;
+    let (worst, worst_time, _) = times.last()?;
+    Some(format!(
+        "The fastest engine of this run, `{best}`, takes {} native code's time (geometric mean over {}; the \
+         interval is of the ratio of times); the slowest, `{worst}`, takes {}.",
+        best_time.text(),
+        format::plural(*programs, "program", "programs"),
+        worst_time.text()
+    ))
+}
