@@ -9,6 +9,7 @@ use crate::programs::{Program, ProgramSet};
 use crate::provenance;
 use crate::report;
 use crate::results::{Record, ResultsWriter, Suite};
+use crate::variant::{self, Defaults, EngineVariant};
 use crate::{outdir, process};
 use anyhow::{Context, Result, bail};
 use frontend::Engine;
@@ -63,9 +64,15 @@ impl Select {
         Ok(set.programs.iter().filter(|p| self.programs.is_empty() || self.programs.contains(&p.name)).collect())
     }
 
-    /// The engines `--engines` names (all of them when none), in ladder order.
-    pub fn engines(&self) -> Result<Vec<&'static dyn Engine>> {
-        select_engines(&self.engines)
+    /// The engines and variants `--engines` names (every engine as tuned
+    /// when none), in ladder order.
+    pub fn engines(&self) -> Result<Vec<EngineVariant>> {
+        variant::select(&self.engines, Defaults::Tuned)
+    }
+
+    /// The engines and variants `--engines` names, or `defaults` when none.
+    pub fn variants(&self, defaults: Defaults) -> Result<Vec<EngineVariant>> {
+        variant::select(&self.engines, defaults)
     }
 
     /// Whether nothing is left out: every engine on every program of the
@@ -148,11 +155,11 @@ pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<Me
     let root = workspace_root();
     let set = args.select.program_set()?;
     let programs = args.select.programs(&set)?;
-    let engines = args.select.engines()?;
+    let engines = args.select.variants(Defaults::TunedAndPlain)?;
     let out = args.out.clone().unwrap_or_else(default_out);
 
     let harness_exe = std::env::current_exe().context("could not find the harness's own executable")?;
-    let mut contenders: Vec<Contender> = engines.iter().map(|e| Contender::engine(*e, &harness_exe)).collect();
+    let mut contenders: Vec<Contender> = engines.iter().map(|e| Contender::engine(e, &harness_exe)).collect();
     if let Some(bytes) = args.max_heap {
         // Before the file, the template's last word.
         for engine in &mut contenders {

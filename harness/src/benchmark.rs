@@ -10,7 +10,7 @@
 //! wrong, that crashes or that runs past its time limit is recorded as
 //! failed and never timed again on that program; the others go on.
 
-use crate::contender::{Contender, Placeholders};
+use crate::contender::{Contender, Kind, Placeholders};
 use crate::measure::{Executor, RunResult};
 use crate::results::{Record, ResultsWriter, Suite, now_rfc3339};
 use crate::stats;
@@ -93,6 +93,15 @@ impl Plan {
         }
     }
 
+    /// The contenders that run `case`. The scaling suite leaves out engine
+    /// variants: its chart shows how time grows with the size, which the
+    /// engines as tuned show, and a plain twin of every line would double
+    /// its cost and crowd the chart.
+    pub fn contenders_for(&self, case: &Case) -> impl Iterator<Item = &Contender> {
+        let suite = case.suite;
+        self.contenders.iter().filter(move |c| suite == Suite::Main || c.kind == Kind::Peer || c.is_tuned_engine())
+    }
+
     /// How many processes the run will start, for the progress bar.
     pub fn total_executions(&self) -> u64 {
         let per_case: usize = self
@@ -100,7 +109,8 @@ impl Plan {
             .iter()
             .map(|case| {
                 let runs = self.runs_for(case.suite);
-                self.contenders.len() * (1 + self.warmup + runs) + if self.measures_spawn_cost() { runs } else { 0 }
+                self.contenders_for(case).count() * (1 + self.warmup + runs)
+                    + if self.measures_spawn_cost() { runs } else { 0 }
             })
             .sum();
         (self.calibration_runs + per_case) as u64
@@ -179,7 +189,7 @@ fn measure_case(
     // Verify first: a contender takes part in timing only once its output
     // has been checked. Each keeps the time limit its timed runs get.
     let mut active: Vec<(&Contender, Vec<String>, Duration)> = Vec::new();
-    for contender in &plan.contenders {
+    for contender in plan.contenders_for(case) {
         let argv = contender.argv(&placeholders);
         let label = format!("{} × {} (n = {}): verifying", case.program, contender.name, case.size);
         if contender.needs_python_twin() && !case.python_path.is_file() {

@@ -1,5 +1,6 @@
-//! What is compared: the registered engines, run as child processes of the
-//! harness binary itself, and peers, any external command (python3 on the
+//! What is compared: the registered engines and their variants (see
+//! [`crate::variant`]), run as child processes of the harness binary
+//! itself, and peers, any external command (python3 on the
 //! twins, a user's clox).
 //!
 //! A peer's command is a template. It is split on whitespace (no shell is
@@ -16,6 +17,7 @@
 //! A command that names neither `{lox}` nor `{py}` gets `{lox}` appended, so
 //! `--peer clox=/path/to/clox` runs `clox <sized file>`.
 
+use crate::variant::{EngineVariant, VariantInfo};
 use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -39,6 +41,11 @@ pub struct Contender {
     pub description: String,
     /// The command template (see the module documentation).
     pub command: Vec<String>,
+    /// For an engine: which one, and which of its tunings are off (results
+    /// saved before variants existed have none, and mean the engine as
+    /// tuned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<VariantInfo>,
 }
 
 /// What a template's placeholders stand for in one run.
@@ -51,20 +58,38 @@ pub struct Placeholders<'a> {
 }
 
 impl Contender {
-    /// A registered engine, run through `harness_exe __run`.
-    pub fn engine(engine: &dyn frontend::Engine, harness_exe: &Path) -> Contender {
+    /// A registered engine, or a variant of one, run through
+    /// `harness_exe __run --engine SPEC`.
+    pub fn engine(engine: &EngineVariant, harness_exe: &Path) -> Contender {
         Contender {
-            name: engine.name().to_string(),
+            name: engine.name.clone(),
             kind: Kind::Engine,
-            description: engine.description().to_string(),
+            description: engine.description(),
             command: vec![
                 harness_exe.display().to_string(),
                 "__run".to_string(),
                 "--engine".to_string(),
-                engine.name().to_string(),
+                engine.name.clone(),
                 "{lox}".to_string(),
             ],
+            variant: Some(engine.info()),
         }
+    }
+
+    /// The registered engine this contender runs (its name before any `:`),
+    /// or `None` for a peer.
+    pub fn engine_name(&self) -> Option<&str> {
+        match (&self.variant, self.kind) {
+            (Some(variant), _) => Some(&variant.engine),
+            (None, Kind::Engine) => Some(crate::variant::engine_of(&self.name)),
+            (None, Kind::Peer) => None,
+        }
+    }
+
+    /// Whether this is an engine with every tuning on (or one saved before
+    /// variants existed).
+    pub fn is_tuned_engine(&self) -> bool {
+        self.kind == Kind::Engine && self.variant.as_ref().is_none_or(VariantInfo::is_tuned)
     }
 
     /// Parses a `--peer NAME=COMMAND` argument.
@@ -88,6 +113,7 @@ impl Contender {
             kind: Kind::Peer,
             description: "an external command given with --peer".to_string(),
             command: words,
+            variant: None,
         })
     }
 
@@ -98,6 +124,7 @@ impl Contender {
             kind: Kind::Peer,
             description: "CPython running each program's twin in `programs/python/` (a reference peer)".to_string(),
             command: vec![python3.display().to_string(), "{py}".to_string(), "{n}".to_string()],
+            variant: None,
         }
     }
 

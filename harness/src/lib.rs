@@ -8,12 +8,13 @@
 //! and the `frontend::Engine` trait.
 //!
 //! The pipeline, one module per step: [`programs`] (what to run),
-//! [`contender`] (who runs it), [`verify`] (is the output right),
+//! [`contender`] (who runs it: engines, their [`variant`]s and peers), [`verify`] (is the output right),
 //! [`measure`] (one timed process), [`benchmark`] (the interleaved schedule),
 //! [`results`] (JSON Lines), [`stats`], [`report`] and [`charts`].
 
 #![forbid(unsafe_code)]
 
+pub mod ablate;
 pub mod app;
 pub mod bench;
 pub mod benchmark;
@@ -26,6 +27,7 @@ pub mod contender;
 pub mod fuzz;
 pub mod handover;
 pub mod interval;
+pub mod jsonl;
 pub mod measure;
 pub mod outdir;
 pub mod process;
@@ -36,4 +38,5 @@ pub mod report;
 pub mod results;
 pub mod source;
 pub mod stats;
+pub mod variant;
 pub mod verify;

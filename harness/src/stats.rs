@@ -103,6 +103,16 @@ pub fn geometric_mean(values: &[f64]) -> Option<f64> {
     Some((values.iter().map(|v| v.ln()).sum::<f64>() / values.len() as f64).exp())
 }
 
+/// The geometric mean of positive values given with their spreads, and the
+/// spread of the mean propagated from each value's relative spread: the
+/// logarithm of the mean is the average of the logarithms, so its error is
+/// `√(Σ (σᵢ/vᵢ)²) / n`, and the mean's spread is the mean times that.
+pub fn geometric_mean_with_error(values: &[(f64, f64)]) -> Option<(f64, f64)> {
+    let mean = geometric_mean(&values.iter().map(|(v, _)| *v).collect::<Vec<_>>())?;
+    let log_error = values.iter().map(|(v, e)| (e / v).powi(2)).sum::<f64>().sqrt() / values.len() as f64;
+    Some((mean, mean * log_error))
+}
+
 /// A small deterministic random generator (xorshift64*), so that bootstrap
 /// intervals come out the same on every run over the same samples.
 #[derive(Clone, Debug)]
@@ -262,6 +272,12 @@ mod tests {
         assert!(close(geometric_mean(&[1.0, 10.0, 100.0]).unwrap(), 10.0));
         assert!(geometric_mean(&[]).is_none());
         assert!(geometric_mean(&[1.0, 0.0]).is_none());
+        // Two values at 10 % relative spread each: the mean's is 10 % × √2 / 2.
+        let (mean, spread) = geometric_mean_with_error(&[(2.0, 0.2), (8.0, 0.8)]).unwrap();
+        assert!(close(mean, 4.0) && close(spread, 4.0 * 0.1 * 2f64.sqrt() / 2.0), "{mean} ± {spread}");
+        let (mean, spread) = geometric_mean_with_error(&[(3.0, 0.0)]).unwrap();
+        assert!(close(mean, 3.0) && spread == 0.0);
+        assert!(geometric_mean_with_error(&[]).is_none());
     }
 
     #[test]

@@ -59,6 +59,7 @@ fn contender(name: &str) -> Contender {
         kind: Kind::Peer,
         description: format!("the {name} mock"),
         command: vec![name.to_string(), "{lox}".to_string()],
+        variant: None,
     }
 }
 
@@ -288,4 +289,63 @@ fn killing_the_harness_mid_run_loses_nothing_already_measured() {
     let readme = harness::report::render_dir_from(&out, results::PARTIAL_RESULTS_FILE).unwrap();
     let text = std::fs::read_to_string(readme).unwrap();
     assert!(text.contains("| `sh-peer` |"), "{text}");
+}
+
+#[test]
+fn variants_run_the_main_suite_and_leave_the_scaling_suite_to_the_tuned_engine() {
+    let dir = scratch_dir("variants-scaling");
+    let mut writer = ResultsWriter::create(&dir).unwrap();
+    let mut mock = Mock::new();
+    let variant = |name: &str, disabled: &[&str]| Contender {
+        kind: Kind::Engine,
+        variant: Some(harness::variant::VariantInfo {
+            engine: "good".to_string(),
+            strategy: "a mock".to_string(),
+            disabled: disabled.iter().map(|d| d.to_string()).collect(),
+            tunings: vec![harness::variant::TuningInfo {
+                name: "fuse".to_string(),
+                summary: "s".to_string(),
+                class: "c".to_string(),
+            }],
+        }),
+        ..contender(name)
+    };
+    let mut plan = plan();
+    plan.contenders = vec![variant("good", &[]), variant("good:plain", &["fuse"])];
+    let mut scaling = plan.cases[0].clone();
+    scaling.suite = Suite::Scaling;
+    plan.cases.push(scaling);
+    plan.calibration_runs = 0;
+    benchmark::measure(&plan, &mut mock, &mut writer, &Silent).unwrap();
+    // Main: verification, warm-up and 4 runs each; scaling: the tuned
+    // engine alone, verification, warm-up and 1 run.
+    assert_eq!(mock.calls.iter().filter(|c| *c == "good").count(), 6 + 3);
+    assert_eq!(mock.calls.iter().filter(|c| *c == "good:plain").count(), 6);
+    assert_eq!(plan.total_executions(), 6 + 3 + 6);
+}
+
+/// `__run` takes the variants `lox --engine` takes, and refuses a bad one
+/// with the message `lox` gives and its usage exit code.
+#[test]
+fn the_measured_child_runs_variants_and_refuses_bad_ones() {
+    let engine = lox::engines().iter().copied().find(|e| !e.tunings().is_empty()).expect("an engine with tunings");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/programs/loop.lox");
+    let run = |spec: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_harness"))
+            .args(["__run", "--engine", spec])
+            .arg(&file)
+            .output()
+            .unwrap()
+    };
+    let expected =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/programs/expected/loop-1000.out"))
+            .unwrap();
+    for spec in [format!("{}:plain", engine.name()), format!("{}:no-{}", engine.name(), engine.tunings()[0].name)] {
+        let output = run(&spec);
+        assert!(output.status.success(), "{spec}: {}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(output.stdout, expected, "{spec}");
+    }
+    let bad = run(&format!("{}:no-such-tuning", engine.name()));
+    assert_eq!(bad.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no-such-tuning"));
 }

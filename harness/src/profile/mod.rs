@@ -80,9 +80,9 @@ pub enum ProfileRecord {
     Profile(EngineProfile),
 }
 
-/// The file names of one engine × program profile.
+/// The file names of one engine (or variant) × program profile.
 pub fn file_stem(engine: &str, program: &str) -> String {
-    format!("{engine}-{program}")
+    format!("{}-{program}", crate::variant::file_safe(engine))
 }
 
 /// Reads `out_dir/profile.jsonl`, if there is one.

@@ -8,9 +8,9 @@ use crate::app;
 use crate::cli::ProfileArgs;
 use crate::provenance;
 use crate::results::now_rfc3339;
+use crate::variant::EngineVariant;
 use crate::verify;
 use anyhow::{Context, Result, anyhow};
-use frontend::{Engine, Options};
 use std::path::Path;
 use std::time::Instant;
 
@@ -46,11 +46,11 @@ pub fn profile_all(args: &ProfileArgs, command_line: String) -> Result<()> {
         let size = if args.quick { program.small } else { program.full };
         let source = set.sized_source(&program.name, size)?;
         let expected = set.expected_output(&program.name, size)?;
-        for &engine in &engines {
-            bar.set_message(format!("profiling {} on {} (n = {size})", engine.name(), program.name));
+        for engine in &engines {
+            bar.set_message(format!("profiling {} on {} (n = {size})", engine.name, program.name));
             let profile = profile_one(engine, &program.name, size, &source, &expected, &out, min_seconds)?;
             if let Some(detail) = &profile.detail {
-                bar.suspend(|| eprintln!("note: {} is wrong on {}: {detail}", engine.name(), program.name));
+                bar.suspend(|| eprintln!("note: {} is wrong on {}: {detail}", engine.name, program.name));
             }
             writer.append(&ProfileRecord::Profile(profile))?;
             bar.inc(1);
@@ -75,7 +75,7 @@ struct Sampled {
 }
 
 fn profile_one(
-    engine: &'static dyn Engine,
+    engine: &EngineVariant,
     program: &str,
     size: u64,
     source: &str,
@@ -92,12 +92,12 @@ fn profile_one(
     let expected_samples = (sampled.cpu_s * f64::from(FREQUENCY_HZ)).round() as u64;
     let dropped_estimate = expected_samples.saturating_sub(samples);
 
-    let stem = file_stem(engine.name(), program);
+    let stem = file_stem(&engine.name, program);
     let folded_path = Path::new(FLAMEGRAPH_DIR).join(format!("{stem}.folded"));
     let svg_path = Path::new(FLAMEGRAPH_DIR).join(format!("{stem}.svg"));
     let text = folded::render(&sampled.stacks);
     std::fs::write(out.join(&folded_path), &text)?;
-    let title = format!("{} on {program} (n = {size})", engine.name());
+    let title = format!("{} on {program} (n = {size})", engine.name);
     let subtitle = format!(
         "{samples} samples at about {FREQUENCY_HZ} Hz over {:.2} s of CPU in {} run(s); about {dropped_estimate} \
          more were dropped (inside libc, libgcc, pthread or vdso)",
@@ -112,7 +112,7 @@ fn profile_one(
     };
 
     Ok(EngineProfile {
-        engine: engine.name().to_string(),
+        engine: engine.name.clone(),
         program: program.to_string(),
         size,
         passed: check.is_ok(),
@@ -134,11 +134,8 @@ fn profile_one(
 
 /// Prepares and runs `source` in a fresh session: (prepare seconds, run
 /// seconds, output or failure, the session's work count).
-fn run_once(
-    engine: &'static dyn Engine,
-    source: &str,
-) -> (f64, f64, Result<Vec<u8>, String>, Option<frontend::WorkCount>) {
-    let mut session = engine.session(Options::default());
+fn run_once(engine: &EngineVariant, source: &str) -> (f64, f64, Result<Vec<u8>, String>, Option<frontend::WorkCount>) {
+    let mut session = engine.engine().session(engine.options());
     let start = Instant::now();
     let prepared = session.prepare(source);
     let prepare_s = start.elapsed().as_secs_f64();
@@ -155,7 +152,7 @@ fn run_once(
 /// sessions until `min_seconds` of CPU time have passed (at least once), so that short
 /// runs still collect enough samples; call on the engine stack. Allocations
 /// and times are per run; the work count is the first run's.
-fn sample(engine: &'static dyn Engine, source: &str, min_seconds: f64) -> Result<Sampled> {
+fn sample(engine: &EngineVariant, source: &str, min_seconds: f64) -> Result<Sampled> {
     // The first run, unprofiled, gives the output to verify, the allocation
     // count and the work count. The counting allocator's own bookkeeping is
     // then the only instrument in the profiled runs.

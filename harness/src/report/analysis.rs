@@ -223,11 +223,17 @@ impl Analysis {
         Some(stats::ratio_with_error(a.median, a.stddev, b.median, b.stddev))
     }
 
-    /// The contender speed-ups are measured against: `hashmap-walker`, or the
-    /// first engine when it did not take part.
+    /// The contender speed-ups are measured against: the naive rung's
+    /// strategy alone (`hashmap-walker:plain`, every tuning off), else
+    /// `hashmap-walker` as tuned, else the first engine that took part.
     pub fn ladder_base(&self) -> Option<&str> {
         let engines = || self.contenders.iter().filter(|c| c.kind == Kind::Engine);
-        engines().find(|c| c.name == LADDER_BASE).or_else(|| engines().next()).map(|c| c.name.as_str())
+        let naive = || engines().filter(|c| c.engine_name() == Some(LADDER_BASE));
+        naive()
+            .find(|c| c.variant.as_ref().is_some_and(|v| v.is_plain()))
+            .or_else(|| naive().find(|c| c.is_tuned_engine()))
+            .or_else(|| engines().next())
+            .map(|c| c.name.as_str())
     }
 
     /// `base time / contender time` on `program`, with its spread.
