@@ -134,12 +134,22 @@ mod tests {
                 WaterfallSeries {
                     name: "plain".to_string(),
                     color: super::super::color(0),
-                    bars: bars(&[(None, 1.0, true), (Some(1.0), 0.25, true), (Some(0.25), 0.24, false), (Some(0.24), 0.01, true)]),
+                    bars: bars(&[
+                        (None, 1.0, true),
+                        (Some(1.0), 0.25, true),
+                        (Some(0.25), 0.24, false),
+                        (Some(0.24), 0.01, true),
+                    ]),
                 },
                 WaterfallSeries {
                     name: "tuned".to_string(),
                     color: super::super::color(1),
-                    bars: bars(&[(None, 0.8, true), (Some(0.8), 0.2, true), (Some(0.2), 0.1, true), (Some(0.1), 0.01, true)]),
+                    bars: bars(&[
+                        (None, 0.8, true),
+                        (Some(0.8), 0.2, true),
+                        (Some(0.2), 0.1, true),
+                        (Some(0.1), 0.01, true),
+                    ]),
                 },
             ],
         };

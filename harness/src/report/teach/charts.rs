@@ -12,7 +12,7 @@ use crate::report::analysis::Analysis;
 
 /// The contender the strip chart divides by: native code when it ran,
 /// else the ladder's base.
-pub fn reference<'a>(a: &'a Analysis) -> Option<&'a Contender> {
+pub fn reference(a: &Analysis) -> Option<&Contender> {
     steps::native(a).or_else(|| {
         let base = a.ladder_base()?;
         a.contenders.iter().find(|c| c.name == base)
@@ -74,8 +74,11 @@ fn groups(a: &Analysis) -> Vec<String> {
     groups
 }
 
+/// The group a program's dots are coloured by. The manifest does not group
+/// programs yet, so every program is one group.
 fn program_group(program: &crate::programs::Program) -> String {
-    if program.group.is_empty() { "program".to_string() } else { program.group.clone() }
+    let _ = program;
+    "program".to_string()
 }
 
 fn group_of(a: &Analysis, program: &str, groups: &[String]) -> usize {
@@ -86,7 +89,8 @@ fn group_of(a: &Analysis, program: &str, groups: &[String]) -> usize {
 /// The programs every contender of the waterfall passed: its levels are
 /// geometric means over one set.
 pub fn waterfall_programs(a: &Analysis, rungs: &[RungPage<'_>]) -> Vec<String> {
-    let mut names: Vec<&str> = rungs.iter().flat_map(|r| [r.plain, r.tuned]).flatten().map(|c| c.name.as_str()).collect();
+    let mut names: Vec<&str> =
+        rungs.iter().flat_map(|r| [r.plain, r.tuned]).flatten().map(|c| c.name.as_str()).collect();
     names.extend(steps::native(a).map(|c| c.name.as_str()));
     a.main_programs()
         .iter()
@@ -98,7 +102,7 @@ pub fn waterfall_programs(a: &Analysis, rungs: &[RungPage<'_>]) -> Vec<String> {
 /// Columns from the first rung to the last, then native; two series,
 /// plain and tuned, each bar the step from the level of the rung below
 /// (native steps from the last rung) over [`waterfall_programs`].
-pub fn waterfall(a: &Analysis, rungs: &[RungPage<'_>]) -> Option<Waterfall> {
+pub fn waterfall<'a>(a: &'a Analysis, rungs: &[RungPage<'a>]) -> Option<Waterfall> {
     let base = a.ladder_base()?.to_string();
     let programs = waterfall_programs(a, rungs);
     if programs.is_empty() || rungs.is_empty() {
@@ -111,7 +115,7 @@ pub fn waterfall(a: &Analysis, rungs: &[RungPage<'_>]) -> Option<Waterfall> {
     if let Some(native) = native {
         columns.push(native.name.clone());
     }
-    let series = |name: &str, pick: fn(&RungPage<'_>) -> Option<&Contender>, hue| {
+    let series = |name: &str, pick: fn(&RungPage<'a>) -> Option<&'a Contender>, hue| {
         let mut bars: Vec<Option<Bar>> = rungs
             .iter()
             .map(|rung| {
@@ -146,4 +150,3 @@ fn bar(a: &Analysis, only: &[&str], from: Option<&str>, to: &str, level: &dyn Fn
     let significant = step.mean.is_some_and(|m| m.verdict() != Verdict::NotSignificant);
     Some(Bar { from: level(from), level: reached, significant })
 }
-

@@ -14,7 +14,14 @@ use crate::source;
 use std::fmt::Write;
 
 /// The page, whole.
-pub fn render(a: &Analysis, extras: Extras<'_>, rungs: &[RungPage<'_>], charts: &[&str], notice: &str, links: &Links) -> String {
+pub fn render(
+    a: &Analysis,
+    extras: Extras<'_>,
+    rungs: &[RungPage<'_>],
+    charts: &[&str],
+    notice: &str,
+    links: &Links,
+) -> String {
     let counters: Vec<Counters> = rungs.iter().map(|rung| Counters::of(a, extras, rung)).collect();
     let mut out = String::new();
     let _ = writeln!(out, "<!-- {} -->", crate::charts::comment_safe(notice));
@@ -117,10 +124,9 @@ fn glance(out: &mut String, rungs: &[RungPage<'_>], counters: &[Counters], chart
             ("the first rung".to_string(), "the first rung".to_string())
         };
         let value = rung.value_bytes.map_or("–".to_string(), |b| format!("{b} bytes"));
-        let (lines, unsafe_sites) =
-            counters.source.as_ref().map_or(("–".to_string(), "–".to_string()), |s| {
-                (format::thousands(s.lines as u64), s.unsafe_sites.to_string())
-            });
+        let (lines, unsafe_sites) = counters.source.as_ref().map_or(("–".to_string(), "–".to_string()), |s| {
+            (format::thousands(s.lines as u64), s.unsafe_sites.to_string())
+        });
         let _ = writeln!(
             out,
             "| [`{}`](#{}) | {below} | {plain} | {tuned} | {value} | {lines} | {unsafe_sites} |",
@@ -182,10 +188,19 @@ fn tunings_sentence(rung: &RungPage<'_>) -> String {
         return "It declares no tunings: plain and tuned are the same engine.".to_string();
     }
     let names: Vec<String> = rung.tunings.iter().map(|t| format!("`{t}`")).collect();
-    format!("Its tunings: {} (what each does is in [the report](README.md#the-tunings-of-each-rung)).", names.join(", "))
+    format!(
+        "Its tunings: {} (what each does is in [the report](README.md#the-tunings-of-each-rung)).",
+        names.join(", ")
+    )
 }
 
-fn changed(out: &mut String, rung: &RungPage<'_>, counters: &Counters, below: Option<(&RungPage<'_>, &Counters)>, links: &Links) {
+fn changed(
+    out: &mut String,
+    rung: &RungPage<'_>,
+    counters: &Counters,
+    below: Option<(&RungPage<'_>, &Counters)>,
+    links: &Links,
+) {
     let Some((lower, lower_counters)) = below else { return };
     let _ = write!(out, "**What changed from [`{}`](#{}).** ", lower.engine, steps::anchor(lower.engine));
     match (&counters.source, &lower_counters.source) {
@@ -253,12 +268,8 @@ fn measured(
         step_text(rung.plain_step.as_ref()),
         step_text(rung.tuned_step.as_ref())
     );
-    let _ = writeln!(
-        out,
-        "| programs | {} | {} |",
-        verdicts(rung.plain_step.as_ref()),
-        verdicts(rung.tuned_step.as_ref())
-    );
+    let _ =
+        writeln!(out, "| programs | {} | {} |", verdicts(rung.plain_step.as_ref()), verdicts(rung.tuned_step.as_ref()));
     let instructions = |lower: &[(String, u64)], upper: &[(String, u64)]| {
         count_ratio_text(lower, upper).unwrap_or_else(|| "–".to_string())
     };
@@ -275,13 +286,12 @@ fn measured(
         let _ = writeln!(out, "| value size | {low} → {upper} bytes | {low} → {upper} bytes |");
     }
     if extras.profiles.is_some() {
-        let allocations = count_ratio_text(&lower_counters.allocations, &counters.allocations)
-            .unwrap_or_else(|| "–".to_string());
+        let allocations =
+            count_ratio_text(&lower_counters.allocations, &counters.allocations).unwrap_or_else(|| "–".to_string());
         let _ = writeln!(out, "| allocations per run, this rung's ÷ `{}`'s | – | {allocations} |", lower.engine);
         let per_unit = |c: &Counters| {
-            c.instructions_per_unit.map(|(value, _)| {
-                format!("{} per {}", format::digits(value), unit_singular(c.work_unit.as_deref()))
-            })
+            c.instructions_per_unit
+                .map(|(value, _)| format!("{} per {}", format::digits(value), unit_singular(c.work_unit.as_deref())))
         };
         if let (Some(upper), Some(low)) = (per_unit(counters), per_unit(lower_counters)) {
             let _ = writeln!(out, "| instructions per unit of the engine's own work | – | {low} → {upper} |");
@@ -325,11 +335,7 @@ fn best_and_worst(step: &Step) -> String {
     };
     let top = &sorted[..sorted.len().min(3)];
     let bottom: Vec<&(String, Interval)> = sorted.iter().rev().take(3).copied().collect();
-    format!(
-        "Tuned, by program: the largest steps are {}; the smallest {}.",
-        show(top),
-        show(&bottom)
-    )
+    format!("Tuned, by program: the largest steps are {}; the smallest {}.", show(top), show(&bottom))
 }
 
 fn costs(out: &mut String, rung: &RungPage<'_>, counters: &Counters, lower: &RungPage<'_>, lower_counters: &Counters) {
@@ -370,10 +376,18 @@ fn costs(out: &mut String, rung: &RungPage<'_>, counters: &Counters, lower: &Run
     let _ = rung;
 }
 
-fn loses(out: &mut String, a: &Analysis, rung: &RungPage<'_>, counters: &Counters, lower: &RungPage<'_>, lower_counters: &Counters) {
+fn loses(
+    out: &mut String,
+    a: &Analysis,
+    rung: &RungPage<'_>,
+    counters: &Counters,
+    lower: &RungPage<'_>,
+    lower_counters: &Counters,
+) {
     let _ = writeln!(out, "**Where it loses.**\n");
     let mut any = false;
-    for (label, step, plain) in [("tuned", rung.tuned_step.as_ref(), false), ("plain", rung.plain_step.as_ref(), true)] {
+    for (label, step, plain) in [("tuned", rung.tuned_step.as_ref(), false), ("plain", rung.plain_step.as_ref(), true)]
+    {
         let Some(step) = step else { continue };
         let slower = step.with_verdict(Verdict::Slower);
         if slower.is_empty() {

@@ -158,10 +158,9 @@ fn closures(ladder: &Ladder<'_, '_>) -> Option<String> {
     let below = rung.below?;
     let plain = rung.plain_step.as_ref().and_then(|s| s.mean);
     let tuned = rung.tuned_step.as_ref().and_then(|s| s.mean);
-    let mut answer = format!(
-        "It decides once, when it builds the closures, what a walker decides at every visit of a node (which \
-         kind, which operator, where the variable lives)."
-    );
+    let mut answer = "It decides once, when it builds the closures, what a walker decides at every visit of a node \
+                      (which kind, which operator, where the variable lives)."
+        .to_string();
     if let Some(plain) = plain {
         let _ = write!(answer, " The strategy alone is {} than `{below}`'s strategy alone.", said(&plain));
     }
@@ -192,13 +191,8 @@ fn objects(ladder: &Ladder<'_, '_>) -> Option<String> {
     let (below, _) = ladder.rung(rung.below?)?;
     let (to, from) = (rung.tuned?, below.tuned?);
     let objects = object_programs(ladder.a);
-    let others: Vec<&str> = ladder
-        .a
-        .main_programs()
-        .into_iter()
-        .map(|(p, _)| p.name.as_str())
-        .filter(|p| !objects.contains(p))
-        .collect();
+    let others: Vec<&str> =
+        ladder.a.main_programs().into_iter().map(|(p, _)| p.name.as_str()).filter(|p| !objects.contains(p)).collect();
     let on_objects = steps::step(ladder.a, &from.name, &to.name, Some(&objects));
     let on_others = steps::step(ladder.a, &from.name, &to.name, Some(&others));
     let (objects_mean, others_mean) = (on_objects.mean?, on_others.mean?);
@@ -233,7 +227,11 @@ fn nan_boxing(ladder: &Ladder<'_, '_>) -> Option<String> {
         format::plural(step.programs.len(), "program", "programs")
     );
     if let (Some(upper), Some(lower)) = (&counters.source, &below_counters.source) {
-        let _ = write!(answer, " It takes {} `unsafe` sites where `{}` has {}.", upper.unsafe_sites, below.engine, lower.unsafe_sites);
+        let _ = write!(
+            answer,
+            " It takes {} `unsafe` sites where `{}` has {}.",
+            upper.unsafe_sites, below.engine, lower.unsafe_sites
+        );
     }
     Some(answer)
 }

@@ -36,9 +36,6 @@ pub struct RungPage<'a> {
 /// passed.
 #[derive(Clone, Debug)]
 pub struct Step {
-    /// The contender the step starts from, and the one it reaches.
-    pub from: String,
-    pub to: String,
     /// The geometric mean over [`Step::programs`], when there is one.
     pub mean: Option<Interval>,
     /// Each program's speed-up, in the manifest's order.
@@ -83,12 +80,7 @@ pub fn step(a: &Analysis, from: &str, to: &str, only: Option<&[&str]>) -> Step {
             programs.push((program.name.clone(), interval));
         }
     }
-    Step {
-        from: from.to_string(),
-        to: to.to_string(),
-        mean: interval::geometric_mean_speed_up(&pairs),
-        programs,
-    }
+    Step { mean: interval::geometric_mean_speed_up(&pairs), programs }
 }
 
 /// Every engine of the run as a rung, in the order the engines took part
