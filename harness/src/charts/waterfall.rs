@@ -54,6 +54,8 @@ pub fn draw(path: &Path, waterfall: &Waterfall, comment: &str) -> Result<()> {
         .filter(|v| *v > 0.0)
         .collect();
     let (lo, hi) = decade_range(&values.iter().copied().chain([1.0]).collect::<Vec<_>>());
+    // Room above the highest level for the labels of the bars that start there.
+    let hi = hi * 1.5;
     let columns = waterfall.steps.len().max(1) as f64;
     {
         let root = SVGBackend::new(path, (WIDTH, 700)).into_drawing_area();
@@ -84,8 +86,12 @@ pub fn draw(path: &Path, waterfall: &Waterfall, comment: &str) -> Result<()> {
                 let x0 = column as f64 + 0.1 + width * series_index as f64;
                 let x1 = x0 + width * 0.9;
                 let Some(from) = from else {
+                    // A level with no step to it: the first rung, labelled
+                    // with where it stands against the base.
                     let mark = [(x0, level), (x1, level)];
                     chart.draw_series(LineSeries::new(mark, series.color.stroke_width(4))).map_err(plot_error)?;
+                    let (x, y) = chart.backend_coord(&((x0 + x1) / 2.0, level));
+                    root.draw(&Text::new(ratio(level), (x, y - 5), label_style.clone())).map_err(plot_error)?;
                     continue;
                 };
                 let style = if significant { series.color.filled() } else { series.color.stroke_width(2) };

@@ -32,6 +32,8 @@ pub struct Links {
     pub bias: String,
     /// The checkout's root, relative to the report directory.
     pub root: String,
+    /// The committed reference run's LADDER.md.
+    pub reference: String,
 }
 
 impl Links {
@@ -40,6 +42,7 @@ impl Links {
             methodology: super::workspace_link(out_dir, "METHODOLOGY.md"),
             bias: super::workspace_link(out_dir, "BIAS.md"),
             root: super::workspace_link(out_dir, ""),
+            reference: super::workspace_link(out_dir, &format!("reports/reference/{LADDER_FILE}")),
         }
     }
 

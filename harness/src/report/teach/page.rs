@@ -28,6 +28,7 @@ pub fn render(
     let _ = writeln!(out, "> **Generated file.** {notice}\n");
     let _ = writeln!(out, "# The ladder, rung by rung\n");
     intro(&mut out, a, links);
+    missing(&mut out, extras);
     contents(&mut out, rungs);
     glance(&mut out, rungs, &counters, charts);
     for (index, rung) in rungs.iter().enumerate() {
@@ -60,8 +61,9 @@ fn intro(out: &mut String, a: &Analysis, links: &Links) {
         let _ = writeln!(
             out,
             "> This is a quick run (`--quick`): small sizes and few runs, so process start-up weighs heavily, the \
-             intervals are wide and many steps are not significant. The committed reference run has the full \
-             sizes.\n"
+             intervals are wide and many steps are not significant. [The committed reference run's page]({}) has \
+             the full sizes.\n",
+            links.reference
         );
     }
     let _ = writeln!(
@@ -83,6 +85,19 @@ fn intro(out: &mut String, a: &Analysis, links: &Links) {
          *tuned* the engine as it ships; a rung's plain step is taken from the rung below's plain form.\n",
         crate::interval::RESAMPLES
     );
+}
+
+/// What this run's directory lacks, said once rather than in every rung.
+fn missing(out: &mut String, extras: Extras<'_>) {
+    let mut missing = Vec::new();
+    if extras.ablation.is_none() {
+        missing.push("no instruction counts (`harness ablate --out DIR` adds them)");
+    }
+    if extras.profiles.is_none() {
+        missing.push("no allocation or work counts and no prepare times (`harness profile --out DIR` adds them)");
+    }
+    missing.push("no breakdown of a step into cost categories (`harness explain A B` prints one for two engines)");
+    let _ = writeln!(out, "**Not measured in this directory:** {}.\n", missing.join("; "));
 }
 
 fn contents(out: &mut String, rungs: &[RungPage<'_>]) {
@@ -176,9 +191,17 @@ fn section(
             "The first rung: every other rung's step leads, directly or through others, back to this one. {}\n",
             tunings_sentence(rung)
         );
+        if let Some(buy) = &rung.tunings_buy {
+            let _ = writeln!(
+                out,
+                "Its tunings buy {} over its strategy alone (its plain time ÷ its tuned time, geometric mean over {}).\n",
+                step_text(Some(buy)),
+                format::plural(buy.programs.len(), "program", "programs")
+            );
+        }
         return;
     };
-    measured(out, rung, counters, lower, lower_counters, extras);
+    measured(out, a, rung, counters, lower, lower_counters, extras);
     costs(out, rung, counters, lower, lower_counters);
     loses(out, a, rung, counters, lower, lower_counters);
 }
@@ -242,6 +265,7 @@ fn count_ratio_text(lower: &[(String, u64)], upper: &[(String, u64)]) -> Option<
 
 fn measured(
     out: &mut String,
+    a: &Analysis,
     rung: &RungPage<'_>,
     counters: &Counters,
     lower: &RungPage<'_>,
@@ -270,6 +294,13 @@ fn measured(
     );
     let _ =
         writeln!(out, "| programs | {} | {} |", verdicts(rung.plain_step.as_ref()), verdicts(rung.tuned_step.as_ref()));
+    if let Some(buy) = &rung.tunings_buy {
+        let _ = writeln!(
+            out,
+            "| what this rung's tunings buy (its plain time ÷ its tuned time) | – | {} |",
+            step_text(Some(buy))
+        );
+    }
     let instructions = |lower: &[(String, u64)], upper: &[(String, u64)]| {
         count_ratio_text(lower, upper).unwrap_or_else(|| "–".to_string())
     };
@@ -298,21 +329,12 @@ fn measured(
         }
     }
     out.push('\n');
-    let mut missing = Vec::new();
-    if extras.ablation.is_none() {
-        missing.push("no ablation in this run, so no instruction counts (`harness ablate --out DIR` adds them)");
+    if let Some(step) = &rung.tuned_step {
+        let _ = writeln!(out, "{}\n", best_and_worst(step, "Tuned"));
+    } else if let Some(step) = &rung.plain_step {
+        let _ = writeln!(out, "{}\n", best_and_worst(step, "Plain"));
     }
-    if extras.profiles.is_none() {
-        missing.push("no profiles, so no allocation or work counts (`harness profile --out DIR` adds them)");
-    }
-    missing.push(
-        "no `harness explain` records, so no breakdown of the difference into cost categories (`harness explain \
-         A B` prints one)",
-    );
-    let _ = writeln!(out, "Not on this page: {}.\n", missing.join("; "));
-    if let Some(step) = rung.tuned_step.as_ref().or(rung.plain_step.as_ref()) {
-        let _ = writeln!(out, "{}\n", best_and_worst(step));
-    }
+    every_program(out, a, rung);
 }
 
 fn unit_singular(unit: Option<&str>) -> String {
@@ -326,16 +348,43 @@ fn unit_singular(unit: Option<&str>) -> String {
 }
 
 /// The programs with the largest and the smallest step, so that a mean is
-/// never read alone.
-fn best_and_worst(step: &Step) -> String {
+/// never read alone: all of them, largest first, when there are six or
+/// fewer.
+fn best_and_worst(step: &Step, label: &str) -> String {
     let mut sorted: Vec<&(String, Interval)> = step.programs.iter().collect();
     sorted.sort_by(|a, b| b.1.estimate.total_cmp(&a.1.estimate));
     let show = |items: &[&(String, Interval)]| -> String {
         items.iter().map(|(program, interval)| format!("{program} {}", interval.text())).collect::<Vec<_>>().join("; ")
     };
-    let top = &sorted[..sorted.len().min(3)];
+    if sorted.len() <= 6 {
+        return format!("{label}, by program, largest step first: {}.", show(&sorted));
+    }
     let bottom: Vec<&(String, Interval)> = sorted.iter().rev().take(3).copied().collect();
-    format!("Tuned, by program: the largest steps are {}; the smallest {}.", show(top), show(&bottom))
+    format!("{label}, by program: the largest steps are {}; the smallest {}.", show(&sorted[..3]), show(&bottom))
+}
+
+/// Every program's step, plain and tuned, with what the program stresses,
+/// folded away under the step's table.
+fn every_program(out: &mut String, a: &Analysis, rung: &RungPage<'_>) {
+    let (plain, tuned) = (rung.plain_step.as_ref(), rung.tuned_step.as_ref());
+    let names: Vec<&str> = a
+        .main_programs()
+        .into_iter()
+        .map(|(program, _)| program.name.as_str())
+        .filter(|name| plain.and_then(|s| s.on(name)).is_some() || tuned.and_then(|s| s.on(name)).is_some())
+        .collect();
+    if names.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "<details><summary>Every program's step ({})</summary>\n", names.len());
+    let _ = writeln!(out, "| program | stresses | plain | tuned |");
+    let _ = writeln!(out, "|---|---|---|---|");
+    for name in names {
+        let stresses = a.programs.iter().find(|p| p.name == name).map_or("", |p| p.stresses.as_str());
+        let text = |step: Option<&Step>| step.and_then(|s| s.on(name)).map_or("–".to_string(), |i| i.text());
+        let _ = writeln!(out, "| {name} | {stresses} | {} | {} |", text(plain), text(tuned));
+    }
+    let _ = writeln!(out, "\n</details>\n");
 }
 
 fn costs(out: &mut String, rung: &RungPage<'_>, counters: &Counters, lower: &RungPage<'_>, lower_counters: &Counters) {
@@ -398,7 +447,9 @@ fn loses(
             .iter()
             .map(|(program, interval)| {
                 let why = why(program, counters, lower_counters, plain);
-                format!("{program} {}{why}", interval.text())
+                let stresses = a.programs.iter().find(|p| &p.name == program).map_or("", |p| p.stresses.as_str());
+                let stresses = if stresses.is_empty() { String::new() } else { format!(" (it stresses {stresses})") };
+                format!("{program}{stresses} {}{why}", interval.text())
             })
             .collect();
         let _ = writeln!(out, "- Slower than `{}` ({label}): {}.", lower.engine, items.join("; "));
@@ -407,13 +458,13 @@ fn loses(
         let not_significant = rung.tuned_step.as_ref().map_or(0, |s| s.with_verdict(Verdict::NotSignificant).len());
         let _ = writeln!(
             out,
-            "- On no program is it significantly slower than `{}`, plain or tuned ({} tuned, not significant).",
+            "- On no program is it significantly slower than `{}`, plain or tuned. Tuned, {} within noise (not \
+             significant), which is not the same as equal.",
             lower.engine,
-            format::plural(not_significant, "program", "programs")
+            if not_significant == 1 { "1 program is".to_string() } else { format!("{not_significant} programs are") }
         );
     }
     out.push('\n');
-    let _ = a;
 }
 
 /// What the counters say about one program where the rung loses.

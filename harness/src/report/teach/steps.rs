@@ -30,6 +30,9 @@ pub struct RungPage<'a> {
     /// The step from the rung below, tuned to tuned and plain to plain.
     pub tuned_step: Option<Step>,
     pub plain_step: Option<Step>,
+    /// The rung's plain form to its tuned form: what its tunings buy, when
+    /// both ran and they differ.
+    pub tunings_buy: Option<Step>,
 }
 
 /// The speed-up of one contender over another, on every program both
@@ -102,6 +105,11 @@ pub fn rungs(a: &Analysis) -> Vec<RungPage<'_>> {
                 plain: rung.plain,
                 tuned_step: None,
                 plain_step: None,
+                tunings_buy: rung
+                    .plain
+                    .zip(rung.tuned)
+                    .filter(|(plain, tuned)| plain.name != tuned.name)
+                    .map(|(plain, tuned)| step(a, &plain.name, &tuned.name, None)),
             }
         })
         .collect();
