@@ -135,10 +135,15 @@ pub fn waterfall<'a>(a: &'a Analysis, rungs: &[RungPage<'a>]) -> Option<Waterfal
         title: "The ladder's steps, strategy alone and tuned (lower is faster)".to_string(),
         y_desc: format!("time as a multiple of {base}'s (geometric mean over {} programs, log scale)", programs.len()),
         steps: columns,
-        series: vec![
+        // Results saved before plain forms were measured have no plain
+        // bars: their series is left out rather than named in the legend.
+        series: [
             series("strategy alone (plain)", |r| r.plain, tint(color(0), 0.45)),
             series("with its tunings", |r| r.tuned, color(0)),
-        ],
+        ]
+        .into_iter()
+        .filter(|s| s.bars.iter().any(Option::is_some))
+        .collect(),
     })
 }
 

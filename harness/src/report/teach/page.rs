@@ -207,6 +207,11 @@ fn section(
 }
 
 fn tunings_sentence(rung: &RungPage<'_>) -> String {
+    if !rung.tunings_known {
+        return "These results do not record its tunings (they were saved before the harness kept them), so it \
+                has no plain form here."
+            .to_string();
+    }
     if rung.tunings.is_empty() {
         return "It declares no tunings: plain and tuned are the same engine.".to_string();
     }
@@ -484,7 +489,7 @@ fn why(program: &str, counters: &Counters, lower: &Counters, plain: bool) -> Str
         && let (Some(up), Some(low)) =
             (costs::count_on(&counters.allocations, program), costs::count_on(&lower.allocations, program))
     {
-        reasons.push(format!("{} allocations against {}", format::thousands(up), format::thousands(low)));
+        reasons.push(format!("{} allocations per run against {}", format::thousands(up), format::thousands(low)));
     }
     if reasons.is_empty() { String::new() } else { format!(" ({})", reasons.join(", ")) }
 }

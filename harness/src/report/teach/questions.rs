@@ -185,8 +185,17 @@ fn small_values(ladder: &Ladder<'_, '_>) -> Option<String> {
             format::thousands(lower.lines as u64)
         );
     }
-    let slower = step.with_verdict(Verdict::Slower).len();
-    let _ = write!(answer, " It is slower on {}.", format::plural(slower, "program", "programs"));
+    let slower: Vec<&str> = step.with_verdict(Verdict::Slower).iter().map(|(p, _)| p.as_str()).collect();
+    let _ = match slower.len() {
+        0 => write!(answer, " It is significantly slower on no program."),
+        1..=3 => write!(
+            answer,
+            " It is slower on {} ({}): see where it loses.",
+            format::plural(slower.len(), "program", "programs"),
+            slower.join(", ")
+        ),
+        n => write!(answer, " It is slower on {n} programs: see where it loses."),
+    };
     Some(answer)
 }
 
@@ -274,12 +283,21 @@ fn nan_boxing(ladder: &Ladder<'_, '_>) -> Option<String> {
 }
 
 fn native(ladder: &Ladder<'_, '_>) -> Option<String> {
-    let native = steps::native(ladder.a)?;
+    // Without the native candle, a C interpreter given as a peer is the
+    // nearest thing this run has, and the answer says which it is.
+    let (reference, what, preface) = match steps::native(ladder.a) {
+        Some(native) => (native, "native code's", ""),
+        None => (
+            ladder.a.contenders.iter().find(|c| c.name == CLOX)?,
+            "clox's",
+            "No native code ran in this run; the nearest is clox, the book's interpreter in C. ",
+        ),
+    };
     let mut times: Vec<(&str, Interval, usize)> = ladder
         .rungs
         .iter()
         .filter_map(|rung| {
-            let step = steps::step(ladder.a, &native.name, &rung.tuned?.name, None);
+            let step = steps::step(ladder.a, &reference.name, &rung.tuned?.name, None);
             Some((rung.engine, step.mean?.inverse(), step.programs.len()))
         })
         .collect();
@@ -287,10 +305,13 @@ fn native(ladder: &Ladder<'_, '_>) -> Option<String> {
     let (best, best_time, programs) = times.first()?;
     let (worst, worst_time, _) = times.last()?;
     Some(format!(
-        "The fastest engine of this run, `{best}`, takes {} native code's time (geometric mean over {}; the \
+        "{preface}The fastest engine of this run, `{best}`, takes {} {what} time (geometric mean over {}; the \
          interval is of the ratio of times); the slowest, `{worst}`, takes {}.",
         best_time.text(),
         format::plural(*programs, "program", "programs"),
         worst_time.text()
     ))
 }
+
+/// The peer a reference run names the book's C interpreter by.
+const CLOX: &str = "clox";

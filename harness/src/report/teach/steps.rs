@@ -25,6 +25,9 @@ pub struct RungPage<'a> {
     pub value_bytes: Option<usize>,
     /// The names of the tunings it declares.
     pub tunings: Vec<&'a str>,
+    /// Whether the records say which tunings it declares: results saved
+    /// before the harness kept tunings with its contenders do not.
+    pub tunings_known: bool,
     pub tuned: Option<&'a Contender>,
     pub plain: Option<&'a Contender>,
     /// The step from the rung below, tuned to tuned and plain to plain.
@@ -101,6 +104,7 @@ pub fn rungs(a: &Analysis) -> Vec<RungPage<'_>> {
                 below: meta.and_then(|m| m.below),
                 value_bytes: meta.map(|m| m.value_bytes),
                 tunings: rung.tunings.iter().map(|t| t.name.as_str()).collect(),
+                tunings_known: rung.tunings_known,
                 tuned: rung.tuned,
                 plain: rung.plain,
                 tuned_step: None,
