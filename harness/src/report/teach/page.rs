@@ -96,7 +96,10 @@ fn missing(out: &mut String, extras: Extras<'_>) {
     if extras.profiles.is_none() {
         missing.push("no allocation or work counts and no prepare times (`harness profile --out DIR` adds them)");
     }
-    missing.push("no breakdown of a step into cost categories (`harness explain A B` prints one for two engines)");
+    missing.push(
+        "no breakdown of a step into cost categories (dispatch, variables, allocation...): no record of one is saved \
+         in a report directory yet",
+    );
     let _ = writeln!(out, "**Not measured in this directory:** {}.\n", missing.join("; "));
 }
 
