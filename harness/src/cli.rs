@@ -30,11 +30,21 @@ pub struct MeasureArgs {
     #[arg(long)]
     pub quick: bool,
 
-    /// Time each contender this many times per program (default 10, or 3 with --quick).
+    /// Time each contender exactly this many times per program, for reference runs that must be alike. By
+    /// default the count is adaptive: at least 3 runs, then more until the median's 95 % interval is within
+    /// ±2 % of it, or until the contender's runs on that program have taken the --budget.
     #[arg(long, value_name = "N")]
     pub runs: Option<usize>,
 
-    /// Run each contender this many times per program before timing it, untimed (default 1, or 0 with --quick).
+    /// With adaptive run counts, stop timing a contender on a program once its timed runs there have taken
+    /// this many seconds, however precise its median is by then (never before 3 runs). Default 2, or 0.1
+    /// with --quick.
+    #[arg(long, value_name = "SECONDS", conflicts_with = "runs")]
+    pub budget: Option<f64>,
+
+    /// Run each contender this many times per program after verifying it and before timing it, untimed.
+    /// Default 0: the verifying run, whose output is checked like every timed run's, is then the first timed
+    /// run.
     #[arg(long, value_name = "N")]
     pub warmup: Option<usize>,
 
@@ -45,6 +55,11 @@ pub struct MeasureArgs {
     /// on the PATH.
     #[arg(long)]
     pub no_python: bool,
+
+    /// Leave out the built-in native peer (the standard candle): each program's Rust twin in
+    /// programs/native, which the harness otherwise builds with `cargo build --release -p native` and runs.
+    #[arg(long)]
+    pub no_native: bool,
 
     /// Skip the scaling chart's runs (fib at every size from 15 up).
     #[arg(long)]

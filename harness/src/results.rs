@@ -16,6 +16,7 @@
 use crate::contender::Contender;
 use crate::jsonl;
 use crate::programs::Program;
+use crate::runs::Adaptive;
 use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -62,7 +63,12 @@ pub enum Record {
     Run {
         provenance: Provenance,
         quick: bool,
+        /// Timed runs per contender and program: the fixed count, or with
+        /// `adaptive` the fewest.
         runs: usize,
+        /// The adaptive rule, when the run counts were adaptive.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        adaptive: Option<Adaptive>,
         warmup: usize,
         contenders: Vec<Contender>,
         programs: Vec<Program>,

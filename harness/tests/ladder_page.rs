@@ -6,7 +6,7 @@
 mod common;
 
 use harness::contender::{Contender, Kind};
-use harness::programs::Program;
+use harness::programs::{Group, Program};
 use harness::results::{Record, Suite};
 use harness::variant::{TuningInfo, VariantInfo};
 use std::path::Path;
@@ -23,6 +23,7 @@ fn engine(spec: &str, tunings: &[&str], plain: bool) -> Contender {
         kind: Kind::Engine,
         description: format!("{engine} strategy"),
         command: vec![spec.to_string()],
+        twins: None,
         variant: Some(VariantInfo {
             engine: engine.to_string(),
             strategy: format!("{engine} strategy"),
@@ -32,9 +33,11 @@ fn engine(spec: &str, tunings: &[&str], plain: bool) -> Contender {
     }
 }
 
-fn program(name: &str, stresses: &str) -> Program {
+fn program(name: &str, group: Group, stresses: &str) -> Program {
     Program {
         name: name.to_string(),
+        group,
+        twin_of: None,
         stresses: stresses.to_string(),
         description: format!("The {name} program."),
         small: 5,
@@ -72,6 +75,7 @@ fn records() -> Vec<Record> {
         kind: Kind::Peer,
         description: "the programs in Rust".to_string(),
         command: vec!["native".to_string()],
+        twins: None,
         variant: None,
     };
     let mut records = vec![
@@ -79,6 +83,7 @@ fn records() -> Vec<Record> {
             provenance: common::provenance("harness --quick"),
             quick: true,
             runs: 5,
+            adaptive: None,
             warmup: 1,
             contenders: vec![
                 engine("hashmap-walker", &["fx-hash"], false),
@@ -87,7 +92,11 @@ fn records() -> Vec<Record> {
                 engine("slot-walker:plain", &["fx-hash", "leaf-operands"], true),
                 peer,
             ],
-            programs: vec![program("fib", "calls"), program("strings", "strings"), program("loop", "loops")],
+            programs: vec![
+                program("fib", Group::Micro, "calls"),
+                program("strings", Group::Micro, "strings"),
+                program("loop", Group::Macro, "loops"),
+            ],
             scaling_program: None,
         },
         Record::Calibration { wall_s: vec![0.001; 5], overhead_s: 0.001, max_rss_bytes: 2 << 20, date: String::new() },

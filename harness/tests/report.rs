@@ -1,7 +1,7 @@
 //! Rendering a report from fixed records: no measuring, no clock.
 
 use harness::contender::{Contender, Kind};
-use harness::programs::Program;
+use harness::programs::{Group, Program};
 use harness::report::format;
 use harness::results::{Provenance, Record, Suite};
 use harness::stats;
@@ -27,6 +27,7 @@ fn engine(spec: &str, tunings: &[&str], disabled: &[&str]) -> Contender {
             disabled: disabled.iter().map(|d| d.to_string()).collect(),
             tunings: tunings.iter().map(|t| tuning(t)).collect(),
         }),
+        twins: None,
     }
 }
 
@@ -37,12 +38,15 @@ fn peer(name: &str) -> Contender {
         description: format!("{name} strategy"),
         command: vec![name.to_string()],
         variant: None,
+        twins: None,
     }
 }
 
 fn program(name: &str) -> Program {
     Program {
         name: name.to_string(),
+        group: Group::Micro,
+        twin_of: None,
         stresses: "calls".to_string(),
         description: format!("The {name} program."),
         small: 5,
@@ -107,6 +111,7 @@ fn records() -> Vec<Record> {
             },
             quick: false,
             runs: 5,
+            adaptive: None,
             warmup: 1,
             contenders: vec![
                 engine("hashmap-walker", &["fx-hash"], &[]),
@@ -295,7 +300,7 @@ fn geometric_means_cover_the_same_programs_for_every_contender() {
     let text = render_to("intersection", &records);
     assert!(
         text.contains(
-            "over the same 1 program for every contender (those on which every timed contender has a time: fib)"
+            "over the same 1 program for every engine (those on which every timed engine contender has a time: fib;"
         ),
         "{text}"
     );
@@ -352,4 +357,124 @@ fn each_case_subtracts_the_spawn_cost_of_its_own_rounds() {
         text.contains("measured again in every round beside the contenders (11.0 ms to 11.0 ms across programs)"),
         "{text}"
     );
+}
+
+/// Adds `program` to the run with five samples of each contender in
+/// `times` (first wall time, growing by 1 ms a round, as in [`records`]).
+fn add_program(records: &mut Vec<Record>, program: Program, times: &[(&str, f64)]) {
+    if let Some(Record::Run { programs, .. }) = records.first_mut() {
+        programs.push(program.clone());
+    }
+    for (name, first) in times {
+        records.push(verification(name, &program.name, 9, Suite::Main, None));
+        for round in 0..5 {
+            records.push(sample(name, &program.name, 9, Suite::Main, round, first + round as f64 * 0.001));
+        }
+    }
+}
+
+/// A speed-up (or any ratio of two contenders' medians) on one program with
+/// its spread, for contenders whose five runs start at these wall times.
+fn one(numerator_first: f64, denominator_first: f64) -> (f64, f64) {
+    let times = |first: f64| -> Vec<f64> { (0..5).map(|round| first + round as f64 * 0.001 - 0.001).collect() };
+    let (a, b) =
+        (stats::summarize(&times(numerator_first)).unwrap(), stats::summarize(&times(denominator_first)).unwrap());
+    stats::ratio_with_error(a.median, a.stddev, b.median, b.stddev)
+}
+
+fn mean_cell(ratios: &[(f64, f64)]) -> String {
+    let (mean, spread) = stats::geometric_mean_with_error(ratios).unwrap();
+    format!("{}×", format::ratio(mean, spread))
+}
+
+/// The run of [`records`] with a macro program on which `fast-vm` as tuned
+/// is three times slower than on the micro ones, a twin of fib on which it
+/// is twice as slow as on fib (the others as on fib), and the native peer.
+fn grouped_records() -> Vec<Record> {
+    let mut records = records();
+    if let Some(Record::Run { contenders, .. }) = records.first_mut() {
+        contenders.push(Contender::native(Path::new("native"), vec!["fib".into(), "loop".into(), "rich".into()]));
+    }
+    for program in ["fib", "loop"] {
+        add_program_samples(&mut records, program, &[("native", 0.011)]);
+    }
+    let mut rich = program("rich");
+    rich.group = Group::Macro;
+    let mut times: Vec<(&str, f64)> = TIMED.to_vec();
+    times.iter_mut().filter(|(name, _)| *name == "fast-vm").for_each(|(_, first)| *first = 0.301);
+    times.push(("native", 0.011));
+    add_program(&mut records, rich, &times);
+    let mut twin = program("fib_twin");
+    twin.group = Group::Twin;
+    twin.twin_of = Some("fib".to_string());
+    let mut times: Vec<(&str, f64)> = TIMED.to_vec();
+    times.iter_mut().filter(|(name, _)| *name == "fast-vm").for_each(|(_, first)| *first = 0.201);
+    add_program(&mut records, twin, &times);
+    records
+}
+
+/// Samples of more contenders on a program already in the run.
+fn add_program_samples(records: &mut Vec<Record>, program: &str, times: &[(&str, f64)]) {
+    for (name, first) in times {
+        records.push(verification(name, program, 9, Suite::Main, None));
+        for round in 0..5 {
+            records.push(sample(name, program, 9, Suite::Main, round, first + round as f64 * 0.001));
+        }
+    }
+}
+
+/// The part of a report from `heading` to the next heading of its level.
+fn section<'a>(text: &'a str, heading: &str) -> &'a str {
+    let start = text.find(heading).unwrap_or_else(|| panic!("no {heading} in {text}"));
+    let rest = &text[start + heading.len()..];
+    &rest[..rest.find("\n## ").unwrap_or(rest.len())]
+}
+
+#[test]
+fn each_group_has_its_geometric_mean_and_native_code_ends_the_ladder() {
+    let text = render_to("groups", &grouped_records());
+    assert!(text.contains("| contender | micro (2) | macro (1) | twin (1) | all (4) |"), "{text}");
+    // fast-vm: 8× on the micro programs, under 3× on the macro one.
+    let fast = [one(0.801, 0.101), one(0.801, 0.101), one(0.801, 0.301), one(0.801, 0.201)];
+    let row = format!(
+        "| `fast-vm` | {} | {} | {} | {} |",
+        mean_cell(&fast[..2]),
+        mean_cell(&fast[2..3]),
+        mean_cell(&fast[3..]),
+        mean_cell(&fast)
+    );
+    assert!(text.contains(&row), "{row}\n{text}");
+    // The native peer has no time on the twin: its mean over all programs
+    // says it covers three of the four, and its twin column is empty.
+    let groups = section(&text, "## By group of programs");
+    let native = groups.lines().find(|line| line.starts_with("| `native` |")).unwrap();
+    assert!(native.ends_with(" (on 3) |") && native.contains("| – |"), "{native}");
+    // The twin has no native time, so the native table leaves it out.
+    assert!(text.contains("### How far from native code"), "{text}");
+    assert!(text.contains("| contender | micro (2) | macro (1) | twin (0) | all (3) |"), "{text}");
+    let over_native = [one(0.101, 0.011), one(0.101, 0.011), one(0.301, 0.011)];
+    let row = format!(
+        "| `fast-vm` | {} | {} | – | {} |",
+        mean_cell(&over_native[..2]),
+        mean_cell(&over_native[2..]),
+        mean_cell(&over_native)
+    );
+    assert!(text.contains(&row), "{row}\n{text}");
+}
+
+#[test]
+fn the_twin_table_divides_each_twin_by_its_original_and_marks_the_shape_bound() {
+    let text = render_to("twins", &grouped_records());
+    assert!(text.contains("| contender | fib_twin / fib | geometric mean |"), "{text}");
+    // The same times on both: exactly 1 with the spread of both.
+    let same = one(0.401, 0.401);
+    let cell = format!("{}×", format::ratio(same.0, same.1));
+    assert!(text.contains(&format!("| `hashmap-walker` | {cell} | {cell} |")), "{text}");
+    // fast-vm takes twice as long on the twin: marked, since the median
+    // contender's ratio is 1.
+    let twice = one(0.201, 0.101);
+    let cell = format!("{}×", format::ratio(twice.0, twice.1));
+    assert!(text.contains(&format!("| `fast-vm` | **{cell}** | {cell} |")), "{text}");
+    // The native peer has no twin of fib_twin: no ratio, so no row.
+    assert!(!section(&text, "## Shape twins").contains("| `native` |"), "{text}");
 }

@@ -6,6 +6,7 @@ use super::{
 };
 use crate::app;
 use crate::cli::ProfileArgs;
+use crate::progress::{Progress, Reporter};
 use crate::provenance;
 use crate::results::now_rfc3339;
 use crate::variant::EngineVariant;
@@ -41,22 +42,31 @@ pub fn profile_all(args: &ProfileArgs, command_line: String) -> Result<()> {
     })?;
     // Short runs are repeated until they have been sampled this long.
     let min_seconds = if args.quick { QUICK_MIN_SECONDS } else { 0.0 };
-    let bar = indicatif::ProgressBar::new((programs.len() * engines.len()) as u64);
+    // Off a terminal too, a line every so often says how far the profiles
+    // have got and how long they have left (`crate::progress`).
+    let pairs: Vec<String> = programs
+        .iter()
+        .flat_map(|program| engines.iter().map(move |engine| format!("{} on {}", engine.name, program.name)))
+        .collect();
+    let progress = Reporter::new("profiling");
+    progress.start(&vec![1.0; pairs.len()]);
+    let mut index = 0;
     for program in &programs {
         let size = if args.quick { program.small } else { program.full };
         let source = set.sized_source(&program.name, size)?;
         let expected = set.expected_output(&program.name, size)?;
         for engine in &engines {
-            bar.set_message(format!("profiling {} on {} (n = {size})", engine.name, program.name));
+            progress.case(index, 1);
             let profile = profile_one(engine, &program.name, size, &source, &expected, &out, min_seconds)?;
             if let Some(detail) = &profile.detail {
-                bar.suspend(|| eprintln!("note: {} is wrong on {}: {detail}", engine.name, program.name));
+                progress.note(&format!("{} is wrong on {}: {detail}", engine.name, program.name));
             }
             writer.append(&ProfileRecord::Profile(profile))?;
-            bar.inc(1);
+            index += 1;
+            progress.advance(pairs.get(index).map_or("the last profile is written", String::as_str));
         }
     }
-    bar.finish_and_clear();
+    progress.finish();
     eprintln!("Profiles written to {}", out.join(FLAMEGRAPH_DIR).display());
     Ok(())
 }
@@ -72,6 +82,7 @@ struct Sampled {
     allocations: alloc::Allocations,
     outcome: Result<Vec<u8>, String>,
     work: Option<frontend::WorkCount>,
+    counters: Vec<(&'static str, u64)>,
 }
 
 fn profile_one(
@@ -126,15 +137,24 @@ fn profile_one(
         allocations: sampled.allocations,
         work_count: sampled.work.map(|w| w.count),
         work_unit: sampled.work.map(|w| w.unit.to_string()),
+        counters: sampled.counters.iter().map(|(name, count)| (name.to_string(), *count)).collect(),
         folded: folded_path.display().to_string(),
         flamegraph,
         date: now_rfc3339(),
     })
 }
 
-/// Prepares and runs `source` in a fresh session: (prepare seconds, run
-/// seconds, output or failure, the session's work count).
-fn run_once(engine: &EngineVariant, source: &str) -> (f64, f64, Result<Vec<u8>, String>, Option<frontend::WorkCount>) {
+/// What one run in a fresh session gave.
+struct Once {
+    prepare_s: f64,
+    run_s: f64,
+    outcome: Result<Vec<u8>, String>,
+    work: Option<frontend::WorkCount>,
+    counters: Vec<(&'static str, u64)>,
+}
+
+/// Prepares and runs `source` in a fresh session.
+fn run_once(engine: &EngineVariant, source: &str) -> Once {
     let mut session = engine.engine().session(engine.options());
     let start = Instant::now();
     let prepared = session.prepare(source);
@@ -145,7 +165,8 @@ fn run_once(engine: &EngineVariant, source: &str) -> (f64, f64, Result<Vec<u8>, 
         Err(errors) => Err(format!("did not compile: {errors}")),
         Ok(()) => session.run(&mut stdout).map(|()| stdout).map_err(|error| format!("failed: {error}")),
     };
-    (prepare_s, start.elapsed().as_secs_f64(), outcome, session.work_count())
+    let run_s = start.elapsed().as_secs_f64();
+    Once { prepare_s, run_s, outcome, work: session.work_count(), counters: session.work_counters() }
 }
 
 /// Runs `source` on `engine` under the sampler, again and again in fresh
@@ -156,8 +177,8 @@ fn sample(engine: &EngineVariant, source: &str, min_seconds: f64) -> Result<Samp
     // The first run, unprofiled, gives the output to verify, the allocation
     // count and the work count. The counting allocator's own bookkeeping is
     // then the only instrument in the profiled runs.
-    let ((prepare_s, run_s, outcome, work), allocations) =
-        alloc::count(alloc::COUNTING_ALLOCATOR, || run_once(engine, source));
+    let (once, allocations) = alloc::count(alloc::COUNTING_ALLOCATOR, || run_once(engine, source));
+    let Once { prepare_s, run_s, outcome, work, counters } = once;
     let guard = pprof::ProfilerGuardBuilder::default()
         .frequency(FREQUENCY_HZ)
         .blocklist(&BLOCKLIST)
@@ -209,7 +230,7 @@ fn sample(engine: &EngineVariant, source: &str, min_seconds: f64) -> Result<Samp
         |frame| frame.contains("stats_alloc"),
         "(allocator: malloc or free, with the profiling build's counting)",
     );
-    Ok(Sampled { stacks, cpu_s, repeats, prepare_s, run_s, allocations, outcome, work })
+    Ok(Sampled { stacks, cpu_s, repeats, prepare_s, run_s, allocations, outcome, work, counters })
 }
 
 /// A demangled name without its hash suffix, safe inside a folded line.

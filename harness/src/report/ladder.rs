@@ -10,7 +10,6 @@ use super::analysis::Analysis;
 use super::format;
 use super::markdown::escape;
 use crate::contender::{Contender, Kind};
-use crate::stats;
 use crate::variant::TuningInfo;
 use std::fmt::Write;
 
@@ -80,20 +79,14 @@ pub fn others<'a>(a: &'a Analysis, rungs: &[Rung<'a>]) -> Vec<&'a Contender> {
 /// spread propagated from each program's, and the number of programs: over
 /// [`Analysis::common_programs`], the same programs for every contender.
 pub fn speed_up(a: &Analysis, contender: &str) -> Option<(f64, f64, usize)> {
-    let per_program: Vec<(f64, f64)> =
-        a.common_programs().iter().filter_map(|program| a.speed_up(&program.name, contender)).collect();
-    let (mean, spread) = stats::geometric_mean_with_error(&per_program)?;
-    Some((mean, spread, per_program.len()))
+    a.mean_over(&a.common_programs(), |program| a.speed_up(program, contender))
 }
 
 /// What a rung's tunings buy in time: the geometric mean, over the same
 /// programs as every other mean, of the plain median over the tuned one.
 pub fn tunings_buy(a: &Analysis, rung: &Rung<'_>) -> Option<(f64, f64, usize)> {
     let (plain, tuned) = (rung.plain?, rung.tuned?);
-    let per_program: Vec<(f64, f64)> =
-        a.common_programs().iter().filter_map(|program| a.relative(&program.name, &plain.name, &tuned.name)).collect();
-    let (mean, spread) = stats::geometric_mean_with_error(&per_program)?;
-    Some((mean, spread, per_program.len()))
+    a.mean_over(&a.common_programs(), |program| a.relative(program, &plain.name, &tuned.name))
 }
 
 /// The ladder section: the table of rungs, the other contenders on the same
@@ -109,9 +102,9 @@ pub fn render(out: &mut String, a: &Analysis, ablation: Option<&str>) {
         "Each rung twice: its strategy alone (*plain*: `ENGINE:plain`, every tuning off) and with its tunings \
          (the engine as it ships). A figure is the speed-up over `{base}`: the geometric mean of `{base}`'s \
          median time divided by the contender's, ± the spread propagated from every program's relative standard \
-         deviation, over the same {} for every contender (those on which every timed contender has a time: {}). \
-         *Tunings buy* is plain time ÷ tuned time. The step between two rungs' plain columns is what their \
-         strategies differ by.\n",
+         deviation, over the same {} for every engine (those on which every timed engine contender has a time: \
+         {}; a peer's mean covers those of them it has a time on). *Tunings buy* is plain time ÷ tuned time. The \
+         step between two rungs' plain columns is what their strategies differ by.\n",
         format::plural(common.len(), "program", "programs"),
         if common.is_empty() { "none".to_string() } else { common.join(", ") }
     );

@@ -28,10 +28,15 @@ pub fn render(analysis: &Analysis, notice: &str, charts: &[&str], extras: super:
     intro(&mut out, analysis);
     let ablation_anchor = super::ladder::anchor(crate::ablate::markdown::HEADING);
     super::ladder::render(&mut out, analysis, extras.ablation.map(|_| ablation_anchor.as_str()));
+    super::groups::render(&mut out, analysis);
+    super::twins::render(&mut out, analysis);
     for chart in charts {
         let _ = writeln!(out, "![{}]({chart})\n", chart_alt(chart));
     }
     matrix(&mut out, analysis);
+    if let Some(profiles) = extras.profiles {
+        super::character::render(&mut out, analysis, profiles);
+    }
     programs(&mut out, analysis);
     if let Some(profiles) = extras.profiles {
         super::profiles::render(&mut out, analysis, profiles);
@@ -80,17 +85,49 @@ fn intro(out: &mut String, a: &Analysis) {
     };
     let _ = writeln!(
         out,
-        "{} and {} on {}; {} per contender and program after {} and one verified run, interleaved round by \
-         round; {}. Measured on {}, {}.\n",
+        "{} and {} on {}; {}, interleaved round by round; {}. Measured on {}, {}.\n",
         engines,
         format::plural(peers, "peer", "peers"),
         format::plural(a.main_programs().len(), "program", "programs"),
-        format::plural(a.runs, "timed run", "timed runs"),
-        format::plural(a.warmup, "warm-up run", "warm-up runs"),
+        runs_sentence(a),
         overhead_sentence(a),
         a.provenance.cpu,
         format::plural(a.provenance.cores, "core", "cores")
     );
+}
+
+/// A cell's number of runs, and how far its median's 95 % interval reaches
+/// (which needs six runs).
+fn runs_cell(times: &[f64]) -> String {
+    match crate::runs::relative_half_width(times) {
+        Some(width) => format!("{} (±{} %)", times.len(), format::digits(width * 100.0)),
+        None => times.len().to_string(),
+    }
+}
+
+/// How many timed runs each contender had, and what decided it.
+fn runs_sentence(a: &Analysis) -> String {
+    let warmup = if a.warmup == 0 {
+        ", the verifying run (its output checked like every run's) the first of them".to_string()
+    } else {
+        format!(" after {} and one verifying run", format::plural(a.warmup, "warm-up run", "warm-up runs"))
+    };
+    let counts = match a.run_counts() {
+        Some((least, most)) if least == most => format::plural(least, "timed run", "timed runs"),
+        Some((least, most)) => format!("{least} to {most} timed runs"),
+        None => "no timed runs".to_string(),
+    };
+    let rule = match a.adaptive {
+        Some(rule) => format!(
+            " (as many as its median needed for a 95 % interval within ±{:.0} % of it, or until its runs had taken \
+             {}, and at least {}; the *runs* column gives each one's interval)",
+            rule.precision * 100.0,
+            format::time(rule.budget_s),
+            rule.min_runs
+        ),
+        None => String::new(),
+    };
+    format!("{counts} per contender and program{rule}{warmup}")
 }
 
 /// What was subtracted from every wall time as the cost of starting a process.
@@ -208,7 +245,7 @@ fn programs(out: &mut String, a: &Analysis) {
                         format::time(cell.mean_user_s()),
                         format::time(cell.mean_system_s()),
                         format::mebibytes(cell.peak_rss_bytes()),
-                        cell.wall_s.len()
+                        runs_cell(&cell.wall_s)
                     );
                 }
             }

@@ -3,11 +3,14 @@
 //! (`harness report` re-renders without measuring again).
 
 pub mod analysis;
+pub mod character;
 pub mod format;
+pub mod groups;
 pub mod ladder;
 pub mod markdown;
 pub mod profiles;
 pub mod teach;
+pub mod twins;
 
 use crate::ablate::table::Ablation;
 use crate::charts::{self, Bars, Line, Lines, Origin};

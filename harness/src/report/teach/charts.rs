@@ -74,11 +74,9 @@ fn groups(a: &Analysis) -> Vec<String> {
     groups
 }
 
-/// The group a program's dots are coloured by. The manifest does not group
-/// programs yet, so every program is one group.
+/// The group a program's dots are coloured by: its manifest group.
 fn program_group(program: &crate::programs::Program) -> String {
-    let _ = program;
-    "program".to_string()
+    program.group.name().to_string()
 }
 
 fn group_of(a: &Analysis, program: &str, groups: &[String]) -> usize {
