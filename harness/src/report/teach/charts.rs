@@ -10,10 +10,14 @@ use crate::contender::{Contender, Kind};
 use crate::interval::Verdict;
 use crate::report::analysis::Analysis;
 
-/// The contender the strip chart divides by: native code when it ran,
-/// else the ladder's base.
+/// The contender the strip chart divides by: native code when it has a
+/// time on at least three programs in four (at `--quick` sizes most of its
+/// runs are shorter than starting a process, and a reference with few
+/// programs would leave every row with few dots), else the ladder's base.
 pub fn reference(a: &Analysis) -> Option<&Contender> {
-    steps::native(a).or_else(|| {
+    let programs = a.main_programs();
+    let timed = |c: &Contender| programs.iter().filter(|(p, _)| steps::samples(a, &p.name, &c.name).is_some()).count();
+    steps::native(a).filter(|native| 4 * timed(native) >= 3 * programs.len()).or_else(|| {
         let base = a.ladder_base()?;
         a.contenders.iter().find(|c| c.name == base)
     })

@@ -503,7 +503,11 @@ fn sources(out: &mut String, a: &Analysis, extras: Extras<'_>) {
         out,
         "- Times: `results.jsonl` of this directory ({} per contender and program, {} programs, measured from \
          {}).",
-        format::plural(a.runs, "timed run", "timed runs"),
+        match a.run_counts() {
+            Some((least, most)) if least == most => format::plural(least, "timed run", "timed runs"),
+            Some((least, most)) => format!("{least} to {most} timed runs"),
+            None => "no timed runs".to_string(),
+        },
         a.main_programs().len(),
         a.provenance.date
     );
