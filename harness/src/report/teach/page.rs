@@ -204,9 +204,10 @@ fn section(
         }
         return;
     };
-    measured(out, a, rung, counters, lower, lower_counters, extras);
-    costs(out, rung, counters, lower, lower_counters);
-    loses(out, a, rung, counters, lower, lower_counters);
+    let pair = StepPair { rung, counters, lower, lower_counters };
+    measured(out, a, pair, extras);
+    costs(out, pair);
+    loses(out, a, pair);
 }
 
 fn tunings_sentence(rung: &RungPage<'_>) -> String {
@@ -271,15 +272,18 @@ fn count_ratio_text(lower: &[(String, u64)], upper: &[(String, u64)]) -> Option<
     Some(format!("{}× ({})", format::digits(ratio), format::plural(programs, "program", "programs")))
 }
 
-fn measured(
-    out: &mut String,
-    a: &Analysis,
-    rung: &RungPage<'_>,
-    counters: &Counters,
-    lower: &RungPage<'_>,
-    lower_counters: &Counters,
-    extras: Extras<'_>,
-) {
+/// A rung and the rung below it, each with its counters: what the parts of
+/// a section about a step read.
+#[derive(Clone, Copy)]
+struct StepPair<'p, 'a> {
+    rung: &'p RungPage<'a>,
+    counters: &'p Counters,
+    lower: &'p RungPage<'a>,
+    lower_counters: &'p Counters,
+}
+
+fn measured(out: &mut String, a: &Analysis, pair: StepPair<'_, '_>, extras: Extras<'_>) {
+    let StepPair { rung, counters, lower, lower_counters } = pair;
     let _ = writeln!(out, "**The measured step.**\n");
     let _ = writeln!(out, "| | strategy alone (plain) | with its tunings |");
     let _ = writeln!(out, "|---|---|---|");
@@ -395,7 +399,8 @@ fn every_program(out: &mut String, a: &Analysis, rung: &RungPage<'_>) {
     let _ = writeln!(out, "\n</details>\n");
 }
 
-fn costs(out: &mut String, rung: &RungPage<'_>, counters: &Counters, lower: &RungPage<'_>, lower_counters: &Counters) {
+fn costs(out: &mut String, pair: StepPair<'_, '_>) {
+    let StepPair { counters, lower, lower_counters, .. } = pair;
     let _ = writeln!(out, "**What the step costs.**\n");
     let mut lines = Vec::new();
     match (counters.prepare_s, lower_counters.prepare_s) {
@@ -430,17 +435,10 @@ fn costs(out: &mut String, rung: &RungPage<'_>, counters: &Counters, lower: &Run
         let _ = writeln!(out, "- {line}");
     }
     out.push('\n');
-    let _ = rung;
 }
 
-fn loses(
-    out: &mut String,
-    a: &Analysis,
-    rung: &RungPage<'_>,
-    counters: &Counters,
-    lower: &RungPage<'_>,
-    lower_counters: &Counters,
-) {
+fn loses(out: &mut String, a: &Analysis, pair: StepPair<'_, '_>) {
+    let StepPair { rung, counters, lower, lower_counters } = pair;
     let _ = writeln!(out, "**Where it loses.**\n");
     let mut any = false;
     for (label, step, plain) in [("tuned", rung.tuned_step.as_ref(), false), ("plain", rung.plain_step.as_ref(), true)]
