@@ -141,10 +141,12 @@
 mod call;
 mod compile;
 mod config;
+mod dump;
 mod env;
 mod eval;
 mod gc;
 mod globals;
+mod rung;
 mod value;
 
 #[cfg(test)]
@@ -158,7 +160,7 @@ use env::{Env, Slot};
 use eval::Evaluator;
 use frontend::diagnostics::RunError;
 use frontend::hash::NameHash;
-use frontend::{CompileErrors, Engine, Options, Session, Tuning, WorkCount};
+use frontend::{CompileErrors, Engine, Form, Options, Rung, Session, Tuning, WorkCount};
 use globals::Globals;
 use std::io::Write;
 use std::rc::Rc;
@@ -183,6 +185,18 @@ impl Engine for ClosureCompiler {
 
     fn tunings(&self) -> &'static [Tuning] {
         TUNINGS
+    }
+
+    fn rung(&self) -> Rung {
+        rung::RUNG
+    }
+
+    fn forms(&self) -> &'static [Form] {
+        dump::FORMS
+    }
+
+    fn dump(&self, form: Form, source: &str, options: &Options) -> Option<Result<String, CompileErrors>> {
+        dump::dump(form, source, options)
     }
 }
 

@@ -68,7 +68,7 @@
 //!   from `frontend::hash::NameHash`): fields, methods, globals by name and
 //!   the intern table.
 //! * [`disassemble`] prints every function's bytecode in clox's `debug.c`
-//!   layout (`lox --engine enum-vm --disassemble FILE`).
+//!   layout (`lox --engine enum-vm --dump bytecode FILE`, [`dump`]).
 //!
 //! ## What the enum costs, and what it does not
 //! * Size: an instruction is 8 bytes where clox's `OP_ADD` is one, and a
@@ -123,11 +123,13 @@ mod chunk;
 mod compile;
 mod config;
 mod disassemble;
+mod dump;
 mod gc;
 mod globals;
 mod heap;
 mod object;
 mod op;
+mod rung;
 mod table;
 mod upvalue;
 mod value;
@@ -137,7 +139,7 @@ use chunk::Program;
 use config::Config;
 use frontend::diagnostics::RunError;
 use frontend::tuning::Tuning;
-use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
+use frontend::{CompileErrors, Engine, Form, Options, Rung, Session, WorkCount};
 use globals::GlobalNames;
 use object::{ObjNative, Object};
 use op::FunctionIndex;
@@ -167,18 +169,17 @@ impl Engine for EnumVm {
         TUNINGS
     }
 
-    fn disassemble(&self, source: &str) -> Option<Result<String, CompileErrors>> {
-        Some(listing(source, Config::new(&Options::default())))
+    fn rung(&self) -> Rung {
+        rung::RUNG
     }
-}
 
-/// The bytecode `source` compiles to under `config`.
-fn listing(source: &str, config: Config) -> Result<String, CompileErrors> {
-    let ast = frontend::parse(source)?;
-    let mut program = Program::new(GlobalNames::new(config.name_hash));
-    let mut vm = Vm::new(false, config);
-    compile::compile(&ast, &mut program, &mut vm.heap, config);
-    Ok(disassemble::disassemble(&program, &vm.heap))
+    fn forms(&self) -> &'static [Form] {
+        dump::FORMS
+    }
+
+    fn dump(&self, form: Form, source: &str, options: &Options) -> Option<Result<String, CompileErrors>> {
+        dump::dump(form, source, options)
+    }
 }
 
 /// A session: the compiled code so far, and the machine with its globals.
@@ -298,7 +299,7 @@ mod tests {
 0006    | OP_NIL
 0007    | OP_RETURN
 ";
-        assert_eq!(listing(FIB, plain).expect("fib compiles"), expected);
+        assert_eq!(dump::listing(FIB, plain).expect("fib compiles"), expected);
     }
 
     #[test]
@@ -334,7 +335,7 @@ mod tests {
 0006    | OP_NIL
 0007    | OP_RETURN
 ";
-        assert_eq!(EnumVm.disassemble(FIB).expect("a VM has a listing").expect("fib compiles"), expected);
+        assert_eq!(dump::listing(FIB, Config::new(&Options::default())).expect("fib compiles"), expected);
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! * [`hash`] is the one name hash every engine uses (Fx, or SipHash with the
 //!   `fx-hash` tuning off), with fixed keys so instruction counts repeat.
 //! * [`engine`] is the trait the harness and the `lox` binary drive engines by;
+//!   [`dump`] prints the tree an engine starts from, for `lox --dump`;
 //!   [`tuning`] declares the optimisations an engine makes beyond its
 //!   strategy, so that each can be switched off and measured.
 //!
@@ -24,6 +25,7 @@
 
 pub mod ast;
 pub mod diagnostics;
+pub mod dump;
 pub mod engine;
 pub mod globals;
 pub mod hash;
@@ -39,6 +41,7 @@ pub mod tuning;
 pub mod work;
 
 pub use diagnostics::{CompileError, CompileErrors, RunError, RuntimeError, TraceLine};
-pub use engine::{Engine, Options, Session, WorkCount};
+pub use dump::Form;
+pub use engine::{Engine, Options, Rung, Session, WorkCount};
 pub use parser::parse;
 pub use tuning::Tuning;

@@ -47,6 +47,7 @@ mod call;
 mod env;
 mod eval;
 mod gc;
+mod rung;
 mod value;
 
 use env::Env;
@@ -56,7 +57,7 @@ use frontend::diagnostics::RunError;
 use frontend::hash::NameHash;
 use frontend::tuning::FX_HASH;
 use frontend::work::Tally;
-use frontend::{CompileErrors, Engine, Options, Session, Tuning, WorkCount};
+use frontend::{CompileErrors, Engine, Options, Rung, Session, Tuning, WorkCount};
 use std::io::Write;
 use std::rc::Rc;
 use value::{Native, Value};
@@ -79,6 +80,10 @@ impl Engine for HashmapWalker {
 
     fn tunings(&self) -> &'static [Tuning] {
         TUNINGS
+    }
+
+    fn rung(&self) -> Rung {
+        rung::RUNG
     }
 }
 

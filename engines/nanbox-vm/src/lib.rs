@@ -50,7 +50,8 @@
 //!   clox's mark-sweep collector with clox's growth policy (first collection
 //!   at 1 MiB, then whenever the heap doubles) and a stress mode that
 //!   collects before every allocation.
-//! * [`disassemble`] prints chunks in clox's layout, byte offsets included.
+//! * [`disassemble`] prints chunks in clox's layout, byte offsets included;
+//!   [`dump`] adds each instruction's bytes (`lox --dump bytecode`).
 //!
 //! ## Tunings
 //! The same five as `enum-vm`, with the same names, classes and effects
@@ -92,11 +93,13 @@ mod chunk;
 mod compile;
 mod config;
 mod disassemble;
+mod dump;
 mod gc;
 mod globals;
 mod heap;
 mod object;
 mod op;
+mod rung;
 mod table;
 mod upvalue;
 mod value;
@@ -105,7 +108,7 @@ mod vm;
 use config::Config;
 use frontend::diagnostics::RunError;
 use frontend::tuning::Tuning;
-use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
+use frontend::{CompileErrors, Engine, Form, Options, Rung, Session, WorkCount};
 use std::io::Write;
 use value::Value;
 use vm::Vm;
@@ -132,17 +135,17 @@ impl Engine for NanboxVm {
         TUNINGS
     }
 
-    fn disassemble(&self, source: &str) -> Option<Result<String, CompileErrors>> {
-        Some(listing(source, Config::new(&Options::default())))
+    fn rung(&self) -> Rung {
+        rung::RUNG
     }
-}
 
-/// The bytecode `source` compiles to under `config`.
-fn listing(source: &str, config: Config) -> Result<String, CompileErrors> {
-    let ast = frontend::parse(source)?;
-    let mut vm = Vm::new(false, config);
-    let script = compile::compile(&ast, &mut vm.heap, &mut vm.global_names, config);
-    Ok(disassemble::disassemble(script, &vm.global_names))
+    fn forms(&self) -> &'static [Form] {
+        dump::FORMS
+    }
+
+    fn dump(&self, form: Form, source: &str, options: &Options) -> Option<Result<String, CompileErrors>> {
+        dump::dump(form, source, options)
+    }
 }
 
 /// A session: the machine with its globals, and the script prepared last.
@@ -196,7 +199,7 @@ mod tests {
 
     fn listing(source: &str) -> String {
         frontend::engine::with_engine_stack(|| {
-            NanboxVm.disassemble(source).expect("a VM has a listing").expect("the test program compiles")
+            dump::listing(source, Config::new(&Options::default())).expect("the test program compiles")
         })
     }
 
@@ -240,7 +243,7 @@ mod tests {
 0011    | OP_NIL
 0012    | OP_RETURN
 ";
-        assert_eq!(super::listing(FIB, plain).expect("fib compiles"), expected);
+        assert_eq!(dump::listing(FIB, plain).expect("fib compiles"), expected);
     }
 
     #[test]

@@ -96,6 +96,7 @@ mod env;
 mod eval;
 mod gc;
 mod operand;
+mod rung;
 mod value;
 
 pub use config::TUNINGS;
@@ -107,7 +108,7 @@ use frontend::ast::Program;
 use frontend::diagnostics::RunError;
 use frontend::globals::Globals;
 use frontend::hash::NameHash;
-use frontend::{CompileErrors, Engine, Options, Session, Tuning, WorkCount};
+use frontend::{CompileErrors, Engine, Form, Options, Rung, Session, Tuning, WorkCount};
 use std::io::Write;
 use std::rc::Rc;
 use value::{Closure, Native, Upvalue, Value};
@@ -130,6 +131,18 @@ impl Engine for SlotWalker {
 
     fn tunings(&self) -> &'static [Tuning] {
         TUNINGS
+    }
+
+    fn rung(&self) -> Rung {
+        rung::RUNG
+    }
+
+    fn forms(&self) -> &'static [Form] {
+        rung::FORMS
+    }
+
+    fn dump(&self, form: Form, source: &str, _: &Options) -> Option<Result<String, CompileErrors>> {
+        frontend::dump::parsed(form, source)
     }
 }
 

@@ -164,6 +164,7 @@ mod heap;
 mod literals;
 mod object;
 mod operand;
+mod rung;
 #[allow(unsafe_code)]
 mod value;
 
@@ -176,7 +177,7 @@ use frontend::ast::Program;
 use frontend::diagnostics::RunError;
 use frontend::globals::Globals;
 use frontend::hash::NameHash;
-use frontend::{CompileErrors, Engine, Options, Session, Tuning, WorkCount};
+use frontend::{CompileErrors, Engine, Form, Options, Rung, Session, Tuning, WorkCount};
 use heap::Heap;
 use literals::Literals;
 use object::{Closure, Native};
@@ -201,6 +202,18 @@ impl Engine for TaggedWalker {
 
     fn tunings(&self) -> &'static [Tuning] {
         TUNINGS
+    }
+
+    fn rung(&self) -> Rung {
+        rung::RUNG
+    }
+
+    fn forms(&self) -> &'static [Form] {
+        rung::FORMS
+    }
+
+    fn dump(&self, form: Form, source: &str, _: &Options) -> Option<Result<String, CompileErrors>> {
+        frontend::dump::parsed(form, source)
     }
 }
 

@@ -43,7 +43,7 @@ impl Compiler<'_> {
     /// A function's body, as the closure that yields what a call returns.
     ///
     /// An initializer's body yields `this` (slot 0) whatever it returns.
-    pub(super) fn body(&mut self, body: &[Stmt], kind: FunctionKind) -> ExprFn {
+    pub(super) fn body_node(&mut self, body: &[Stmt], kind: FunctionKind) -> ExprFn {
         if kind == FunctionKind::Initializer {
             let block = self.block(body);
             return Box::new(move |vm, env| {

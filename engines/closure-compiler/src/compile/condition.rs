@@ -118,7 +118,7 @@ pub(super) use with_condition;
 impl Compiler<'_> {
     /// The condition `expr` as a comparison of leaves, when it is one and
     /// both `fused-conditions` and `leaf-operands` are on.
-    pub(super) fn leaf_test(&mut self, expr: &Expr) -> Option<LeafTest> {
+    pub(super) fn leaf_test_node(&mut self, expr: &Expr) -> Option<LeafTest> {
         if !(self.config.fused_conditions && self.config.leaf_operands) {
             return None;
         }
@@ -138,7 +138,7 @@ impl Compiler<'_> {
     /// An `if` or `while` condition: its truthiness as a Rust `bool`.
     /// Comparisons, `!`, `and` and `or` compile to conditions directly (with
     /// `fused-conditions` on); anything else is evaluated and tested.
-    pub(super) fn condition(&mut self, expr: &Expr) -> CondFn {
+    pub(super) fn condition_node(&mut self, expr: &Expr) -> CondFn {
         if self.config.fused_conditions {
             if matches!(expr, Expr::Binary { op, .. } if !is_arithmetic(*op))
                 || matches!(expr, Expr::Unary { op: UnaryOp::Not, .. } | Expr::Logical { .. })

@@ -8,7 +8,7 @@ use frontend::ast::{Expr, Literal, LogicalOp, UnaryOp, VarKind, Variable};
 use frontend::messages;
 
 impl Compiler<'_> {
-    pub(super) fn expr(&mut self, expr: &Expr) -> ExprFn {
+    pub(super) fn expr_node(&mut self, expr: &Expr) -> ExprFn {
         match expr {
             Expr::Literal(literal) => self.literal(literal),
             Expr::Variable(variable) | Expr::This(variable) => self.variable(variable),

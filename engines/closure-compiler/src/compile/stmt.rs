@@ -45,7 +45,7 @@ impl Compiler<'_> {
         }
     }
 
-    pub(super) fn stmt(&mut self, stmt: &Stmt) -> StmtFn {
+    pub(super) fn stmt_node(&mut self, stmt: &Stmt) -> StmtFn {
         if let Stmt::Expression(expr) = stmt
             && let Some(call) = self.expression_call_statement(expr)
         {
