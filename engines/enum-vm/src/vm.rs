@@ -179,6 +179,8 @@ impl Vm {
         let mut ip = frame.ip;
         let mut sp = self.sp;
 
+
+        #[collapse_debuginfo(yes)]
         macro_rules! push {
             ($value:expr) => {{
                 let value = $value;
@@ -189,11 +191,13 @@ impl Vm {
                 sp += 1;
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! top {
             () => {
                 self.stack[sp - 1]
             };
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! throw {
             ($fault:expr) => {
                 return Err(self.runtime_error(program, ip, $fault))
@@ -201,6 +205,7 @@ impl Vm {
         }
         // Runs a handler out of the loop: it sees (and may move) the stack
         // top through `self.sp`.
+        #[collapse_debuginfo(yes)]
         macro_rules! out_of_line {
             ($call:expr) => {{
                 self.sp = sp;
@@ -209,6 +214,7 @@ impl Vm {
                 result
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! checked {
             ($call:expr) => {
                 if let Err(fault) = out_of_line!($call) {
@@ -217,6 +223,7 @@ impl Vm {
             };
         }
         // `[a b] -> [a op b]` for the operators on numbers.
+        #[collapse_debuginfo(yes)]
         macro_rules! numbers {
             ($wrap:path, $op:tt) => {{
                 match (self.stack[sp - 2], self.stack[sp - 1]) {
@@ -239,6 +246,7 @@ impl Vm {
             }};
         }
         // `[a b] -> []`, jumping to `target` when `a op b` is `jump_if`.
+        #[collapse_debuginfo(yes)]
         macro_rules! compare_and_jump {
             ($op:tt, $jump_if:expr, $target:expr) => {{
                 match (self.stack[sp - 2], self.stack[sp - 1]) {
@@ -252,6 +260,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! equal_and_jump {
             ($jump_if:expr, $target:expr) => {{
                 sp -= 2;
@@ -272,12 +281,14 @@ impl Vm {
         }
         // Writes the running frame's position back, before a call pushes a
         // frame above it.
+        #[collapse_debuginfo(yes)]
         macro_rules! save_position {
             () => {
                 self.frames.last_mut().expect("a running program has a frame").ip = ip
             };
         }
         // Continues in the frame now on top of the frame stack.
+        #[collapse_debuginfo(yes)]
         macro_rules! enter_top_frame {
             () => {{
                 frame = *self.frames.last().expect("a running program has a frame");

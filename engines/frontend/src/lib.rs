@@ -16,6 +16,9 @@
 //! * [`engine`] is the trait the harness and the `lox` binary drive engines by;
 //!   [`tuning`] declares the optimisations an engine makes beyond its
 //!   strategy, so that each can be switched off and measured.
+//! * [`profiling`] is what engines count and mark in the harness's profiling
+//!   build (their `work-count` feature): named counters, and a marker of the
+//!   Lox function and opcode or node being executed, for the sampler.
 //!
 //! Architecture invariant: this crate knows no engine. It defines what an
 //! engine is and what Lox means, and nothing about how any engine works.
@@ -32,6 +35,7 @@ pub mod messages;
 pub mod natives;
 pub mod number;
 pub mod parser;
+pub mod profiling;
 pub mod resolve;
 pub mod scanner;
 pub mod token;

@@ -189,6 +189,7 @@ impl Vm {
         let mut work: u64 = 0;
 
         // Reloads the registers from the innermost frame and `self.sp`.
+        #[collapse_debuginfo(yes)]
         macro_rules! load_state {
             () => {{
                 // SAFETY: frame_count >= 1 while the loop runs (it returns when
@@ -203,6 +204,7 @@ impl Vm {
             }};
         }
         // Writes the registers back for code outside the loop.
+        #[collapse_debuginfo(yes)]
         macro_rules! save_state {
             () => {{
                 // SAFETY: `frame` points to the innermost frame.
@@ -210,6 +212,7 @@ impl Vm {
                 self.sp = sp;
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! read_u8 {
             () => {{
                 // SAFETY: the Code invariant: the operand bytes are in the chunk.
@@ -219,6 +222,7 @@ impl Vm {
                 byte
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! read_u16 {
             () => {{
                 // SAFETY: the Code invariant: a 2-byte operand follows.
@@ -228,6 +232,7 @@ impl Vm {
                 u16::from_le(value) as usize
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! read_u32 {
             () => {{
                 // SAFETY: the Code invariant: a 4-byte operand follows.
@@ -237,12 +242,14 @@ impl Vm {
                 u32::from_le(value) as usize
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! read_u24 {
             () => {{
                 let low = read_u16!();
                 low | (usize::from(read_u8!()) << 16)
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! constant {
             ($index:expr) => {{
                 let index: usize = $index;
@@ -251,6 +258,7 @@ impl Vm {
                 unsafe { *constants.add(index) }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! string_constant {
             ($index:expr) => {{
                 let value = constant!($index);
@@ -258,6 +266,7 @@ impl Vm {
                 unsafe { Gc::<ObjString>::from_obj(value.as_object()) }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! push {
             ($value:expr) => {{
                 let value = $value;
@@ -268,6 +277,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! pop {
             () => {{
                 // SAFETY: the Stack invariant: the function pushed this value.
@@ -277,6 +287,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! peek {
             ($distance:expr) => {{
                 let distance: usize = $distance;
@@ -284,6 +295,7 @@ impl Vm {
                 unsafe { *sp.sub(distance + 1) }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! set_peek {
             ($distance:expr, $value:expr) => {{
                 let (distance, value): (usize, Value) = ($distance, $value);
@@ -291,6 +303,7 @@ impl Vm {
                 unsafe { *sp.sub(distance + 1) = value };
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! local {
             ($slot:expr) => {{
                 let slot: usize = $slot;
@@ -299,6 +312,7 @@ impl Vm {
                 unsafe { &mut *slots.add(slot) }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! upvalue {
             ($index:expr) => {{
                 let index: usize = $index;
@@ -307,12 +321,14 @@ impl Vm {
                 unsafe { *Gc::from_ptr((*frame).closure).upvalues.get_unchecked(index) }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! throw {
             ($message:expr) => {{
                 save_state!();
                 return Err(self.runtime_error($message));
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! binary_number {
             ($operator:tt, $wrap:expr) => {{
                 let (a, b) = (peek!(1), peek!(0));
@@ -325,6 +341,7 @@ impl Vm {
         }
         // Enters `closure` with `argc` arguments on the stack: clox's `call`,
         // inlined into the loop so a Lox-to-Lox call never leaves it.
+        #[collapse_debuginfo(yes)]
         macro_rules! enter_closure {
             ($closure:expr, $argc:expr) => {{
                 let closure: Gc<ObjClosure> = $closure;
@@ -356,6 +373,7 @@ impl Vm {
             }};
         }
         // Calls anything that is not a closure through call.rs.
+        #[collapse_debuginfo(yes)]
         macro_rules! call_value {
             ($callee:expr, $argc:expr) => {{
                 save_state!();
@@ -366,11 +384,13 @@ impl Vm {
 
         // The instructions with an index operand, as macros so that the
         // one-byte and the `Wide` forms share one body.
+        #[collapse_debuginfo(yes)]
         macro_rules! op_constant {
             ($index:expr) => {{
                 push!(constant!($index));
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_get_global {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -383,6 +403,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_define_global {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -390,6 +411,7 @@ impl Vm {
                 self.define_global(name, value);
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_set_global {
             ($index:expr, $pop:expr) => {{
                 let name = string_constant!($index);
@@ -402,6 +424,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_get_global_slot {
             ($slot:expr) => {{
                 let slot: usize = $slot;
@@ -414,6 +437,7 @@ impl Vm {
                 push!(value);
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_define_global_slot {
             ($slot:expr) => {{
                 let slot: usize = $slot;
@@ -422,6 +446,7 @@ impl Vm {
                 unsafe { *self.globals.slots.get_unchecked_mut(slot) = value };
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_set_global_slot {
             ($slot:expr, $pop:expr) => {{
                 let slot: usize = $slot;
@@ -436,6 +461,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_get_property {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -451,6 +477,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_set_property {
             ($index:expr, $pop:expr) => {{
                 let name = string_constant!($index);
@@ -467,6 +494,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_get_super {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -477,6 +505,7 @@ impl Vm {
                 set_peek!(0, bound);
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_invoke {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -498,6 +527,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_super_invoke {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -509,6 +539,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_closure {
             ($index:expr) => {{
                 let function: Gc<ObjFunction> = constant!($index).expect_gc();
@@ -523,6 +554,7 @@ impl Vm {
                 sp = self.sp;
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_class {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -532,6 +564,7 @@ impl Vm {
                 push!(class.value());
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_method {
             ($index:expr) => {{
                 let name = string_constant!($index);
