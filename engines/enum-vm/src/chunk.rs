@@ -51,6 +51,9 @@ pub struct Function {
     /// function, so every instruction keeps one fixed width.
     pub captures: Vec<Capture>,
     pub chunk: Chunk,
+    /// The profiling marker's id for the function's frames (0 unless the
+    /// front end was built with `work-count`).
+    pub marker: u32,
 }
 
 impl Function {

@@ -87,6 +87,9 @@ pub struct Vm {
     print_buffer: String,
     /// Instructions dispatched by the last run (with the `work-count` feature).
     pub work: u64,
+    /// Executions per opcode and pair, and the profiling marker.
+    #[cfg(feature = "work-count")]
+    pub profile: crate::profile::Profile,
 }
 
 impl Vm {
@@ -104,6 +107,8 @@ impl Vm {
             config,
             print_buffer: String::new(),
             work: 0,
+            #[cfg(feature = "work-count")]
+            profile: crate::profile::Profile::new(),
         }
     }
 
@@ -161,6 +166,8 @@ impl Vm {
     pub fn run(&mut self, program: &Program, script: FunctionIndex, out: &mut dyn Write) -> Result<(), RunError> {
         self.grow_globals(program.global_names.len());
         self.work = 0;
+        #[cfg(feature = "work-count")]
+        self.profile.start();
         self.sp = 0;
         let closure = self.alloc(Object::Closure(ObjClosure { function: script, upvalues: Vec::new() }));
         self.reserve_stack(program.function(script).max_stack);
@@ -304,6 +311,8 @@ impl Vm {
             #[cfg(feature = "work-count")]
             {
                 self.work += 1;
+                let depth = self.frames.len();
+                self.profile.dispatch(&op, ip - 1, depth, || program.function(frame.function).marker);
             }
             // The arms that call a closure, the common case of a call, break
             // out with the callee, and the code after the match enters it;
