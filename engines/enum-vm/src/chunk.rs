@@ -53,6 +53,7 @@ pub struct Function {
     pub chunk: Chunk,
     /// The profiling marker's id for the function's frames (0 unless the
     /// front end was built with `work-count`).
+    #[cfg_attr(not(feature = "work-count"), allow(dead_code, reason = "read by the profiling build only"))]
     pub marker: u32,
 }
 

@@ -201,6 +201,7 @@ pub enum Op {
 }
 
 impl Op {
+    #[cfg_attr(not(feature = "work-count"), allow(dead_code, reason = "read by the profiling build only"))]
     /// Every opcode's name, indexed by [`Op::index`] (the profiling build's
     /// counters and marker name opcodes by these).
     pub const NAMES: [&'static str; 56] = [
@@ -262,6 +263,7 @@ impl Op {
         "JumpIfNotEqual",
     ];
 
+    #[cfg_attr(not(feature = "work-count"), allow(dead_code, reason = "read by the profiling build only"))]
     /// The opcode's number, its operands aside: its index in [`Op::NAMES`].
     pub fn index(self) -> usize {
         match self {
@@ -399,7 +401,13 @@ mod tests {
 
     #[test]
     fn every_opcode_is_named_by_its_index() {
-        let ops = [Op::Constant(ConstIndex(0)), Op::Nil, Op::Add, Op::Invoke(ConstIndex(1), 2), Op::JumpIfNotEqual(CodeOffset(3))];
+        let ops = [
+            Op::Constant(ConstIndex(0)),
+            Op::Nil,
+            Op::Add,
+            Op::Invoke(ConstIndex(1), 2),
+            Op::JumpIfNotEqual(CodeOffset(3)),
+        ];
         for op in ops {
             let debug = format!("{op:?}");
             assert_eq!(debug.split('(').next(), Some(Op::NAMES[op.index()]));

@@ -186,7 +186,6 @@ impl Vm {
         let mut ip = frame.ip;
         let mut sp = self.sp;
 
-
         #[collapse_debuginfo(yes)]
         macro_rules! push {
             ($value:expr) => {{

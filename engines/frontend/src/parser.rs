@@ -46,7 +46,11 @@ pub fn parse(source: &str) -> Result<Program, CompileErrors> {
 /// The profiling marker's id for a function (0 unless profiling is built in:
 /// registering takes a lock, which timing builds do not pay for).
 fn marker_id(class: Option<&str>, name: &str) -> u32 {
-    if cfg!(feature = "work-count") { crate::profiling::names::id(&crate::profiling::names::function_label(class, name)) } else { 0 }
+    if cfg!(feature = "work-count") {
+        crate::profiling::names::id(&crate::profiling::names::function_label(class, name))
+    } else {
+        0
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, PartialOrd)]

@@ -49,7 +49,11 @@ impl Evaluator<'_> {
             caller.line = line;
         }
         self.frames.push(Frame { name: Some(function.name.clone()), line: function.line });
+        #[cfg(feature = "work-count")]
+        let frame = frontend::profiling::marker::frame(self.frames.len() - 1, function.marker);
         let result = self.execute_block(&function.body, &env);
+        #[cfg(feature = "work-count")]
+        drop(frame);
         self.frames.pop();
         let value = match result {
             Ok(()) => Value::Nil,

@@ -81,6 +81,9 @@ pub struct Vm {
     pub gray: Vec<std::ptr::NonNull<crate::object::Obj>>,
     /// Instructions dispatched by the last run (with the `work-count` feature).
     pub work: u64,
+    /// Executions per opcode and pair, and the profiling marker.
+    #[cfg(feature = "work-count")]
+    pub profile: crate::profile::Profile,
     /// The heap ceiling (`Options::max_heap`) a new string is checked against.
     pub max_heap: usize,
 }
@@ -105,6 +108,8 @@ impl Vm {
             script: None,
             gray: Vec::new(),
             work: 0,
+            #[cfg(feature = "work-count")]
+            profile: crate::profile::Profile::new(),
             max_heap: frontend::memory::DEFAULT_MAX_HEAP,
         }
     }
@@ -133,6 +138,8 @@ impl Vm {
         let function = self.script.expect("run follows a successful prepare");
         self.grow_globals(self.global_names.len());
         self.work = 0;
+        #[cfg(feature = "work-count")]
+        self.profile.start();
         // The function stays rooted through `self.script` while its closure
         // is allocated.
         self.maybe_collect();
@@ -187,6 +194,10 @@ impl Vm {
         let mut constants: *const Value;
         #[cfg(feature = "work-count")]
         let mut work: u64 = 0;
+
+        // Every macro here collapses its debug lines into the line that uses
+        // it, so that a profiler reading line numbers (the harness's cost
+        // per opcode) finds a macro's instructions in the arm that ran them.
 
         // Reloads the registers from the innermost frame and `self.sp`.
         #[collapse_debuginfo(yes)]
@@ -577,13 +588,18 @@ impl Vm {
         load_state!();
         loop {
             #[cfg(feature = "work-count")]
-            {
-                work += 1;
-            }
+            let start = ip;
             let byte = read_u8!();
             // SAFETY: the Code invariant: `ip` was at an instruction start,
             // and compile.rs writes only `Op as u8` there.
             let op = unsafe { std::mem::transmute::<u8, Op>(byte) };
+            #[cfg(feature = "work-count")]
+            {
+                work += 1;
+                // SAFETY: `frame` is the innermost frame, and its closure is live.
+                let function_marker = || unsafe { Gc::from_ptr((*frame).closure).function.marker };
+                self.profile.dispatch(op, start, frame, self.frame_count, function_marker);
+            }
             match op {
                 Op::Constant => op_constant!(usize::from(read_u8!())),
                 Op::Nil => push!(Value::NIL),

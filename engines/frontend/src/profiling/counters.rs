@@ -163,6 +163,24 @@ impl Site {
     }
 }
 
+/// The site named `name` for a node of kind `node`, made the first time it
+/// is asked for: for code that builds its kinds' names when it compiles
+/// (a kind per operator and operand shape, say) rather than writing them
+/// down as statics. Each distinct name is made once and kept for the rest
+/// of the process.
+pub fn site(node: NodeKind, name: &str) -> &'static Site {
+    static SITES: std::sync::Mutex<Option<std::collections::HashMap<String, &'static Site>>> =
+        std::sync::Mutex::new(None);
+    let mut sites = SITES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let sites = sites.get_or_insert_with(Default::default);
+    if let Some(site) = sites.get(name) {
+        return site;
+    }
+    let site: &'static Site = Box::leak(Box::new(Site::new(node, Box::leak(name.to_string().into_boxed_str()))));
+    sites.insert(name.to_string(), site);
+    site
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,5 +230,9 @@ mod tests {
         let id = SITE.id();
         assert_eq!(SITE.id(), id);
         assert_eq!(names::name(id).as_deref(), Some("counters-test: Add of two locals"));
+        let made = site(NodeKind::Less, "counters-test: Less (local, constant)");
+        assert!(std::ptr::eq(made, site(NodeKind::Less, "counters-test: Less (local, constant)")));
+        assert_eq!(made.node, NodeKind::Less);
+        assert_eq!(names::name(made.id()).as_deref(), Some("counters-test: Less (local, constant)"));
     }
 }

@@ -99,6 +99,11 @@ impl Drop for WhatGuard {
     }
 }
 
+/// What counting a node gives an engine built without profiling: nothing to
+/// keep and nothing to drop.
+#[derive(Debug)]
+pub struct NoMark;
+
 /// What a reader saw.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Snapshot {
@@ -120,13 +125,17 @@ pub fn read(frames: &mut [u32]) -> Snapshot {
     Snapshot { depth, innermost, what: WHAT.load(Ordering::Relaxed) }
 }
 
+/// Serialises this crate's tests that use the marker, which is one global.
+#[cfg(test)]
+pub(crate) static TEST_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    // The marker is one global, so one test exercises all of it.
     #[test]
     fn the_marker_follows_calls_and_nodes() {
+        let _lock = TEST_LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         clear();
         let mut frames = [0; 4];
         assert_eq!(read(&mut frames), Snapshot::default());

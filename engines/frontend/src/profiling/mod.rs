@@ -20,4 +20,4 @@ pub mod names;
 pub mod node;
 
 pub use counters::{Counter, KindTally, OpTally, Site};
-pub use node::NodeKind;
+pub use node::{NodeKind, NodeProfile};

@@ -3,7 +3,10 @@
 //! operator, so that a walker's counts line up with a VM's opcodes (`Add`,
 //! `Less`, `Call` mean the same in both).
 
+use super::counters::{Counter, KindTally};
+use super::{marker, names};
 use crate::ast::{BinaryOp, Expr, LogicalOp, Stmt, UnaryOp};
+use std::sync::OnceLock;
 
 macro_rules! node_kinds {
     ($($kind:ident = $name:literal,)*) => {
@@ -124,6 +127,49 @@ impl NodeKind {
     }
 }
 
+impl NodeKind {
+    /// The kind's name id, for the marker.
+    #[inline(always)]
+    pub fn marker_id(self) -> u32 {
+        static IDS: OnceLock<Vec<u32>> = OnceLock::new();
+        IDS.get_or_init(|| names::ids(NodeKind::NAMES))[self as usize]
+    }
+}
+
+/// Evaluations per node kind, and the marker of the node being evaluated:
+/// what a tree-walker keeps in its profiling build.
+#[derive(Clone, Debug, Default)]
+pub struct NodeProfile {
+    nodes: KindTally,
+}
+
+impl NodeProfile {
+    /// Counts a node of `kind` and marks it as what runs until the guard
+    /// drops.
+    #[inline(always)]
+    pub fn enter(&mut self, kind: NodeKind) -> marker::WhatGuard {
+        self.nodes.count(kind as usize);
+        marker::mark_what(kind.marker_id())
+    }
+
+    /// Counts a node of `kind` that the engine handles without evaluating
+    /// it on its own (a leaf operand read in place by its parent).
+    #[inline(always)]
+    pub fn count(&mut self, kind: NodeKind) {
+        self.nodes.count(kind as usize);
+    }
+
+    /// Forgets the last run and empties the marker, as a run starts.
+    pub fn start(&mut self) {
+        self.nodes.clear();
+        marker::clear();
+    }
+
+    pub fn counters(&self) -> Vec<Counter> {
+        self.nodes.node_counters()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +184,20 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), NodeKind::NAMES.len());
+    }
+
+    #[test]
+    fn a_node_profile_counts_and_marks_nodes() {
+        let _lock = marker::TEST_LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut profile = NodeProfile::default();
+        {
+            let _add = profile.enter(NodeKind::Add);
+            profile.count(NodeKind::Variable);
+            assert_eq!(marker::what(), NodeKind::Add.marker_id());
+        }
+        let counts: Vec<(String, u64)> = profile.counters().into_iter().map(|c| (c.name, c.count)).collect();
+        assert_eq!(counts, vec![("Variable".to_string(), 1), ("Add".to_string(), 1)]);
+        assert_eq!(names::name(NodeKind::Call.marker_id()).as_deref(), Some("Call"));
     }
 
     #[test]
