@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod attribution;
 pub mod bench;
 pub mod benchmark;
 pub mod charts;
@@ -23,6 +24,7 @@ pub mod ci;
 pub mod cli;
 pub mod conformance;
 pub mod contender;
+pub mod explain;
 pub mod fuzz;
 pub mod handover;
 pub mod measure;

@@ -5,7 +5,7 @@
 use clap::Parser;
 use harness::cli::{Cli, Command};
 use harness::handover::{self, Build};
-use harness::{app, bench, child, ci, conformance, fuzz, outdir, process, profile, provenance, report};
+use harness::{app, bench, child, ci, conformance, explain, fuzz, outdir, process, profile, provenance, report};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -95,6 +95,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Ci(args)) => {
             if !ci::run(&args, command_line())? {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Some(Command::Explain(_)) if provenance::BUILD_PROFILE != "release" => {
+            return handover::run(Build::Release, "explaining counts the instructions of the release build");
+        }
+        Some(Command::Explain(args)) => {
+            if !explain::run(&args, command_line())? {
                 return Ok(ExitCode::FAILURE);
             }
         }
