@@ -85,6 +85,8 @@ pub fn run(args: &ExplainArgs, command_line: String) -> Result<bool> {
         let _ = writeln!(text, "## {} (n = {})\n", program.name, program.small);
         text.push_str(&breakdown(first, &attributions[0], second, &attributions[1]));
         text.push('\n');
+        text.push_str(&sources(first, &attributions[0], second, &attributions[1]));
+        text.push('\n');
     }
     print!("{text}");
     let readme = out.join("README.md");
@@ -146,6 +148,31 @@ pub fn breakdown(a_name: &str, a: &Attribution, b_name: &str, b: &Attribution) -
         millions(a.without_line),
         millions(b.without_line)
     );
+    text
+}
+
+/// How many places each category lists per engine.
+const PLACES: usize = 4;
+
+/// Where each category's instructions came from in each engine, so that a
+/// reader can see what the rules put there.
+pub fn sources(a_name: &str, a: &Attribution, b_name: &str, b: &Attribution) -> String {
+    let mut text = String::from(
+        "<details><summary>Where each category's instructions come from</summary>\n\n\
+         | category | engine | largest sources (millions of instructions) |\n|---|---|---|\n",
+    );
+    for category in Category::ALL {
+        for (name, attribution) in [(a_name, a), (b_name, b)] {
+            let places: Vec<String> = attribution
+                .top_sources(category, PLACES)
+                .map(|source| format!("`{}` {:.2}", source.place.replace('|', "\\|"), source.instructions as f64 / 1e6))
+                .collect();
+            if !places.is_empty() {
+                let _ = writeln!(text, "| {} | {name} | {} |", category.label(), places.join(", "));
+            }
+        }
+    }
+    text.push_str("\n</details>\n");
     text
 }
 

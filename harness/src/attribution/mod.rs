@@ -81,6 +81,20 @@ pub struct Attribution {
     /// Instructions the compiler gave no line of their own (code merged from
     /// several lines), each attributed as the instruction before it.
     pub without_line: u64,
+    /// Where each category's instructions came from, largest first: the
+    /// source file and function whose rule claimed them, or the dispatch
+    /// unit they were compiled into (so a reader can check the rules).
+    #[serde(default)]
+    pub sources: Vec<Source>,
+}
+
+/// One place that contributed instructions to a category.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub category: Category,
+    /// `table.rs: find_entry`, `arm Add`, `malloc`...
+    pub place: String,
+    pub instructions: u64,
 }
 
 /// What one part of the dispatch code executed.
@@ -98,6 +112,12 @@ pub struct UnitCost {
 }
 
 impl Attribution {
+    /// The places that gave `category` most of its instructions, largest
+    /// first, at most `limit`.
+    pub fn top_sources(&self, category: Category, limit: usize) -> impl Iterator<Item = &Source> {
+        self.sources.iter().filter(move |source| source.category == category).take(limit)
+    }
+
     /// The sum over categories.
     pub fn categorised(&self) -> u64 {
         self.categories.iter().map(|(_, n)| n).sum()
@@ -150,14 +170,21 @@ pub fn attribute(
     let mut categories: BTreeMap<Category, u64> = Category::ALL.iter().map(|c| (*c, 0)).collect();
     let mut units: HashMap<(String, Unit), (u64, u64)> = HashMap::new();
     let mut without_line = 0;
-    for function in &counts.functions {
-        let in_binary = function.object == binary;
-        // The unit and category of the instruction before, for the next one
-        // if it has no line of its own.
-        let mut previous: Option<(Option<(String, Unit)>, Category)> = None;
-        let mut unit_at: HashMap<u64, (String, Unit)> = HashMap::new();
+    let mut places: HashMap<(Category, String), u64> = HashMap::new();
+    // What the binary's code spent calling each function outside it, by the
+    // category of the call: a C library function no rule names (memcmp,
+    // memcpy) counts in its callers' categories, in proportion.
+    let mut callers: HashMap<&str, BTreeMap<Category, u64>> = HashMap::new();
+    // The binary's functions first, so that their calls are known before the
+    // functions outside it are split among their callers.
+    let (inside, outside): (Vec<_>, Vec<_>) = counts.functions.iter().partition(|f| f.object == binary);
+    for function in inside {
+        // The unit, category and place of the instruction before, for the
+        // next one if it has no line of its own.
+        let mut previous: Option<(Option<(String, Unit)>, Category, String)> = None;
+        let mut at: HashMap<u64, (Option<(String, Unit)>, Category)> = HashMap::new();
         for &(address, count) in &function.instructions {
-            let mut frames = if in_binary { symbols.frames(address) } else { Vec::new() };
+            let mut frames = symbols.frames(address);
             if frames.is_empty() {
                 frames.push(Frame { function: function.name.clone(), file: String::new(), line: 0 });
             }
@@ -171,24 +198,45 @@ pub fn attribute(
                     .then(|| sources.unit_at(&outer.file, outer.line).map(|unit| (outer.file.clone(), unit)))
                     .flatten()
             } else {
-                previous.as_ref().and_then(|(unit, _)| unit.clone())
+                previous.as_ref().and_then(|(unit, _, _)| unit.clone())
             };
-            let category = frames.iter().find_map(rules::frame_category).unwrap_or_else(|| match &unit {
-                Some((file, unit)) => unit_category(file, unit),
-                None if !has_line => previous.as_ref().map_or(Category::Other, |(_, category)| *category),
-                None => Category::Other,
+            let claimed = frames.iter().find_map(|frame| rules::frame_category(frame).map(|c| (c, place_of(frame))));
+            let (category, place) = claimed.unwrap_or_else(|| match &unit {
+                Some((file, unit)) => {
+                    (unit_category(file, unit), format!("{} {}", file_name(file), unit_label(unit).0))
+                }
+                None if !has_line => previous
+                    .as_ref()
+                    .map_or((Category::Other, place_of(outer)), |(_, category, place)| (*category, place.clone())),
+                None => (Category::Other, place_of(outer)),
             });
             *categories.entry(category).or_default() += count;
+            *places.entry((category, place.clone())).or_default() += count;
             if let Some(key) = &unit {
                 units.entry(key.clone()).or_default().0 += count;
-                unit_at.insert(address, key.clone());
             }
-            previous = Some((unit, category));
+            at.insert(address, (unit.clone(), category));
+            previous = Some((unit, category, place));
         }
-        for (address, _callee, inclusive) in &function.calls {
-            if let Some(key) = unit_at.get(address) {
+        for (address, callee, inclusive) in &function.calls {
+            let Some((unit, category)) = at.get(address) else { continue };
+            if let Some(key) = unit {
                 units.entry(key.clone()).or_default().1 += inclusive;
             }
+            *callers.entry(callee.as_str()).or_default().entry(*category).or_default() += inclusive;
+        }
+    }
+    for function in outside {
+        let own: u64 = function.instructions.iter().map(|(_, n)| n).sum();
+        if let Some(category) = rules::symbol_category(&function.name) {
+            *categories.entry(category).or_default() += own;
+            *places.entry((category, function.name.clone())).or_default() += own;
+            continue;
+        }
+        let shares = callers.get(function.name.as_str()).cloned().unwrap_or_default();
+        for (category, part) in split(own, &shares) {
+            *categories.entry(category).or_default() += part;
+            *places.entry((category, function.name.clone())).or_default() += part;
         }
     }
     let mut units: Vec<UnitCost> = units
@@ -210,7 +258,58 @@ pub fn attribute(
         same
     });
     units.sort_by(|a, b| (b.own + b.called).cmp(&(a.own + a.called)).then_with(|| a.label.cmp(&b.label)));
-    Attribution { total: counts.total, categories: categories.into_iter().collect(), units, without_line }
+    let mut sources: Vec<Source> =
+        places.into_iter().map(|((category, place), instructions)| Source { category, place, instructions }).collect();
+    sources.sort_by(|a, b| b.instructions.cmp(&a.instructions).then_with(|| a.place.cmp(&b.place)));
+    Attribution { total: counts.total, categories: categories.into_iter().collect(), units, without_line, sources }
+}
+
+/// `total` split among categories in proportion to `shares` (all of it to
+/// `other` when there are none); the parts add up to `total` exactly.
+fn split(total: u64, shares: &BTreeMap<Category, u64>) -> Vec<(Category, u64)> {
+    let sum: u64 = shares.values().sum();
+    if sum == 0 {
+        return vec![(Category::Other, total)];
+    }
+    let mut parts: Vec<(Category, u64)> = shares
+        .iter()
+        .map(|(category, share)| (*category, (total as u128 * *share as u128 / sum as u128) as u64))
+        .collect();
+    // Rounding down loses at most one instruction per category: give the
+    // rest to the largest share.
+    let rest = total - parts.iter().map(|(_, n)| n).sum::<u64>();
+    if let Some(largest) = parts.iter_mut().max_by_key(|(category, _)| shares[category]) {
+        largest.1 += rest;
+    }
+    parts
+}
+
+fn file_name(file: &str) -> &str {
+    file.rsplit('/').next().unwrap_or(file)
+}
+
+/// A frame as a place: its file's name and its function's last path
+/// segments, or the symbol alone outside the debug information.
+fn place_of(frame: &Frame) -> String {
+    let function = short_function(&frame.function);
+    if frame.file.is_empty() { function } else { format!("{}: {function}", file_name(&frame.file)) }
+}
+
+/// `engine::eval::Evaluator::evaluate` as `Evaluator::evaluate`, generic
+/// arguments left out.
+fn short_function(name: &str) -> String {
+    let mut depth = 0;
+    let mut plain = String::new();
+    for c in name.chars() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth -= 1,
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    let segments: Vec<&str> = plain.split("::").filter(|s| !s.is_empty()).collect();
+    segments[segments.len().saturating_sub(2)..].join("::")
 }
 
 #[cfg(test)]
@@ -278,6 +377,16 @@ fn execute() {
         assert_eq!((unit("GetGlobal").own, unit("GetGlobal").called), (25, 0));
         assert_eq!((unit("Add").own, unit("Add").called), (35, 20));
         assert_eq!(unit("(dispatch)").own, 20);
+    }
+
+    #[test]
+    fn a_function_outside_the_binary_is_split_among_its_callers() {
+        let shares: BTreeMap<Category, u64> =
+            [(Category::Variables, 300), (Category::Calls, 100)].into_iter().collect();
+        assert_eq!(split(10, &shares), vec![(Category::Variables, 8), (Category::Calls, 2)]);
+        assert_eq!(split(7, &BTreeMap::new()), vec![(Category::Other, 7)]);
+        let parts = split(1001, &shares);
+        assert_eq!(parts.iter().map(|(_, n)| n).sum::<u64>(), 1001);
     }
 
     /// The check `harness explain` makes on every breakdown: the categories

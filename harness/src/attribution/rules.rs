@@ -97,9 +97,15 @@ pub fn frame_category(frame: &Frame) -> Option<Category> {
     // vector's growth, not its other methods.
     let counts_references = ends("library/alloc/src/rc.rs") && named(&["clone", "drop", "strong", "weak"]);
     let grows = has("library/alloc/src/raw_vec") && named(&["grow", "reserve", "allocate", "with_capacity"]);
-    if ends("/gc.rs") || has("/cycle-collector/") || counts_references {
+    // The last segment of the function's name, generic arguments left out.
+    let short = frame.function.split('<').next().unwrap_or("").rsplit("::").next().unwrap_or("");
+    if ends("/gc.rs") || has("/cycle-collector/") || counts_references || (ends("/heap.rs") && short == "sweep") {
         Some(Category::Collection)
-    } else if ends("/heap.rs") || ends("library/alloc/src/alloc.rs") || grows || has("library/std/src/sys/alloc") {
+    } else if ends("/heap.rs") {
+        // A heap module also reads objects (a kind, a downcast): that is the
+        // work of whoever reads, so only making and freeing are allocation.
+        heap_function(short)
+    } else if ends("library/alloc/src/alloc.rs") || grows || has("library/std/src/sys/alloc") {
         Some(Category::Allocation)
     } else if ends("/table.rs")
         || ends("/env.rs")
@@ -113,18 +119,57 @@ pub fn frame_category(frame: &Frame) -> Option<Category> {
         || has("library/std/src/collections/hash/")
     {
         Some(Category::Variables)
+    } else if ends("/call.rs") && (short.contains("property") || short.contains("field")) {
+        // Properties are read and written beside the calls that bind methods.
+        Some(Category::Variables)
     } else if ends("/call.rs") || ends("frontend/src/natives.rs") {
         Some(Category::Calls)
+    } else if ends("/operand.rs") {
+        Some(operand_function(short))
     } else if ends("frontend/src/number.rs")
-        || ends("/operand.rs")
         || has("library/core/src/fmt/")
         || has("library/alloc/src/fmt")
         || has("library/std/src/io/")
         || ends("lox/src/output.rs")
     {
         Some(Category::Operations)
+    } else if ends("/eval.rs") {
+        walker_function(short)
     } else {
         None
+    }
+}
+
+/// A heap module's function, by what it does: making, interning and
+/// freeing objects are allocation; reading them is not claimed.
+fn heap_function(name: &str) -> Option<Category> {
+    let making = ["new", "alloc", "link", "relink", "intern", "insert", "free", "release", "drop", "account", "layout"];
+    making.iter().any(|prefix| name.starts_with(prefix)).then_some(Category::Allocation)
+}
+
+/// A walker's operand module: reading a leaf operand in place (the
+/// `leaf-operands` and `direct-operands` tunings) is operand traffic; the
+/// operators and conditions are operations.
+fn operand_function(name: &str) -> Category {
+    match name {
+        "leaf" | "leaves" | "shallow_operand" | "operand" | "operand_holding" => Category::Operands,
+        _ => Category::Operations,
+    }
+}
+
+/// A walker's helper outside its dispatch functions, by its name (the
+/// walkers name the same idea the same way).
+fn walker_function(name: &str) -> Option<Category> {
+    match name {
+        "call" | "invoke" | "super_invoke" | "push_frame" | "return_statement" => Some(Category::Calls),
+        "read" | "read_global" | "assign" | "assignment" | "define" | "define_local" | "set" | "get" | "super_get"
+        | "undefined_variable" => Some(Category::Variables),
+        "new_closure" | "function_declaration" | "string_literal" | "first_string_literal" => {
+            Some(Category::Allocation)
+        }
+        "literal" => Some(Category::Operands),
+        "logical" | "unary" => Some(Category::Operations),
+        _ => None,
     }
 }
 
@@ -182,7 +227,23 @@ mod tests {
         };
         assert_eq!(frame_category(&rc("drop<alloc::rc::Rc<Env>>")), Some(Category::Collection));
         assert_eq!(frame_category(&rc("deref<Env>")), None);
-        assert_eq!(frame_category(&frame("/w/engines/enum-vm/src/heap.rs")), Some(Category::Allocation));
+        let named = |file: &str, function: &str| Frame { function: function.into(), file: file.into(), line: 1 };
+        assert_eq!(
+            frame_category(&named("/w/engines/enum-vm/src/heap.rs", "enum_vm::heap::Heap::insert")),
+            Some(Category::Allocation)
+        );
+        assert_eq!(frame_category(&named("/w/engines/tagged-walker/src/heap.rs", "downcast<Closure>")), None);
+        assert_eq!(frame_category(&named("/w/engines/tagged-walker/src/heap.rs", "sweep")), Some(Category::Collection));
+        assert_eq!(frame_category(&named("/w/engines/tagged-walker/src/operand.rs", "leaf")), Some(Category::Operands));
+        assert_eq!(
+            frame_category(&named("/w/engines/tagged-walker/src/operand.rs", "binary")),
+            Some(Category::Operations)
+        );
+        assert_eq!(
+            frame_category(&named("/w/engines/slot-walker/src/eval.rs", "slot_walker::eval::Evaluator::call")),
+            Some(Category::Calls)
+        );
+        assert_eq!(frame_category(&named("/w/engines/slot-walker/src/eval.rs", "evaluate")), None);
         assert_eq!(frame_category(&frame("/w/engines/slot-walker/src/call.rs")), Some(Category::Calls));
         assert_eq!(frame_category(&frame("/r/hashbrown-0.15.2/src/raw/mod.rs")), Some(Category::Variables));
         assert_eq!(frame_category(&frame("/w/engines/nanbox-vm/src/value.rs")), None);
