@@ -87,6 +87,10 @@ pub fn run(args: &ExplainArgs, command_line: String) -> Result<bool> {
         text.push('\n');
         text.push_str(&sources(first, &attributions[0], second, &attributions[1]));
         text.push('\n');
+        for (engine, attribution) in [(first, &attributions[0]), (second, &attributions[1])] {
+            text.push_str(&arms(engine, attribution));
+            text.push('\n');
+        }
     }
     print!("{text}");
     let readme = out.join("README.md");
@@ -148,6 +152,28 @@ pub fn breakdown(a_name: &str, a: &Attribution, b_name: &str, b: &Attribution) -
         millions(a.without_line),
         millions(b.without_line)
     );
+    text
+}
+
+/// How many dispatch arms the arm table lists per engine.
+const ARMS: usize = 10;
+
+/// The dispatch arms (opcodes, node kinds, compiled closures) whose own
+/// code executed the most instructions. Calls out of an arm are left out:
+/// in a tree-walker they are the recursive evaluation of the node's
+/// children, which other arms already count.
+pub fn arms(engine: &str, attribution: &Attribution) -> String {
+    let mut text = format!(
+        "Instructions executed in {engine}'s dispatch arms (each arm's own code and what the compiler inlined \
+         into it; calls out of the arm not included), largest first:\n\n| arm | instructions | share of the run phase |\n\
+         |---|---:|---:|\n"
+    );
+    let mut units: Vec<_> = attribution.units.iter().collect();
+    units.sort_by(|a, b| b.own.cmp(&a.own).then_with(|| a.label.cmp(&b.label)));
+    for unit in units.into_iter().take(ARMS) {
+        let share = 100.0 * unit.own as f64 / attribution.total.max(1) as f64;
+        let _ = writeln!(text, "| `{}` | {} | {share:.1} % |", unit.label.replace('|', "\\|"), millions(unit.own));
+    }
     text
 }
 
