@@ -10,6 +10,7 @@
 //! `.folded` and `.svg`), so the report renders hot spots from saved files.
 
 pub mod alloc;
+pub mod counts;
 pub mod flamegraph;
 pub mod folded;
 #[cfg(feature = "profiling")]
@@ -61,6 +62,10 @@ pub struct EngineProfile {
     pub allocations: alloc::Allocations,
     pub work_count: Option<u64>,
     pub work_unit: Option<String>,
+    /// The run's counts by kind (opcodes and adjacent pairs, node kinds,
+    /// closure kinds), from the first, unprofiled run.
+    #[serde(default)]
+    pub counts: Vec<counts::Count>,
     /// The folded stacks and the flamegraph, relative to the output
     /// directory; no flamegraph when the run was too short to be sampled.
     pub folded: String,

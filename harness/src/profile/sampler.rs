@@ -10,7 +10,7 @@ use crate::provenance;
 use crate::results::now_rfc3339;
 use crate::verify;
 use anyhow::{Context, Result, anyhow};
-use frontend::{Engine, Options};
+use frontend::{Engine, Options, Session};
 use std::path::Path;
 use std::time::Instant;
 
@@ -72,6 +72,7 @@ struct Sampled {
     allocations: alloc::Allocations,
     outcome: Result<Vec<u8>, String>,
     work: Option<frontend::WorkCount>,
+    counts: Vec<super::counts::Count>,
 }
 
 fn profile_one(
@@ -126,6 +127,7 @@ fn profile_one(
         allocations: sampled.allocations,
         work_count: sampled.work.map(|w| w.count),
         work_unit: sampled.work.map(|w| w.unit.to_string()),
+        counts: sampled.counts,
         folded: folded_path.display().to_string(),
         flamegraph,
         date: now_rfc3339(),
@@ -133,11 +135,9 @@ fn profile_one(
 }
 
 /// Prepares and runs `source` in a fresh session: (prepare seconds, run
-/// seconds, output or failure, the session's work count).
-fn run_once(
-    engine: &'static dyn Engine,
-    source: &str,
-) -> (f64, f64, Result<Vec<u8>, String>, Option<frontend::WorkCount>) {
+/// seconds, output or failure, and the session, whose counts the caller
+/// reads after it has stopped counting allocations).
+fn run_once(engine: &'static dyn Engine, source: &str) -> (f64, f64, Result<Vec<u8>, String>, Box<dyn Session>) {
     let mut session = engine.session(Options::default());
     let start = Instant::now();
     let prepared = session.prepare(source);
@@ -148,7 +148,7 @@ fn run_once(
         Err(errors) => Err(format!("did not compile: {errors}")),
         Ok(()) => session.run(&mut stdout).map(|()| stdout).map_err(|error| format!("failed: {error}")),
     };
-    (prepare_s, start.elapsed().as_secs_f64(), outcome, session.work_count())
+    (prepare_s, start.elapsed().as_secs_f64(), outcome, session)
 }
 
 /// Runs `source` on `engine` under the sampler, again and again in fresh
@@ -159,8 +159,11 @@ fn sample(engine: &'static dyn Engine, source: &str, min_seconds: f64) -> Result
     // The first run, unprofiled, gives the output to verify, the allocation
     // count and the work count. The counting allocator's own bookkeeping is
     // then the only instrument in the profiled runs.
-    let ((prepare_s, run_s, outcome, work), allocations) =
+    let ((prepare_s, run_s, outcome, session), allocations) =
         alloc::count(alloc::COUNTING_ALLOCATOR, || run_once(engine, source));
+    let work = session.work_count();
+    let counts = session.counters().into_iter().map(super::counts::Count::from).collect();
+    drop(session);
     let guard = pprof::ProfilerGuardBuilder::default()
         .frequency(FREQUENCY_HZ)
         .blocklist(&BLOCKLIST)
@@ -212,7 +215,7 @@ fn sample(engine: &'static dyn Engine, source: &str, min_seconds: f64) -> Result
         |frame| frame.contains("stats_alloc"),
         "(allocator: malloc or free, with the profiling build's counting)",
     );
-    Ok(Sampled { stacks, cpu_s, repeats, prepare_s, run_s, allocations, outcome, work })
+    Ok(Sampled { stacks, cpu_s, repeats, prepare_s, run_s, allocations, outcome, work, counts })
 }
 
 /// A demangled name without its hash suffix, safe inside a folded line.

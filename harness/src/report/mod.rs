@@ -3,6 +3,7 @@
 //! (`harness report` re-renders without measuring again).
 
 pub mod analysis;
+pub mod counts;
 pub mod format;
 pub mod markdown;
 pub mod profiles;
