@@ -17,7 +17,10 @@ impl Evaluator<'_> {
             Value::Closure(closure) => self.call_closure(&closure, None, args, line),
             Value::BoundMethod(bound) => self.call_closure(&bound.method, Some(bound.receiver.clone()), args, line),
             Value::Class(class) => self.instantiate(class, args, line),
-            Value::Native(native) => Ok((native.function)(&args)),
+            Value::Native(native) => {
+                self.state.tally(|t| t.calls += 1);
+                Ok((native.function)(&args))
+            }
             _ => Err(self.error(line, messages::NOT_CALLABLE)),
         }
     }
@@ -51,7 +54,9 @@ impl Evaluator<'_> {
         self.frames.push(Frame { name: Some(function.name.clone()), line: function.line });
         #[cfg(feature = "work-count")]
         let frame = frontend::profiling::marker::frame(self.frames.len() - 1, function.marker);
+        self.state.tally(|t| t.enter_call());
         let result = self.execute_block(&function.body, &env);
+        self.state.tally(|t| t.leave_call());
         #[cfg(feature = "work-count")]
         drop(frame);
         self.frames.pop();
@@ -72,12 +77,17 @@ impl Evaluator<'_> {
             fields: RefCell::new(NameMap::with_hasher(self.state.name_hash)),
         });
         self.state.track(&instance);
+        self.state.tally(|t| t.instances += 1);
         let instance = Value::Instance(instance);
         let init = class.methods.borrow().get("init").cloned();
         match init {
             Some(init) => self.call_closure(&init, Some(instance), args, line),
             None if !args.is_empty() => Err(self.error(line, messages::wrong_arity(0, args.len()))),
-            None => Ok(instance),
+            None => {
+                // A class without `init` is still called: a frame-less call.
+                self.state.tally(|t| t.calls += 1);
+                Ok(instance)
+            }
         }
     }
 
@@ -85,6 +95,7 @@ impl Evaluator<'_> {
         let name = decl.target.name().clone();
         let class = Rc::new(Class { name, methods: RefCell::new(NameMap::with_hasher(self.state.name_hash)) });
         self.state.track(&class);
+        self.state.tally(|t| t.classes += 1);
         self.define(&decl.target, Value::Class(class.clone()), env);
 
         let mut method_env = env.clone();
@@ -100,6 +111,7 @@ impl Evaluator<'_> {
         for method in &decl.methods {
             let closure = Rc::new(Closure { function: method.clone(), env: method_env.clone() });
             self.state.track(&closure);
+            self.state.tally(|t| t.closures += 1);
             class.methods.borrow_mut().insert(method.name.clone(), closure);
         }
         Ok(())
@@ -109,6 +121,7 @@ impl Evaluator<'_> {
         let Value::Instance(instance) = object else {
             return Err(self.error(line, messages::ONLY_INSTANCES_PROPERTIES));
         };
+        self.state.tally(|t| t.property_reads += 1);
         if let Some(value) = instance.fields.borrow().get(name) {
             return Ok(value.clone());
         }
@@ -123,6 +136,7 @@ impl Evaluator<'_> {
         let Value::Instance(instance) = object else {
             return Err(self.error(line, messages::ONLY_INSTANCES_FIELDS));
         };
+        self.state.tally(|t| t.property_writes += 1);
         instance.fields.borrow_mut().insert(name.clone(), value.clone());
         Ok(value)
     }
@@ -133,6 +147,7 @@ impl Evaluator<'_> {
         let Value::Instance(instance) = object else {
             return Err(self.error(line, messages::ONLY_INSTANCES_METHODS));
         };
+        self.state.tally(|t| t.property_reads += 1);
         let field = instance.fields.borrow().get(name).cloned();
         if let Some(callee) = field {
             return self.call_value(callee, args, line);
@@ -172,6 +187,7 @@ impl Evaluator<'_> {
     fn bind(&mut self, receiver: Value, method: Rc<Closure>) -> Value {
         let bound = Rc::new(BoundMethod { receiver, method });
         self.state.track(&bound);
+        self.state.tally(|t| t.bound_methods += 1);
         Value::BoundMethod(bound)
     }
 }

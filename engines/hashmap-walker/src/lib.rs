@@ -56,6 +56,7 @@ use frontend::diagnostics::RunError;
 use frontend::hash::NameHash;
 use frontend::profiling::NodeKind;
 use frontend::tuning::FX_HASH;
+use frontend::work::Tally;
 use frontend::{CompileErrors, Engine, Options, Session, Tuning, WorkCount};
 use std::io::Write;
 use std::rc::Rc;
@@ -99,6 +100,9 @@ pub struct State {
     /// Evaluations per node kind, and the profiling marker.
     #[cfg(feature = "work-count")]
     nodes: frontend::profiling::NodeProfile,
+    /// What the last run did in Lox's own terms (`work-count` builds only):
+    /// this engine is the one the harness characterises programs with.
+    tally: Tally,
 }
 
 impl State {
@@ -116,6 +120,7 @@ impl State {
             work: 0,
             #[cfg(feature = "work-count")]
             nodes: frontend::profiling::NodeProfile::default(),
+            tally: Tally::default(),
         }
     }
 
@@ -150,6 +155,15 @@ impl State {
         {
             let _ = kind;
             frontend::profiling::marker::NoMark
+        }
+    }
+
+    /// Counts what the program did, in `work-count` builds only (a timing
+    /// build compiles the call away).
+    #[inline(always)]
+    fn tally(&mut self, count: impl FnOnce(&mut Tally)) {
+        if cfg!(feature = "work-count") {
+            count(&mut self.tally);
         }
     }
 }
@@ -191,6 +205,7 @@ impl Session for HashmapSession {
         self.state.nodes.start();
         #[cfg(feature = "work-count")]
         let _script = frontend::profiling::marker::frame(0, script.marker);
+        self.state.tally = Tally::default();
         let globals = self.state.globals.clone();
         let mut evaluator = Evaluator { state: &mut self.state, out, frames: vec![Frame { name: None, line: 0 }] };
         match evaluator.execute_block(&script.body, &globals) {
@@ -207,5 +222,61 @@ impl Session for HashmapSession {
     #[cfg(feature = "work-count")]
     fn counters(&self) -> Vec<frontend::profiling::Counter> {
         self.state.nodes.counters()
+    }
+
+    fn work_counters(&self) -> Vec<(&'static str, u64)> {
+        if cfg!(feature = "work-count") { self.state.tally.counters() } else { Vec::new() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use frontend::work;
+
+    /// Every kind of thing the tally counts, each a known number of times;
+    /// a timing build (no `work-count`) counts nothing at all.
+    #[test]
+    fn the_tally_counts_what_the_program_asks_for() {
+        let source = r#"
+            class Point {
+              init(x) { this.x = x; }
+              get() { return this.x; }
+            }
+            class Empty {}
+            fun depth(n) { if (n == 0) return 0; return depth(n - 1); }
+            var p = Point(1);
+            p.x = p.get() + p.x;
+            var m = p.get;
+            var e = Empty();
+            var s = "a" + "b" + "c";
+            depth(3);
+            fun outer() { fun inner() { return 1; } return inner(); }
+            outer();
+            clock();
+        "#;
+        let mut session = HashmapWalker.session(Options::default());
+        session.prepare(source).expect("the program compiles");
+        session.run(&mut Vec::new()).expect("the program runs");
+        let counters = session.work_counters();
+        if !cfg!(feature = "work-count") {
+            assert!(counters.is_empty());
+            return;
+        }
+        let count = |name: &str| counters.iter().find(|(n, _)| *n == name).map_or(0, |(_, c)| *c);
+        // Point(1) with its init, p.get(), Empty(), depth 3 to 0 (4 calls),
+        // outer and inner, clock.
+        assert_eq!(count(work::CALLS), 1 + 1 + 1 + 4 + 2 + 1);
+        assert_eq!(count(work::MAX_CALL_DEPTH), 4);
+        assert_eq!((count(work::INSTANCES), count(work::CLASSES), count(work::BOUND_METHODS)), (2, 2, 1));
+        // Two methods, depth, outer, and inner once.
+        assert_eq!(count(work::CLOSURES), 5);
+        assert_eq!(count(work::STRINGS), 2);
+        assert_eq!(count(work::ALLOCATIONS), 2 + 2 + 1 + 5 + 2);
+        // p.get(), p.x, p.get and this.x in get(): reads; this.x in init, p.x: writes.
+        assert_eq!((count(work::PROPERTY_READS), count(work::PROPERTY_WRITES)), (4, 2));
+        // Point, p three times in the assignment and once for m, Empty,
+        // depth once outside and three times inside, outer and clock.
+        assert_eq!(count(work::GLOBAL_READS), 1 + 3 + 1 + 1 + 1 + 3 + 1 + 1);
     }
 }
