@@ -159,6 +159,10 @@ fn unit_category(file: &str, unit: &Unit) -> Category {
     }
 }
 
+/// Where an instruction went: its unit (with the unit's file), its category
+/// and the place the report names.
+type Placed = (Option<(String, Unit)>, Category, String);
+
 /// Attributes `counts`, whose code in `binary` is resolved by `symbols` and
 /// read by `sources`.
 pub fn attribute(
@@ -181,7 +185,7 @@ pub fn attribute(
     for function in inside {
         // The unit, category and place of the instruction before, for the
         // next one if it has no line of its own.
-        let mut previous: Option<(Option<(String, Unit)>, Category, String)> = None;
+        let mut previous: Option<Placed> = None;
         let mut at: HashMap<u64, (Option<(String, Unit)>, Category)> = HashMap::new();
         for &(address, count) in &function.instructions {
             let mut frames = symbols.frames(address);
