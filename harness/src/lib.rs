@@ -16,6 +16,7 @@
 
 pub mod ablate;
 pub mod app;
+pub mod attribution;
 pub mod bench;
 pub mod benchmark;
 pub mod charts;
@@ -25,6 +26,7 @@ pub mod cli;
 pub mod compare;
 pub mod conformance;
 pub mod contender;
+pub mod explain;
 pub mod export;
 pub mod fuzz;
 pub mod handover;

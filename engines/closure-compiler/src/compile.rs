@@ -73,6 +73,9 @@ pub struct CompiledFunction {
     pub upvalues: Box<[Capture]>,
     /// The whole body as one closure, yielding what a call returns.
     pub body: ExprFn,
+    /// The profiling marker's id for the function's frames.
+    #[cfg(feature = "work-count")]
+    pub marker: u32,
 }
 
 /// Where a declaration stores its variable, decided at compile time.
@@ -175,6 +178,8 @@ impl<'a> Compiler<'a> {
             captured_params,
             upvalues: function.upvalues.clone().into_boxed_slice(),
             body,
+            #[cfg(feature = "work-count")]
+            marker: function.marker,
         })
     }
 

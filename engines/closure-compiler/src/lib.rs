@@ -146,6 +146,8 @@ mod env;
 mod eval;
 mod gc;
 mod globals;
+#[cfg(feature = "work-count")]
+mod profile;
 mod rung;
 mod value;
 
@@ -210,6 +212,9 @@ pub struct State {
     /// The heap ceiling (`Options::max_heap`) a new string is checked against.
     max_heap: usize,
     work: u64,
+    /// Calls per node kind and per closure kind, and the profiling marker.
+    #[cfg(feature = "work-count")]
+    profile: profile::Profile,
 }
 
 impl Drop for State {
@@ -229,7 +234,15 @@ impl State {
         let slot = globals.slot_of(&frontend::natives::CLOCK.into());
         globals.define(slot, Value::Native(clock));
         let collector = cycle_collector::CycleCollector::new(options.gc_stress);
-        State { globals, collector, name_hash, max_heap: options.max_heap, work: 0 }
+        State {
+            globals,
+            collector,
+            name_hash,
+            max_heap: options.max_heap,
+            work: 0,
+            #[cfg(feature = "work-count")]
+            profile: profile::Profile::default(),
+        }
     }
 
     /// Registers a new object that could take part in a cycle, and collects
@@ -277,6 +290,10 @@ impl Session for ClosureSession {
         let function = self.script.clone().expect("run follows a successful prepare");
         let script = Closure { function, upvalues: Box::new([]) };
         self.state.work = 0;
+        #[cfg(feature = "work-count")]
+        self.state.profile.start();
+        #[cfg(feature = "work-count")]
+        let _script = frontend::profiling::marker::frame(0, script.function.marker);
         let mut stack = Vec::with_capacity(1024);
         stack.resize(1 + script.function.n_locals, Slot::Value(Value::Nil));
         let mut evaluator = Evaluator { state: &mut self.state, out, stack, depth: 1, returned: Value::Nil };
@@ -291,5 +308,10 @@ impl Session for ClosureSession {
 
     fn work_count(&self) -> Option<WorkCount> {
         cfg!(feature = "work-count").then_some(WorkCount { count: self.state.work, unit: "closures called" })
+    }
+
+    #[cfg(feature = "work-count")]
+    fn counters(&self) -> Vec<frontend::profiling::Counter> {
+        self.state.profile.counters()
     }
 }

@@ -129,6 +129,8 @@ mod globals;
 mod heap;
 mod object;
 mod op;
+#[cfg(feature = "work-count")]
+mod profile;
 mod rung;
 mod table;
 mod upvalue;
@@ -217,6 +219,11 @@ impl Session for EnumVmSession {
 
     fn work_count(&self) -> Option<WorkCount> {
         cfg!(feature = "work-count").then_some(WorkCount { count: self.vm.work, unit: "instructions" })
+    }
+
+    #[cfg(feature = "work-count")]
+    fn counters(&self) -> Vec<frontend::profiling::Counter> {
+        self.vm.profile.counters()
     }
 }
 
@@ -369,5 +376,28 @@ mod tests {
         session.run(&mut Vec::new()).expect("runs");
         // Constant, Constant, Add, Print, Nil, Return.
         assert_eq!(session.work_count(), Some(WorkCount { count: 6, unit: "instructions" }));
+    }
+
+    #[cfg(feature = "work-count")]
+    #[test]
+    fn counters_count_opcodes_and_the_pairs_that_follow_in_the_code() {
+        use frontend::profiling::counters::{OPCODE, OPCODE_PAIR};
+        let mut session = EnumVm.session(Options::default());
+        session.prepare("fun f(n) { return n + 1; } print f(1) + f(2);").expect("compiles");
+        session.run(&mut Vec::new()).expect("runs");
+        let counters = session.counters();
+        let count = |family: &str, name: &str| {
+            counters.iter().find(|c| c.family == family && c.name == name).map_or(0, |c| c.count)
+        };
+        assert_eq!(count(OPCODE, "Call"), 2);
+        assert_eq!(count(OPCODE, "Add"), 3);
+        assert_eq!(count(OPCODE_PAIR, "GetLocal → Constant"), 2);
+        assert_eq!(count(OPCODE_PAIR, "Constant → Add"), 2);
+        // What runs after a call or a return is never its neighbour in the code.
+        let pairs = counters.iter().filter(|c| c.family == OPCODE_PAIR);
+        assert!(!pairs.clone().any(|c| c.name.starts_with("Call") || c.name.starts_with("Return")));
+        assert!(pairs.count() > 3);
+        let executed: u64 = counters.iter().filter(|c| c.family == OPCODE).map(|c| c.count).sum();
+        assert_eq!(Some(executed), session.work_count().map(|w| w.count));
     }
 }

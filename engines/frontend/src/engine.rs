@@ -13,6 +13,7 @@
 
 use crate::diagnostics::{CompileErrors, RunError};
 use crate::dump::Form;
+use crate::profiling::Counter;
 use crate::tuning::Tuning;
 use std::io::Write;
 
@@ -130,6 +131,14 @@ pub trait Session {
     /// it; `None` otherwise.
     fn work_count(&self) -> Option<WorkCount> {
         None
+    }
+
+    /// What the last run did, counted by kind (executions per opcode and
+    /// per adjacent pair of opcodes, evaluations per node kind, calls per
+    /// closure kind: see [`crate::profiling::counters`]), when the engine was
+    /// built with its `work-count` feature; empty otherwise.
+    fn counters(&self) -> Vec<Counter> {
+        Vec::new()
     }
 
     /// What the last run did in the language's own terms (calls, objects

@@ -17,6 +17,9 @@
 //!   [`dump`] prints the tree an engine starts from, for `lox --dump`;
 //!   [`tuning`] declares the optimisations an engine makes beyond its
 //!   strategy, so that each can be switched off and measured.
+//! * [`profiling`] is what engines count and mark in the harness's profiling
+//!   build (their `work-count` feature): named counters, and a marker of the
+//!   Lox function and opcode or node being executed, for the sampler.
 //!
 //! Architecture invariant: this crate knows no engine. It defines what an
 //! engine is and what Lox means, and nothing about how any engine works.
@@ -34,6 +37,7 @@ pub mod messages;
 pub mod natives;
 pub mod number;
 pub mod parser;
+pub mod profiling;
 pub mod resolve;
 pub mod scanner;
 pub mod token;

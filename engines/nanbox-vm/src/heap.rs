@@ -129,9 +129,11 @@ impl Heap {
         upvalue_count: usize,
         max_stack: usize,
         chunk: Chunk,
+        marker: u32,
     ) -> Gc<ObjFunction> {
         let extra = chunk.allocated_bytes();
-        let function = ObjFunction { obj: Obj::new(ObjKind::Function), arity, upvalue_count, max_stack, name, chunk };
+        let function =
+            ObjFunction { obj: Obj::new(ObjKind::Function), arity, upvalue_count, max_stack, name, chunk, marker };
         self.link(function, extra)
     }
 

@@ -99,6 +99,8 @@ mod globals;
 mod heap;
 mod object;
 mod op;
+#[cfg(feature = "work-count")]
+mod profile;
 mod rung;
 mod table;
 mod upvalue;
@@ -177,6 +179,11 @@ impl Session for NanboxVmSession {
 
     fn work_count(&self) -> Option<WorkCount> {
         cfg!(feature = "work-count").then_some(WorkCount { count: self.vm.work, unit: "instructions" })
+    }
+
+    #[cfg(feature = "work-count")]
+    fn counters(&self) -> Vec<frontend::profiling::Counter> {
+        self.vm.profile.counters()
     }
 }
 

@@ -194,6 +194,10 @@ pub struct ObjFunction {
     /// `None` for the top-level script.
     pub name: Option<Gc<ObjString>>,
     pub chunk: Chunk,
+    /// The profiling marker's id for the function's frames (0 unless the
+    /// front end was built with `work-count`).
+    #[cfg_attr(not(feature = "work-count"), allow(dead_code, reason = "read by the profiling build only"))]
+    pub marker: u32,
 }
 
 /// A native function. As in clox, natives take any number of arguments.

@@ -81,6 +81,9 @@ pub struct Vm {
     pub gray: Vec<std::ptr::NonNull<crate::object::Obj>>,
     /// Instructions dispatched by the last run (with the `work-count` feature).
     pub work: u64,
+    /// Executions per opcode and pair, and the profiling marker.
+    #[cfg(feature = "work-count")]
+    pub profile: crate::profile::Profile,
     /// The heap ceiling (`Options::max_heap`) a new string is checked against.
     pub max_heap: usize,
 }
@@ -105,6 +108,8 @@ impl Vm {
             script: None,
             gray: Vec::new(),
             work: 0,
+            #[cfg(feature = "work-count")]
+            profile: crate::profile::Profile::new(),
             max_heap: frontend::memory::DEFAULT_MAX_HEAP,
         }
     }
@@ -133,6 +138,8 @@ impl Vm {
         let function = self.script.expect("run follows a successful prepare");
         self.grow_globals(self.global_names.len());
         self.work = 0;
+        #[cfg(feature = "work-count")]
+        self.profile.start();
         // The function stays rooted through `self.script` while its closure
         // is allocated.
         self.maybe_collect();
@@ -188,7 +195,12 @@ impl Vm {
         #[cfg(feature = "work-count")]
         let mut work: u64 = 0;
 
+        // Every macro here collapses its debug lines into the line that uses
+        // it, so that a profiler reading line numbers (the harness's cost
+        // per opcode) finds a macro's instructions in the arm that ran them.
+
         // Reloads the registers from the innermost frame and `self.sp`.
+        #[collapse_debuginfo(yes)]
         macro_rules! load_state {
             () => {{
                 // SAFETY: frame_count >= 1 while the loop runs (it returns when
@@ -203,6 +215,7 @@ impl Vm {
             }};
         }
         // Writes the registers back for code outside the loop.
+        #[collapse_debuginfo(yes)]
         macro_rules! save_state {
             () => {{
                 // SAFETY: `frame` points to the innermost frame.
@@ -210,6 +223,7 @@ impl Vm {
                 self.sp = sp;
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! read_u8 {
             () => {{
                 // SAFETY: the Code invariant: the operand bytes are in the chunk.
@@ -219,6 +233,7 @@ impl Vm {
                 byte
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! read_u16 {
             () => {{
                 // SAFETY: the Code invariant: a 2-byte operand follows.
@@ -228,6 +243,7 @@ impl Vm {
                 u16::from_le(value) as usize
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! read_u32 {
             () => {{
                 // SAFETY: the Code invariant: a 4-byte operand follows.
@@ -237,12 +253,14 @@ impl Vm {
                 u32::from_le(value) as usize
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! read_u24 {
             () => {{
                 let low = read_u16!();
                 low | (usize::from(read_u8!()) << 16)
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! constant {
             ($index:expr) => {{
                 let index: usize = $index;
@@ -251,6 +269,7 @@ impl Vm {
                 unsafe { *constants.add(index) }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! string_constant {
             ($index:expr) => {{
                 let value = constant!($index);
@@ -258,6 +277,7 @@ impl Vm {
                 unsafe { Gc::<ObjString>::from_obj(value.as_object()) }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! push {
             ($value:expr) => {{
                 let value = $value;
@@ -268,6 +288,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! pop {
             () => {{
                 // SAFETY: the Stack invariant: the function pushed this value.
@@ -277,6 +298,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! peek {
             ($distance:expr) => {{
                 let distance: usize = $distance;
@@ -284,6 +306,7 @@ impl Vm {
                 unsafe { *sp.sub(distance + 1) }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! set_peek {
             ($distance:expr, $value:expr) => {{
                 let (distance, value): (usize, Value) = ($distance, $value);
@@ -291,6 +314,7 @@ impl Vm {
                 unsafe { *sp.sub(distance + 1) = value };
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! local {
             ($slot:expr) => {{
                 let slot: usize = $slot;
@@ -299,6 +323,7 @@ impl Vm {
                 unsafe { &mut *slots.add(slot) }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! upvalue {
             ($index:expr) => {{
                 let index: usize = $index;
@@ -307,12 +332,14 @@ impl Vm {
                 unsafe { *Gc::from_ptr((*frame).closure).upvalues.get_unchecked(index) }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! throw {
             ($message:expr) => {{
                 save_state!();
                 return Err(self.runtime_error($message));
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! binary_number {
             ($operator:tt, $wrap:expr) => {{
                 let (a, b) = (peek!(1), peek!(0));
@@ -325,6 +352,7 @@ impl Vm {
         }
         // Enters `closure` with `argc` arguments on the stack: clox's `call`,
         // inlined into the loop so a Lox-to-Lox call never leaves it.
+        #[collapse_debuginfo(yes)]
         macro_rules! enter_closure {
             ($closure:expr, $argc:expr) => {{
                 let closure: Gc<ObjClosure> = $closure;
@@ -356,6 +384,7 @@ impl Vm {
             }};
         }
         // Calls anything that is not a closure through call.rs.
+        #[collapse_debuginfo(yes)]
         macro_rules! call_value {
             ($callee:expr, $argc:expr) => {{
                 save_state!();
@@ -366,11 +395,13 @@ impl Vm {
 
         // The instructions with an index operand, as macros so that the
         // one-byte and the `Wide` forms share one body.
+        #[collapse_debuginfo(yes)]
         macro_rules! op_constant {
             ($index:expr) => {{
                 push!(constant!($index));
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_get_global {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -383,6 +414,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_define_global {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -390,6 +422,7 @@ impl Vm {
                 self.define_global(name, value);
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_set_global {
             ($index:expr, $pop:expr) => {{
                 let name = string_constant!($index);
@@ -402,6 +435,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_get_global_slot {
             ($slot:expr) => {{
                 let slot: usize = $slot;
@@ -414,6 +448,7 @@ impl Vm {
                 push!(value);
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_define_global_slot {
             ($slot:expr) => {{
                 let slot: usize = $slot;
@@ -422,6 +457,7 @@ impl Vm {
                 unsafe { *self.globals.slots.get_unchecked_mut(slot) = value };
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_set_global_slot {
             ($slot:expr, $pop:expr) => {{
                 let slot: usize = $slot;
@@ -436,6 +472,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_get_property {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -451,6 +488,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_set_property {
             ($index:expr, $pop:expr) => {{
                 let name = string_constant!($index);
@@ -467,6 +505,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_get_super {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -477,6 +516,7 @@ impl Vm {
                 set_peek!(0, bound);
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_invoke {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -498,6 +538,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_super_invoke {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -509,6 +550,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_closure {
             ($index:expr) => {{
                 let function: Gc<ObjFunction> = constant!($index).expect_gc();
@@ -523,6 +565,7 @@ impl Vm {
                 sp = self.sp;
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_class {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -532,6 +575,7 @@ impl Vm {
                 push!(class.value());
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_method {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -544,13 +588,18 @@ impl Vm {
         load_state!();
         loop {
             #[cfg(feature = "work-count")]
-            {
-                work += 1;
-            }
+            let start = ip;
             let byte = read_u8!();
             // SAFETY: the Code invariant: `ip` was at an instruction start,
             // and compile.rs writes only `Op as u8` there.
             let op = unsafe { std::mem::transmute::<u8, Op>(byte) };
+            #[cfg(feature = "work-count")]
+            {
+                work += 1;
+                // SAFETY: `frame` is the innermost frame, and its closure is live.
+                let function_marker = || unsafe { Gc::from_ptr((*frame).closure).function.marker };
+                self.profile.dispatch(op, start, frame, self.frame_count, function_marker);
+            }
             match op {
                 Op::Constant => op_constant!(usize::from(read_u8!())),
                 Op::Nil => push!(Value::NIL),

@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod character;
+pub mod counts;
 pub mod format;
 pub mod groups;
 pub mod ladder;
