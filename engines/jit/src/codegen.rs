@@ -36,6 +36,11 @@ impl Codegen {
         // Speed: Cranelift's optimisations (its e-graph rewrites, alias
         // analysis and register allocation), and nothing of our own.
         flags.set("opt_level", "speed").expect("a Cranelift setting");
+        // Cranelift's verifier checks every function's IR, which costs a
+        // third of the compile time: the tests (debug builds) run it on all
+        // the IR the corpus makes, release builds do not.
+        let verify = if cfg!(debug_assertions) { "true" } else { "false" };
+        flags.set("enable_verifier", verify).expect("a Cranelift setting");
         // Code is placed anywhere in memory and calls helpers by absolute
         // address.
         flags.set("is_pic", "false").expect("a Cranelift setting");

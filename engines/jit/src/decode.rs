@@ -44,6 +44,9 @@ pub struct Code {
     /// The parameters (slots 1 to arity, and slot 0) that the function never
     /// assigns: their memory holds their value throughout.
     pub unassigned: Vec<bool>,
+    /// The slots some `GetLocal` reads: a parameter no one reads is not
+    /// loaded at entry.
+    pub read: Vec<bool>,
 }
 
 impl Code {
@@ -72,6 +75,7 @@ impl Code {
         }
         let mut captured = vec![false; slots];
         let mut unassigned = vec![false; slots];
+        let mut read = vec![false; slots];
         unassigned[..=function.arity].fill(true);
         let code = &function.chunk.code;
         for (instruction, height) in all.iter().zip(&heights) {
@@ -88,11 +92,12 @@ impl Code {
                     }
                 }
                 Op::SetLocal | Op::SetLocalPop => unassigned[instruction.a] = false,
+                Op::GetLocal => read[instruction.a] = true,
                 _ => {}
             }
         }
         let instructions = all.into_iter().zip(heights).filter_map(|(ins, height)| Some((ins, height?))).collect();
-        Code { instructions, targets, captured, unassigned }
+        Code { instructions, targets, captured, unassigned, read }
     }
 }
 

@@ -132,15 +132,17 @@ impl Translator<'_, '_> {
         self.b.ins().jump(self.unwind, &[]);
 
         self.b.switch_to_block(checked);
+        let overflow_error = self.cold_block();
         let count = self.b.ins().load(I64, flags(), self.vm, VM_FRAME_COUNT);
         let frames_full = self.b.ins().icmp_imm_s(IntCC::Equal, count, MAX_FRAMES as i64);
+        let frame_room = self.b.create_block();
+        self.b.ins().brif(frames_full, overflow_error, &[], frame_room, &[]);
+        self.b.switch_to_block(frame_room);
         let end = self.b.ins().load(I64, flags(), self.vm, VM_STACK_END);
         let needed = self.b.ins().iadd_imm_s(self.slots, function.max_stack as i64 * VALUE);
         let stack_full = self.b.ins().icmp(IntCC::UnsignedGreaterThan, needed, end);
-        let overflow = self.b.ins().bor(frames_full, stack_full);
-        let overflow_error = self.cold_block();
         let room = self.b.create_block();
-        self.b.ins().brif(overflow, overflow_error, &[], room, &[]);
+        self.b.ins().brif(stack_full, overflow_error, &[], room, &[]);
         self.b.switch_to_block(overflow_error);
         self.throw(Message::StackOverflow);
 
@@ -155,7 +157,7 @@ impl Translator<'_, '_> {
         self.b.ins().store(flags(), pushed, self.vm, VM_FRAME_COUNT);
         let zero = self.b.ins().iconst(I64, 0);
         for position in 0..self.variables.len() {
-            let value = if position <= function.arity && !code.captured[position] {
+            let value = if position <= function.arity && code.read[position] && !code.captured[position] {
                 self.b.ins().load(I64, flags(), self.slots, position as i32 * VALUE as i32)
             } else {
                 zero
@@ -219,6 +221,14 @@ impl Translator<'_, '_> {
     /// as `height` positions. On a path that rejoins the main one, `record`
     /// is false: the main path has not stored them.
     fn spill(&mut self, height: usize, record: bool) {
+        self.store_live(height, record);
+        self.save_sp(height);
+    }
+
+    /// The stores of [`Translator::spill`], without saving `sp`: enough for
+    /// a call of compiled code, whose frame starts above these positions and
+    /// which saves `sp` itself before anything can collect.
+    fn store_live(&mut self, height: usize, record: bool) {
         for position in 0..height {
             if !self.synced[position] {
                 let value = self.b.use_var(self.variables[position]);
@@ -228,6 +238,9 @@ impl Translator<'_, '_> {
                 }
             }
         }
+    }
+
+    fn save_sp(&mut self, height: usize) {
         let sp = self.b.ins().iadd_imm_s(self.slots, height as i64 * VALUE);
         self.b.ins().store(flags(), sp, self.vm, VM_SP);
     }
@@ -353,18 +366,42 @@ impl Translator<'_, '_> {
     /// at `instruction` if they are not.
     fn number_operands(&mut self, instruction: &Instruction, code: &Code) -> (Ir, Ir) {
         let (a, b) = (self.peek(1, code), self.peek(0, code));
-        let numbers = self.both_numbers(a, b);
-        self.check_or_throw(numbers, Message::OperandsNumbers, instruction);
+        let error = self.cold_block();
+        self.unless_number(a, error);
+        self.unless_number(b, error);
+        let next = self.b.create_block();
+        self.b.ins().jump(next, &[]);
+        self.b.switch_to_block(error);
+        self.save_ip(instruction);
+        self.throw(Message::OperandsNumbers);
+        self.b.switch_to_block(next);
         (self.float(a), self.float(b))
     }
 
+    /// Goes to `otherwise` unless `value` is a number: one test and one
+    /// branch per operand, cheaper than combining the two tests.
+    fn unless_number(&mut self, value: Ir, otherwise: Block) {
+        let number = self.is_number(value);
+        let next = self.b.create_block();
+        self.b.ins().brif(number, next, &[], otherwise, &[]);
+        self.b.switch_to_block(next);
+    }
+
     /// `a op b` with clox's NaN when both are NaN: the first operand's
-    /// (frontend::number::add explains).
+    /// (frontend::number::add explains). A result that is a number, the
+    /// common case, costs one test and a branch.
     fn pin_nan(&mut self, result: Ir, a: Ir) -> Ir {
         let result_nan = self.b.ins().fcmp(FloatCC::Unordered, result, result);
+        let nan = self.cold_block();
+        let join = self.b.create_block();
+        self.b.append_block_param(join, F64);
+        self.b.ins().brif(result_nan, nan, &[], join, &[BlockArg::Value(result)]);
+        self.b.switch_to_block(nan);
         let a_nan = self.b.ins().fcmp(FloatCC::Unordered, a, a);
-        let both = self.b.ins().band(result_nan, a_nan);
-        self.b.ins().select(both, a, result)
+        let pinned = self.b.ins().select(a_nan, a, result);
+        self.b.ins().jump(join, &[BlockArg::Value(pinned)]);
+        self.b.switch_to_block(join);
+        self.b.block_params(join)[0]
     }
 
     // ----- Instructions -------------------------------------------------------------
@@ -655,14 +692,11 @@ impl Translator<'_, '_> {
     fn add(&mut self, instruction: &Instruction, code: &Code) {
         let h = self.height;
         let (a, b) = (self.peek(1, code), self.peek(0, code));
-        let numbers = self.both_numbers(a, b);
-        let fast = self.b.create_block();
         let slow = self.cold_block();
         let join = self.b.create_block();
         self.b.append_block_param(join, I64);
-        self.b.ins().brif(numbers, fast, &[], slow, &[]);
-
-        self.b.switch_to_block(fast);
+        self.unless_number(a, slow);
+        self.unless_number(b, slow);
         let (x, y) = (self.float(a), self.float(b));
         let sum = self.b.ins().fadd(x, y);
         let sum = self.pin_nan(sum, x);
@@ -687,7 +721,7 @@ impl Translator<'_, '_> {
         let argc = instruction.a;
         let callee_position = h - argc - 1;
         let callee = self.read(callee_position, code);
-        self.spill(h, true);
+        self.store_live(h, true);
         self.save_ip(instruction);
         let slots = self.slot_address(callee_position);
         let argc = self.b.ins().iconst(I64, argc as i64);
@@ -716,6 +750,7 @@ impl Translator<'_, '_> {
         self.b.ins().jump(join, &[BlockArg::Value(result)]);
 
         self.b.switch_to_block(other);
+        self.save_sp(h);
         let result = self.call(helpers::CALL, &[self.vm, callee, slots, argc]).expect("returns");
         self.b.ins().jump(join, &[BlockArg::Value(result)]);
 
