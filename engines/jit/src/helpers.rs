@@ -56,7 +56,7 @@ pub const INHERIT: Helper = helper!(inherit, 3, true);
 pub const METHOD: Helper = helper!(method, 4, false);
 
 /// The messages [`throw`] raises, by number.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 #[repr(u64)]
 pub enum Message {
     OperandsNumbers,

@@ -74,9 +74,12 @@ pub fn translate(builder: &mut FunctionBuilder<'_>, function: Gc<ObjFunction>, c
         unwind,
         signatures: BTreeMap::new(),
         call_conv,
+        errors: BTreeMap::new(),
+        exits: Vec::new(),
     };
     translator.prologue(params[3], &code);
     translator.body(&code);
+    translator.fill_error_blocks();
     translator.b.switch_to_block(unwind);
     let absent = translator.b.ins().iconst(I64, ABSENT);
     translator.b.ins().return_(&[absent]);
@@ -108,6 +111,29 @@ struct Translator<'a, 'f> {
     unwind: Block,
     signatures: BTreeMap<(usize, bool), SigRef>,
     call_conv: CallConv,
+    /// One cold block per kind of error the function can raise, taking the
+    /// `ip` to save (and an operand) as parameters, so that each check is
+    /// one branch and adds no block of its own.
+    errors: BTreeMap<ErrorKind, Block>,
+    /// The cold block of each failing check, filled at the end.
+    exits: Vec<Exit>,
+}
+
+/// A failing check's own block: it saves the `ip` of the instruction at
+/// `offset` and goes to the `shared` block, passing `operand` if any.
+struct Exit {
+    block: Block,
+    offset: usize,
+    shared: Block,
+    operand: Option<i64>,
+}
+
+/// What a shared error block raises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum ErrorKind {
+    Message(Message),
+    /// An undefined global slot, given as the block's second parameter.
+    UndefinedSlot,
 }
 
 /// Loads and stores of the state, frames, stack and objects: aligned, and
@@ -311,13 +337,55 @@ impl Translator<'_, '_> {
 
     /// Goes on when `ok`, and raises `message` at `instruction` otherwise.
     fn check_or_throw(&mut self, ok: Ir, message: Message, instruction: &Instruction) {
-        let error = self.cold_block();
+        let error = self.error_exit(ErrorKind::Message(message), instruction, None);
         let next = self.b.create_block();
         self.b.ins().brif(ok, next, &[], error, &[]);
-        self.b.switch_to_block(error);
-        self.save_ip(instruction);
-        self.throw(message);
         self.b.switch_to_block(next);
+    }
+
+    /// A cold block for one failing check at `instruction`: it saves the
+    /// `ip` and goes to the shared block raising `kind`. The check's branch
+    /// then passes no arguments, so the hot path computes none.
+    fn error_exit(&mut self, kind: ErrorKind, instruction: &Instruction, operand: Option<i64>) -> Block {
+        let shared = match self.errors.get(&kind) {
+            Some(&block) => block,
+            None => {
+                let block = self.cold_block();
+                if kind == ErrorKind::UndefinedSlot {
+                    self.b.append_block_param(block, I64);
+                }
+                self.errors.insert(kind, block);
+                block
+            }
+        };
+        let exit = self.cold_block();
+        self.exits.push(Exit { block: exit, offset: instruction.offset, shared, operand });
+        exit
+    }
+
+    /// Fills the per-check exits (save the `ip`, go to the shared block),
+    /// then the shared error blocks (raise, unwind).
+    fn fill_error_blocks(&mut self) {
+        for exit in std::mem::take(&mut self.exits) {
+            self.b.switch_to_block(exit.block);
+            let ip = self.function.chunk.code.as_ptr() as i64 + exit.offset as i64 + 1;
+            let ip = self.b.ins().iconst(I64, ip);
+            self.b.ins().store(flags(), ip, self.frame, FRAME_IP);
+            let args: Vec<BlockArg> =
+                exit.operand.map(|operand| BlockArg::Value(self.b.ins().iconst(I64, operand))).into_iter().collect();
+            self.b.ins().jump(exit.shared, &args);
+        }
+        for (kind, block) in std::mem::take(&mut self.errors) {
+            self.b.switch_to_block(block);
+            let params = self.b.block_params(block).to_vec();
+            match kind {
+                ErrorKind::Message(message) => self.throw(message),
+                ErrorKind::UndefinedSlot => {
+                    self.call(helpers::UNDEFINED_SLOT, &[self.vm, params[0]]);
+                    self.b.ins().jump(self.unwind, &[]);
+                }
+            }
+        }
     }
 
     // ----- Values -------------------------------------------------------------------
@@ -366,15 +434,9 @@ impl Translator<'_, '_> {
     /// at `instruction` if they are not.
     fn number_operands(&mut self, instruction: &Instruction, code: &Code) -> (Ir, Ir) {
         let (a, b) = (self.peek(1, code), self.peek(0, code));
-        let error = self.cold_block();
+        let error = self.error_exit(ErrorKind::Message(Message::OperandsNumbers), instruction, None);
         self.unless_number(a, error);
         self.unless_number(b, error);
-        let next = self.b.create_block();
-        self.b.ins().jump(next, &[]);
-        self.b.switch_to_block(error);
-        self.save_ip(instruction);
-        self.throw(Message::OperandsNumbers);
-        self.b.switch_to_block(next);
         (self.float(a), self.float(b))
     }
 
@@ -677,14 +739,9 @@ impl Translator<'_, '_> {
     /// Raises "Undefined variable" for a global slot that holds ABSENT.
     fn check_defined(&mut self, value: Ir, instruction: &Instruction) {
         let defined = self.b.ins().icmp_imm_s(IntCC::NotEqual, value, ABSENT);
-        let error = self.cold_block();
+        let error = self.error_exit(ErrorKind::UndefinedSlot, instruction, Some(instruction.a as i64));
         let next = self.b.create_block();
         self.b.ins().brif(defined, next, &[], error, &[]);
-        self.b.switch_to_block(error);
-        self.save_ip(instruction);
-        let slot = self.b.ins().iconst(I64, instruction.a as i64);
-        self.call(helpers::UNDEFINED_SLOT, &[self.vm, slot]);
-        self.b.ins().jump(self.unwind, &[]);
         self.b.switch_to_block(next);
     }
 
