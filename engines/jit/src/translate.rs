@@ -18,7 +18,7 @@
 //! Numbers are tested by their tag inline and computed in float registers;
 //! anything else goes to a helper (helpers.rs).
 
-use crate::decode::{Code, Instruction};
+use crate::decode::{self, Code, Instruction};
 use crate::helpers::{self, Helper, Message};
 use crate::layout::{
     CLOSURE_FUNCTION, FRAME, FRAME_CLOSURE, FRAME_IP, FRAME_SLOTS, FUNCTION_MACHINE_CODE, OBJ_KIND, VALUE,
@@ -33,7 +33,7 @@ use frontend::messages::MAX_FRAMES;
 use nanbox_runtime::object::{Gc, ObjFunction, ObjKind};
 use nanbox_runtime::op::Op;
 use nanbox_runtime::value::{OBJECT_TAG, QNAN, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The signature of every compiled function ([`crate::vm::Entry`]).
 pub fn entry_signature(call_conv: CallConv) -> Signature {
@@ -76,6 +76,7 @@ pub fn translate(builder: &mut FunctionBuilder<'_>, function: Gc<ObjFunction>, c
         call_conv,
         errors: BTreeMap::new(),
         exits: Vec::new(),
+        incoming: BTreeMap::new(),
     };
     translator.prologue(params[3], &code);
     translator.body(&code);
@@ -117,6 +118,16 @@ struct Translator<'a, 'f> {
     errors: BTreeMap<ErrorKind, Block>,
     /// The cold block of each failing check, filled at the end.
     exits: Vec<Exit>,
+    /// For each forward jump target not reached yet: which positions are
+    /// in memory on every jump into it so far.
+    incoming: BTreeMap<usize, Vec<bool>>,
+}
+
+/// Keeps in `synced` only what is in memory in `other` too.
+fn intersect(synced: &mut [bool], other: &[bool]) {
+    for (synced, other) in synced.iter_mut().zip(other) {
+        *synced &= *other;
+    }
 }
 
 /// A failing check's own block: it saves the `ip` of the instruction at
@@ -193,25 +204,49 @@ impl Translator<'_, '_> {
     }
 
     fn body(&mut self, code: &Code) {
-        for (position, synced) in self.synced.iter_mut().enumerate() {
-            *synced = code.unassigned[position] || code.captured[position];
-        }
+        let always: Vec<bool> = (0..self.synced.len()).map(|p| code.unassigned[p] || code.captured[p]).collect();
+        self.synced.clone_from(&always);
+        // A loop's head is reached from code not translated yet: it starts
+        // from what is always in memory. Any other jump target starts from
+        // what is in memory on every path into it (see `jump_to`).
+        let loop_heads: BTreeSet<usize> = code
+            .instructions
+            .iter()
+            .filter(|(ins, _)| decode::is_jump(ins.op) && ins.a <= ins.offset)
+            .map(|(ins, _)| ins.a)
+            .collect();
         let mut terminated = false;
         for &(instruction, height) in &code.instructions {
             if let Some(&block) = self.blocks.get(&instruction.offset) {
+                let mut synced = if loop_heads.contains(&instruction.offset) {
+                    always.clone()
+                } else {
+                    self.incoming.remove(&instruction.offset).expect("a forward jump reaches it")
+                };
                 if !terminated {
                     self.b.ins().jump(block, &[]);
+                    intersect(&mut synced, &self.synced);
                 }
                 self.b.switch_to_block(block);
+                self.synced = synced;
                 terminated = false;
-                for (position, synced) in self.synced.iter_mut().enumerate() {
-                    *synced = code.unassigned[position] || code.captured[position];
-                }
             }
             assert!(!terminated, "decode.rs leaves out code no jump reaches");
             self.height = height;
             terminated = self.instruction(instruction, code);
         }
+    }
+
+    /// Notes a jump from `instruction` to its target: the target starts
+    /// with what is in memory on every path into it.
+    fn jump_to(&mut self, instruction: &Instruction) -> Block {
+        if instruction.a > instruction.offset {
+            match self.incoming.get_mut(&instruction.a) {
+                Some(synced) => intersect(synced, &self.synced),
+                None => _ = self.incoming.insert(instruction.a, self.synced.clone()),
+            }
+        }
+        self.blocks[&instruction.a]
     }
 
     // ----- The operand stack ------------------------------------------------------
@@ -617,7 +652,7 @@ impl Translator<'_, '_> {
                 self.call_checked(helpers::PRINT, &[self.vm, value]);
             }
             Op::Jump | Op::JumpLong | Op::Loop | Op::LoopLong => {
-                let target = self.blocks[&ins.a];
+                let target = self.jump_to(ins);
                 self.b.ins().jump(target, &[]);
                 return true;
             }
@@ -730,7 +765,7 @@ impl Translator<'_, '_> {
 
     /// Jumps to the instruction's target when `jump`, and goes on otherwise.
     fn branch(&mut self, jump: Ir, instruction: &Instruction) {
-        let target = self.blocks[&instruction.a];
+        let target = self.jump_to(instruction);
         let next = self.b.create_block();
         self.b.ins().brif(jump, target, &[], next, &[]);
         self.b.switch_to_block(next);
