@@ -1,13 +1,15 @@
-//! Cranelift's side: one JIT module per session, into which every function
-//! of every prepared program is compiled, eagerly, when it is prepared.
+//! Cranelift's side: one JIT module per session, into which each function
+//! is compiled: the script when its program is prepared, every other
+//! function at its first call (lazy.rs).
 //!
-//! Functions are compiled one by one (translate.rs builds each one's IR,
-//! Cranelift optimises it and emits machine code), then linked together
-//! once; each function object then records its machine code's address, so
-//! a call finds it through the closure, as nanbox-vm finds the chunk.
-//! Nothing is compiled while a program runs: the harness times all of this
-//! as part of `prepare`.
+//! A function is compiled on its own (translate.rs builds its IR, Cranelift
+//! optimises it and emits machine code) and linked at once; the function
+//! object then records its machine code's address, so a call finds it
+//! through the closure, as nanbox-vm finds the chunk. The harness times the
+//! script's compilation as part of `prepare`, and a function's as part of
+//! the run that first calls it.
 
+use crate::lazy;
 use crate::translate::{entry_signature, translate};
 use cranelift_codegen::Context;
 use cranelift_codegen::ir::UserFuncName;
@@ -54,18 +56,33 @@ impl Codegen {
         Codegen { module, context, builder_context: FunctionBuilderContext::new(), compiled: 0, listing: None }
     }
 
-    /// Compiles `script` and every function nested in it that has no
-    /// machine code yet, and records each one's address.
-    pub fn compile(&mut self, script: Gc<ObjFunction>) {
+    /// Compiles `script`, and gives every function nested in it that has
+    /// no machine code yet the entry that compiles it at its first call.
+    /// With a listing, compiles them all now, so the listing shows each one.
+    pub fn prepare(&mut self, script: Gc<ObjFunction>) {
         let mut pending = vec![script];
         let mut defined: Vec<(Gc<ObjFunction>, FuncId)> = Vec::new();
         while let Some(function) = pending.pop() {
             if !function.machine_code.get().is_null() || defined.iter().any(|(done, _)| *done == function) {
                 continue;
             }
-            defined.push((function, self.define(function)));
+            if function == script || self.listing.is_some() {
+                defined.push((function, self.define(function)));
+            } else {
+                function.machine_code.set(lazy::compile_and_enter as *const u8);
+            }
             pending.extend(function.chunk.constants.iter().filter_map(|constant| constant.as_gc::<ObjFunction>()));
         }
+        self.finalize(defined);
+    }
+
+    /// Compiles one function and records its machine code.
+    pub fn compile(&mut self, function: Gc<ObjFunction>) {
+        let id = self.define(function);
+        self.finalize(vec![(function, id)]);
+    }
+
+    fn finalize(&mut self, defined: Vec<(Gc<ObjFunction>, FuncId)>) {
         self.module.finalize_definitions().expect("the JIT module links");
         for (function, id) in defined {
             function.machine_code.set(self.module.get_finalized_function(id));

@@ -3,8 +3,9 @@
 //! The top of the ladder: the same bytecode, values, objects, heap and
 //! collector as `nanbox-vm` (all from `nanbox-runtime`), run as machine code
 //! instead of by a dispatch loop. Each Lox function is compiled with
-//! Cranelift when its program is prepared; a call runs the callee's machine
-//! code directly.
+//! Cranelift before it first runs (the script when its program is
+//! prepared, a function at its first call); a call runs the callee's
+//! machine code directly.
 //!
 //! ## What a baseline JIT is
 //! A baseline JIT translates each bytecode instruction into a fixed piece of
@@ -54,10 +55,14 @@
 //!   anything but a closure ([`call`]), and every runtime error. A helper
 //!   that fails records the error and returns a value no Lox value has
 //!   (`ABSENT`); the machine code unwinds by returning it.
-//! * [`codegen`] owns the session's Cranelift module: every function of a
-//!   prepared program is compiled eagerly, at `prepare`, so the harness
-//!   counts compile time apart from the run, and nothing compiles while a
-//!   program runs. Functions of earlier programs (the prompt) stay compiled.
+//! * [`codegen`] owns the session's Cranelift module. The script is
+//!   compiled at `prepare`, every other function at its first call
+//!   ([`lazy`]): Cranelift costs thousands of instructions per instruction
+//!   it compiles, more than a short program spends running, so a function
+//!   that never runs is never compiled. The harness therefore shows the
+//!   script's compile time in `prepare` and a function's in the run that
+//!   first calls it. Functions of earlier programs (the prompt) stay
+//!   compiled.
 //! * [`vm`] is the state (as nanbox-vm's `Vm`) and the entry into the
 //!   script; [`layout`] the field offsets machine code uses.
 //!
@@ -96,10 +101,10 @@ mod config;
 mod decode;
 mod helpers;
 mod layout;
+mod lazy;
 mod translate;
 mod vm;
 
-use codegen::Codegen;
 use config::Config;
 use frontend::diagnostics::RunError;
 use frontend::tuning::Tuning;
@@ -139,19 +144,18 @@ impl Engine for Jit {
 /// IR and machine code.
 fn listing(source: &str, options: &Options) -> Result<String, CompileErrors> {
     let mut session = JitSession::new(options);
-    session.codegen.listing = Some(String::new());
+    session.vm.codegen.listing = Some(String::new());
     session.prepare(source)?;
     let vm = &session.vm;
     let script = vm.script.expect("prepared");
     let bytecode = nanbox_runtime::disassemble::disassemble(script, &vm.global_names);
-    Ok(format!("{bytecode}\n{}", session.codegen.listing.take().unwrap_or_default()))
+    Ok(format!("{bytecode}\n{}", session.vm.codegen.listing.take().unwrap_or_default()))
 }
 
 /// A session: the machine with its globals, the JIT module holding every
 /// function compiled so far, and the script prepared last.
 struct JitSession {
     vm: Vm,
-    codegen: Codegen,
 }
 
 impl JitSession {
@@ -160,7 +164,7 @@ impl JitSession {
         vm.max_heap = options.max_heap;
         let clock = vm.heap.new_native(|_| Value::number(frontend::natives::clock()));
         vm.define_native(frontend::natives::CLOCK, clock.value());
-        JitSession { vm, codegen: Codegen::new() }
+        JitSession { vm }
     }
 }
 
@@ -170,7 +174,7 @@ impl Session for JitSession {
         let vm = &mut self.vm;
         let script = nanbox_runtime::compile::compile(&ast, &mut vm.heap, &mut vm.global_names, vm.config);
         vm.script = Some(script);
-        self.codegen.compile(script);
+        vm.codegen.prepare(script);
         Ok(())
     }
 

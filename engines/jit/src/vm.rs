@@ -8,6 +8,7 @@
 //! (helpers.rs), never through a reference held across a call into
 //! compiled code.
 
+use crate::codegen::Codegen;
 use crate::config::Config;
 use frontend::diagnostics::{RunError, RuntimeError};
 use nanbox_runtime::gc::Roots;
@@ -57,6 +58,8 @@ pub struct Vm {
     pub max_heap: usize,
     /// The error that stopped the run, while machine code unwinds.
     pub error: Option<RunError>,
+    /// The session's JIT module: functions compile at their first call.
+    pub codegen: Codegen,
     /// Where `print` writes, during a run.
     pub out: Option<*mut (dyn Write + 'static)>,
 }
@@ -89,6 +92,7 @@ impl Vm {
             script: None,
             max_heap: frontend::memory::DEFAULT_MAX_HEAP,
             error: None,
+            codegen: Codegen::new(),
             out: None,
         }
     }
@@ -205,11 +209,13 @@ impl Vm {
     }
 }
 
-/// The machine code of a compiled function.
+/// The entry of a function: its machine code, or lazy.rs's entry that
+/// compiles it first.
 pub fn entry(function: Gc<ObjFunction>) -> Entry {
     let code = function.machine_code.get();
-    assert!(!code.is_null(), "every function is compiled at prepare");
-    // SAFETY: `machine_code` is only ever set (jit.rs) to the address of a
-    // function compiled with the `Entry` signature.
+    assert!(!code.is_null(), "every function has machine code or the lazy entry from prepare");
+    // SAFETY: `machine_code` is only ever set (codegen.rs) to the address
+    // of a function compiled with the `Entry` signature, or to
+    // `lazy::compile_and_enter`, which has that signature.
     unsafe { std::mem::transmute::<*const u8, Entry>(code) }
 }
