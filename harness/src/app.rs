@@ -1,23 +1,29 @@
 //! The default command: from validated options to a plan, the measuring run
 //! and the report.
 
-use crate::benchmark::{self, Case, Plan, Progress};
+use crate::benchmark::{self, Case, Plan};
 use crate::cli::{MeasureArgs, Select};
 use crate::contender::{self, Contender};
 use crate::measure::ProcessExecutor;
 use crate::programs::{Program, ProgramSet};
+use crate::progress::Reporter;
 use crate::provenance;
 use crate::report;
+use crate::report::format::plural;
 use crate::results::{Record, ResultsWriter, Suite};
+use crate::runs::{Adaptive, RunCount};
+use crate::variant::{self, Defaults, EngineVariant};
 use crate::{outdir, process};
 use anyhow::{Context, Result, bail};
 use frontend::Engine;
-use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The program whose sizes make the scaling chart.
 pub const SCALING_PROGRAM: &str = "fib";
+
+/// How much longer fib takes at n + 1 than at n.
+const GOLDEN_RATIO: f64 = 1.618_033_988_749_895;
 
 /// The loxbench checkout: the nearest ancestor of the working directory that
 /// holds `harness/Cargo.toml`, or the one this binary was built from.
@@ -63,9 +69,15 @@ impl Select {
         Ok(set.programs.iter().filter(|p| self.programs.is_empty() || self.programs.contains(&p.name)).collect())
     }
 
-    /// The engines `--engines` names (all of them when none), in ladder order.
-    pub fn engines(&self) -> Result<Vec<&'static dyn Engine>> {
-        select_engines(&self.engines)
+    /// The engines and variants `--engines` names (every engine as tuned
+    /// when none), in ladder order.
+    pub fn engines(&self) -> Result<Vec<EngineVariant>> {
+        variant::select(&self.engines, Defaults::Tuned)
+    }
+
+    /// The engines and variants `--engines` names, or `defaults` when none.
+    pub fn variants(&self, defaults: Defaults) -> Result<Vec<EngineVariant>> {
+        variant::select(&self.engines, defaults)
     }
 
     /// Whether nothing is left out: every engine on every program of the
@@ -90,10 +102,23 @@ impl Select {
     }
 }
 
+/// The adaptive rule of a full run: ±2 % or 2 s of runs per contender and
+/// program, at least 3 and at most 30 runs. The budget bounds the timing:
+/// the default run has every engine tuned and plain, python3 and native code
+/// on every program, some hundreds of cells, and at 2 s each (only a cell
+/// whose three runs take longer goes over) that leaves room for the build
+/// and the profiles within the 20 minutes the main job should take.
+pub const FULL_RUNS: Adaptive = Adaptive { min_runs: 3, max_runs: 30, precision: 0.02, budget_s: 2.0 };
+
+/// The adaptive rule of a `--quick` run: the programs' small sizes take
+/// milliseconds, where start-up noise keeps most intervals wide, so a tenth
+/// of a second and ten runs at most keep the whole run near a minute.
+pub const QUICK_RUNS: Adaptive = Adaptive { min_runs: 3, max_runs: 10, precision: 0.02, budget_s: 0.1 };
+
 /// Settings derived once from the options.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    pub runs: usize,
+    pub runs: RunCount,
     pub warmup: usize,
     pub scaling_runs: usize,
     pub calibration_runs: usize,
@@ -102,10 +127,18 @@ pub struct Settings {
 
 impl Settings {
     pub fn from_args(args: &MeasureArgs) -> Result<Settings> {
-        let runs = args.runs.unwrap_or(if args.quick { 3 } else { 10 });
-        if runs == 0 {
-            bail!("--runs must be at least 1");
+        let mut rule = if args.quick { QUICK_RUNS } else { FULL_RUNS };
+        if let Some(budget) = args.budget {
+            if !(budget >= 0.0 && budget.is_finite()) {
+                bail!("--budget must be a number of seconds, 0 or more; got {budget}");
+            }
+            rule.budget_s = budget;
         }
+        let runs = match args.runs {
+            Some(0) => bail!("--runs must be at least 1"),
+            Some(runs) => RunCount::Fixed(runs),
+            None => RunCount::Adaptive(rule),
+        };
         let timeout = match args.timeout {
             Some(seconds) if !(seconds > 0.0 && seconds.is_finite()) => {
                 bail!("--timeout must be a positive number of seconds; got {seconds}")
@@ -114,8 +147,8 @@ impl Settings {
         };
         Ok(Settings {
             runs,
-            warmup: args.warmup.unwrap_or(if args.quick { 0 } else { 1 }),
-            scaling_runs: if args.quick { 1 } else { runs.min(3) },
+            warmup: args.warmup.unwrap_or(0),
+            scaling_runs: if args.quick { 1 } else { runs.min_runs().min(3) },
             calibration_runs: if args.quick { 10 } else { 30 },
             timeout,
         })
@@ -148,16 +181,25 @@ pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<Me
     let root = workspace_root();
     let set = args.select.program_set()?;
     let programs = args.select.programs(&set)?;
-    let engines = args.select.engines()?;
+    let engines = args.select.variants(Defaults::TunedAndPlain)?;
     let out = args.out.clone().unwrap_or_else(default_out);
 
     let harness_exe = std::env::current_exe().context("could not find the harness's own executable")?;
-    let mut contenders: Vec<Contender> = engines.iter().map(|e| Contender::engine(*e, &harness_exe)).collect();
+    let mut contenders: Vec<Contender> = engines.iter().map(|e| Contender::engine(e, &harness_exe)).collect();
     if let Some(bytes) = args.max_heap {
         // Before the file, the template's last word.
         for engine in &mut contenders {
             let at = engine.command.len() - 1;
             engine.command.insert(at, format!("--max-heap={bytes}"));
+        }
+    }
+    if !args.no_native {
+        match crate::native::find_or_build(&root) {
+            Ok(native) => contenders.push(Contender::native(&native, crate::native::programs())),
+            Err(error) => eprintln!(
+                "warning: the native peer (the standard candle) is left out: {error:#}. Build it with `cargo build \
+                 --release -p native`, or pass --no-native to leave it out on purpose."
+            ),
         }
     }
     if !args.no_python {
@@ -181,7 +223,7 @@ pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<Me
     let mut cases = Vec::new();
     for program in &programs {
         let size = if args.quick { program.small } else { program.full };
-        cases.push(make_case(&set, program, size, Suite::Main, &sized_dir)?);
+        cases.push(make_case(&set, program, size, Suite::Main, &sized_dir, 1.0)?);
     }
     let scaling_program = (!args.no_scaling)
         .then(|| programs.iter().find(|p| p.name == SCALING_PROGRAM))
@@ -190,7 +232,11 @@ pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<Me
     if let Some(program) = scaling_program {
         let limit = if args.quick { program.small } else { program.full };
         for &size in program.sizes.iter().filter(|&&n| n <= limit) {
-            cases.push(make_case(&set, program, size, Suite::Scaling, &sized_dir)?);
+            // fib's time grows by the golden ratio with each step of n, and
+            // the chart runs fewer rounds than the main suite.
+            let weight = GOLDEN_RATIO.powf(size as f64 - limit as f64) * settings.scaling_runs as f64
+                / settings.runs.min_runs() as f64;
+            cases.push(make_case(&set, program, size, Suite::Scaling, &sized_dir, weight)?);
         }
     }
 
@@ -212,7 +258,11 @@ pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<Me
     writer.append(&Record::Run {
         provenance: provenance::collect(&root, command_line),
         quick: args.quick,
-        runs: settings.runs,
+        runs: settings.runs.min_runs(),
+        adaptive: match settings.runs {
+            RunCount::Adaptive(rule) => Some(rule),
+            RunCount::Fixed(_) => None,
+        },
         warmup: settings.warmup,
         contenders: contenders.clone(),
         programs: programs.iter().map(|p| (*p).clone()).collect(),
@@ -228,8 +278,15 @@ pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<Me
         calibration_runs: settings.calibration_runs,
         timeout: settings.timeout,
     };
-    eprintln!("Measuring into {} ({} process runs)", writer.path().display(), plan.total_executions());
-    benchmark::measure(&plan, &mut ProcessExecutor, &mut writer, &Bar::new())?;
+    let (least, most) = plan.total_executions();
+    let processes = if least == most { format!("{least}") } else { format!("{least} to {most}") };
+    eprintln!(
+        "Measuring {} × {} into {} ({processes} process runs; a line every 30 s says how far it got)",
+        plural(plan.contenders.len(), "contender", "contenders"),
+        plural(programs.len(), "program", "programs"),
+        writer.path().display()
+    );
+    benchmark::measure(&plan, &mut ProcessExecutor, &mut writer, &Reporter::new("timing"))?;
     writer.finish()?;
     process::set_interrupt_note(None);
     if args.quick || args.no_profile {
@@ -279,7 +336,14 @@ fn profiling_section(args: &MeasureArgs, out: &Path, root: &Path) {
 
 /// A case and the sized source to write at its `lox_path`, checked but not
 /// yet written.
-fn make_case(set: &ProgramSet, program: &Program, size: u64, suite: Suite, sized_dir: &Path) -> Result<(Case, String)> {
+fn make_case(
+    set: &ProgramSet,
+    program: &Program,
+    size: u64,
+    suite: Suite,
+    sized_dir: &Path,
+    weight: f64,
+) -> Result<(Case, String)> {
     let source = set.sized_source(&program.name, size)?;
     let case = Case {
         suite,
@@ -288,41 +352,7 @@ fn make_case(set: &ProgramSet, program: &Program, size: u64, suite: Suite, sized
         expected: set.expected_output(&program.name, size)?,
         lox_path: sized_dir.join(format!("{}-{size}.lox", program.name)),
         python_path: set.python_path(&program.name),
+        weight,
     };
     Ok((case, source))
-}
-
-/// The progress bar on stderr (hidden when stderr is not a terminal); notes
-/// are printed above it.
-struct Bar(ProgressBar);
-
-impl Bar {
-    fn new() -> Bar {
-        let bar = ProgressBar::new(0);
-        bar.set_style(
-            ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} {msg}")
-                .expect("the template is valid")
-                .progress_chars("=> "),
-        );
-        Bar(bar)
-    }
-}
-
-impl Progress for Bar {
-    fn start(&self, total: u64) {
-        self.0.set_length(total);
-    }
-
-    fn advance(&self, message: &str) {
-        self.0.set_message(message.to_string());
-        self.0.inc(1);
-    }
-
-    fn note(&self, text: &str) {
-        self.0.suspend(|| eprintln!("note: {text}"));
-    }
-
-    fn finish(&self) {
-        self.0.finish_and_clear();
-    }
 }

@@ -8,10 +8,10 @@
 
 use crate::cli::BenchArgs;
 use crate::programs::ProgramSet;
+use crate::variant::EngineVariant;
 use crate::verify;
 use anyhow::Result;
 use criterion::{BatchSize, BenchmarkId, Criterion};
-use frontend::{Engine, Options};
 use std::time::Duration;
 
 /// What to benchmark.
@@ -19,7 +19,7 @@ use std::time::Duration;
 pub struct Selection {
     pub programs: ProgramSet,
     pub program_names: Vec<String>,
-    pub engines: Vec<&'static dyn Engine>,
+    pub engines: Vec<EngineVariant>,
 }
 
 impl Selection {
@@ -44,13 +44,14 @@ pub fn criterion(quick: bool) -> Criterion {
 
 /// Registers and runs every benchmark of `selection` on `criterion`.
 pub fn benchmark(criterion: &mut Criterion, selection: &Selection) -> Result<()> {
-    for name in &selection.program_names {
-        let program = selection.programs.find(name).expect("selected programs exist");
-        let source = selection.programs.sized_source(name, program.small)?;
-        let expected = selection.programs.expected_output(name, program.small)?;
-        let mut group = criterion.benchmark_group(format!("{name}-{}", program.small));
-        for &engine in &selection.engines {
-            let outcome = lox::run::run_captured(engine, &source, Options::default());
+    for program_name in &selection.program_names {
+        let program = selection.programs.find(program_name).expect("selected programs exist");
+        let source = selection.programs.sized_source(program_name, program.small)?;
+        let expected = selection.programs.expected_output(program_name, program.small)?;
+        let mut group = criterion.benchmark_group(format!("{program_name}-{}", program.small));
+        for variant in &selection.engines {
+            let (engine, options, name) = (variant.engine(), variant.options(), variant.name.as_str());
+            let outcome = lox::run::run_captured(engine, &source, options.clone());
             let run = crate::measure::RunResult {
                 exit_code: Some(outcome.exit_code),
                 stdout: outcome.stdout.into(),
@@ -58,12 +59,12 @@ pub fn benchmark(criterion: &mut Criterion, selection: &Selection) -> Result<()>
                 ..Default::default()
             };
             if let Err(detail) = verify::check(&expected, &run) {
-                eprintln!("note: {} is left out of {name}: its output is wrong: {detail}", engine.name());
+                eprintln!("note: {name} is left out of {program_name}: its output is wrong: {detail}");
                 continue;
             }
-            group.bench_function(BenchmarkId::new("prepare", engine.name()), |b| {
+            group.bench_function(BenchmarkId::new("prepare", name), |b| {
                 b.iter_batched(
-                    || engine.session(Options::default()),
+                    || engine.session(options.clone()),
                     |mut session| {
                         session.prepare(&source).expect("the program compiled when it was verified");
                         // Returned so that dropping it is not timed.
@@ -72,10 +73,10 @@ pub fn benchmark(criterion: &mut Criterion, selection: &Selection) -> Result<()>
                     BatchSize::SmallInput,
                 );
             });
-            group.bench_function(BenchmarkId::new("run", engine.name()), |b| {
+            group.bench_function(BenchmarkId::new("run", name), |b| {
                 b.iter_batched(
                     || {
-                        let mut session = engine.session(Options::default());
+                        let mut session = engine.session(options.clone());
                         session.prepare(&source).expect("the program compiled when it was verified");
                         session
                     },

@@ -29,6 +29,15 @@ pub fn color(index: usize) -> RGBColor {
     PALETTE[index % PALETTE.len()]
 }
 
+/// `color` mixed with white: `amount` 0 keeps it, 1 is white. A variant of
+/// an engine is drawn in a tint of the engine's colour, so the two read as
+/// one family.
+pub fn tint(color: RGBColor, amount: f64) -> RGBColor {
+    let amount = amount.clamp(0.0, 1.0);
+    let mix = |channel: u8| (f64::from(channel) + (255.0 - f64::from(channel)) * amount).round() as u8;
+    RGBColor(mix(color.0), mix(color.1), mix(color.2))
+}
+
 /// Where a bar starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
@@ -90,7 +99,7 @@ pub fn draw_bars(path: &Path, bars: &Bars, comment: &str) -> Result<()> {
     {
         let root = SVGBackend::new(path, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(plot_error)?;
-        let (plot_area, legend_area) = root.split_horizontally(WIDTH - LEGEND_WIDTH);
+        let (plot_area, legend_area) = root.split_horizontally(WIDTH - legend_width(&bars.series));
         let rows = bars.rows.len() as f64;
         let mut chart = ChartBuilder::on(&plot_area)
             .caption(&bars.title, (FONT, 24))
@@ -171,9 +180,10 @@ pub fn draw_lines(path: &Path, lines: &Lines, comment: &str) -> Result<()> {
     };
     let (y_lo, y_hi) = decade_range(&ys);
     {
+        let series: Vec<(String, RGBColor)> = lines.lines.iter().map(|line| (line.name.clone(), line.color)).collect();
         let root = SVGBackend::new(path, (WIDTH, 640)).into_drawing_area();
         root.fill(&WHITE).map_err(plot_error)?;
-        let (plot_area, legend_area) = root.split_horizontally(WIDTH - LEGEND_WIDTH);
+        let (plot_area, legend_area) = root.split_horizontally(WIDTH - legend_width(&series));
         let mut chart = ChartBuilder::on(&plot_area)
             .caption(&lines.title, (FONT, 24))
             .margin(12)
@@ -199,7 +209,6 @@ pub fn draw_lines(path: &Path, lines: &Lines, comment: &str) -> Result<()> {
             chart.draw_series(LineSeries::new(points.clone(), color.stroke_width(2))).map_err(plot_error)?;
             chart.draw_series(points.iter().map(|&point| Circle::new(point, 4, color.filled()))).map_err(plot_error)?;
         }
-        let series: Vec<(String, RGBColor)> = lines.lines.iter().map(|line| (line.name.clone(), line.color)).collect();
         draw_legend(&legend_area, &series)?;
         root.present().map_err(plot_error)?;
     }
@@ -220,6 +229,14 @@ where
         area.draw(&Text::new(name.clone(), (32, y), style.clone())).map_err(plot_error)?;
     }
     Ok(())
+}
+
+/// Room for the legend: at least [`LEGEND_WIDTH`], more for long names
+/// such as `nanbox-vm:no-superinstructions` (about 9 pixels a character at
+/// size 16, after the swatch).
+fn legend_width(series: &[(String, RGBColor)]) -> u32 {
+    let longest = series.iter().map(|(name, _)| name.chars().count()).max().unwrap_or(0) as u32;
+    (longest * 9 + 48).max(LEGEND_WIDTH)
 }
 
 /// Room for the longest row label: SVG text is measured by the browser, so
@@ -286,6 +303,13 @@ mod tests {
         assert_eq!(decade_range(&[0.02, 0.05]), (0.01, 0.1));
         assert_eq!(decade_range(&[10.0]), (10.0, 100.0));
         assert_eq!(decade_range(&[]), (0.1, 10.0));
+    }
+
+    #[test]
+    fn tints_move_towards_white() {
+        assert_eq!(tint(RGBColor(0, 100, 255), 0.0), RGBColor(0, 100, 255));
+        assert_eq!(tint(RGBColor(0, 100, 255), 0.5), RGBColor(128, 178, 255));
+        assert_eq!(tint(RGBColor(0, 100, 255), 1.0), RGBColor(255, 255, 255));
     }
 
     #[test]

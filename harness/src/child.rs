@@ -1,6 +1,7 @@
-//! The measured child process: `harness __run --engine NAME FILE` behaves
-//! exactly like `lox --engine NAME FILE` (same output buffering, diagnostics
-//! and exit codes), so timing the harness's child is timing `lox`.
+//! The measured child process: `harness __run --engine SPEC FILE` behaves
+//! exactly like `lox --engine SPEC FILE` (same output buffering, diagnostics
+//! and exit codes, the same variants such as `slot-walker:plain`), so timing
+//! the harness's child is timing `lox`.
 
 use frontend::Options;
 use frontend::diagnostics::exit_code;
@@ -23,13 +24,21 @@ pub enum Stack {
     MainThread,
 }
 
-/// Runs `file` on the engine called `engine_name` and returns the exit code;
-/// with `prepare_only`, stops after the prepare phase (exit code 0 or 65).
-pub fn run_file(engine_name: &str, file: &Path, options: Options, prepare_only: bool, stack: Stack) -> i32 {
-    let Some(engine) = lox::find_engine(engine_name) else {
-        eprintln!("Unknown engine '{engine_name}'. Registered engines: {}.", lox::registry::engine_names());
-        return exit_code::USAGE;
+/// Runs `file` on the engine or variant `spec` names (such as
+/// `slot-walker:plain`) and returns the exit code. `options` carries the
+/// caller's choices (collector stress, heap ceiling); the variant adds the
+/// tunings it switches off. With `prepare_only`, stops after the prepare
+/// phase (exit code 0 or 65).
+pub fn run_file(spec: &str, file: &Path, options: Options, prepare_only: bool, stack: Stack) -> i32 {
+    let variant = match lox::parse_variant(spec) {
+        Ok(variant) => variant,
+        Err(message) => {
+            eprintln!("{message}");
+            return exit_code::USAGE;
+        }
     };
+    let engine = variant.engine;
+    let options = Options { disabled: variant.disabled, ..options };
     let source = match lox::run::read_source(SourceFrom::File(file)) {
         Ok(source) => source,
         Err((message, code)) => {

@@ -8,8 +8,9 @@ use std::path::PathBuf;
 /// program.
 ///
 /// With no subcommand, the harness checks each engine's output on each
-/// program against the expected output, times the engines that pass (each run
-/// a separate process, engines interleaved run by run), writes every
+/// program against the expected output, times the engines that pass, each
+/// both tuned and plain (every optional optimisation off), each run a separate
+/// process, contenders interleaved run by run, writes every
 /// measurement to `reports/latest/results.jsonl` the moment it is taken, and
 /// renders `reports/latest/README.md` with its charts.
 #[derive(Debug, Parser)]
@@ -29,11 +30,21 @@ pub struct MeasureArgs {
     #[arg(long)]
     pub quick: bool,
 
-    /// Time each contender this many times per program (default 10, or 3 with --quick).
+    /// Time each contender exactly this many times per program, for reference runs that must be alike. By
+    /// default the count is adaptive: at least 3 runs, then more until the median's 95 % interval is within
+    /// ±2 % of it, or until the contender's runs on that program have taken the --budget.
     #[arg(long, value_name = "N")]
     pub runs: Option<usize>,
 
-    /// Run each contender this many times per program before timing it, untimed (default 1, or 0 with --quick).
+    /// With adaptive run counts, stop timing a contender on a program once its timed runs there have taken
+    /// this many seconds, however precise its median is by then (never before 3 runs). Default 2, or 0.1
+    /// with --quick.
+    #[arg(long, value_name = "SECONDS", conflicts_with = "runs")]
+    pub budget: Option<f64>,
+
+    /// Run each contender this many times per program after verifying it and before timing it, untimed.
+    /// Default 0: the verifying run, whose output is checked like every timed run's, is then the first timed
+    /// run.
     #[arg(long, value_name = "N")]
     pub warmup: Option<usize>,
 
@@ -44,6 +55,11 @@ pub struct MeasureArgs {
     /// on the PATH.
     #[arg(long)]
     pub no_python: bool,
+
+    /// Leave out the built-in native peer (the standard candle): each program's Rust twin in
+    /// programs/native, which the harness otherwise builds with `cargo build --release -p native` and runs.
+    #[arg(long)]
+    pub no_native: bool,
 
     /// Skip the scaling chart's runs (fib at every size from 15 up).
     #[arg(long)]
@@ -165,6 +181,13 @@ pub enum Command {
     /// grew past the threshold or any output is wrong.
     Ci(CiArgs),
 
+    /// Count what each engine's tunings save: the instructions (cachegrind, as `harness ci` counts them) of
+    /// every program at its small size with every tuning on, with every tuning off (plain), with each tuning off
+    /// in turn and with each alone on top of plain, every output checked first. Writes ablation.jsonl (each
+    /// count as it comes), ablation.json and the report's ablation section into the output directory. Takes a
+    /// while: progress goes to stderr, and an interrupted run keeps and renders what it counted.
+    Ablate(AblateArgs),
+
     /// Differential fuzzing: run random, terminating Lox programs on every engine (and any `--peer`), compare
     /// output, errors and exit codes byte for byte, and shrink the first divergence into a corpus test under
     /// tests/lox/regressions/. With `--syntax`, feed random characters, token streams and mutated programs to
@@ -174,6 +197,7 @@ pub enum Command {
     /// Run FILE on engine NAME exactly as `lox --engine NAME FILE` does: the measured child process.
     #[command(name = "__run", hide = true)]
     Run {
+        /// The engine or a variant of it, as `lox --engine` takes it (`slot-walker:plain`).
         #[arg(long)]
         engine: String,
         /// Stop after the prepare phase (parse, resolve, compile), for counting it apart.
@@ -263,6 +287,33 @@ pub struct CiArgs {
     pub select: Select,
 }
 
+/// Options of `harness ablate`.
+#[derive(Clone, Debug, Args)]
+pub struct AblateArgs {
+    /// Write the records and the report into this directory (default reports/latest, beside the timing run,
+    /// whose report then includes the ablation).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Stop a counted run after this many seconds and report it as not counted (the slowest pair takes well
+    /// under a minute under cachegrind).
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub timeout: u64,
+
+    /// Leave out the runs of each tuning alone on top of plain, which show what a tuning saves by itself where
+    /// switching it off in turn shows what it adds to the others (they differ when tunings overlap); with
+    /// them left out, an engine with k tunings costs k fewer runs per program.
+    #[arg(long)]
+    pub no_alone: bool,
+
+    /// Write into the output directory even though it holds files the harness did not make.
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub select: Select,
+}
+
 /// Options of `harness fuzz`.
 #[derive(Clone, Debug, Default, Args)]
 pub struct FuzzArgs {
@@ -331,7 +382,11 @@ pub struct BenchArgs {
 /// every command that runs engines on the benchmark programs.
 #[derive(Clone, Debug, Default, Args)]
 pub struct Select {
-    /// Only these engines (comma-separated names; see `lox --list-engines`).
+    /// Only these engines (comma-separated names; see `lox --list-engines`). Each may be a variant with some of
+    /// the engine's tunings off, written as `lox --engine` takes it: `slot-walker:plain` (every tuning off),
+    /// `nanbox-vm:no-superinstructions` (one off), `slot-walker:plain:fx-hash` (one on); `lox --list-tunings -e
+    /// NAME` lists an engine's tunings. Without this option the timing run compares every engine both tuned and
+    /// plain, and the other commands every engine as tuned.
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub engines: Vec<String>,
 

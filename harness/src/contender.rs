@@ -1,6 +1,7 @@
-//! What is compared: the registered engines, run as child processes of the
-//! harness binary itself, and peers, any external command (python3 on the
-//! twins, a user's clox).
+//! What is compared: the registered engines and their variants (see
+//! [`crate::variant`]), run as child processes of the harness binary
+//! itself, and peers, any external command (python3 on the Python twins,
+//! the Rust twins of [`crate::native`], a user's clox).
 //!
 //! A peer's command is a template. It is split on whitespace (no shell is
 //! involved, so no shell start-up is timed) and these placeholders are
@@ -13,9 +14,11 @@
 //! | `{n}`       | the size |
 //! | `{name}`    | the program's name |
 //!
-//! A command that names neither `{lox}` nor `{py}` gets `{lox}` appended, so
-//! `--peer clox=/path/to/clox` runs `clox <sized file>`.
+//! A command with no placeholder at all gets `{lox}` appended, so
+//! `--peer clox=/path/to/clox` runs `clox <sized file>`, while
+//! `--peer x=cmd {name} {n}` runs exactly that.
 
+use crate::variant::{EngineVariant, VariantInfo};
 use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -39,7 +42,19 @@ pub struct Contender {
     pub description: String,
     /// The command template (see the module documentation).
     pub command: Vec<String>,
+    /// For an engine: which one, and which of its tunings are off (results
+    /// saved before variants existed have none, and mean the engine as
+    /// tuned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<VariantInfo>,
+    /// For a peer that runs a twin of each program (the native candle): the
+    /// programs it has one of; it sits the others out. `None`: every program.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub twins: Option<Vec<String>>,
 }
+
+/// The placeholders a command template may hold.
+pub const PLACEHOLDERS: [&str; 4] = ["{lox}", "{py}", "{n}", "{name}"];
 
 /// What a template's placeholders stand for in one run.
 #[derive(Clone, Debug)]
@@ -51,20 +66,39 @@ pub struct Placeholders<'a> {
 }
 
 impl Contender {
-    /// A registered engine, run through `harness_exe __run`.
-    pub fn engine(engine: &dyn frontend::Engine, harness_exe: &Path) -> Contender {
+    /// A registered engine, or a variant of one, run through
+    /// `harness_exe __run --engine SPEC`.
+    pub fn engine(engine: &EngineVariant, harness_exe: &Path) -> Contender {
         Contender {
-            name: engine.name().to_string(),
+            name: engine.name.clone(),
             kind: Kind::Engine,
-            description: engine.description().to_string(),
+            description: engine.description(),
             command: vec![
                 harness_exe.display().to_string(),
                 "__run".to_string(),
                 "--engine".to_string(),
-                engine.name().to_string(),
+                engine.name.clone(),
                 "{lox}".to_string(),
             ],
+            variant: Some(engine.info()),
+            twins: None,
         }
+    }
+
+    /// The registered engine this contender runs (its name before any `:`),
+    /// or `None` for a peer.
+    pub fn engine_name(&self) -> Option<&str> {
+        match (&self.variant, self.kind) {
+            (Some(variant), _) => Some(&variant.engine),
+            (None, Kind::Engine) => Some(crate::variant::engine_of(&self.name)),
+            (None, Kind::Peer) => None,
+        }
+    }
+
+    /// Whether this is an engine with every tuning on (or one saved before
+    /// variants existed).
+    pub fn is_tuned_engine(&self) -> bool {
+        self.kind == Kind::Engine && self.variant.as_ref().is_none_or(VariantInfo::is_tuned)
     }
 
     /// Parses a `--peer NAME=COMMAND` argument.
@@ -80,7 +114,7 @@ impl Contender {
         if words.is_empty() {
             bail!("the peer `{name}` has an empty command");
         }
-        if !words.iter().any(|word| word.contains("{lox}") || word.contains("{py}")) {
+        if !words.iter().any(|word| PLACEHOLDERS.iter().any(|placeholder| word.contains(placeholder))) {
             words.push("{lox}".to_string());
         }
         Ok(Contender {
@@ -88,6 +122,8 @@ impl Contender {
             kind: Kind::Peer,
             description: "an external command given with --peer".to_string(),
             command: words,
+            variant: None,
+            twins: None,
         })
     }
 
@@ -98,7 +134,30 @@ impl Contender {
             kind: Kind::Peer,
             description: "CPython running each program's twin in `programs/python/` (a reference peer)".to_string(),
             command: vec![python3.display().to_string(), "{py}".to_string(), "{n}".to_string()],
+            variant: None,
+            twins: None,
         }
+    }
+
+    /// The built-in native peer: the Rust twin of each program (`native
+    /// PROGRAM N`), for the programs in `twins`.
+    pub fn native(native_exe: &Path, twins: Vec<String>) -> Contender {
+        Contender {
+            name: crate::native::PEER_NAME.to_string(),
+            kind: Kind::Peer,
+            description: "each program's Rust twin in `programs/native`, compiled with the release profile (the \
+                          standard candle)"
+                .to_string(),
+            command: vec![native_exe.display().to_string(), "{name}".to_string(), "{n}".to_string()],
+            variant: None,
+            twins: Some(twins),
+        }
+    }
+
+    /// Whether this contender has something to run for `program`: the
+    /// native peer only has its twins.
+    pub fn has_twin_of(&self, program: &str) -> bool {
+        self.twins.as_ref().is_none_or(|twins| twins.iter().any(|twin| twin == program))
     }
 
     /// Whether the template needs the Python twin.
@@ -155,6 +214,23 @@ mod tests {
         assert_eq!(peer.name, "py");
         assert_eq!(peer.argv(&values()), vec!["python3", "/p/fib.py", "--n=20", "--label", "fib"]);
         assert!(peer.needs_python_twin());
+    }
+
+    #[test]
+    fn a_peer_with_only_size_or_name_placeholders_gets_nothing_appended() {
+        let peer = Contender::peer("x=cmd {name} {n}").unwrap();
+        assert_eq!(peer.argv(&values()), vec!["cmd", "fib", "20"]);
+        assert!(!peer.needs_python_twin());
+    }
+
+    #[test]
+    fn the_native_peer_runs_its_twin_by_name_and_size_and_sits_out_the_rest() {
+        let native = Contender::native(Path::new("/t/release/native"), vec!["fib".to_string()]);
+        assert_eq!(native.name, "native");
+        assert_eq!(native.argv(&values()), vec!["/t/release/native", "fib", "20"]);
+        assert!(native.has_twin_of("fib"));
+        assert!(!native.has_twin_of("zoo"));
+        assert!(Contender::peer("clox=/opt/clox").unwrap().has_twin_of("zoo"));
     }
 
     #[test]

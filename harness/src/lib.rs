@@ -8,12 +8,13 @@
 //! and the `frontend::Engine` trait.
 //!
 //! The pipeline, one module per step: [`programs`] (what to run),
-//! [`contender`] (who runs it), [`verify`] (is the output right),
+//! [`contender`] (who runs it: engines, their [`variant`]s and peers), [`verify`] (is the output right),
 //! [`measure`] (one timed process), [`benchmark`] (the interleaved schedule),
 //! [`results`] (JSON Lines), [`stats`], [`report`] and [`charts`].
 
 #![forbid(unsafe_code)]
 
+pub mod ablate;
 pub mod app;
 pub mod bench;
 pub mod benchmark;
@@ -25,13 +26,18 @@ pub mod conformance;
 pub mod contender;
 pub mod fuzz;
 pub mod handover;
+pub mod jsonl;
 pub mod measure;
+pub mod native;
 pub mod outdir;
 pub mod process;
 pub mod profile;
 pub mod programs;
+pub mod progress;
 pub mod provenance;
 pub mod report;
 pub mod results;
+pub mod runs;
 pub mod stats;
+pub mod variant;
 pub mod verify;

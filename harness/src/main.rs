@@ -38,17 +38,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let measured = app::measure_and_report(&cli.measure, command_line())?;
             eprintln!("Report written to {}", measured.readme.display());
             if !measured.failures.is_empty() {
-                eprintln!(
-                    "{} failed (see the report's Verification section):",
-                    harness::report::format::plural(
-                        measured.failures.len(),
-                        "contender × program",
-                        "contender × program pairs"
-                    )
+                list_failures(
+                    &measured.failures,
+                    ("contender × program", "contender × program pairs"),
+                    "failed (see the report's Verification section)",
                 );
-                for failure in &measured.failures {
-                    eprintln!("  {failure}");
-                }
                 if !cli.measure.ignore_failure {
                     eprintln!("Exiting with 1 because of these failures (--ignore-failure exits with 0).");
                     return Ok(ExitCode::FAILURE);
@@ -98,6 +92,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
+        Some(Command::Ablate(args)) => {
+            let ablated = harness::ablate::run(&args, command_line())?;
+            eprintln!("Report written to {}", ablated.readme.display());
+            if !ablated.failures.is_empty() {
+                list_failures(
+                    &ablated.failures,
+                    ("variant × program was", "variant × program pairs were"),
+                    "not counted (see the report's ablation section)",
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+        }
         Some(Command::Fuzz(args)) => {
             if !fuzz::run(&args)? {
                 return Ok(ExitCode::FAILURE);
@@ -111,6 +117,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Noop) => {}
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Lists what failed on stderr, one line each, under a line that counts them.
+fn list_failures(failures: &[String], nouns: (&str, &str), verdict: &str) {
+    eprintln!("{} {verdict}:", harness::report::format::plural(failures.len(), nouns.0, nouns.1));
+    for failure in failures {
+        eprintln!("  {failure}");
+    }
 }
 
 /// The command line as a person would type it, for the report's header.

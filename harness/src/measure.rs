@@ -122,22 +122,31 @@ impl Executor for ProcessExecutor {
         let Some((program, args)) = argv.split_first() else {
             return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "empty command"));
         };
-        let (stdout, stdout_file) = TempFile::create("stdout")?;
-        let (stderr, stderr_file) = TempFile::create("stderr")?;
         let mut command = Command::new(program);
-        command.args(args).stdin(Stdio::null()).stdout(stdout_file).stderr(stderr_file);
-        let finished = process::run(&mut command, limit)?;
-        Ok(RunResult {
-            wall: finished.wall,
-            user: finished.usage.utime,
-            system: finished.usage.stime,
-            max_rss_bytes: finished.usage.maxrss,
-            exit_code: finished.status.code(),
-            timed_out: finished.timed_out.then_some(limit),
-            stdout: Captured::File(stdout),
-            stderr: read_start(&stderr.path, STDERR_KEPT)?,
-        })
+        command.args(args);
+        run_command(&mut command, limit)
     }
+}
+
+/// Runs `command` (its program, arguments, environment and working directory
+/// as the caller set them) as [`ProcessExecutor`] runs a command: in a
+/// process group of its own, stopped after `limit`, standard input closed,
+/// its output in temporary files.
+pub fn run_command(command: &mut Command, limit: Duration) -> std::io::Result<RunResult> {
+    let (stdout, stdout_file) = TempFile::create("stdout")?;
+    let (stderr, stderr_file) = TempFile::create("stderr")?;
+    command.stdin(Stdio::null()).stdout(stdout_file).stderr(stderr_file);
+    let finished = process::run(command, limit)?;
+    Ok(RunResult {
+        wall: finished.wall,
+        user: finished.usage.utime,
+        system: finished.usage.stime,
+        max_rss_bytes: finished.usage.maxrss,
+        exit_code: finished.status.code(),
+        timed_out: finished.timed_out.then_some(limit),
+        stdout: Captured::File(stdout),
+        stderr: read_start(&stderr.path, STDERR_KEPT)?,
+    })
 }
 
 /// The first `limit` bytes of a file.

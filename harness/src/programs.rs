@@ -11,10 +11,46 @@ use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+/// What kind of benchmark a program is (`group` in the manifest): the
+/// report gives a geometric mean per group, so that a ranking that holds on
+/// micro-benchmarks only shows against the larger programs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Group {
+    /// One code shape or one library-sized kernel (a manifest without
+    /// groups, and results saved before groups existed, are all micro).
+    #[default]
+    Micro,
+    /// A larger application: objects, polymorphism and closures together.
+    Macro,
+    /// The same work as another program (`twin_of`), written another way.
+    Twin,
+}
+
+impl Group {
+    /// Every group, in the order the report shows them.
+    pub const ALL: [Group; 3] = [Group::Micro, Group::Macro, Group::Twin];
+
+    /// The manifest's word for the group.
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Micro => "micro",
+            Group::Macro => "macro",
+            Group::Twin => "twin",
+        }
+    }
+}
+
 /// One `[[program]]` table of `programs.toml`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Program {
     pub name: String,
+    #[serde(default)]
+    pub group: Group,
+    /// For a twin, the program whose work it repeats in another shape (the
+    /// same output at the same sizes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub twin_of: Option<String>,
     /// What the program stresses, in a few words ("calls", "allocation").
     #[serde(default)]
     pub stresses: String,
@@ -56,6 +92,7 @@ impl ProgramSet {
             if !source.is_file() {
                 bail!("{} lists `{}` but {} does not exist", manifest_path.display(), program.name, source.display());
             }
+            check_twin(&set, program).with_context(|| format!("in {}", manifest_path.display()))?;
             for size in [program.small, program.full] {
                 if !program.sizes.contains(&size) {
                     bail!(
@@ -101,6 +138,33 @@ impl ProgramSet {
     }
 }
 
+/// A twin names the program it repeats, which is another program of the
+/// set; only a twin does.
+fn check_twin(set: &ProgramSet, program: &Program) -> Result<()> {
+    match (&program.twin_of, program.group) {
+        (None, Group::Twin) => {
+            bail!("program `{}` is a twin but has no `twin_of` naming the program it repeats", program.name)
+        }
+        (None, _) => Ok(()),
+        (Some(_), group) if group != Group::Twin => bail!(
+            "program `{}` has `twin_of` but is in group \"{}\"; a program with a twin_of is in group \"twin\"",
+            program.name,
+            group.name()
+        ),
+        (Some(original), _) if *original == program.name => {
+            bail!("program `{}` is given as its own twin (`twin_of`)", program.name)
+        }
+        (Some(original), _) => match set.find(original) {
+            Some(_) => Ok(()),
+            None => bail!(
+                "program `{}` is a twin of `{original}`, which is not a program of this set (`twin_of` must name \
+                 one)",
+                program.name
+            ),
+        },
+    }
+}
+
 /// Rewrites the single `var N = <digits>;` line of `source` to `size`.
 pub fn set_size(source: &str, size: u64) -> Result<String> {
     let mut found = 0;
@@ -138,6 +202,40 @@ mod tests {
         let source = "// var N = 3; in a comment stays\nvar N = 35;\nprint N;\n";
         assert_eq!(set_size(source, 20).unwrap(), "// var N = 3; in a comment stays\nvar N = 20;\nprint N;\n");
         assert_eq!(set_size("var N = 1;\r\nprint N;", 7).unwrap(), "var N = 7;\r\nprint N;");
+    }
+
+    fn manifest_check(tables: &str) -> Result<ProgramSet> {
+        let dir = std::env::temp_dir().join(format!("loxbench-manifest-{}-{}", std::process::id(), tables.len()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for name in ["a", "b"] {
+            std::fs::write(dir.join(format!("{name}.lox")), "var N = 1;\nprint N;\n").unwrap();
+        }
+        std::fs::write(dir.join("programs.toml"), tables).unwrap();
+        let set = ProgramSet::load(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        set
+    }
+
+    fn table(name: &str, extra: &str) -> String {
+        format!("[[program]]\nname = \"{name}\"\nsmall = 1\nfull = 1\nsizes = [1]\n{extra}\n")
+    }
+
+    #[test]
+    fn groups_and_twins_are_read_and_checked() {
+        let set = manifest_check(&(table("a", "") + &table("b", "group = \"twin\"\ntwin_of = \"a\""))).unwrap();
+        assert_eq!(set.programs[0].group, Group::Micro, "a program without a group is micro");
+        assert_eq!((set.programs[1].group, set.programs[1].twin_of.as_deref()), (Group::Twin, Some("a")));
+
+        let refused = |b_extra: &str| {
+            let error = manifest_check(&(table("a", "group = \"macro\"") + &table("b", b_extra))).unwrap_err();
+            format!("{error:#}")
+        };
+        assert!(refused("group = \"twin\"\ntwin_of = \"c\"").contains("`c`, which is not a program"));
+        assert!(refused("group = \"twin\"\ntwin_of = \"b\"").contains("its own twin"));
+        assert!(refused("group = \"twin\"").contains("has no `twin_of`"));
+        assert!(refused("twin_of = \"a\"").contains("is in group \"micro\""));
+        assert!(refused("group = \"huge\"").contains("not a valid manifest"));
     }
 
     #[test]

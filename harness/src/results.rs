@@ -14,11 +14,11 @@
 //! The report is rendered from these records alone.
 
 use crate::contender::Contender;
+use crate::jsonl;
 use crate::programs::Program;
-use anyhow::{Context, Result};
+use crate::runs::Adaptive;
+use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
-use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 /// The file name of the results inside an output directory.
@@ -63,7 +63,12 @@ pub enum Record {
     Run {
         provenance: Provenance,
         quick: bool,
+        /// Timed runs per contender and program: the fixed count, or with
+        /// `adaptive` the fewest.
         runs: usize,
+        /// The adaptive rule, when the run counts were adaptive.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        adaptive: Option<Adaptive>,
         warmup: usize,
         contenders: Vec<Contender>,
         programs: Vec<Program>,
@@ -107,74 +112,40 @@ pub enum Record {
 
 /// Appends records to a results file, flushing each one.
 #[derive(Debug)]
-pub struct ResultsWriter {
-    file: File,
-    path: PathBuf,
-}
+pub struct ResultsWriter(jsonl::Writer);
 
 impl ResultsWriter {
     /// Starts a new partial results file in `dir` (replacing an earlier
     /// partial one); the complete results there stay untouched until
     /// [`ResultsWriter::finish`].
     pub fn create(dir: &Path) -> Result<ResultsWriter> {
-        std::fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
-        let path = dir.join(PARTIAL_RESULTS_FILE);
-        let file = File::create(&path).with_context(|| format!("could not create {}", path.display()))?;
-        Ok(ResultsWriter { file, path })
+        Ok(ResultsWriter(jsonl::Writer::create(&dir.join(PARTIAL_RESULTS_FILE))?))
     }
 
     /// The run is complete: its results replace the earlier ones, in one
     /// rename. Returns the results file's path.
     pub fn finish(self) -> Result<PathBuf> {
-        self.file.sync_all().with_context(|| format!("could not write {}", self.path.display()))?;
-        let complete = self.path.with_file_name(RESULTS_FILE);
-        std::fs::rename(&self.path, &complete)
-            .with_context(|| format!("could not rename {} to {}", self.path.display(), complete.display()))?;
-        Ok(complete)
+        self.0.finish_as(RESULTS_FILE)
     }
 
     /// Writes one record as one line and hands it to the operating system
     /// at once, so that it survives the harness being killed.
     pub fn append(&mut self, record: &Record) -> Result<()> {
-        let mut line = serde_json::to_string(record)?;
-        line.push('\n');
-        // One write call per record: a kill can only lose a whole line.
-        self.file.write_all(line.as_bytes()).with_context(|| format!("could not write to {}", self.path.display()))?;
-        self.file.flush()?;
-        Ok(())
+        self.0.append(record)
     }
 
     pub fn path(&self) -> &Path {
-        &self.path
+        self.0.path()
     }
 }
 
 /// Reads every record of a results file. A last line cut short (the run was
 /// killed while writing it) is skipped; any other bad line is an error.
 pub fn read_records(path: &Path) -> Result<Vec<Record>> {
-    let file = File::open(path).with_context(|| {
-        format!("could not open {}; run `harness` (or `harness --quick`) first to measure", path.display())
-    })?;
-    let lines: Vec<String> = BufReader::new(file).lines().collect::<std::io::Result<_>>()?;
-    let mut records = Vec::with_capacity(lines.len());
-    for (index, line) in lines.iter().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str(line) {
-            Ok(record) => records.push(record),
-            Err(_) if index + 1 == lines.len() => {
-                eprintln!(
-                    "warning: the last line of {} is incomplete (an interrupted run?); skipping it",
-                    path.display()
-                );
-            }
-            Err(error) => {
-                return Err(error).with_context(|| format!("{}:{}: not a result record", path.display(), index + 1));
-            }
-        }
+    if !path.is_file() {
+        bail!("there is no {}; run `harness` (or `harness --quick`) first to measure", path.display());
     }
-    Ok(records)
+    jsonl::read(path)
 }
 
 /// The current time as RFC 3339 in UTC, e.g. `2025-01-31T12:00:00Z`.

@@ -46,6 +46,36 @@ pub fn median(samples: &[f64]) -> f64 {
     if sorted.len().is_multiple_of(2) { (sorted[middle - 1] + sorted[middle]) / 2.0 } else { sorted[middle] }
 }
 
+/// The distribution-free 95 % confidence interval of the median: the order
+/// statistics `x(k)` and `x(n + 1 - k)` for the largest `k` with
+/// `P(Binomial(n, ½) < k) ≤ 2.5 %`, which cover the true median with at
+/// least 95 % probability whatever the distribution. `None` with fewer than
+/// six samples, where even the smallest and largest cover it less often.
+pub fn median_interval(samples: &[f64]) -> Option<(f64, f64)> {
+    let n = samples.len();
+    // P(B < k) for B ~ Binomial(n, ½), term by term in logarithms, so that
+    // no count of runs overflows.
+    let ln_half_n = -(n as f64) * std::f64::consts::LN_2;
+    let mut ln_choose = 0.0; // ln C(n, 0)
+    let mut below = 0.0; // P(B < k), starting at k = 0
+    let mut k = 0;
+    while k < n / 2 {
+        let next = below + (ln_choose + ln_half_n).exp(); // P(B < k + 1)
+        if next > 0.025 {
+            break;
+        }
+        below = next;
+        k += 1;
+        ln_choose += ((n - k + 1) as f64).ln() - (k as f64).ln();
+    }
+    if k == 0 {
+        return None;
+    }
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    Some((sorted[k - 1], sorted[n - k]))
+}
+
 /// The median absolute deviation from the median (unscaled).
 pub fn median_absolute_deviation(samples: &[f64]) -> f64 {
     let center = median(samples);
@@ -101,6 +131,16 @@ pub fn geometric_mean(values: &[f64]) -> Option<f64> {
         return None;
     }
     Some((values.iter().map(|v| v.ln()).sum::<f64>() / values.len() as f64).exp())
+}
+
+/// The geometric mean of positive values given with their spreads, and the
+/// spread of the mean propagated from each value's relative spread: the
+/// logarithm of the mean is the average of the logarithms, so its error is
+/// `√(Σ (σᵢ/vᵢ)²) / n`, and the mean's spread is the mean times that.
+pub fn geometric_mean_with_error(values: &[(f64, f64)]) -> Option<(f64, f64)> {
+    let mean = geometric_mean(&values.iter().map(|(v, _)| *v).collect::<Vec<_>>())?;
+    let log_error = values.iter().map(|(v, e)| (e / v).powi(2)).sum::<f64>().sqrt() / values.len() as f64;
+    Some((mean, mean * log_error))
 }
 
 /// A small deterministic random generator (xorshift64*), so that bootstrap
@@ -205,6 +245,21 @@ fn normal_upper_tail(z: f64) -> f64 {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_median_interval_takes_the_binomial_order_statistics() {
+        let ordered = |n: usize| -> Vec<f64> { (1..=n).rev().map(|i| i as f64).collect() };
+        // Fewer than six: even (min, max) covers the median with less than 95 %.
+        assert_eq!(median_interval(&ordered(5)), None);
+        // Six to eight: (x1, xn); nine: (x2, x8); twenty: (x6, x15), the
+        // tables' values.
+        assert_eq!(median_interval(&ordered(6)), Some((1.0, 6.0)));
+        assert_eq!(median_interval(&ordered(8)), Some((1.0, 8.0)));
+        assert_eq!(median_interval(&ordered(9)), Some((2.0, 8.0)));
+        assert_eq!(median_interval(&ordered(20)), Some((6.0, 15.0)));
+        let many = median_interval(&ordered(2000)).unwrap();
+        assert!(many.0 > 950.0 && many.1 < 1051.0, "{many:?}");
+    }
+
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-9 * b.abs().max(1.0)
     }
@@ -262,6 +317,12 @@ mod tests {
         assert!(close(geometric_mean(&[1.0, 10.0, 100.0]).unwrap(), 10.0));
         assert!(geometric_mean(&[]).is_none());
         assert!(geometric_mean(&[1.0, 0.0]).is_none());
+        // Two values at 10 % relative spread each: the mean's is 10 % × √2 / 2.
+        let (mean, spread) = geometric_mean_with_error(&[(2.0, 0.2), (8.0, 0.8)]).unwrap();
+        assert!(close(mean, 4.0) && close(spread, 4.0 * 0.1 * 2f64.sqrt() / 2.0), "{mean} ± {spread}");
+        let (mean, spread) = geometric_mean_with_error(&[(3.0, 0.0)]).unwrap();
+        assert!(close(mean, 3.0) && spread == 0.0);
+        assert!(geometric_mean_with_error(&[]).is_none());
     }
 
     #[test]

@@ -3,24 +3,12 @@
 //! test fixtures: the same counts on unchanged code, and exactly the pair
 //! whose baseline was lowered named as a regression with a failing exit.
 
+mod common;
+
 use harness::ci::compare::{self, CiResults, Count, Verdict};
 use harness::ci::report;
-use harness::results::Provenance;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn provenance() -> Provenance {
-    Provenance {
-        command: "harness ci".into(),
-        revision: "abc".into(),
-        rustc: "rustc 1.95.0".into(),
-        profile: "release".into(),
-        cpu: "Test CPU".into(),
-        cores: 2,
-        os: "linux".into(),
-        date: "2025-01-01T00:00:00Z".into(),
-    }
-}
 
 fn count(engine: &str, program: &str, total: u64, prepare: u64) -> Count {
     Count {
@@ -36,7 +24,7 @@ fn count(engine: &str, program: &str, total: u64, prepare: u64) -> Count {
 }
 
 fn results(counts: Vec<Count>) -> CiResults {
-    CiResults { provenance: provenance(), valgrind: "valgrind-3.19.0".into(), counts }
+    CiResults { provenance: common::provenance("harness ci"), valgrind: "valgrind-3.19.0".into(), counts }
 }
 
 #[test]

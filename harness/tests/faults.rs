@@ -24,7 +24,15 @@ fn scratch_dir(name: &str) -> PathBuf {
 fn harness(out: &Path, extra: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_harness"));
     command
-        .args(["--allow-debug-build", "--quick", "--no-python", "--no-scaling", "--engines", "hashmap-walker"])
+        .args([
+            "--allow-debug-build",
+            "--quick",
+            "--no-python",
+            "--no-native",
+            "--no-scaling",
+            "--engines",
+            "hashmap-walker",
+        ])
         .args(["--programs", "loop", "--runs", "1", "--warmup", "0"])
         .arg("--out")
         .arg(out)

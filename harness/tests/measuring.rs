@@ -2,17 +2,20 @@
 //! process is started and no clock is read) and, for the interruption test,
 //! with the real binary.
 
-use harness::benchmark::{self, Case, Plan, Silent};
+use harness::benchmark::{self, Case, Plan};
 use harness::contender::{Contender, Kind};
 use harness::measure::{Executor, RunResult};
+use harness::progress::Silent;
 use harness::results::{self, Record, ResultsWriter, Suite};
+use harness::runs::{Adaptive, RunCount};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Answers each command by its first word: `good…` prints the expected
 /// output, `bad` prints something else, `noop` prints nothing, `hang` runs
 /// past any limit and `slow` takes 30 ms, then past its limit from its
-/// second run. Every call is logged with the limit it was given.
+/// second run; `steady` always takes 100 ms and `noisy` 50 and 150 ms in
+/// turn. Every call is logged with the limit it was given.
 struct Mock {
     calls: Vec<String>,
     limits: Vec<(String, Duration)>,
@@ -29,7 +32,7 @@ impl Executor for Mock {
         self.calls.push(argv[0].clone());
         self.limits.push((argv[0].clone(), limit));
         let stdout = match argv[0].as_str() {
-            name if name.starts_with("good") || name == "slow" => b"499500\n".to_vec(),
+            name if name.starts_with("good") || ["slow", "steady", "noisy"].contains(&name) => b"499500\n".to_vec(),
             "bad" => b"499501\n".to_vec(),
             _ => Vec::new(),
         };
@@ -37,6 +40,8 @@ impl Executor for Mock {
         let millis = match argv[0].as_str() {
             "noop" => 1,
             "slow" => 30,
+            "steady" => 100,
+            "noisy" => 50 + 100 * (runs_of_this as u64 % 2),
             _ => 10 + self.calls.len() as u64 % 3,
         };
         let timed_out = argv[0] == "hang" || (argv[0] == "slow" && runs_of_this > 1);
@@ -59,6 +64,8 @@ fn contender(name: &str) -> Contender {
         kind: Kind::Peer,
         description: format!("the {name} mock"),
         command: vec![name.to_string(), "{lox}".to_string()],
+        variant: None,
+        twins: None,
     }
 }
 
@@ -72,8 +79,9 @@ fn plan() -> Plan {
             expected: b"499500\n".to_vec(),
             lox_path: PathBuf::from("loop-1000.lox"),
             python_path: PathBuf::from("loop.py"),
+            weight: 1.0,
         }],
-        runs: 4,
+        runs: RunCount::Fixed(4),
         scaling_runs: 1,
         warmup: 1,
         calibration_argv: vec!["noop".to_string()],
@@ -138,8 +146,44 @@ fn contenders_are_interleaved_round_by_round() {
     plan.warmup = 0;
     plan.calibration_runs = 0;
     benchmark::measure(&plan, &mut mock, &mut writer, &Silent).unwrap();
-    // Verification of each, then rounds whose order rotates.
-    assert_eq!(mock.calls, vec!["good", "good2", "good", "good2", "good2", "good", "good", "good2", "good2", "good"]);
+    // Verification of each, which with no warm-up is round 0, then rounds
+    // whose order rotates.
+    assert_eq!(mock.calls, vec!["good", "good2", "good2", "good", "good", "good2", "good2", "good"]);
+    let records = results::read_records(writer.path()).unwrap();
+    let rounds: Vec<(&str, usize)> = records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Sample { contender, round, .. } => Some((contender.as_str(), *round)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(rounds[..3], [("good", 0), ("good2", 0), ("good2", 1)]);
+    assert_eq!(rounds.len(), 8, "four timed runs each, the verifying run the first");
+}
+
+/// The adaptive count: `steady` stops once six runs (the fewest with a 95 %
+/// interval of the median) agree within 2 %; `noisy` never gets there and
+/// stops when its runs have taken the budget (0.99 s).
+#[test]
+fn adaptive_counts_stop_on_precision_or_on_the_budget() {
+    let dir = scratch_dir("adaptive");
+    let mut writer = ResultsWriter::create(&dir).unwrap();
+    let mut mock = Mock::new();
+    let mut plan = plan();
+    plan.contenders = vec![contender("steady"), contender("noisy")];
+    plan.warmup = 0;
+    plan.calibration_runs = 0;
+    plan.runs = RunCount::Adaptive(Adaptive { min_runs: 3, max_runs: 30, precision: 0.02, budget_s: 0.99 });
+    benchmark::measure(&plan, &mut mock, &mut writer, &Silent).unwrap();
+    let records = results::read_records(writer.path()).unwrap();
+    let samples = |who: &str| {
+        records.iter().filter(|r| matches!(r, Record::Sample { contender, .. } if contender == who)).count()
+    };
+    assert_eq!(samples("steady"), 6);
+    // 150 + 50 + ... passes 0.99 s at the tenth run.
+    assert_eq!(samples("noisy"), 10);
+    assert_eq!(mock.calls.len(), 16, "no run beyond the samples: the verifying run is the first");
+    assert_eq!(plan.total_executions(), (6, 60));
 }
 
 #[test]
@@ -151,9 +195,10 @@ fn the_spawn_cost_is_measured_in_every_round_and_subtracted_per_case() {
     plan.contenders = vec![contender("good")];
     plan.warmup = 0;
     benchmark::measure(&plan, &mut mock, &mut writer, &Silent).unwrap();
-    // After calibration (3 + 5 runs of noop) and verification, each round
-    // runs `good` and the do-nothing process, the order rotating.
-    assert_eq!(&mock.calls[9..], ["good", "noop", "noop", "good", "good", "noop", "noop", "good"]);
+    // After calibration (3 + 5 runs of noop), the verifying run is round 0
+    // with its do-nothing process; then each round runs `good` and the
+    // do-nothing process, the order rotating.
+    assert_eq!(&mock.calls[8..], ["good", "noop", "noop", "good", "good", "noop", "noop", "good"]);
     let records = results::read_records(writer.path()).unwrap();
     let rounds: Vec<usize> = records
         .iter()
@@ -244,8 +289,9 @@ fn killing_the_harness_mid_run_loses_nothing_already_measured() {
     let dir = scratch_dir("killed");
     let counter = dir.join("count");
     let script = dir.join("peer.sh");
-    // The peer counts its runs; on its fourth (verification, then timed runs
-    // 1 and 2 before it) it kills its parent, the harness, outright.
+    // The peer counts its runs; on its fourth (verification, which with no
+    // warm-up is the first timed run, then 2 and 3) it kills its parent, the
+    // harness, outright.
     std::fs::write(
         &script,
         format!(
@@ -258,7 +304,7 @@ fn killing_the_harness_mid_run_loses_nothing_already_measured() {
     let out = dir.join("report");
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/programs");
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_harness"))
-        .args(["--allow-debug-build", "--no-python", "--no-scaling", "--engines", "hashmap-walker"])
+        .args(["--allow-debug-build", "--no-python", "--no-native", "--no-scaling", "--engines", "hashmap-walker"])
         .args(["--programs", "loop", "--runs", "5", "--warmup", "0"])
         .arg("--programs-dir")
         .arg(&fixtures)
@@ -277,15 +323,75 @@ fn killing_the_harness_mid_run_loses_nothing_already_measured() {
     let samples = |who: &str| {
         records.iter().filter(|r| matches!(r, Record::Sample { contender, .. } if contender == who)).count()
     };
-    // Rounds alternate who goes first: round 1 hashmap-walker then the peer,
-    // round 2 the peer then hashmap-walker, round 3 hashmap-walker then the
-    // peer, which kills the harness on its fourth run.
-    assert_eq!(samples("hashmap-walker"), 3);
-    assert_eq!(samples("sh-peer"), 2);
+    // Round 0 verifies hashmap-walker then the peer; then the order rotates
+    // over the two and the do-nothing process: round 1 the peer, round 2
+    // hashmap-walker then the peer, round 3 hashmap-walker then the peer,
+    // which kills the harness on its fourth run.
+    assert_eq!(samples("hashmap-walker"), 4);
+    assert_eq!(samples("sh-peer"), 3);
     assert!(matches!(records[0], Record::Run { .. }));
 
     // The report renders from what was saved.
     let readme = harness::report::render_dir_from(&out, results::PARTIAL_RESULTS_FILE).unwrap();
     let text = std::fs::read_to_string(readme).unwrap();
     assert!(text.contains("| `sh-peer` |"), "{text}");
+}
+
+#[test]
+fn variants_run_the_main_suite_and_leave_the_scaling_suite_to_the_tuned_engine() {
+    let dir = scratch_dir("variants-scaling");
+    let mut writer = ResultsWriter::create(&dir).unwrap();
+    let mut mock = Mock::new();
+    let variant = |name: &str, disabled: &[&str]| Contender {
+        kind: Kind::Engine,
+        variant: Some(harness::variant::VariantInfo {
+            engine: "good".to_string(),
+            strategy: "a mock".to_string(),
+            disabled: disabled.iter().map(|d| d.to_string()).collect(),
+            tunings: vec![harness::variant::TuningInfo {
+                name: "fuse".to_string(),
+                summary: "s".to_string(),
+                class: "c".to_string(),
+            }],
+        }),
+        ..contender(name)
+    };
+    let mut plan = plan();
+    plan.contenders = vec![variant("good", &[]), variant("good:plain", &["fuse"])];
+    let mut scaling = plan.cases[0].clone();
+    scaling.suite = Suite::Scaling;
+    plan.cases.push(scaling);
+    plan.calibration_runs = 0;
+    benchmark::measure(&plan, &mut mock, &mut writer, &Silent).unwrap();
+    // Main: verification, warm-up and 4 runs each; scaling: the tuned
+    // engine alone, verification, warm-up and 1 run.
+    assert_eq!(mock.calls.iter().filter(|c| *c == "good").count(), 6 + 3);
+    assert_eq!(mock.calls.iter().filter(|c| *c == "good:plain").count(), 6);
+    assert_eq!(plan.total_executions(), (6 + 3 + 6, 6 + 3 + 6));
+}
+
+/// `__run` takes the variants `lox --engine` takes, and refuses a bad one
+/// with the message `lox` gives and its usage exit code.
+#[test]
+fn the_measured_child_runs_variants_and_refuses_bad_ones() {
+    let engine = lox::engines().iter().copied().find(|e| !e.tunings().is_empty()).expect("an engine with tunings");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/programs/loop.lox");
+    let run = |spec: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_harness"))
+            .args(["__run", "--engine", spec])
+            .arg(&file)
+            .output()
+            .unwrap()
+    };
+    let expected =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/programs/expected/loop-1000.out"))
+            .unwrap();
+    for spec in [format!("{}:plain", engine.name()), format!("{}:no-{}", engine.name(), engine.tunings()[0].name)] {
+        let output = run(&spec);
+        assert!(output.status.success(), "{spec}: {}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(output.stdout, expected, "{spec}");
+    }
+    let bad = run(&format!("{}:no-such-tuning", engine.name()));
+    assert_eq!(bad.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no-such-tuning"));
 }

@@ -102,6 +102,14 @@ pub trait Session {
     fn work_count(&self) -> Option<WorkCount> {
         None
     }
+
+    /// What the last run did in the language's own terms (calls, objects
+    /// made, property and global accesses: see [`crate::work`]), by name,
+    /// when the engine was built to count it (its `work-count` feature);
+    /// empty otherwise, and from engines that leave the counting to another.
+    fn work_counters(&self) -> Vec<(&'static str, u64)> {
+        Vec::new()
+    }
 }
 
 /// A count of the work a run did, and what was counted.

@@ -36,6 +36,7 @@ pub mod resolve;
 pub mod scanner;
 pub mod token;
 pub mod tuning;
+pub mod work;
 
 pub use diagnostics::{CompileError, CompileErrors, RunError, RuntimeError, TraceLine};
 pub use engine::{Engine, Options, Session, WorkCount};

@@ -17,7 +17,10 @@ impl Evaluator<'_> {
             Value::Closure(closure) => self.call_closure(&closure, None, args, line),
             Value::BoundMethod(bound) => self.call_closure(&bound.method, Some(bound.receiver.clone()), args, line),
             Value::Class(class) => self.instantiate(class, args, line),
-            Value::Native(native) => Ok((native.function)(&args)),
+            Value::Native(native) => {
+                self.state.tally(|t| t.calls += 1);
+                Ok((native.function)(&args))
+            }
             _ => Err(self.error(line, messages::NOT_CALLABLE)),
         }
     }
@@ -49,7 +52,9 @@ impl Evaluator<'_> {
             caller.line = line;
         }
         self.frames.push(Frame { name: Some(function.name.clone()), line: function.line });
+        self.state.tally(|t| t.enter_call());
         let result = self.execute_block(&function.body, &env);
+        self.state.tally(|t| t.leave_call());
         self.frames.pop();
         let value = match result {
             Ok(()) => Value::Nil,
@@ -68,12 +73,17 @@ impl Evaluator<'_> {
             fields: RefCell::new(NameMap::with_hasher(self.state.name_hash)),
         });
         self.state.track(&instance);
+        self.state.tally(|t| t.instances += 1);
         let instance = Value::Instance(instance);
         let init = class.methods.borrow().get("init").cloned();
         match init {
             Some(init) => self.call_closure(&init, Some(instance), args, line),
             None if !args.is_empty() => Err(self.error(line, messages::wrong_arity(0, args.len()))),
-            None => Ok(instance),
+            None => {
+                // A class without `init` is still called: a frame-less call.
+                self.state.tally(|t| t.calls += 1);
+                Ok(instance)
+            }
         }
     }
 
@@ -81,6 +91,7 @@ impl Evaluator<'_> {
         let name = decl.target.name().clone();
         let class = Rc::new(Class { name, methods: RefCell::new(NameMap::with_hasher(self.state.name_hash)) });
         self.state.track(&class);
+        self.state.tally(|t| t.classes += 1);
         self.define(&decl.target, Value::Class(class.clone()), env);
 
         let mut method_env = env.clone();
@@ -96,6 +107,7 @@ impl Evaluator<'_> {
         for method in &decl.methods {
             let closure = Rc::new(Closure { function: method.clone(), env: method_env.clone() });
             self.state.track(&closure);
+            self.state.tally(|t| t.closures += 1);
             class.methods.borrow_mut().insert(method.name.clone(), closure);
         }
         Ok(())
@@ -105,6 +117,7 @@ impl Evaluator<'_> {
         let Value::Instance(instance) = object else {
             return Err(self.error(line, messages::ONLY_INSTANCES_PROPERTIES));
         };
+        self.state.tally(|t| t.property_reads += 1);
         if let Some(value) = instance.fields.borrow().get(name) {
             return Ok(value.clone());
         }
@@ -119,6 +132,7 @@ impl Evaluator<'_> {
         let Value::Instance(instance) = object else {
             return Err(self.error(line, messages::ONLY_INSTANCES_FIELDS));
         };
+        self.state.tally(|t| t.property_writes += 1);
         instance.fields.borrow_mut().insert(name.clone(), value.clone());
         Ok(value)
     }
@@ -129,6 +143,7 @@ impl Evaluator<'_> {
         let Value::Instance(instance) = object else {
             return Err(self.error(line, messages::ONLY_INSTANCES_METHODS));
         };
+        self.state.tally(|t| t.property_reads += 1);
         let field = instance.fields.borrow().get(name).cloned();
         if let Some(callee) = field {
             return self.call_value(callee, args, line);
@@ -168,6 +183,7 @@ impl Evaluator<'_> {
     fn bind(&mut self, receiver: Value, method: Rc<Closure>) -> Value {
         let bound = Rc::new(BoundMethod { receiver, method });
         self.state.track(&bound);
+        self.state.tally(|t| t.bound_methods += 1);
         Value::BoundMethod(bound)
     }
 }

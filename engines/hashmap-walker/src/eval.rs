@@ -80,6 +80,7 @@ impl Evaluator<'_> {
             Stmt::Function { target, function } => {
                 let closure = Rc::new(Closure { function: function.clone(), env: env.clone() });
                 self.state.track(&closure);
+                self.state.tally(|t| t.closures += 1);
                 self.define(target, Value::Closure(closure), env);
             }
             Stmt::Class(class) => self.class_declaration(class, env)?,
@@ -197,10 +198,13 @@ impl Evaluator<'_> {
 
     pub fn read(&mut self, variable: &Variable, env: &Rc<Env>) -> Eval {
         match variable.kind {
-            VarKind::Global => match self.state.globals.get(&variable.name) {
-                Some(value) => Ok(value),
-                None => Err(self.error(variable.line, messages::undefined_variable(&variable.name))),
-            },
+            VarKind::Global => {
+                self.state.tally(|t| t.global_reads += 1);
+                match self.state.globals.get(&variable.name) {
+                    Some(value) => Ok(value),
+                    None => Err(self.error(variable.line, messages::undefined_variable(&variable.name))),
+                }
+            }
             VarKind::Local { hops, .. } | VarKind::Upvalue { hops, .. } => {
                 Ok(env.ancestor(hops).get(&variable.name).expect("the resolver found this variable in that scope"))
             }
@@ -227,7 +231,10 @@ impl Evaluator<'_> {
             (BinaryOp::NotEqual, _, _) => Value::Bool(!left.equals(&right)),
             (BinaryOp::Add, N(a), N(b)) => N(number::add(*a, *b)),
             (BinaryOp::Add, Value::String(a), Value::String(b)) => match memory::concat(a, b, self.state.max_heap) {
-                Ok(joined) => Value::String(joined.into()),
+                Ok(joined) => {
+                    self.state.tally(|t| t.strings += 1);
+                    Value::String(joined.into())
+                }
                 Err(memory::OutOfMemory) => return Err(self.error(line, messages::OUT_OF_MEMORY)),
             },
             (BinaryOp::Add, _, _) => return Err(self.error(line, messages::OPERANDS_ADD)),

@@ -55,6 +55,7 @@ use frontend::ast::Program;
 use frontend::diagnostics::RunError;
 use frontend::hash::NameHash;
 use frontend::tuning::FX_HASH;
+use frontend::work::Tally;
 use frontend::{CompileErrors, Engine, Options, Session, Tuning, WorkCount};
 use std::io::Write;
 use std::rc::Rc;
@@ -95,6 +96,9 @@ pub struct State {
     /// The heap ceiling (`Options::max_heap`) a new string is checked against.
     max_heap: usize,
     work: u64,
+    /// What the last run did in Lox's own terms (`work-count` builds only):
+    /// this engine is the one the harness characterises programs with.
+    tally: Tally,
 }
 
 impl State {
@@ -104,7 +108,7 @@ impl State {
         let clock = Native { function: |_| Value::Number(frontend::natives::clock()) };
         globals.define(frontend::natives::CLOCK.into(), Value::Native(clock));
         let collector = cycle_collector::CycleCollector::new(options.gc_stress);
-        State { globals, collector, name_hash, max_heap: options.max_heap, work: 0 }
+        State { globals, collector, name_hash, max_heap: options.max_heap, work: 0, tally: Tally::default() }
     }
 
     /// Registers a new object that could take part in a cycle, and collects
@@ -128,6 +132,15 @@ impl State {
     fn count_work(&mut self) {
         if cfg!(feature = "work-count") {
             self.work += 1;
+        }
+    }
+
+    /// Counts what the program did, in `work-count` builds only (a timing
+    /// build compiles the call away).
+    #[inline(always)]
+    fn tally(&mut self, count: impl FnOnce(&mut Tally)) {
+        if cfg!(feature = "work-count") {
+            count(&mut self.tally);
         }
     }
 }
@@ -158,6 +171,7 @@ impl Session for HashmapSession {
         let program = self.program.as_ref().expect("run follows a successful prepare");
         let script = program.script.clone();
         self.state.work = 0;
+        self.state.tally = Tally::default();
         let globals = self.state.globals.clone();
         let mut evaluator = Evaluator { state: &mut self.state, out, frames: vec![Frame { name: None, line: 0 }] };
         match evaluator.execute_block(&script.body, &globals) {
@@ -169,5 +183,61 @@ impl Session for HashmapSession {
 
     fn work_count(&self) -> Option<WorkCount> {
         cfg!(feature = "work-count").then_some(WorkCount { count: self.state.work, unit: "AST nodes" })
+    }
+
+    fn work_counters(&self) -> Vec<(&'static str, u64)> {
+        if cfg!(feature = "work-count") { self.state.tally.counters() } else { Vec::new() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use frontend::work;
+
+    /// Every kind of thing the tally counts, each a known number of times;
+    /// a timing build (no `work-count`) counts nothing at all.
+    #[test]
+    fn the_tally_counts_what_the_program_asks_for() {
+        let source = r#"
+            class Point {
+              init(x) { this.x = x; }
+              get() { return this.x; }
+            }
+            class Empty {}
+            fun depth(n) { if (n == 0) return 0; return depth(n - 1); }
+            var p = Point(1);
+            p.x = p.get() + p.x;
+            var m = p.get;
+            var e = Empty();
+            var s = "a" + "b" + "c";
+            depth(3);
+            fun outer() { fun inner() { return 1; } return inner(); }
+            outer();
+            clock();
+        "#;
+        let mut session = HashmapWalker.session(Options::default());
+        session.prepare(source).expect("the program compiles");
+        session.run(&mut Vec::new()).expect("the program runs");
+        let counters = session.work_counters();
+        if !cfg!(feature = "work-count") {
+            assert!(counters.is_empty());
+            return;
+        }
+        let count = |name: &str| counters.iter().find(|(n, _)| *n == name).map_or(0, |(_, c)| *c);
+        // Point(1) with its init, p.get(), Empty(), depth 3 to 0 (4 calls),
+        // outer and inner, clock.
+        assert_eq!(count(work::CALLS), 1 + 1 + 1 + 4 + 2 + 1);
+        assert_eq!(count(work::MAX_CALL_DEPTH), 4);
+        assert_eq!((count(work::INSTANCES), count(work::CLASSES), count(work::BOUND_METHODS)), (2, 2, 1));
+        // Two methods, depth, outer, and inner once.
+        assert_eq!(count(work::CLOSURES), 5);
+        assert_eq!(count(work::STRINGS), 2);
+        assert_eq!(count(work::ALLOCATIONS), 2 + 2 + 1 + 5 + 2);
+        // p.get(), p.x, p.get and this.x in get(): reads; this.x in init, p.x: writes.
+        assert_eq!((count(work::PROPERTY_READS), count(work::PROPERTY_WRITES)), (4, 2));
+        // Point, p three times in the assignment and once for m, Empty,
+        // depth once outside and three times inside, outer and clock.
+        assert_eq!(count(work::GLOBAL_READS), 1 + 3 + 1 + 1 + 1 + 3 + 1 + 1);
     }
 }

@@ -10,21 +10,25 @@
 //! flat profile (folded as crate;module;function) for differential
 //! flamegraphs.
 
+use crate::measure::{self, RunResult};
 use crate::profile::folded::{self, Stack};
 use anyhow::{Context, Result, bail};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
+use std::time::Duration;
 
 /// What one counted run produced.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Counted {
+    /// Instructions of the whole process (0 when it did not finish in time).
     pub instructions: u64,
     /// Instructions per function, folded as `crate;module;function`.
     pub profile: Vec<Stack>,
-    pub stdout: Vec<u8>,
-    pub stderr: Vec<u8>,
-    pub exit_code: Option<i32>,
+    /// The counted run as the program saw it: its output, its exit code,
+    /// whether it was stopped at the time limit, and its standard error
+    /// without cachegrind's own messages. Its times are valgrind's, ignored.
+    pub run: RunResult,
 }
 
 /// Finds valgrind, or says how to install it.
@@ -42,41 +46,43 @@ pub fn find_valgrind() -> Result<PathBuf> {
 
 /// Runs `argv` under cachegrind in `work_dir` with an empty environment and
 /// returns its instruction count and profile. `out_file` receives
-/// cachegrind's raw output.
-pub fn count(valgrind: &Path, argv: &[String], work_dir: &Path, out_file: &Path) -> Result<Counted> {
-    let output = Command::new(valgrind)
+/// cachegrind's raw output. The run is a child as every other the harness
+/// starts ([`measure::run_command`]): in a process group of its own, its
+/// output in temporary files, stopped after `timeout` (then it comes back
+/// with `run.timed_out` set and nothing counted).
+pub fn count(valgrind: &Path, argv: &[String], work_dir: &Path, out_file: &Path, timeout: Duration) -> Result<Counted> {
+    let mut command = Command::new(valgrind);
+    command
         .arg("--tool=cachegrind")
         .arg("--cache-sim=no")
         .arg(format!("--main-stacksize={}", frontend::engine::STACK_SIZE))
         .arg(format!("--cachegrind-out-file={}", out_file.display()))
         .args(argv)
         .env_clear()
-        .current_dir(work_dir)
-        .stdin(Stdio::null())
-        .output()
-        .with_context(|| format!("could not run {}", valgrind.display()))?;
+        .current_dir(work_dir);
+    let mut run =
+        measure::run_command(&mut command, timeout).with_context(|| format!("could not run {}", valgrind.display()))?;
+    // Cachegrind's own messages start with `==pid==`; the program's
+    // diagnostics are the rest.
+    let messages = std::mem::take(&mut run.stderr);
+    run.stderr = String::from_utf8_lossy(&messages)
+        .lines()
+        .filter(|line| !line.starts_with("=="))
+        .map(|line| format!("{line}\n"))
+        .collect::<String>()
+        .into_bytes();
+    if run.timed_out.is_some() {
+        return Ok(Counted { instructions: 0, profile: Vec::new(), run });
+    }
     let text = std::fs::read_to_string(out_file).with_context(|| {
         format!(
             "cachegrind wrote no output file ({}); its messages: {}",
             out_file.display(),
-            String::from_utf8_lossy(&output.stderr).lines().take(5).collect::<Vec<_>>().join(" / ")
+            String::from_utf8_lossy(&messages).lines().take(5).collect::<Vec<_>>().join(" / ")
         )
     })?;
     let (instructions, per_function) = parse_cachegrind(&text)?;
-    Ok(Counted {
-        instructions,
-        profile: flat_profile(&per_function, instructions),
-        stdout: output.stdout,
-        // Cachegrind's own messages start with `==pid==`; the program's
-        // diagnostics are the rest.
-        stderr: String::from_utf8_lossy(&output.stderr)
-            .lines()
-            .filter(|line| !line.starts_with("=="))
-            .map(|line| format!("{line}\n"))
-            .collect::<String>()
-            .into_bytes(),
-        exit_code: output.status.code(),
-    })
+    Ok(Counted { instructions, profile: flat_profile(&per_function, instructions), run })
 }
 
 /// The total `Ir` and the `Ir` of each function, from a cachegrind output

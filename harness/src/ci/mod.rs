@@ -9,29 +9,20 @@
 //! input are identical run after run, so 2 % is a real change.
 
 pub mod compare;
+pub mod counter;
 pub mod counts;
 pub mod report;
 
 use crate::app;
 use crate::cli::CiArgs;
-use crate::measure::{Executor, ProcessExecutor, RunResult};
+use crate::measure::{Executor, ProcessExecutor};
 use crate::outdir;
 use crate::profile::folded;
 use crate::provenance;
-use crate::verify;
 use anyhow::{Context, Result, bail};
 use compare::{CiResults, Count, PROFILE_DIR};
+use counter::{Counter, Job};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-
-/// One engine × program to count.
-struct Job {
-    engine: String,
-    program: String,
-    size: u64,
-    file_name: String,
-    expected: Vec<u8>,
-}
 
 /// Runs `harness ci`; returns whether it passed.
 pub fn run(args: &CiArgs, command_line: String) -> Result<bool> {
@@ -55,8 +46,9 @@ pub fn run(args: &CiArgs, command_line: String) -> Result<bool> {
             compare::CI_FILE
         );
     }
-    let engine_names: Vec<&str> = engines.iter().map(|e| e.name()).collect();
-    let missing_engines = earlier.as_ref().map_or(Vec::new(), |b| b.engines_missing(&engine_names));
+    let names: Vec<String> = engines.iter().map(|engine| engine.name.clone()).collect();
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let missing_engines = earlier.as_ref().map_or(Vec::new(), |b| b.engines_missing(&name_refs));
     outdir::claim(&out, args.force)?;
     if args.update_baseline {
         outdir::claim(&baseline_dir, args.force)?;
@@ -65,35 +57,20 @@ pub fn run(args: &CiArgs, command_line: String) -> Result<bool> {
     // The programs go into one directory under fixed names, and every count
     // runs there with an empty environment: the same binary and input then
     // give the same count.
-    let work_dir = out.join("programs");
-    let raw_dir = out.join("cachegrind");
+    let counter =
+        Counter::new(valgrind.clone(), out.join("programs"), Some(out.join("cachegrind")), counter::DEFAULT_TIMEOUT)?;
     let profile_dir = out.join(PROFILE_DIR);
-    for dir in [&work_dir, &raw_dir, &profile_dir] {
-        std::fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
-    }
-    let mut jobs = Vec::new();
-    for program in &programs {
-        let size = program.small;
-        let file_name = format!("{}.lox", program.name);
-        std::fs::write(work_dir.join(&file_name), set.sized_source(&program.name, size)?)?;
-        for engine in &engines {
-            jobs.push(Job {
-                engine: engine.name().to_string(),
-                program: program.name.clone(),
-                size,
-                file_name: file_name.clone(),
-                expected: set.expected_output(&program.name, size)?,
-            });
-        }
-    }
+    std::fs::create_dir_all(&profile_dir).with_context(|| format!("could not create {}", profile_dir.display()))?;
+    let jobs = counter.jobs(&set, &programs, &names)?;
 
-    let exe = std::env::current_exe()?.display().to_string();
     let started = std::time::Instant::now();
     eprintln!("Counting instructions of {} engine × program pairs with cachegrind", jobs.len());
-    let counted = count_all(&jobs, &valgrind, &exe, &work_dir, &raw_dir, &profile_dir)?;
-    let mut counted = counted;
+    let bar = indicatif::ProgressBar::new(jobs.len() as u64);
+    let counted = counter::in_parallel(&jobs, |job| count_one(job, &counter, &profile_dir), |_, _| bar.inc(1));
+    bar.finish_and_clear();
+    let mut counted: Vec<Count> = counted.into_iter().collect::<Result<_>>()?;
     if args.wall_clock > 0 {
-        time_natively(&jobs, &mut counted, &exe, &work_dir, args.wall_clock)?;
+        time_natively(&jobs, &mut counted, &counter, args.wall_clock)?;
     }
     eprintln!("Counted in {:.0} s", started.elapsed().as_secs_f64());
     let now = CiResults {
@@ -152,7 +129,7 @@ pub fn run(args: &CiArgs, command_line: String) -> Result<bool> {
         let before = baseline_dir.join(PROFILE_DIR).join(&name);
         if row.verdict == compare::Verdict::Regression && before.is_file() {
             std::fs::create_dir_all(&diff_dir)?;
-            let svg = format!("{}-{}.svg", row.engine, row.program);
+            let svg = format!("{}-{}.svg", crate::variant::file_safe(&row.engine), row.program);
             crate::profile::flamegraph::render_diff(
                 &before,
                 &profile_dir.join(&name),
@@ -238,90 +215,27 @@ fn update_baseline(
 }
 
 /// The order of a full baseline: programs in manifest order, each with the
-/// engines in ladder order (names the manifest or registry lacks go last).
+/// engines in ladder order, a variant right after its engine (names the
+/// manifest or registry lacks go last).
 fn pair_order(count: &Count, program_order: &[&str]) -> (usize, String, usize, String) {
     let program = program_order.iter().position(|p| *p == count.program).unwrap_or(usize::MAX);
-    let engine = lox::engines().iter().position(|e| e.name() == count.engine).unwrap_or(usize::MAX);
+    let base = count.engine.split(':').next().unwrap_or_default();
+    let engine = lox::engines().iter().position(|e| e.name() == base).unwrap_or(usize::MAX);
     (program, count.program.clone(), engine, count.engine.clone())
 }
 
 /// The saved profile's file name.
 fn profile_name(engine: &str, program: &str) -> String {
-    format!("{engine}-{program}.folded")
+    format!("{}-{program}.folded", crate::variant::file_safe(engine))
 }
 
-/// Counts every job on as many worker threads as there are cores (the
-/// counts do not depend on what else runs).
-fn count_all(
-    jobs: &[Job],
-    valgrind: &Path,
-    exe: &str,
-    work_dir: &Path,
-    raw_dir: &Path,
-    profile_dir: &Path,
-) -> Result<Vec<Count>> {
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, Result<Count>)>> = Mutex::new(Vec::new());
-    let bar = indicatif::ProgressBar::new(jobs.len() as u64);
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                loop {
-                    let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(job) = jobs.get(index) else { break };
-                    let result = count_one(job, valgrind, exe, work_dir, raw_dir, profile_dir);
-                    bar.inc(1);
-                    results.lock().expect("no worker panics holding the lock").push((index, result));
-                }
-            });
-        }
-    });
-    bar.finish_and_clear();
-    let mut results = results.into_inner().expect("the workers are done");
-    results.sort_by_key(|(index, _)| *index);
-    results.into_iter().map(|(_, result)| result).collect()
-}
-
-fn count_one(
-    job: &Job,
-    valgrind: &Path,
-    exe: &str,
-    work_dir: &Path,
-    raw_dir: &Path,
-    profile_dir: &Path,
-) -> Result<Count> {
-    let stem = format!("{}-{}", job.engine, job.program);
-    let argv = |prepare_only: bool| {
-        // One thread only: see `child::Stack::MainThread`; `counts::count`
-        // gives the main thread the engine's stack size.
-        let mut argv = vec![
-            exe.to_string(),
-            "__run".to_string(),
-            "--main-thread".to_string(),
-            "--engine".to_string(),
-            job.engine.clone(),
-        ];
-        if prepare_only {
-            argv.push("--prepare-only".to_string());
-        }
-        argv.push(job.file_name.clone());
-        argv
-    };
-    let whole = counts::count(valgrind, &argv(false), work_dir, &raw_dir.join(format!("{stem}.out")))?;
-    let run = RunResult {
-        stdout: whole.stdout.clone().into(),
-        stderr: whole.stderr.clone(),
-        exit_code: whole.exit_code,
-        ..Default::default()
-    };
-    let verdict = verify::check(&job.expected, &run);
+/// Counts one job: the whole run (checked against the expected output, its
+/// per-function profile saved) and, when it was right, the prepare phase.
+fn count_one(job: &Job, counter: &Counter, profile_dir: &Path) -> Result<Count> {
+    let whole = counter.count(job, false)?;
+    let verdict = counter::check(job, &whole);
     std::fs::write(profile_dir.join(profile_name(&job.engine, &job.program)), folded::render(&whole.profile))?;
-    let prepare = if verdict.is_ok() {
-        counts::count(valgrind, &argv(true), work_dir, &raw_dir.join(format!("{stem}-prepare.out")))?.instructions
-    } else {
-        0
-    };
+    let prepare = if verdict.is_ok() { counter.count(job, true)?.instructions } else { 0 };
     Ok(Count {
         engine: job.engine.clone(),
         program: job.program.clone(),
@@ -336,23 +250,22 @@ fn count_one(
 
 /// `--wall-clock N`: N native runs of every job, interleaved, for the
 /// information-only wall-clock column.
-fn time_natively(jobs: &[Job], counted: &mut [Count], exe: &str, work_dir: &Path, runs: usize) -> Result<()> {
+fn time_natively(jobs: &[Job], counted: &mut [Count], counter: &Counter, runs: usize) -> Result<()> {
     let mut executor = ProcessExecutor;
-    let file = |job: &Job| work_dir.join(&job.file_name).display().to_string();
     for _ in 0..runs {
         for (job, count) in jobs.iter().zip(counted.iter_mut()) {
             if !count.passed {
                 continue;
             }
-            let argv = vec![exe.to_string(), "__run".into(), "--engine".into(), job.engine.clone(), file(job)];
-            let run = executor.execute(&argv, crate::benchmark::VERIFY_TIMEOUT)?;
+            let run = executor.execute(&counter.native_argv(job), crate::benchmark::VERIFY_TIMEOUT)?;
             count.wall_s.push(run.wall.as_secs_f64());
         }
     }
     Ok(())
 }
 
-fn valgrind_version(valgrind: &Path) -> String {
+/// `valgrind --version`, for provenance.
+pub fn valgrind_version(valgrind: &Path) -> String {
     std::process::Command::new(valgrind)
         .arg("--version")
         .output()

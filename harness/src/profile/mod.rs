@@ -61,6 +61,11 @@ pub struct EngineProfile {
     pub allocations: alloc::Allocations,
     pub work_count: Option<u64>,
     pub work_unit: Option<String>,
+    /// What the program did in Lox's own terms (calls, allocations, property
+    /// and global accesses: `frontend::work`), from an engine that counts
+    /// them; empty from the others.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub counters: Vec<(String, u64)>,
     /// The folded stacks and the flamegraph, relative to the output
     /// directory; no flamegraph when the run was too short to be sampled.
     pub folded: String,
@@ -80,9 +85,9 @@ pub enum ProfileRecord {
     Profile(EngineProfile),
 }
 
-/// The file names of one engine × program profile.
+/// The file names of one engine (or variant) × program profile.
 pub fn file_stem(engine: &str, program: &str) -> String {
-    format!("{engine}-{program}")
+    format!("{}-{program}", crate::variant::file_safe(engine))
 }
 
 /// Reads `out_dir/profile.jsonl`, if there is one.

@@ -6,11 +6,12 @@ use super::{
 };
 use crate::app;
 use crate::cli::ProfileArgs;
+use crate::progress::{Progress, Reporter};
 use crate::provenance;
 use crate::results::now_rfc3339;
+use crate::variant::EngineVariant;
 use crate::verify;
 use anyhow::{Context, Result, anyhow};
-use frontend::{Engine, Options};
 use std::path::Path;
 use std::time::Instant;
 
@@ -41,22 +42,31 @@ pub fn profile_all(args: &ProfileArgs, command_line: String) -> Result<()> {
     })?;
     // Short runs are repeated until they have been sampled this long.
     let min_seconds = if args.quick { QUICK_MIN_SECONDS } else { 0.0 };
-    let bar = indicatif::ProgressBar::new((programs.len() * engines.len()) as u64);
+    // Off a terminal too, a line every so often says how far the profiles
+    // have got and how long they have left (`crate::progress`).
+    let pairs: Vec<String> = programs
+        .iter()
+        .flat_map(|program| engines.iter().map(move |engine| format!("{} on {}", engine.name, program.name)))
+        .collect();
+    let progress = Reporter::new("profiling");
+    progress.start(&vec![1.0; pairs.len()]);
+    let mut index = 0;
     for program in &programs {
         let size = if args.quick { program.small } else { program.full };
         let source = set.sized_source(&program.name, size)?;
         let expected = set.expected_output(&program.name, size)?;
-        for &engine in &engines {
-            bar.set_message(format!("profiling {} on {} (n = {size})", engine.name(), program.name));
+        for engine in &engines {
+            progress.case(index, 1);
             let profile = profile_one(engine, &program.name, size, &source, &expected, &out, min_seconds)?;
             if let Some(detail) = &profile.detail {
-                bar.suspend(|| eprintln!("note: {} is wrong on {}: {detail}", engine.name(), program.name));
+                progress.note(&format!("{} is wrong on {}: {detail}", engine.name, program.name));
             }
             writer.append(&ProfileRecord::Profile(profile))?;
-            bar.inc(1);
+            index += 1;
+            progress.advance(pairs.get(index).map_or("the last profile is written", String::as_str));
         }
     }
-    bar.finish_and_clear();
+    progress.finish();
     eprintln!("Profiles written to {}", out.join(FLAMEGRAPH_DIR).display());
     Ok(())
 }
@@ -72,10 +82,11 @@ struct Sampled {
     allocations: alloc::Allocations,
     outcome: Result<Vec<u8>, String>,
     work: Option<frontend::WorkCount>,
+    counters: Vec<(&'static str, u64)>,
 }
 
 fn profile_one(
-    engine: &'static dyn Engine,
+    engine: &EngineVariant,
     program: &str,
     size: u64,
     source: &str,
@@ -92,12 +103,12 @@ fn profile_one(
     let expected_samples = (sampled.cpu_s * f64::from(FREQUENCY_HZ)).round() as u64;
     let dropped_estimate = expected_samples.saturating_sub(samples);
 
-    let stem = file_stem(engine.name(), program);
+    let stem = file_stem(&engine.name, program);
     let folded_path = Path::new(FLAMEGRAPH_DIR).join(format!("{stem}.folded"));
     let svg_path = Path::new(FLAMEGRAPH_DIR).join(format!("{stem}.svg"));
     let text = folded::render(&sampled.stacks);
     std::fs::write(out.join(&folded_path), &text)?;
-    let title = format!("{} on {program} (n = {size})", engine.name());
+    let title = format!("{} on {program} (n = {size})", engine.name);
     let subtitle = format!(
         "{samples} samples at about {FREQUENCY_HZ} Hz over {:.2} s of CPU in {} run(s); about {dropped_estimate} \
          more were dropped (inside libc, libgcc, pthread or vdso)",
@@ -112,7 +123,7 @@ fn profile_one(
     };
 
     Ok(EngineProfile {
-        engine: engine.name().to_string(),
+        engine: engine.name.clone(),
         program: program.to_string(),
         size,
         passed: check.is_ok(),
@@ -126,19 +137,25 @@ fn profile_one(
         allocations: sampled.allocations,
         work_count: sampled.work.map(|w| w.count),
         work_unit: sampled.work.map(|w| w.unit.to_string()),
+        counters: sampled.counters.iter().map(|(name, count)| (name.to_string(), *count)).collect(),
         folded: folded_path.display().to_string(),
         flamegraph,
         date: now_rfc3339(),
     })
 }
 
-/// Prepares and runs `source` in a fresh session: (prepare seconds, run
-/// seconds, output or failure, the session's work count).
-fn run_once(
-    engine: &'static dyn Engine,
-    source: &str,
-) -> (f64, f64, Result<Vec<u8>, String>, Option<frontend::WorkCount>) {
-    let mut session = engine.session(Options::default());
+/// What one run in a fresh session gave.
+struct Once {
+    prepare_s: f64,
+    run_s: f64,
+    outcome: Result<Vec<u8>, String>,
+    work: Option<frontend::WorkCount>,
+    counters: Vec<(&'static str, u64)>,
+}
+
+/// Prepares and runs `source` in a fresh session.
+fn run_once(engine: &EngineVariant, source: &str) -> Once {
+    let mut session = engine.engine().session(engine.options());
     let start = Instant::now();
     let prepared = session.prepare(source);
     let prepare_s = start.elapsed().as_secs_f64();
@@ -148,19 +165,20 @@ fn run_once(
         Err(errors) => Err(format!("did not compile: {errors}")),
         Ok(()) => session.run(&mut stdout).map(|()| stdout).map_err(|error| format!("failed: {error}")),
     };
-    (prepare_s, start.elapsed().as_secs_f64(), outcome, session.work_count())
+    let run_s = start.elapsed().as_secs_f64();
+    Once { prepare_s, run_s, outcome, work: session.work_count(), counters: session.work_counters() }
 }
 
 /// Runs `source` on `engine` under the sampler, again and again in fresh
 /// sessions until `min_seconds` of CPU time have passed (at least once), so that short
 /// runs still collect enough samples; call on the engine stack. Allocations
 /// and times are per run; the work count is the first run's.
-fn sample(engine: &'static dyn Engine, source: &str, min_seconds: f64) -> Result<Sampled> {
+fn sample(engine: &EngineVariant, source: &str, min_seconds: f64) -> Result<Sampled> {
     // The first run, unprofiled, gives the output to verify, the allocation
     // count and the work count. The counting allocator's own bookkeeping is
     // then the only instrument in the profiled runs.
-    let ((prepare_s, run_s, outcome, work), allocations) =
-        alloc::count(alloc::COUNTING_ALLOCATOR, || run_once(engine, source));
+    let (once, allocations) = alloc::count(alloc::COUNTING_ALLOCATOR, || run_once(engine, source));
+    let Once { prepare_s, run_s, outcome, work, counters } = once;
     let guard = pprof::ProfilerGuardBuilder::default()
         .frequency(FREQUENCY_HZ)
         .blocklist(&BLOCKLIST)
@@ -212,7 +230,7 @@ fn sample(engine: &'static dyn Engine, source: &str, min_seconds: f64) -> Result
         |frame| frame.contains("stats_alloc"),
         "(allocator: malloc or free, with the profiling build's counting)",
     );
-    Ok(Sampled { stacks, cpu_s, repeats, prepare_s, run_s, allocations, outcome, work })
+    Ok(Sampled { stacks, cpu_s, repeats, prepare_s, run_s, allocations, outcome, work, counters })
 }
 
 /// A demangled name without its hash suffix, safe inside a folded line.

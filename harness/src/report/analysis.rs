@@ -5,8 +5,9 @@
 
 use super::format::plural;
 use crate::contender::{Contender, Kind};
-use crate::programs::Program;
+use crate::programs::{Group, Program};
 use crate::results::{Provenance, Record, Suite};
+use crate::runs::Adaptive;
 use crate::stats::{self, Summary};
 use anyhow::{Result, bail};
 use std::collections::BTreeMap;
@@ -83,7 +84,9 @@ pub struct Key {
 pub struct Analysis {
     pub provenance: Provenance,
     pub quick: bool,
+    /// The fixed count of timed runs, or with `adaptive` the fewest.
     pub runs: usize,
+    pub adaptive: Option<Adaptive>,
     pub warmup: usize,
     pub contenders: Vec<Contender>,
     pub programs: Vec<Program>,
@@ -104,7 +107,7 @@ pub struct Analysis {
 impl Analysis {
     /// Builds the analysis from the records of one results file.
     pub fn from_records(records: &[Record]) -> Result<Analysis> {
-        let Some(Record::Run { provenance, quick, runs, warmup, contenders, programs, scaling_program }) =
+        let Some(Record::Run { provenance, quick, runs, adaptive, warmup, contenders, programs, scaling_program }) =
             records.first()
         else {
             bail!("the results do not start with a run record; were they written by this harness?");
@@ -113,6 +116,7 @@ impl Analysis {
             provenance: provenance.clone(),
             quick: *quick,
             runs: *runs,
+            adaptive: *adaptive,
             warmup: *warmup,
             contenders: contenders.clone(),
             programs: programs.clone(),
@@ -160,6 +164,17 @@ impl Analysis {
             }
         }
         Ok(analysis)
+    }
+
+    /// The fewest and the most timed runs of any timed cell of the main
+    /// suite.
+    pub fn run_counts(&self) -> Option<(usize, usize)> {
+        let counts = self
+            .cells
+            .iter()
+            .filter(|(key, cell)| key.suite == Suite::Main && cell.summary().is_some())
+            .map(|(_, cell)| cell.wall_s.len());
+        Some((counts.clone().min()?, counts.max()?))
     }
 
     /// The spawn cost subtracted from the samples of one case.
@@ -223,11 +238,17 @@ impl Analysis {
         Some(stats::ratio_with_error(a.median, a.stddev, b.median, b.stddev))
     }
 
-    /// The contender speed-ups are measured against: `hashmap-walker`, or the
-    /// first engine when it did not take part.
+    /// The contender speed-ups are measured against: the naive rung's
+    /// strategy alone (`hashmap-walker:plain`, every tuning off), else
+    /// `hashmap-walker` as tuned, else the first engine that took part.
     pub fn ladder_base(&self) -> Option<&str> {
         let engines = || self.contenders.iter().filter(|c| c.kind == Kind::Engine);
-        engines().find(|c| c.name == LADDER_BASE).or_else(|| engines().next()).map(|c| c.name.as_str())
+        let naive = || engines().filter(|c| c.engine_name() == Some(LADDER_BASE));
+        naive()
+            .find(|c| c.variant.as_ref().is_some_and(|v| v.is_plain()))
+            .or_else(|| naive().find(|c| c.is_tuned_engine()))
+            .or_else(|| engines().next())
+            .map(|c| c.name.as_str())
     }
 
     /// `base time / contender time` on `program`, with its spread.
@@ -244,22 +265,54 @@ impl Analysis {
             .collect()
     }
 
-    /// The programs every timed contender has a time on: the one set every
-    /// geometric mean covers, so that no contender's mean leaves out a
-    /// program another's includes (as rebar compares).
+    /// The engine contenders (engines and their variants) among
+    /// [`Analysis::timed_contenders`]: those the means must compare alike.
+    pub fn timed_engines(&self) -> Vec<&Contender> {
+        self.timed_contenders().into_iter().filter(|c| c.kind == Kind::Engine).collect()
+    }
+
+    /// The programs every timed engine contender has a time on: the one set
+    /// every geometric mean covers, so that no engine's mean leaves out a
+    /// program another's includes (as rebar compares). Peers do not narrow
+    /// it: the native candle's fastest runs can be shorter than starting a
+    /// process, and a peer's mean covers those of these programs it has a
+    /// time on (the tables say how many).
     pub fn common_programs(&self) -> Vec<&Program> {
-        let contenders = self.timed_contenders();
+        self.common_programs_in(None)
+    }
+
+    /// [`Analysis::common_programs`] of one group (`None`: of them all).
+    pub fn common_programs_in(&self, group: Option<Group>) -> Vec<&Program> {
+        let contenders = self.timed_engines();
         self.main_programs()
             .into_iter()
             .map(|(program, _)| program)
+            .filter(|program| group.is_none_or(|group| program.group == group))
             .filter(|program| contenders.iter().all(|c| self.median(&program.name, &c.name).is_some()))
             .collect()
     }
 
+    /// The groups that have programs in the main suite, in the report's order.
+    pub fn groups(&self) -> Vec<Group> {
+        Group::ALL.into_iter().filter(|group| self.main_programs().iter().any(|(p, _)| p.group == *group)).collect()
+    }
+
+    /// The geometric mean of `per_program` (a ratio and its spread) over
+    /// `programs`, with its propagated spread and how many programs had one.
+    pub fn mean_over(
+        &self,
+        programs: &[&Program],
+        per_program: impl Fn(&str) -> Option<(f64, f64)>,
+    ) -> Option<(f64, f64, usize)> {
+        let ratios: Vec<(f64, f64)> = programs.iter().filter_map(|program| per_program(&program.name)).collect();
+        let (mean, spread) = stats::geometric_mean_with_error(&ratios)?;
+        Some((mean, spread, ratios.len()))
+    }
+
     /// The programs left out of the geometric means, each with the timed
-    /// contenders that have no time there.
+    /// engine contenders that have no time there.
     pub fn left_out_of_means(&self) -> Vec<(&Program, Vec<&str>)> {
-        let contenders = self.timed_contenders();
+        let contenders = self.timed_engines();
         self.main_programs()
             .into_iter()
             .filter_map(|(program, _)| {

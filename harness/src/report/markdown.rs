@@ -14,26 +14,30 @@ pub struct Links {
 }
 
 /// Renders the README of a report; `charts` are the chart files written.
-pub fn render(
-    analysis: &Analysis,
-    notice: &str,
-    charts: &[&str],
-    profiles: Option<&super::profiles::Profiles>,
-    links: &Links,
-) -> String {
+pub fn render(analysis: &Analysis, notice: &str, charts: &[&str], extras: super::Extras<'_>, links: &Links) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "<!-- {} -->", crate::charts::comment_safe(notice));
     let _ = writeln!(out, "> **Generated file.** {notice}\n");
     let _ = writeln!(out, "# loxbench results\n");
     intro(&mut out, analysis);
-    ladder(&mut out, analysis);
+    let ablation_anchor = super::ladder::anchor(crate::ablate::markdown::HEADING);
+    super::ladder::render(&mut out, analysis, extras.ablation.map(|_| ablation_anchor.as_str()));
+    super::groups::render(&mut out, analysis);
+    super::twins::render(&mut out, analysis);
     for chart in charts {
         let _ = writeln!(out, "![{}]({chart})\n", chart_alt(chart));
     }
     matrix(&mut out, analysis);
+    if let Some(profiles) = extras.profiles {
+        super::character::render(&mut out, analysis, profiles);
+    }
     programs(&mut out, analysis);
-    if let Some(profiles) = profiles {
+    if let Some(profiles) = extras.profiles {
         super::profiles::render(&mut out, analysis, profiles);
+    }
+    if let Some(ablation) = extras.ablation {
+        ablation_note(&mut out, analysis, ablation);
+        crate::ablate::markdown::render(&mut out, ablation);
     }
     verification(&mut out, analysis);
     warnings(&mut out, analysis);
@@ -64,21 +68,60 @@ fn intro(out: &mut String, a: &Analysis) {
              and the spread is wide. The full-size figures are in the committed reference run.\n"
         );
     }
-    let engines = a.contenders.iter().filter(|c| c.kind == Kind::Engine).count();
-    let peers = a.contenders.len() - engines;
+    let engine_contenders = a.contenders.iter().filter(|c| c.kind == Kind::Engine).count();
+    let peers = a.contenders.len() - engine_contenders;
+    let rungs = super::ladder::rungs(a).len();
+    let noun = if rungs == 1 { "engine" } else { "engines" };
+    let engines = if rungs < engine_contenders {
+        format!("{rungs} {noun} as {engine_contenders} contenders (with their variants)")
+    } else {
+        format!("{rungs} {noun}")
+    };
     let _ = writeln!(
         out,
-        "{} and {} on {}; {} per contender and program after {} and one verified run, interleaved round by \
-         round; {}. Measured on {}, {}.\n",
-        format::plural(engines, "engine", "engines"),
+        "{} and {} on {}; {}, interleaved round by round; {}. Measured on {}, {}.\n",
+        engines,
         format::plural(peers, "peer", "peers"),
         format::plural(a.main_programs().len(), "program", "programs"),
-        format::plural(a.runs, "timed run", "timed runs"),
-        format::plural(a.warmup, "warm-up run", "warm-up runs"),
+        runs_sentence(a),
         overhead_sentence(a),
         a.provenance.cpu,
         format::plural(a.provenance.cores, "core", "cores")
     );
+}
+
+/// A cell's number of runs, and how far its median's 95 % interval reaches
+/// (which needs six runs).
+fn runs_cell(times: &[f64]) -> String {
+    match crate::runs::relative_half_width(times) {
+        Some(width) => format!("{} (±{} %)", times.len(), format::digits(width * 100.0)),
+        None => times.len().to_string(),
+    }
+}
+
+/// How many timed runs each contender had, and what decided it.
+fn runs_sentence(a: &Analysis) -> String {
+    let warmup = if a.warmup == 0 {
+        ", the verifying run (its output checked like every run's) the first of them".to_string()
+    } else {
+        format!(" after {} and one verifying run", format::plural(a.warmup, "warm-up run", "warm-up runs"))
+    };
+    let counts = match a.run_counts() {
+        Some((least, most)) if least == most => format::plural(least, "timed run", "timed runs"),
+        Some((least, most)) => format!("{least} to {most} timed runs"),
+        None => "no timed runs".to_string(),
+    };
+    let rule = match a.adaptive {
+        Some(rule) => format!(
+            " (as many as its median needed for a 95 % interval within ±{:.0} % of it, or until its runs had taken \
+             {}, and at least {}; the *runs* column gives each one's interval)",
+            rule.precision * 100.0,
+            format::time(rule.budget_s),
+            rule.min_runs
+        ),
+        None => String::new(),
+    };
+    format!("{counts} per contender and program{rule}{warmup}")
 }
 
 /// What was subtracted from every wall time as the cost of starting a process.
@@ -95,45 +138,6 @@ fn overhead_sentence(a: &Analysis) -> String {
             format::time(a.overhead_s)
         ),
     }
-}
-
-fn ladder(out: &mut String, a: &Analysis) {
-    let Some(base) = a.ladder_base() else { return };
-    let _ = writeln!(out, "## The strategy ladder\n");
-    let common: Vec<&str> = a.common_programs().iter().map(|p| p.name.as_str()).collect();
-    let _ = writeln!(
-        out,
-        "Each contender's speed-up over `{base}`: the geometric mean of `{base}`'s median time divided by the \
-         contender's, over the same {} for every contender (those on which every timed contender has a time: \
-         {}).\n",
-        format::plural(common.len(), "program", "programs"),
-        if common.is_empty() { "none".to_string() } else { common.join(", ") }
-    );
-    let left_out = a.left_out_of_means();
-    if !left_out.is_empty() {
-        let reasons: Vec<String> = left_out
-            .iter()
-            .map(|(program, missing)| format!("{} (no time for {})", program.name, missing.join(", ")))
-            .collect();
-        let _ = writeln!(out, "Left out of the means: {}.\n", reasons.join("; "));
-    }
-    let _ = writeln!(out, "| contender | strategy | speed-up over {base} (geometric mean) | programs |");
-    let _ = writeln!(out, "|---|---|---:|---:|");
-    for contender in &a.contenders {
-        let speed_up = match a.geometric_mean_speed_up(&contender.name) {
-            Some((g, n)) => (format!("{}×", format::digits(g)), n.to_string()),
-            None => ("–".to_string(), "0".to_string()),
-        };
-        let _ = writeln!(
-            out,
-            "| `{}` | {} | {} | {} |",
-            contender.name,
-            escape(&contender.description),
-            speed_up.0,
-            speed_up.1
-        );
-    }
-    out.push('\n');
 }
 
 fn matrix(out: &mut String, a: &Analysis) {
@@ -235,7 +239,7 @@ fn programs(out: &mut String, a: &Analysis) {
                         format::time(cell.mean_user_s()),
                         format::time(cell.mean_system_s()),
                         format::mebibytes(cell.peak_rss_bytes()),
-                        cell.wall_s.len()
+                        runs_cell(&cell.wall_s)
                     );
                 }
             }
@@ -349,7 +353,25 @@ fn method(out: &mut String, a: &Analysis, links: &Links) {
     out.push('\n');
 }
 
+/// Says so when the ablation was counted from other code than was timed.
+fn ablation_note(out: &mut String, a: &Analysis, ablation: &crate::ablate::table::Ablation) {
+    if ablation.provenance.revision != a.provenance.revision {
+        let _ = writeln!(
+            out,
+            "> The ablation below was counted at revision {}, the timings above at {}: run `harness ablate` \
+             again to count the code that was timed.\n",
+            ablation.provenance.revision, a.provenance.revision
+        );
+    }
+}
+
+/// A tuning as a list item's text: its name, what it does and the class of
+/// programs it helps, as the engine declares it.
+pub(crate) fn tuning_item(tuning: &crate::variant::TuningInfo) -> String {
+    format!("`{}`: {} *Helps:* {}.", tuning.name, escape(&tuning.summary), escape(tuning.class.trim_end_matches('.')))
+}
+
 /// Makes text safe inside a Markdown table cell.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }

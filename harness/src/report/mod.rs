@@ -3,12 +3,17 @@
 //! (`harness report` re-renders without measuring again).
 
 pub mod analysis;
+pub mod character;
 pub mod format;
+pub mod groups;
+pub mod ladder;
 pub mod markdown;
 pub mod profiles;
+pub mod twins;
 
+use crate::ablate::table::Ablation;
 use crate::charts::{self, Bars, Line, Lines, Origin};
-use crate::contender::Contender;
+use crate::contender::{Contender, Kind};
 use crate::provenance;
 use crate::results::{self, Record};
 use analysis::Analysis;
@@ -37,18 +42,29 @@ pub fn generated_notice(analysis: &Analysis, out_dir: &Path) -> String {
     )
 }
 
-/// Reads `out_dir/results.jsonl` (and the profiles, when there are any) and
-/// writes the report beside it; returns the path of the README.
+/// Reads `out_dir/results.jsonl` (and the profiles and the ablation, when
+/// there are any) and writes the report beside it; returns the path of the
+/// README. A directory with an ablation and no timing results gets a report
+/// of the ablation alone.
 pub fn render_dir(out_dir: &Path) -> Result<PathBuf> {
     render_dir_from(out_dir, results::RESULTS_FILE)
 }
 
 /// [`render_dir`] from another results file in `out_dir`, such as the
-/// partial results an interrupted run kept.
+/// partial results an interrupted run kept (then an interrupted ablation's
+/// partial records too, when there are any).
 pub fn render_dir_from(out_dir: &Path, results_file: &str) -> Result<PathBuf> {
-    let records = results::read_records(&out_dir.join(results_file))?;
+    let partial = results_file == results::PARTIAL_RESULTS_FILE;
+    let ablation = Ablation::load(out_dir, partial)?;
+    let results = out_dir.join(results_file);
+    if let Some(ablation) = &ablation
+        && !results.is_file()
+    {
+        return crate::ablate::render_alone(out_dir, ablation);
+    }
+    let records = results::read_records(&results)?;
     let profiles = profiles::Profiles::load(out_dir)?;
-    render_with_profiles(&records, profiles.as_ref(), out_dir)
+    render_with(&records, Extras { profiles: profiles.as_ref(), ablation: ablation.as_ref() }, out_dir)
 }
 
 /// Every failed contender × program in `out_dir/results.jsonl`, one line
@@ -91,18 +107,24 @@ fn relative_path(from: &Path, to: &Path) -> PathBuf {
 
 /// Writes the report for `records` into `out_dir`; returns the README's path.
 pub fn render(records: &[Record], out_dir: &Path) -> Result<PathBuf> {
-    render_with_profiles(records, None, out_dir)
+    render_with(records, Extras::default(), out_dir)
 }
 
-/// Writes the report for `records` and `profiles` into `out_dir`.
-pub fn render_with_profiles(
-    records: &[Record],
-    profiles: Option<&profiles::Profiles>,
-    out_dir: &Path,
-) -> Result<PathBuf> {
+/// What a report shows besides the timings, when it was measured.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Extras<'a> {
+    pub profiles: Option<&'a profiles::Profiles>,
+    pub ablation: Option<&'a Ablation>,
+}
+
+/// Writes the report for `records` and `extras` into `out_dir`.
+pub fn render_with(records: &[Record], extras: Extras<'_>, out_dir: &Path) -> Result<PathBuf> {
     let analysis = Analysis::from_records(records)?;
     let notice = generated_notice(&analysis, out_dir);
     std::fs::create_dir_all(out_dir).with_context(|| format!("could not create {}", out_dir.display()))?;
+    if let Some(ablation) = extras.ablation {
+        crate::ablate::write_summary(out_dir, ablation, &notice)?;
+    }
 
     let mut charts = Vec::new();
     if let Some(bars) = time_bars(&analysis) {
@@ -123,14 +145,34 @@ pub fn render_with_profiles(
 
     let readme = out_dir.join("README.md");
     let links = markdown::Links { methodology: methodology_link(out_dir) };
-    std::fs::write(&readme, markdown::render(&analysis, &notice, &charts, profiles, &links))
+    std::fs::write(&readme, markdown::render(&analysis, &notice, &charts, extras, &links))
         .with_context(|| format!("could not write {}", readme.display()))?;
     Ok(readme)
 }
 
+/// A contender's colour: one hue per engine and per peer, and the engine's
+/// variants in lighter tints of its hue, so that a rung's plain and tuned
+/// bars read as a pair.
 fn color_of(analysis: &Analysis, contender: &Contender) -> plotters::style::RGBColor {
-    let index = analysis.contenders.iter().position(|c| c.name == contender.name).unwrap_or(0);
-    charts::color(index)
+    let family = |c: &Contender| c.engine_name().unwrap_or(&c.name).to_string();
+    let mut families: Vec<String> = Vec::new();
+    for c in &analysis.contenders {
+        if !families.contains(&family(c)) {
+            families.push(family(c));
+        }
+    }
+    let own = family(contender);
+    let hue = charts::color(families.iter().position(|f| *f == own).unwrap_or(0));
+    if contender.kind == Kind::Peer || contender.is_tuned_engine() {
+        return hue;
+    }
+    let rank = analysis
+        .contenders
+        .iter()
+        .filter(|c| family(c) == own && !c.is_tuned_engine())
+        .position(|c| c.name == contender.name)
+        .unwrap_or(0);
+    charts::tint(hue, (0.5 + 0.15 * rank as f64).min(0.85))
 }
 
 fn time_bars(analysis: &Analysis) -> Option<Bars> {

@@ -51,7 +51,7 @@ impl Profiles {
 /// Whether a frame is the engine's own code (or the shared front end's).
 pub fn is_engine_frame(engine: &str, frame: &str) -> bool {
     let krate = folded::crate_of(frame);
-    krate == engine.replace('-', "_") || krate == "frontend" || krate == "cycle_collector"
+    krate == crate::variant::engine_of(engine).replace('-', "_") || krate == "frontend" || krate == "cycle_collector"
 }
 
 /// The mean share of each function over several profiles, so that every
@@ -221,5 +221,6 @@ mod tests {
         assert!(is_engine_frame("hashmap-walker", "<hashmap_walker::value::Value as core::clone::Clone>::clone"));
         assert!(is_engine_frame("hashmap-walker", "frontend::number::write_number"));
         assert!(!is_engine_frame("hashmap-walker", "core::hash::sip::Hasher::write"));
+        assert!(is_engine_frame("slot-walker:plain", "slot_walker::eval::Interpreter::evaluate"));
     }
 }
