@@ -30,11 +30,14 @@ pub enum Form {
     Closures,
     /// A VM's instructions.
     Bytecode,
+    /// The machine code a JIT compiles each function to, with the
+    /// compiler's own intermediate form beside it.
+    MachineCode,
 }
 
 impl Form {
     /// Every form, from the tree the parser makes to the furthest from it.
-    pub const ALL: [Form; 4] = [Form::Ast, Form::Resolved, Form::Closures, Form::Bytecode];
+    pub const ALL: [Form; 5] = [Form::Ast, Form::Resolved, Form::Closures, Form::Bytecode, Form::MachineCode];
 
     /// The name `--dump` takes.
     pub fn name(self) -> &'static str {
@@ -43,6 +46,7 @@ impl Form {
             Form::Resolved => "resolved",
             Form::Closures => "closures",
             Form::Bytecode => "bytecode",
+            Form::MachineCode => "machine-code",
         }
     }
 
@@ -58,6 +62,7 @@ impl Form {
             Form::Resolved => "the syntax tree with locals in frame slots and captured variables by index",
             Form::Closures => "the tree of Rust closures compiled from the resolved tree",
             Form::Bytecode => "the VM's instructions, with their sizes in bytes",
+            Form::MachineCode => "each function's Cranelift IR and the machine code compiled from it",
         }
     }
 }

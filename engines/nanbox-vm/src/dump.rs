@@ -7,10 +7,10 @@
 #![forbid(unsafe_code)]
 
 use crate::config::Config;
-use crate::disassemble::disassemble;
-use crate::object::{Gc, ObjFunction};
 use crate::vm::Vm;
 use frontend::{CompileErrors, Form, Options};
+use nanbox_runtime::disassemble::disassemble;
+use nanbox_runtime::object::{Gc, ObjFunction};
 use std::fmt::Write;
 
 /// The shared tree, the slots the compiler reads, and the bytecode.

@@ -4,9 +4,9 @@
 //! sampler, the Lox call stack and the opcode running now. None of this is
 //! compiled into timing builds.
 
-use crate::op::Op;
-use crate::vm::CallFrame;
 use frontend::profiling::{Counter, OpTally, marker, names};
+use nanbox_runtime::op::Op;
+use nanbox_runtime::stack::CallFrame;
 use std::sync::LazyLock;
 
 /// Each opcode's name (its variant's, as enum-vm names its opcodes), by byte.

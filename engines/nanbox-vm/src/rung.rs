@@ -3,8 +3,8 @@
 
 #![forbid(unsafe_code)]
 
-use crate::value::Value;
 use frontend::Rung;
+use nanbox_runtime::value::Value;
 
 pub const RUNG: Rung = Rung {
     idea: "The same bytecode machine as `enum-vm`, with clox's representation: a value is a NaN-boxed `u64`, \

@@ -27,36 +27,19 @@
 //!   every allocation so the whole stack is scanned).
 
 use crate::config::Config;
-use crate::globals::{GlobalNames, Globals};
-use crate::heap::Heap;
-use crate::object::{Gc, ObjClass, ObjClosure, ObjFunction, ObjInstance, ObjString, ObjUpvalue, write_value};
-use crate::op::Op;
-use crate::value::Value;
 use frontend::diagnostics::RunError;
-use frontend::messages::{self, MAX_FRAMES, MAX_LOCALS};
+use frontend::messages::{self, MAX_FRAMES};
 use frontend::number;
+use nanbox_runtime::globals::{GlobalNames, Globals};
+use nanbox_runtime::heap::Heap;
+use nanbox_runtime::object::{Gc, ObjClass, ObjClosure, ObjFunction, ObjInstance, ObjString, write_value};
+use nanbox_runtime::op::Op;
+use nanbox_runtime::property::method_closure;
+use nanbox_runtime::stack::{self, CallFrame};
+use nanbox_runtime::upvalue::OpenUpvalues;
+use nanbox_runtime::value::Value;
 use std::io::Write;
 use std::ptr;
-
-/// Value-stack slots: room for 1024 frames of 256 slots each.
-pub const STACK_SLOTS: usize = MAX_FRAMES * MAX_LOCALS;
-
-/// One active call.
-#[derive(Clone, Copy)]
-pub struct CallFrame {
-    pub closure: *const ObjClosure,
-    /// The next instruction to run, saved while this frame is not the
-    /// innermost (or while the loop has it in a register).
-    pub ip: *const u8,
-    /// The frame's slot 0 on the value stack.
-    pub slots: *mut Value,
-    /// The function's constants, cached here so that reading one takes one
-    /// load from the frame rather than three through the closure.
-    pub constants: *const Value,
-}
-
-const NO_FRAME: CallFrame =
-    CallFrame { closure: ptr::null(), ip: ptr::null(), slots: ptr::null_mut(), constants: ptr::null() };
 
 pub struct Vm {
     pub heap: Heap,
@@ -68,7 +51,7 @@ pub struct Vm {
     pub frames: Box<[CallFrame]>,
     pub frame_count: usize,
     /// The upvalues still pointing into the stack, the highest slot's first.
-    pub open_upvalues: Option<Gc<ObjUpvalue>>,
+    pub open_upvalues: OpenUpvalues,
     pub globals: Globals,
     pub global_names: GlobalNames,
     /// The interned `"init"`, to find initializers.
@@ -77,8 +60,6 @@ pub struct Vm {
     pub config: Config,
     /// The compiled program waiting to run: a root until it runs.
     pub script: Option<Gc<ObjFunction>>,
-    /// The collector's worklist, kept to reuse its allocation.
-    pub gray: Vec<std::ptr::NonNull<crate::object::Obj>>,
     /// Instructions dispatched by the last run (with the `work-count` feature).
     pub work: u64,
     /// Executions per opcode and pair, and the profiling marker.
@@ -92,21 +73,20 @@ impl Vm {
     pub fn new(gc_stress: bool, config: Config) -> Vm {
         let mut heap = Heap::new(gc_stress, &config);
         let init_string = heap.intern("init");
-        let mut stack = zeroed_stack();
+        let mut stack = stack::zeroed_stack();
         let sp = stack.as_mut_ptr();
         Vm {
             heap,
             stack,
             sp,
-            frames: vec![NO_FRAME; MAX_FRAMES].into_boxed_slice(),
+            frames: stack::frames(),
             frame_count: 0,
-            open_upvalues: None,
+            open_upvalues: OpenUpvalues::default(),
             globals: Globals::default(),
             global_names: GlobalNames::new(config.name_hash),
             init_string,
             config,
             script: None,
-            gray: Vec::new(),
             work: 0,
             #[cfg(feature = "work-count")]
             profile: crate::profile::Profile::new(),
@@ -128,9 +108,7 @@ impl Vm {
     }
 
     fn grow_globals(&mut self, count: usize) {
-        if self.globals.slots.len() < count {
-            self.globals.slots.resize(count, Value::ABSENT);
-        }
+        self.globals.grow(count);
     }
 
     /// Runs the prepared script to completion or to its first error.
@@ -496,7 +474,7 @@ impl Vm {
                     throw!(messages::ONLY_INSTANCES_FIELDS);
                 };
                 let value = peek!(0);
-                self.set_field(instance, name, value);
+                self.heap.set_field(instance, name, value);
                 if $pop {
                     sp = sp.wrapping_sub(2);
                 } else {
@@ -580,7 +558,7 @@ impl Vm {
             ($index:expr) => {{
                 let name = string_constant!($index);
                 let class: Gc<ObjClass> = peek!(1).expect_gc();
-                self.add_method(class, name, peek!(0));
+                self.heap.add_method(class, name, peek!(0));
                 sp = sp.wrapping_sub(1);
             }};
         }
@@ -735,7 +713,7 @@ impl Vm {
                         throw!(messages::SUPERCLASS_NOT_CLASS);
                     };
                     let subclass: Gc<ObjClass> = peek!(0).expect_gc();
-                    self.inherit(subclass, superclass);
+                    self.heap.inherit(subclass, superclass);
                     sp = sp.wrapping_sub(1);
                 }
                 Op::Method => op_method!(usize::from(read_u8!())),
@@ -867,28 +845,4 @@ impl Vm {
         let end = self.stack.as_ptr_range().end as usize;
         (slots as usize) + max_stack * size_of::<Value>() <= end
     }
-}
-
-/// A method-table value as the closure it always is.
-#[inline(always)]
-pub fn method_closure(method: Value) -> Gc<ObjClosure> {
-    // SAFETY: method tables only ever hold closures: `Method` stores the
-    // closure the compiler emitted just before it, and `Inherit` copies
-    // another class's table.
-    unsafe { Gc::from_obj(method.as_object()) }
-}
-
-/// The value stack, allocated zeroed: zero bits are the number 0, a valid
-/// value, and the pages stay untouched (and out of the resident set) until a
-/// deep recursion first uses them.
-fn zeroed_stack() -> Box<[Value]> {
-    let layout = std::alloc::Layout::array::<Value>(STACK_SLOTS).expect("the stack's size fits in memory");
-    // SAFETY: the layout has a nonzero size.
-    let memory = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<Value>();
-    if memory.is_null() {
-        std::alloc::handle_alloc_error(layout);
-    }
-    // SAFETY: `memory` is a fresh allocation of STACK_SLOTS values with the
-    // layout `Box<[Value]>` expects, and all-zero bits are a valid `Value`.
-    unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(memory, STACK_SLOTS)) }
 }
