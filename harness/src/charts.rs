@@ -1,9 +1,14 @@
 //! The report's charts, drawn with plotters' SVG backend alone (no font
 //! libraries: labels are SVG text that the browser renders).
 //!
-//! Two shapes serve all three charts: horizontal grouped bars on a log axis
-//! (one row per program, one bar per contender, a legend beside the plot so
-//! it never covers a bar) and lines on a log axis.
+//! Two shapes serve the report's three charts: horizontal grouped bars on a
+//! log axis (one row per program, one bar per contender, a legend beside the
+//! plot so it never covers a bar) and lines on a log axis. The ladder page
+//! has two of its own: a [`strip`] chart (one dot per program, one row per
+//! contender) and a [`waterfall`] of each rung's step.
+
+pub mod strip;
+pub mod waterfall;
 
 use anyhow::{Result, anyhow};
 use plotters::prelude::*;
@@ -265,9 +270,14 @@ pub(crate) fn decade_range(values: &[f64]) -> (f64, f64) {
 pub(crate) fn tick(value: f64) -> String {
     if value >= 1.0 {
         format!("{value:.0}")
-    } else {
-        let text = format!("{value:.4}");
+    } else if value > 0.0 {
+        // One decimal more than the value's first significant digit needs,
+        // so that a decade tick of 0.00001 is not printed as 0.
+        let decimals = ((-value.log10()).ceil() as usize + 1).min(12);
+        let text = format!("{value:.decimals$}");
         text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        "0".to_string()
     }
 }
 
@@ -317,5 +327,7 @@ mod tests {
         assert_eq!(tick(1000.0), "1000");
         assert_eq!(tick(0.5), "0.5");
         assert_eq!(tick(0.01), "0.01");
+        assert_eq!(tick(0.00001), "0.00001");
+        assert_eq!(tick(0.25), "0.25");
     }
 }

@@ -197,6 +197,13 @@ pub enum Command {
     #[command(args_conflicts_with_subcommands = true)]
     Ci(CiArgs),
 
+    /// Explain why engine A executes fewer instructions than engine B: run both on each program (at its small
+    /// size) under valgrind's callgrind, attribute every instruction of their run phases to a category
+    /// (dispatch, operands, variable lookup and hashing, allocation, garbage collection, calls, operations)
+    /// and print the difference by category. Writes reports/explain/README.md too; fails when an output is
+    /// wrong or a breakdown does not add up to its measured total within 5 %.
+    Explain(ExplainArgs),
+
     /// Count what each engine's tunings save: the instructions (cachegrind, as `harness ci` counts them) of
     /// every program at its small size with every tuning on, with every tuning off (plain), with each tuning off
     /// in turn and with each alone on top of plain, every output checked first. Writes ablation.jsonl (each
@@ -277,6 +284,37 @@ pub struct ProfileArgs {
     /// Write into the output directory even though it holds files the harness did not make.
     #[arg(long)]
     pub force: bool,
+}
+
+/// Options of `harness explain`.
+#[derive(Clone, Debug, Args)]
+pub struct ExplainArgs {
+    /// The two engines, the faster first (e.g. `nanbox-vm tagged-walker`).
+    #[arg(num_args = 2, required = true, value_names = ["A", "B"])]
+    pub engines: Vec<String>,
+
+    /// Only these programs (comma-separated names from programs/programs.toml; default every program).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub programs: Vec<String>,
+
+    /// Read the benchmark programs from this directory (default programs/).
+    #[arg(long, value_name = "DIR")]
+    pub programs_dir: Option<PathBuf>,
+
+    /// Where to write the programs, callgrind's files and README.md (default reports/explain).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Write into the output directory even though it holds files the harness did not make.
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl ExplainArgs {
+    /// The programs as the other commands select them.
+    pub fn select(&self) -> Select {
+        Select { engines: Vec::new(), programs: self.programs.clone(), programs_dir: self.programs_dir.clone() }
+    }
 }
 
 /// Options of `harness ci`.

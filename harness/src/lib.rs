@@ -16,6 +16,7 @@
 
 pub mod ablate;
 pub mod app;
+pub mod attribution;
 pub mod bench;
 pub mod benchmark;
 pub mod build;
@@ -26,9 +27,11 @@ pub mod cli;
 pub mod compare;
 pub mod conformance;
 pub mod contender;
+pub mod explain;
 pub mod export;
 pub mod fuzz;
 pub mod handover;
+pub mod interval;
 pub mod jsonl;
 pub mod measure;
 pub mod native;
@@ -42,6 +45,7 @@ pub mod report;
 pub mod results;
 pub mod runs;
 pub mod shard;
+pub mod source;
 pub mod stats;
 pub mod variant;
 pub mod verify;

@@ -6,7 +6,7 @@ use clap::Parser;
 use harness::cli::{Cli, Command, MergeAction, ProfileArgs};
 use harness::handover::{self, Build};
 use harness::{
-    app, bench, child, ci, compare, conformance, export, fuzz, outdir, process, profile, provenance, report,
+    app, bench, child, ci, compare, conformance, explain, export, fuzz, outdir, process, profile, provenance, report,
 };
 use std::process::ExitCode;
 
@@ -109,6 +109,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Ci(args)) => {
             if !ci::run(&args, command_line())? {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Some(Command::Explain(_)) if provenance::BUILD_PROFILE != "release" => {
+            return handover::run(Build::Release, "explaining counts the instructions of the release build");
+        }
+        Some(Command::Explain(args)) => {
+            if !explain::run(&args, command_line())? {
                 return Ok(ExitCode::FAILURE);
             }
         }

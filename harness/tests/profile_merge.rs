@@ -28,6 +28,7 @@ fn profile(engine: &str, program: &str) -> EngineProfile {
         work_count: None,
         work_unit: None,
         counters: Vec::new(),
+        counts: Vec::new(),
         folded: format!("{FLAMEGRAPH_DIR}/{stem}.folded"),
         flamegraph: Some(format!("{FLAMEGRAPH_DIR}/{stem}.svg")),
         date: String::new(),

@@ -76,9 +76,13 @@ impl Evaluator<'_> {
             self.box_captured_params(function, env);
         }
 
+        #[cfg(feature = "work-count")]
+        let frame = frontend::profiling::marker::frame(self.depth, function.marker);
         self.depth += 1;
         let result = (function.body)(self, env);
         self.depth -= 1;
+        #[cfg(feature = "work-count")]
+        drop(frame);
         // An initializer's body yields `this` itself (see `Compiler::body`),
         // so the result is returned as it is, without being moved again.
         let value = match result {

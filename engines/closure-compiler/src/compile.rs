@@ -41,6 +41,7 @@ mod condition;
 mod expr;
 mod operand;
 mod stmt;
+mod trace;
 
 use crate::config::Config;
 use crate::env::Env;
@@ -50,6 +51,7 @@ use frontend::Tuning;
 use frontend::ast::{Capture, Function, FunctionKind, Local, Name, Program, Target};
 use frontend::tuning::GLOBAL_SLOTS;
 use std::rc::Rc;
+pub use trace::Trace;
 
 /// A compiled expression.
 pub type ExprFn = Box<dyn Fn(&mut Evaluator<'_>, &Env<'_>) -> Eval>;
@@ -71,6 +73,9 @@ pub struct CompiledFunction {
     pub upvalues: Box<[Capture]>,
     /// The whole body as one closure, yielding what a call returns.
     pub body: ExprFn,
+    /// The profiling marker's id for the function's frames.
+    #[cfg(feature = "work-count")]
+    pub marker: u32,
 }
 
 /// Where a declaration stores its variable, decided at compile time.
@@ -112,6 +117,8 @@ pub struct Compiler<'a> {
     /// each tuning fires on the programs of its class.
     #[cfg(test)]
     pub fired: std::collections::BTreeMap<&'static str, usize>,
+    /// What was built, kept only for `lox --dump closures`.
+    trace: Option<Trace>,
 }
 
 impl<'a> Compiler<'a> {
@@ -121,17 +128,30 @@ impl<'a> Compiler<'a> {
             config,
             #[cfg(test)]
             fired: Default::default(),
+            trace: None,
         }
     }
 
-    /// Records that `tuning` specialised a closure (in tests only).
+    /// A compiler that notes the closure tree it builds (see [`Trace`]).
+    pub fn tracing(globals: &'a mut Globals, config: Config) -> Self {
+        Compiler { trace: Some(Trace::default()), ..Compiler::new(globals, config) }
+    }
+
+    /// The closure tree noted so far, when this compiler keeps one.
+    pub fn take_trace(&mut self) -> Option<Trace> {
+        self.trace.take()
+    }
+
+    /// Records that `tuning` specialised a closure (in tests, and in a trace).
     #[inline(always)]
     fn fired(&mut self, tuning: &Tuning) {
         #[cfg(test)]
         {
             *self.fired.entry(tuning.name).or_default() += 1;
         }
-        let _ = tuning;
+        if let Some(trace) = &mut self.trace {
+            trace.fired(tuning.name);
+        }
     }
 
     /// Whether a global's closure captures its slot (`global-slots`), else
@@ -147,7 +167,7 @@ impl<'a> Compiler<'a> {
         self.function(&program.script)
     }
 
-    fn function(&mut self, function: &Function) -> Rc<CompiledFunction> {
+    fn function_node(&mut self, function: &Function) -> Rc<CompiledFunction> {
         let body = self.body(&function.body, function.kind);
         let captured_params = function.params.iter().filter(|param| param.captured).map(|param| param.slot).collect();
         Rc::new(CompiledFunction {
@@ -158,6 +178,8 @@ impl<'a> Compiler<'a> {
             captured_params,
             upvalues: function.upvalues.clone().into_boxed_slice(),
             body,
+            #[cfg(feature = "work-count")]
+            marker: function.marker,
         })
     }
 

@@ -18,6 +18,53 @@ use frontend::{memory, messages};
 use std::io::Write;
 use std::rc::Rc;
 
+/// Counts a call of the closure it is written in, as a kind of closure
+/// compiled from a node, when the engine is built with the `work-count`
+/// feature; compiles to nothing otherwise. `tick!(vm, Node, "name")` names
+/// the kind where it is written; `tick!(vm, site)` takes a site made when
+/// the closure was compiled (see [`closure_site!`]). Keep what it returns
+/// (`let _mark = tick!(..)`) until the closure is done, so that the
+/// sampler's marker says this closure runs while its children are done.
+macro_rules! tick {
+    ($vm:expr, $node:ident, $name:expr) => {{
+        #[cfg(feature = "work-count")]
+        {
+            static SITE: frontend::profiling::Site =
+                frontend::profiling::Site::new(frontend::profiling::NodeKind::$node, $name);
+            $vm.tick(&SITE)
+        }
+        #[cfg(not(feature = "work-count"))]
+        {
+            let _ = &$vm;
+            frontend::profiling::marker::NoMark
+        }
+    }};
+    ($vm:expr, $site:ident) => {{
+        #[cfg(feature = "work-count")]
+        {
+            $vm.tick($site)
+        }
+        #[cfg(not(feature = "work-count"))]
+        {
+            let _ = &$vm;
+            frontend::profiling::marker::NoMark
+        }
+    }};
+}
+pub(crate) use tick;
+
+/// `closure_site!(site = node, "format", args...)` makes the site `site`
+/// that `tick!(vm, site)` counts, when the engine is built with
+/// `work-count` (nothing otherwise): for closures whose kind depends on the
+/// compiler's type parameters (an operator and its operands' shapes).
+macro_rules! closure_site {
+    ($site:ident = $node:expr, $($name:tt)+) => {
+        #[cfg(feature = "work-count")]
+        let $site = frontend::profiling::counters::site($node, &format!($($name)+));
+    };
+}
+pub(crate) use closure_site;
+
 /// A runtime error on its way out. Boxed, so that a `Result` carrying it is
 /// no bigger than a value and the common, successful path moves 24 bytes.
 pub type Thrown = Box<RunError>;
@@ -64,13 +111,14 @@ pub struct Evaluator<'a> {
 }
 
 impl Evaluator<'_> {
-    /// Counts one compiled closure called, when the engine is built with the
-    /// `work-count` feature; nothing at all otherwise.
+    /// Counts one call of a compiled closure of the kind `site` and marks it
+    /// for the sampler until the guard drops (the profiling build only:
+    /// call it through [`tick!`]).
+    #[cfg(feature = "work-count")]
     #[inline(always)]
-    pub fn tick(&mut self) {
-        if cfg!(feature = "work-count") {
-            self.state.work += 1;
-        }
+    pub fn tick(&mut self, site: &'static frontend::profiling::Site) -> frontend::profiling::marker::WhatGuard {
+        self.state.work += 1;
+        self.state.profile.enter(site)
     }
 
     /// Pushes `count` slots holding nil: the skeleton of a frame, whose

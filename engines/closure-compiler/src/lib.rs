@@ -141,10 +141,14 @@
 mod call;
 mod compile;
 mod config;
+mod dump;
 mod env;
 mod eval;
 mod gc;
 mod globals;
+#[cfg(feature = "work-count")]
+mod profile;
+mod rung;
 mod value;
 
 #[cfg(test)]
@@ -158,7 +162,7 @@ use env::{Env, Slot};
 use eval::Evaluator;
 use frontend::diagnostics::RunError;
 use frontend::hash::NameHash;
-use frontend::{CompileErrors, Engine, Options, Session, Tuning, WorkCount};
+use frontend::{CompileErrors, Engine, Form, Options, Rung, Session, Tuning, WorkCount};
 use globals::Globals;
 use std::io::Write;
 use std::rc::Rc;
@@ -184,6 +188,18 @@ impl Engine for ClosureCompiler {
     fn tunings(&self) -> &'static [Tuning] {
         TUNINGS
     }
+
+    fn rung(&self) -> Rung {
+        rung::RUNG
+    }
+
+    fn forms(&self) -> &'static [Form] {
+        dump::FORMS
+    }
+
+    fn dump(&self, form: Form, source: &str, options: &Options) -> Option<Result<String, CompileErrors>> {
+        dump::dump(form, source, options)
+    }
 }
 
 /// What a session keeps between programs: its globals and its collector.
@@ -196,6 +212,9 @@ pub struct State {
     /// The heap ceiling (`Options::max_heap`) a new string is checked against.
     max_heap: usize,
     work: u64,
+    /// Calls per node kind and per closure kind, and the profiling marker.
+    #[cfg(feature = "work-count")]
+    profile: profile::Profile,
 }
 
 impl Drop for State {
@@ -215,7 +234,15 @@ impl State {
         let slot = globals.slot_of(&frontend::natives::CLOCK.into());
         globals.define(slot, Value::Native(clock));
         let collector = cycle_collector::CycleCollector::new(options.gc_stress);
-        State { globals, collector, name_hash, max_heap: options.max_heap, work: 0 }
+        State {
+            globals,
+            collector,
+            name_hash,
+            max_heap: options.max_heap,
+            work: 0,
+            #[cfg(feature = "work-count")]
+            profile: profile::Profile::default(),
+        }
     }
 
     /// Registers a new object that could take part in a cycle, and collects
@@ -263,6 +290,10 @@ impl Session for ClosureSession {
         let function = self.script.clone().expect("run follows a successful prepare");
         let script = Closure { function, upvalues: Box::new([]) };
         self.state.work = 0;
+        #[cfg(feature = "work-count")]
+        self.state.profile.start();
+        #[cfg(feature = "work-count")]
+        let _script = frontend::profiling::marker::frame(0, script.function.marker);
         let mut stack = Vec::with_capacity(1024);
         stack.resize(1 + script.function.n_locals, Slot::Value(Value::Nil));
         let mut evaluator = Evaluator { state: &mut self.state, out, stack, depth: 1, returned: Value::Nil };
@@ -277,5 +308,10 @@ impl Session for ClosureSession {
 
     fn work_count(&self) -> Option<WorkCount> {
         cfg!(feature = "work-count").then_some(WorkCount { count: self.state.work, unit: "closures called" })
+    }
+
+    #[cfg(feature = "work-count")]
+    fn counters(&self) -> Vec<frontend::profiling::Counter> {
+        self.state.profile.counters()
     }
 }

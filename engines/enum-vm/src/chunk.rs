@@ -51,6 +51,10 @@ pub struct Function {
     /// function, so every instruction keeps one fixed width.
     pub captures: Vec<Capture>,
     pub chunk: Chunk,
+    /// The profiling marker's id for the function's frames (0 unless the
+    /// front end was built with `work-count`).
+    #[cfg_attr(not(feature = "work-count"), allow(dead_code, reason = "read by the profiling build only"))]
+    pub marker: u32,
 }
 
 impl Function {

@@ -117,6 +117,7 @@ impl Compiler<'_> {
             max_stack: finished.max_height,
             captures: function.upvalues.clone(),
             chunk: finished.chunk,
+            marker: function.marker,
         });
         FunctionIndex(u32::try_from(self.program.functions.len() - 1).expect("fewer than 2^32 functions"))
     }

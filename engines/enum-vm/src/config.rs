@@ -61,7 +61,7 @@ mod tests {
     }
 
     fn listing(source: &str, options: &Options) -> String {
-        crate::listing(source, Config::new(options)).expect("the test program compiles")
+        crate::dump::listing(source, Config::new(options)).expect("the test program compiles")
     }
 
     /// Checks that `tuning` emits `marker` in each program's listing, that

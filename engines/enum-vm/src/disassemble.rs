@@ -19,18 +19,9 @@ use crate::op::{CodeOffset, ConstIndex, GlobalIndex, Op};
 use frontend::ast::FunctionKind;
 use std::fmt::Write;
 
-/// Lists every function of `program`, in the order they were compiled:
-/// inner functions before the function around them, the script last.
-pub fn disassemble(program: &Program, heap: &Heap) -> String {
-    let mut out = String::new();
-    for function in &program.functions {
-        function_listing(&mut out, program, heap, function);
-    }
-    out
-}
-
-/// Lists one function's code under a `== name ==` header.
-fn function_listing(out: &mut String, program: &Program, heap: &Heap, function: &Function) {
+/// Lists one function's code under a `== name ==` header ([`crate::dump`]
+/// lists every function of a program).
+pub fn function_listing(out: &mut String, program: &Program, heap: &Heap, function: &Function) {
     let name = if function.kind == FunctionKind::Script { "<script>" } else { &function.name };
     let _ = writeln!(out, "== {name} ==");
     for offset in 0..function.chunk.code.len() {

@@ -68,7 +68,7 @@
 //!   from `frontend::hash::NameHash`): fields, methods, globals by name and
 //!   the intern table.
 //! * [`disassemble`] prints every function's bytecode in clox's `debug.c`
-//!   layout (`lox --engine enum-vm --disassemble FILE`).
+//!   layout (`lox --engine enum-vm --dump bytecode FILE`, [`dump`]).
 //!
 //! ## What the enum costs, and what it does not
 //! * Size: an instruction is 8 bytes where clox's `OP_ADD` is one, and a
@@ -123,11 +123,15 @@ mod chunk;
 mod compile;
 mod config;
 mod disassemble;
+mod dump;
 mod gc;
 mod globals;
 mod heap;
 mod object;
 mod op;
+#[cfg(feature = "work-count")]
+mod profile;
+mod rung;
 mod table;
 mod upvalue;
 mod value;
@@ -137,7 +141,7 @@ use chunk::Program;
 use config::Config;
 use frontend::diagnostics::RunError;
 use frontend::tuning::Tuning;
-use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
+use frontend::{CompileErrors, Engine, Form, Options, Rung, Session, WorkCount};
 use globals::GlobalNames;
 use object::{ObjNative, Object};
 use op::FunctionIndex;
@@ -167,18 +171,17 @@ impl Engine for EnumVm {
         TUNINGS
     }
 
-    fn disassemble(&self, source: &str) -> Option<Result<String, CompileErrors>> {
-        Some(listing(source, Config::new(&Options::default())))
+    fn rung(&self) -> Rung {
+        rung::RUNG
     }
-}
 
-/// The bytecode `source` compiles to under `config`.
-fn listing(source: &str, config: Config) -> Result<String, CompileErrors> {
-    let ast = frontend::parse(source)?;
-    let mut program = Program::new(GlobalNames::new(config.name_hash));
-    let mut vm = Vm::new(false, config);
-    compile::compile(&ast, &mut program, &mut vm.heap, config);
-    Ok(disassemble::disassemble(&program, &vm.heap))
+    fn forms(&self) -> &'static [Form] {
+        dump::FORMS
+    }
+
+    fn dump(&self, form: Form, source: &str, options: &Options) -> Option<Result<String, CompileErrors>> {
+        dump::dump(form, source, options)
+    }
 }
 
 /// A session: the compiled code so far, and the machine with its globals.
@@ -216,6 +219,11 @@ impl Session for EnumVmSession {
 
     fn work_count(&self) -> Option<WorkCount> {
         cfg!(feature = "work-count").then_some(WorkCount { count: self.vm.work, unit: "instructions" })
+    }
+
+    #[cfg(feature = "work-count")]
+    fn counters(&self) -> Vec<frontend::profiling::Counter> {
+        self.vm.profile.counters()
     }
 }
 
@@ -298,7 +306,7 @@ mod tests {
 0006    | OP_NIL
 0007    | OP_RETURN
 ";
-        assert_eq!(listing(FIB, plain).expect("fib compiles"), expected);
+        assert_eq!(dump::listing(FIB, plain).expect("fib compiles"), expected);
     }
 
     #[test]
@@ -334,7 +342,7 @@ mod tests {
 0006    | OP_NIL
 0007    | OP_RETURN
 ";
-        assert_eq!(EnumVm.disassemble(FIB).expect("a VM has a listing").expect("fib compiles"), expected);
+        assert_eq!(dump::listing(FIB, Config::new(&Options::default())).expect("fib compiles"), expected);
     }
 
     #[test]
@@ -368,5 +376,28 @@ mod tests {
         session.run(&mut Vec::new()).expect("runs");
         // Constant, Constant, Add, Print, Nil, Return.
         assert_eq!(session.work_count(), Some(WorkCount { count: 6, unit: "instructions" }));
+    }
+
+    #[cfg(feature = "work-count")]
+    #[test]
+    fn counters_count_opcodes_and_the_pairs_that_follow_in_the_code() {
+        use frontend::profiling::counters::{OPCODE, OPCODE_PAIR};
+        let mut session = EnumVm.session(Options::default());
+        session.prepare("fun f(n) { return n + 1; } print f(1) + f(2);").expect("compiles");
+        session.run(&mut Vec::new()).expect("runs");
+        let counters = session.counters();
+        let count = |family: &str, name: &str| {
+            counters.iter().find(|c| c.family == family && c.name == name).map_or(0, |c| c.count)
+        };
+        assert_eq!(count(OPCODE, "Call"), 2);
+        assert_eq!(count(OPCODE, "Add"), 3);
+        assert_eq!(count(OPCODE_PAIR, "GetLocal → Constant"), 2);
+        assert_eq!(count(OPCODE_PAIR, "Constant → Add"), 2);
+        // What runs after a call or a return is never its neighbour in the code.
+        let pairs = counters.iter().filter(|c| c.family == OPCODE_PAIR);
+        assert!(!pairs.clone().any(|c| c.name.starts_with("Call") || c.name.starts_with("Return")));
+        assert!(pairs.count() > 3);
+        let executed: u64 = counters.iter().filter(|c| c.family == OPCODE).map(|c| c.count).sum();
+        assert_eq!(Some(executed), session.work_count().map(|w| w.count));
     }
 }

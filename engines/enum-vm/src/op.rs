@@ -201,6 +201,131 @@ pub enum Op {
 }
 
 impl Op {
+    #[cfg_attr(not(feature = "work-count"), allow(dead_code, reason = "read by the profiling build only"))]
+    /// Every opcode's name, indexed by [`Op::index`] (the profiling build's
+    /// counters and marker name opcodes by these).
+    pub const NAMES: [&'static str; 56] = [
+        "Constant",
+        "Nil",
+        "True",
+        "False",
+        "Pop",
+        "GetLocal",
+        "SetLocal",
+        "GetGlobal",
+        "DefineGlobal",
+        "SetGlobal",
+        "GetUpvalue",
+        "SetUpvalue",
+        "GetProperty",
+        "SetProperty",
+        "GetSuper",
+        "Equal",
+        "Greater",
+        "Less",
+        "Add",
+        "Subtract",
+        "Multiply",
+        "Divide",
+        "Not",
+        "Negate",
+        "Print",
+        "Jump",
+        "JumpIfFalse",
+        "Loop",
+        "Call",
+        "Invoke",
+        "SuperInvoke",
+        "Closure",
+        "CloseUpvalue",
+        "Return",
+        "Class",
+        "Inherit",
+        "Method",
+        "GetGlobalSlot",
+        "DefineGlobalSlot",
+        "SetGlobalSlot",
+        "JumpIfFalsePop",
+        "NotEqual",
+        "LessEqual",
+        "GreaterEqual",
+        "SetLocalPop",
+        "SetUpvaluePop",
+        "SetGlobalPop",
+        "SetGlobalSlotPop",
+        "SetPropertyPop",
+        "JumpIfTruePop",
+        "JumpIfLess",
+        "JumpIfNotLess",
+        "JumpIfGreater",
+        "JumpIfNotGreater",
+        "JumpIfEqual",
+        "JumpIfNotEqual",
+    ];
+
+    #[cfg_attr(not(feature = "work-count"), allow(dead_code, reason = "read by the profiling build only"))]
+    /// The opcode's number, its operands aside: its index in [`Op::NAMES`].
+    pub fn index(self) -> usize {
+        match self {
+            Op::Constant(_) => 0,
+            Op::Nil => 1,
+            Op::True => 2,
+            Op::False => 3,
+            Op::Pop => 4,
+            Op::GetLocal(_) => 5,
+            Op::SetLocal(_) => 6,
+            Op::GetGlobal(_) => 7,
+            Op::DefineGlobal(_) => 8,
+            Op::SetGlobal(_) => 9,
+            Op::GetUpvalue(_) => 10,
+            Op::SetUpvalue(_) => 11,
+            Op::GetProperty(_) => 12,
+            Op::SetProperty(_) => 13,
+            Op::GetSuper(_) => 14,
+            Op::Equal => 15,
+            Op::Greater => 16,
+            Op::Less => 17,
+            Op::Add => 18,
+            Op::Subtract => 19,
+            Op::Multiply => 20,
+            Op::Divide => 21,
+            Op::Not => 22,
+            Op::Negate => 23,
+            Op::Print => 24,
+            Op::Jump(_) => 25,
+            Op::JumpIfFalse(_) => 26,
+            Op::Loop(_) => 27,
+            Op::Call(_) => 28,
+            Op::Invoke(_, _) => 29,
+            Op::SuperInvoke(_, _) => 30,
+            Op::Closure(_) => 31,
+            Op::CloseUpvalue => 32,
+            Op::Return => 33,
+            Op::Class(_) => 34,
+            Op::Inherit => 35,
+            Op::Method(_) => 36,
+            Op::GetGlobalSlot(_) => 37,
+            Op::DefineGlobalSlot(_) => 38,
+            Op::SetGlobalSlot(_) => 39,
+            Op::JumpIfFalsePop(_) => 40,
+            Op::NotEqual => 41,
+            Op::LessEqual => 42,
+            Op::GreaterEqual => 43,
+            Op::SetLocalPop(_) => 44,
+            Op::SetUpvaluePop(_) => 45,
+            Op::SetGlobalPop(_) => 46,
+            Op::SetGlobalSlotPop(_) => 47,
+            Op::SetPropertyPop(_) => 48,
+            Op::JumpIfTruePop(_) => 49,
+            Op::JumpIfLess(_) => 50,
+            Op::JumpIfNotLess(_) => 51,
+            Op::JumpIfGreater(_) => 52,
+            Op::JumpIfNotGreater(_) => 53,
+            Op::JumpIfEqual(_) => 54,
+            Op::JumpIfNotEqual(_) => 55,
+        }
+    }
+
     /// How many values the instruction leaves on the stack minus how many it
     /// takes, as documented on each variant. The compiler adds these up to
     /// find each function's deepest stack, which the VM reserves on entry.
@@ -272,5 +397,21 @@ mod tests {
     #[test]
     fn op_is_eight_bytes() {
         assert_eq!(std::mem::size_of::<Op>(), 8);
+    }
+
+    #[test]
+    fn every_opcode_is_named_by_its_index() {
+        let ops = [
+            Op::Constant(ConstIndex(0)),
+            Op::Nil,
+            Op::Add,
+            Op::Invoke(ConstIndex(1), 2),
+            Op::JumpIfNotEqual(CodeOffset(3)),
+        ];
+        for op in ops {
+            let debug = format!("{op:?}");
+            assert_eq!(debug.split('(').next(), Some(Op::NAMES[op.index()]));
+        }
+        assert_eq!(Op::JumpIfNotEqual(CodeOffset(0)).index(), Op::NAMES.len() - 1);
     }
 }

@@ -87,6 +87,9 @@ pub struct Vm {
     print_buffer: String,
     /// Instructions dispatched by the last run (with the `work-count` feature).
     pub work: u64,
+    /// Executions per opcode and pair, and the profiling marker.
+    #[cfg(feature = "work-count")]
+    pub profile: crate::profile::Profile,
 }
 
 impl Vm {
@@ -104,6 +107,8 @@ impl Vm {
             config,
             print_buffer: String::new(),
             work: 0,
+            #[cfg(feature = "work-count")]
+            profile: crate::profile::Profile::new(),
         }
     }
 
@@ -161,6 +166,8 @@ impl Vm {
     pub fn run(&mut self, program: &Program, script: FunctionIndex, out: &mut dyn Write) -> Result<(), RunError> {
         self.grow_globals(program.global_names.len());
         self.work = 0;
+        #[cfg(feature = "work-count")]
+        self.profile.start();
         self.sp = 0;
         let closure = self.alloc(Object::Closure(ObjClosure { function: script, upvalues: Vec::new() }));
         self.reserve_stack(program.function(script).max_stack);
@@ -179,6 +186,7 @@ impl Vm {
         let mut ip = frame.ip;
         let mut sp = self.sp;
 
+        #[collapse_debuginfo(yes)]
         macro_rules! push {
             ($value:expr) => {{
                 let value = $value;
@@ -189,11 +197,13 @@ impl Vm {
                 sp += 1;
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! top {
             () => {
                 self.stack[sp - 1]
             };
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! throw {
             ($fault:expr) => {
                 return Err(self.runtime_error(program, ip, $fault))
@@ -201,6 +211,7 @@ impl Vm {
         }
         // Runs a handler out of the loop: it sees (and may move) the stack
         // top through `self.sp`.
+        #[collapse_debuginfo(yes)]
         macro_rules! out_of_line {
             ($call:expr) => {{
                 self.sp = sp;
@@ -209,6 +220,7 @@ impl Vm {
                 result
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! checked {
             ($call:expr) => {
                 if let Err(fault) = out_of_line!($call) {
@@ -217,6 +229,7 @@ impl Vm {
             };
         }
         // `[a b] -> [a op b]` for the operators on numbers.
+        #[collapse_debuginfo(yes)]
         macro_rules! numbers {
             ($wrap:path, $op:tt) => {{
                 match (self.stack[sp - 2], self.stack[sp - 1]) {
@@ -239,6 +252,7 @@ impl Vm {
             }};
         }
         // `[a b] -> []`, jumping to `target` when `a op b` is `jump_if`.
+        #[collapse_debuginfo(yes)]
         macro_rules! compare_and_jump {
             ($op:tt, $jump_if:expr, $target:expr) => {{
                 match (self.stack[sp - 2], self.stack[sp - 1]) {
@@ -252,6 +266,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! equal_and_jump {
             ($jump_if:expr, $target:expr) => {{
                 sp -= 2;
@@ -272,12 +287,14 @@ impl Vm {
         }
         // Writes the running frame's position back, before a call pushes a
         // frame above it.
+        #[collapse_debuginfo(yes)]
         macro_rules! save_position {
             () => {
                 self.frames.last_mut().expect("a running program has a frame").ip = ip
             };
         }
         // Continues in the frame now on top of the frame stack.
+        #[collapse_debuginfo(yes)]
         macro_rules! enter_top_frame {
             () => {{
                 frame = *self.frames.last().expect("a running program has a frame");
@@ -293,6 +310,8 @@ impl Vm {
             #[cfg(feature = "work-count")]
             {
                 self.work += 1;
+                let depth = self.frames.len();
+                self.profile.dispatch(&op, ip - 1, depth, || program.function(frame.function).marker);
             }
             // The arms that call a closure, the common case of a call, break
             // out with the callee, and the code after the match enters it;

@@ -54,6 +54,11 @@ pub struct Function {
     pub n_slots: usize,
     /// The line of the function's name (the script's is 1).
     pub line: u32,
+    /// The id of the name the profiling marker shows for the function's
+    /// frames (`Class.method` for a method; see [`crate::profiling::names`]),
+    /// registered by the parser when the crate is built with `work-count`;
+    /// 0 otherwise.
+    pub marker: u32,
 }
 
 impl Function {

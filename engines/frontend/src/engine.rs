@@ -12,6 +12,8 @@
 //! prepared and run in the same session.
 
 use crate::diagnostics::{CompileErrors, RunError};
+use crate::dump::Form;
+use crate::profiling::Counter;
 use crate::tuning::Tuning;
 use std::io::Write;
 
@@ -78,12 +80,40 @@ pub trait Engine: Sync {
         &[]
     }
 
-    /// Compiles `source` and renders this engine's compiled form for humans
-    /// (a bytecode listing), or `None` when the strategy has nothing to show.
-    fn disassemble(&self, source: &str) -> Option<Result<String, CompileErrors>> {
-        let _ = source;
-        None
+    /// Where the engine stands on the ladder: its idea, the rung it is a
+    /// step from, and what its values cost.
+    fn rung(&self) -> Rung;
+
+    /// The forms a program passes through in this engine on its way to
+    /// running (see [`crate::dump`]), the last being what it runs. Every
+    /// engine starts from the shared tree, so the least an engine has is
+    /// [`Form::Ast`].
+    fn forms(&self) -> &'static [Form] {
+        &[Form::Ast]
     }
+
+    /// Compiles `source` as a session with `options` would and prints it in
+    /// `form` (`lox --dump`), or `None` when `form` is not among
+    /// [`Engine::forms`].
+    fn dump(&self, form: Form, source: &str, options: &Options) -> Option<Result<String, CompileErrors>> {
+        let _ = options;
+        if form == Form::Ast { crate::dump::parsed(form, source) } else { None }
+    }
+}
+
+/// An engine's place on the ladder, as the engine itself describes it, for
+/// reports that walk the ladder rung by rung.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rung {
+    /// The strategy in two or three sentences, in the words of the crate's
+    /// documentation: what it does, and what that saves or costs.
+    pub idea: &'static str,
+    /// The engine this one is a step from, whose same-named modules a
+    /// reader diffs against this one's (`None` for the first rung).
+    pub below: Option<&'static str>,
+    /// The size of one Lox value in bytes (`size_of` of the engine's value
+    /// type).
+    pub value_bytes: usize,
 }
 
 /// A running interpreter: globals, heap and everything prepared so far.
@@ -101,6 +131,14 @@ pub trait Session {
     /// it; `None` otherwise.
     fn work_count(&self) -> Option<WorkCount> {
         None
+    }
+
+    /// What the last run did, counted by kind (executions per opcode and
+    /// per adjacent pair of opcodes, evaluations per node kind, calls per
+    /// closure kind: see [`crate::profiling::counters`]), when the engine was
+    /// built with its `work-count` feature; empty otherwise.
+    fn counters(&self) -> Vec<Counter> {
+        Vec::new()
     }
 
     /// What the last run did in the language's own terms (calls, objects

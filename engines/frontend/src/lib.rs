@@ -14,8 +14,12 @@
 //! * [`hash`] is the one name hash every engine uses (Fx, or SipHash with the
 //!   `fx-hash` tuning off), with fixed keys so instruction counts repeat.
 //! * [`engine`] is the trait the harness and the `lox` binary drive engines by;
+//!   [`dump`] prints the tree an engine starts from, for `lox --dump`;
 //!   [`tuning`] declares the optimisations an engine makes beyond its
 //!   strategy, so that each can be switched off and measured.
+//! * [`profiling`] is what engines count and mark in the harness's profiling
+//!   build (their `work-count` feature): named counters, and a marker of the
+//!   Lox function and opcode or node being executed, for the sampler.
 //!
 //! Architecture invariant: this crate knows no engine. It defines what an
 //! engine is and what Lox means, and nothing about how any engine works.
@@ -24,6 +28,7 @@
 
 pub mod ast;
 pub mod diagnostics;
+pub mod dump;
 pub mod engine;
 pub mod globals;
 pub mod hash;
@@ -32,6 +37,7 @@ pub mod messages;
 pub mod natives;
 pub mod number;
 pub mod parser;
+pub mod profiling;
 pub mod resolve;
 pub mod scanner;
 pub mod token;
@@ -39,6 +45,7 @@ pub mod tuning;
 pub mod work;
 
 pub use diagnostics::{CompileError, CompileErrors, RunError, RuntimeError, TraceLine};
-pub use engine::{Engine, Options, Session, WorkCount};
+pub use dump::Form;
+pub use engine::{Engine, Options, Rung, Session, WorkCount};
 pub use parser::parse;
 pub use tuning::Tuning;

@@ -38,8 +38,19 @@ pub fn parse(source: &str) -> Result<Program, CompileErrors> {
         upvalues: scopes.upvalues,
         n_slots: scopes.n_slots,
         line: 1,
+        marker: marker_id(None, "script"),
     };
     Ok(Program { script: Rc::new(script) })
+}
+
+/// The profiling marker's id for a function (0 unless profiling is built in:
+/// registering takes a lock, which timing builds do not pay for).
+fn marker_id(class: Option<&str>, name: &str) -> u32 {
+    if cfg!(feature = "work-count") {
+        crate::profiling::names::id(&crate::profiling::names::function_label(class, name))
+    } else {
+        0
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, PartialOrd)]
@@ -90,7 +101,8 @@ fn infix_precedence(kind: T) -> Precedence {
     }
 }
 
-struct ClassState {
+struct ClassState<'src> {
+    name: &'src str,
     has_superclass: bool,
 }
 
@@ -101,7 +113,7 @@ struct Parser<'src> {
     panic_mode: bool,
     errors: Vec<CompileError>,
     resolver: Resolver,
-    classes: Vec<ClassState>,
+    classes: Vec<ClassState<'src>>,
     names: FixedMap<&'src str, Name>,
     nesting: usize,
 }
@@ -270,7 +282,7 @@ impl<'src> Parser<'src> {
         let line = class_name.line;
         let target = self.declare_variable();
         self.resolver.mark_initialized();
-        self.classes.push(ClassState { has_superclass: false });
+        self.classes.push(ClassState { name: class_name.lexeme, has_superclass: false });
 
         let mut superclass = None;
         if self.match_token(T::Less) {
@@ -355,7 +367,12 @@ impl<'src> Parser<'src> {
             param.captured = scopes.locals.iter().any(|l| l.slot == param.slot && l.captured);
         }
         patch_captured(&mut body, &scopes.locals);
-        Rc::new(Function { name, kind, params, body, upvalues: scopes.upvalues, n_slots: scopes.n_slots, line })
+        let class = match kind {
+            FunctionKind::Method | FunctionKind::Initializer => self.classes.last().map(|class| class.name),
+            FunctionKind::Function | FunctionKind::Script => None,
+        };
+        let marker = marker_id(class, &name);
+        Rc::new(Function { name, kind, params, body, upvalues: scopes.upvalues, n_slots: scopes.n_slots, line, marker })
     }
 
     fn var_declaration(&mut self) -> Stmt {

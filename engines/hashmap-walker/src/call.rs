@@ -52,9 +52,13 @@ impl Evaluator<'_> {
             caller.line = line;
         }
         self.frames.push(Frame { name: Some(function.name.clone()), line: function.line });
+        #[cfg(feature = "work-count")]
+        let frame = frontend::profiling::marker::frame(self.frames.len() - 1, function.marker);
         self.state.tally(|t| t.enter_call());
         let result = self.execute_block(&function.body, &env);
         self.state.tally(|t| t.leave_call());
+        #[cfg(feature = "work-count")]
+        drop(frame);
         self.frames.pop();
         let value = match result {
             Ok(()) => Value::Nil,

@@ -61,7 +61,7 @@ impl Evaluator<'_> {
     }
 
     fn execute(&mut self, stmt: &Stmt, env: &Rc<Env>) -> Exec {
-        self.state.count_work();
+        let _node = self.state.count_node(stmt.kind());
         match stmt {
             Stmt::Expression(expr) => {
                 self.evaluate(expr, env)?;
@@ -122,7 +122,7 @@ impl Evaluator<'_> {
     }
 
     pub fn evaluate(&mut self, expr: &Expr, env: &Rc<Env>) -> Eval {
-        self.state.count_work();
+        let _node = self.state.count_node(expr.kind());
         match expr {
             Expr::Literal(literal) => Ok(match literal {
                 Literal::Nil => Value::Nil,

@@ -47,6 +47,7 @@ mod call;
 mod env;
 mod eval;
 mod gc;
+mod rung;
 mod value;
 
 use env::Env;
@@ -54,9 +55,10 @@ use eval::{Evaluator, Frame, Unwind};
 use frontend::ast::Program;
 use frontend::diagnostics::RunError;
 use frontend::hash::NameHash;
+use frontend::profiling::NodeKind;
 use frontend::tuning::FX_HASH;
 use frontend::work::Tally;
-use frontend::{CompileErrors, Engine, Options, Session, Tuning, WorkCount};
+use frontend::{CompileErrors, Engine, Options, Rung, Session, Tuning, WorkCount};
 use std::io::Write;
 use std::rc::Rc;
 use value::{Native, Value};
@@ -80,6 +82,10 @@ impl Engine for HashmapWalker {
     fn tunings(&self) -> &'static [Tuning] {
         TUNINGS
     }
+
+    fn rung(&self) -> Rung {
+        rung::RUNG
+    }
 }
 
 /// The one optimisation this engine allows itself: the naive strategy is
@@ -96,6 +102,9 @@ pub struct State {
     /// The heap ceiling (`Options::max_heap`) a new string is checked against.
     max_heap: usize,
     work: u64,
+    /// Evaluations per node kind, and the profiling marker.
+    #[cfg(feature = "work-count")]
+    nodes: frontend::profiling::NodeProfile,
     /// What the last run did in Lox's own terms (`work-count` builds only):
     /// this engine is the one the harness characterises programs with.
     tally: Tally,
@@ -108,7 +117,16 @@ impl State {
         let clock = Native { function: |_| Value::Number(frontend::natives::clock()) };
         globals.define(frontend::natives::CLOCK.into(), Value::Native(clock));
         let collector = cycle_collector::CycleCollector::new(options.gc_stress);
-        State { globals, collector, name_hash, max_heap: options.max_heap, work: 0, tally: Tally::default() }
+        State {
+            globals,
+            collector,
+            name_hash,
+            max_heap: options.max_heap,
+            work: 0,
+            #[cfg(feature = "work-count")]
+            nodes: frontend::profiling::NodeProfile::default(),
+            tally: Tally::default(),
+        }
     }
 
     /// Registers a new object that could take part in a cycle, and collects
@@ -128,10 +146,20 @@ impl State {
         env
     }
 
+    /// Counts a node of `kind` evaluated, and marks it for the sampler
+    /// until the returned guard drops, when the engine is built with the
+    /// `work-count` feature; nothing at all otherwise.
     #[inline(always)]
-    fn count_work(&mut self) {
-        if cfg!(feature = "work-count") {
+    fn count_node(&mut self, kind: NodeKind) -> NodeMark {
+        #[cfg(feature = "work-count")]
+        {
             self.work += 1;
+            self.nodes.enter(kind)
+        }
+        #[cfg(not(feature = "work-count"))]
+        {
+            let _ = kind;
+            frontend::profiling::marker::NoMark
         }
     }
 
@@ -156,6 +184,13 @@ impl Drop for State {
     }
 }
 
+/// What [`State::count_node`] returns: the marker's guard in the profiling
+/// build, nothing otherwise.
+#[cfg(feature = "work-count")]
+type NodeMark = frontend::profiling::marker::WhatGuard;
+#[cfg(not(feature = "work-count"))]
+type NodeMark = frontend::profiling::marker::NoMark;
+
 struct HashmapSession {
     state: State,
     program: Option<Program>,
@@ -171,6 +206,10 @@ impl Session for HashmapSession {
         let program = self.program.as_ref().expect("run follows a successful prepare");
         let script = program.script.clone();
         self.state.work = 0;
+        #[cfg(feature = "work-count")]
+        self.state.nodes.start();
+        #[cfg(feature = "work-count")]
+        let _script = frontend::profiling::marker::frame(0, script.marker);
         self.state.tally = Tally::default();
         let globals = self.state.globals.clone();
         let mut evaluator = Evaluator { state: &mut self.state, out, frames: vec![Frame { name: None, line: 0 }] };
@@ -183,6 +222,11 @@ impl Session for HashmapSession {
 
     fn work_count(&self) -> Option<WorkCount> {
         cfg!(feature = "work-count").then_some(WorkCount { count: self.state.work, unit: "AST nodes" })
+    }
+
+    #[cfg(feature = "work-count")]
+    fn counters(&self) -> Vec<frontend::profiling::Counter> {
+        self.state.nodes.counters()
     }
 
     fn work_counters(&self) -> Vec<(&'static str, u64)> {

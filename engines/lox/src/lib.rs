@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod conformance;
+pub mod dump;
 pub mod output;
 pub mod registry;
 pub mod run;

@@ -12,6 +12,7 @@ pub fn engines() -> &'static [&'static dyn Engine] {
         &closure_compiler::ClosureCompiler,
         &enum_vm::EnumVm,
         &nanbox_vm::NanboxVm,
+        &jit::Jit,
     ]
 }
 

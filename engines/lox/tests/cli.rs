@@ -188,7 +188,7 @@ fn help_explains_the_options() {
     let output = lox(&["--help"], "");
     assert_eq!(output.status.code(), Some(0));
     let stdout = text(&output.stdout);
-    for option in ["--engine", "--list-engines", "--disassemble", "--gc-stress"] {
+    for option in ["--engine", "--list-engines", "--dump", "--disassemble", "--gc-stress"] {
         assert!(stdout.contains(option), "--help mentions {option}");
     }
 }
@@ -213,4 +213,30 @@ fn running_out_of_memory_is_a_runtime_error_in_every_engine() {
     assert_eq!((output.status.code(), text(&output.stderr)), (Some(70), "Out of memory.\n[line 4] in script\n".into()));
     let output = lox(&["--max-heap", "lots", path.to_str().unwrap()], "");
     assert_eq!(output.status.code(), Some(64), "a bad size is a usage error");
+}
+
+#[test]
+fn dump_shows_each_engines_form_and_refuses_one_it_lacks() {
+    let path = write_temp("dump.lox", "fun f(n) { return n + 1; }\nprint f(1);\n");
+    let file = path.to_str().unwrap();
+    let ast = lox(&["--dump", "ast", "--engine", "hashmap-walker", file], "");
+    assert_eq!(ast.status.code(), Some(0));
+    assert!(text(&ast.stdout).contains("n (local, 0 hops)"), "{}", text(&ast.stdout));
+    let resolved = lox(&["--dump", "resolved", "--engine", "slot-walker", file], "");
+    assert!(text(&resolved.stdout).contains("local slot 1 (n)"), "{}", text(&resolved.stdout));
+    let closures = lox(&["--dump", "closures", "--engine", "closure-compiler", file], "");
+    assert!(text(&closures.stdout).contains("read in place"), "{}", text(&closures.stdout));
+    // --disassemble is --dump bytecode.
+    let bytecode = lox(&["--dump", "bytecode", "--engine", "nanbox-vm", file], "");
+    let disassembled = lox(&["--disassemble", "--engine", "nanbox-vm", file], "");
+    assert_eq!(bytecode.stdout, disassembled.stdout);
+    assert!(text(&bytecode.stdout).contains("OP_ADD") && text(&bytecode.stdout).contains("bytes"));
+    let lacking = lox(&["--dump", "bytecode", "--engine", "slot-walker", file], "");
+    assert_eq!(lacking.status.code(), Some(64));
+    assert!(text(&lacking.stderr).contains("It can show: ast, resolved."), "{}", text(&lacking.stderr));
+    let unknown = lox(&["--dump", "tokens", file], "");
+    assert_eq!(unknown.status.code(), Some(64));
+    let broken = write_temp("broken.lox", "print 1 +;\n");
+    let compile_error = lox(&["--dump", "ast", broken.to_str().unwrap()], "");
+    assert_eq!(compile_error.status.code(), Some(65));
 }

@@ -6,11 +6,13 @@
 //! `save_state!`), so `self.sp` is the stack top and every frame's `ip` is
 //! current: they may allocate (and so collect) and they may fail.
 
-use crate::object::{Gc, ObjBoundMethod, ObjClass, ObjClosure, ObjInstance, ObjNative, ObjString};
-use crate::value::Value;
-use crate::vm::{CallFrame, Vm, method_closure};
-use frontend::diagnostics::{RunError, RuntimeError, TraceLine};
+use crate::vm::Vm;
+use frontend::diagnostics::{RunError, RuntimeError};
 use frontend::messages::{self, MAX_FRAMES};
+use nanbox_runtime::object::{Gc, ObjBoundMethod, ObjClass, ObjClosure, ObjNative, ObjString};
+use nanbox_runtime::property::method_closure;
+use nanbox_runtime::stack::{self, CallFrame};
+use nanbox_runtime::value::Value;
 
 impl Vm {
     /// Calls any callable value with `argc` arguments above it on the stack.
@@ -91,56 +93,10 @@ impl Vm {
         Ok(self.heap.new_bound_method(receiver, method_closure(method)).value())
     }
 
-    /// Sets a field of an instance: overwrites it in place when the
-    /// instance has it already (the common case), and otherwise adds it,
-    /// counting any growth of the table.
-    #[inline(always)]
-    pub fn set_field(&mut self, instance: Gc<ObjInstance>, name: Gc<ObjString>, value: Value) {
-        // SAFETY: the instance is live (it is on the stack) and no other
-        // reference to it is in use while its fields are set.
-        let fields = unsafe { &mut instance.get_mut().fields };
-        if let Some(field) = fields.get_mut(name) {
-            *field = value;
-            return;
-        }
-        self.add_field(instance, name, value);
-    }
-
-    fn add_field(&mut self, instance: Gc<ObjInstance>, name: Gc<ObjString>, value: Value) {
-        // SAFETY: as for `set_field`.
-        let fields = unsafe { &mut instance.get_mut().fields };
-        let before = fields.allocated_bytes();
-        fields.set(name, value);
-        self.heap.account_table(before, fields.allocated_bytes());
-    }
-
-    pub fn add_method(&mut self, class: Gc<ObjClass>, name: Gc<ObjString>, method: Value) {
-        // SAFETY: the class is live (on the stack) and no other reference to
-        // it is in use while its methods are set.
-        let methods = unsafe { &mut class.get_mut().methods };
-        let before = methods.allocated_bytes();
-        methods.set(name, method);
-        self.heap.account_table(before, methods.allocated_bytes());
-    }
-
-    /// Copies the superclass's methods into the subclass, which has none yet.
-    pub fn inherit(&mut self, subclass: Gc<ObjClass>, superclass: Gc<ObjClass>) {
-        // SAFETY: both classes are live (on the stack); `class B < B` is a
-        // compile error, so they are distinct and the two references do not
-        // alias.
-        let methods = unsafe { &mut subclass.get_mut().methods };
-        let before = methods.allocated_bytes();
-        methods.add_all(&superclass.methods);
-        self.heap.account_table(before, methods.allocated_bytes());
-    }
-
     /// `a + b` on two strings, which are the top two stack values.
     pub fn concatenate(&mut self, a: Gc<ObjString>, b: Gc<ObjString>) {
         self.maybe_collect();
-        let mut text = String::with_capacity(a.text.len() + b.text.len());
-        text.push_str(&a.text);
-        text.push_str(&b.text);
-        let result = self.heap.intern_owned(text);
+        let result = self.heap.concatenate(a, b);
         // SAFETY: the two operands are on the stack.
         self.sp = unsafe { self.sp.sub(1) };
         // SAFETY: as above; this replaces `a`.
@@ -152,17 +108,7 @@ impl Vm {
     #[cold]
     #[inline(never)]
     pub fn runtime_error(&mut self, message: impl Into<String>) -> RunError {
-        let mut trace = Vec::with_capacity(self.frame_count);
-        for frame in self.frames[..self.frame_count].iter().rev() {
-            // SAFETY: active frames hold live closures.
-            let function = unsafe { Gc::from_ptr(frame.closure) }.function;
-            let code = function.chunk.code.as_ptr();
-            // `ip` is past the instruction being executed (or the call being
-            // made); the byte before it belongs to that instruction.
-            let offset = (frame.ip as usize) - (code as usize) - 1;
-            let line = function.chunk.line_at(offset);
-            trace.push(TraceLine { line, function: function.name_text().map(str::to_string) });
-        }
+        let trace = stack::trace(&self.frames[..self.frame_count]);
         self.reset_stack();
         RunError::Runtime(RuntimeError { message: message.into(), trace })
     }

@@ -1,52 +1,18 @@
-//! The tunings this engine declares, and one session's choice of them.
-//!
-//! Everything here is decided when a session starts and holds for all its
-//! programs: the compiler reads [`Config`] to choose which instructions to
-//! emit, the heap to choose its hash and whether to pool instances. The
-//! dispatch loop never tests a tuning; an instruction a tuning does not
-//! emit simply never runs.
+//! The tunings this engine declares (the runtime's, shared with the JIT,
+//! which compiles the same bytecode), and the tests that each fires on two
+//! programs of its class.
 
-use frontend::Options;
-use frontend::hash::NameHash;
-use frontend::tuning::{FUSED_CONDITIONS, FX_HASH, GLOBAL_SLOTS, INSTANCE_POOL, SUPERINSTRUCTIONS, Tuning};
+pub use nanbox_runtime::config::{Config, TUNINGS};
 
-/// The tunings, in the order reports list them. Both bytecode VMs declare
-/// the same list, so that the step between them is their representation.
-pub const TUNINGS: &[Tuning] = &[SUPERINSTRUCTIONS, FUSED_CONDITIONS, GLOBAL_SLOTS, FX_HASH, INSTANCE_POOL];
-
-/// Which tunings a session uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Config {
-    /// Emit the fused pairs of `superinstructions`.
-    pub superinstructions: bool,
-    /// Compile `if`, `while` and `for` conditions as branches (compile/condition.rs).
-    pub fused_conditions: bool,
-    /// Give each global name a slot at compile time (globals.rs).
-    pub global_slots: bool,
-    /// The hash every string is interned with.
-    pub name_hash: NameHash,
-    /// Recycle swept instances (heap.rs).
-    pub instance_pool: bool,
-}
-
-impl Config {
-    pub fn new(options: &Options) -> Config {
-        Config {
-            superinstructions: options.tuning(&SUPERINSTRUCTIONS),
-            fused_conditions: options.tuning(&FUSED_CONDITIONS),
-            global_slots: options.tuning(&GLOBAL_SLOTS),
-            name_hash: NameHash::for_options(options),
-            instance_pool: options.tuning(&INSTANCE_POOL),
-        }
-    }
-}
 /// Each tuning fires on two programs of its class written differently, and
 /// changes nothing the program prints.
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::NanboxVmSession;
-    use frontend::Session;
+    use frontend::hash::NameHash;
+    use frontend::tuning::{FUSED_CONDITIONS, FX_HASH, GLOBAL_SLOTS, INSTANCE_POOL, SUPERINSTRUCTIONS, Tuning};
+    use frontend::{Options, Session};
 
     /// What `source` prints (or the error it stops with) in a session with
     /// `options`, and the session, to look inside.
@@ -60,7 +26,7 @@ mod tests {
     }
 
     fn listing(source: &str, options: &Options) -> String {
-        crate::listing(source, Config::new(options)).expect("the test program compiles")
+        crate::dump::listing(source, Config::new(options)).expect("the test program compiles")
     }
 
     /// Checks that `tuning` emits `marker` in each program's listing, that

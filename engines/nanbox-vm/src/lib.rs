@@ -12,18 +12,18 @@
 //! clox's hash table and the tunings are the same, under the same names:
 //! `diff` of two same-named modules shows the representation and nothing
 //! else.
-//! * **Values** ([`value`]): a 16-byte enum (an 8-byte tag for a 1-byte
+//! * **Values** ([`value`](nanbox_runtime::value)): a 16-byte enum (an 8-byte tag for a 1-byte
 //!   choice) becomes one `u64`. A number is the double itself; `nil`, the
 //!   booleans and object pointers hide in the quiet-NaN space. Half the
 //!   memory for every stack slot, field and constant, and a value moves as
 //!   one register.
-//! * **Instructions** ([`op`]): an 8-byte enum with its operands inside
+//! * **Instructions** ([`op`](nanbox_runtime::op)): an 8-byte enum with its operands inside
 //!   becomes a one-byte opcode and inline operand bytes, 1 to 5 bytes an
 //!   instruction, several to a cache line. Small operands need escape
 //!   hatches: a `Wide` prefix for indices past 255, and 4-byte forms of the
 //!   jumps, used for a whole function when one of its jumps does not fit in
 //!   16 bits.
-//! * **Objects** ([`object`], [`heap`]): an arena of enum variants named by
+//! * **Objects** ([`object`](nanbox_runtime::object), [`heap`](nanbox_runtime::heap)): an arena of enum variants named by
 //!   32-bit indices becomes boxed `#[repr(C)]` structs that start with one
 //!   header, linked into clox's list of every object and named by pointers
 //!   (`Gc<T>`). A function is a heap object (`ObjFunction`) holding its
@@ -37,20 +37,24 @@
 //!   an open upvalue can point into it.
 //!
 //! ## How it runs
-//! * [`compile`] walks the resolved AST once per function and emits
-//!   [`chunk::Chunk`]s of opcodes and operand bytes; it computes each
+//! The values, objects, heap, tables, collector and the compiler live in
+//! `nanbox-runtime`, shared with the `jit` rung above, which compiles the
+//! same bytecode to machine code; this crate is the interpreter.
+//! * [`compile`](nanbox_runtime::compile) walks the resolved AST once per function and emits
+//!   [`Chunk`](nanbox_runtime::chunk::Chunk)s of opcodes and operand bytes; it computes each
 //!   function's deepest stack, which a call checks there is room for.
 //! * [`vm`] is the dispatch loop: `ip`, `sp`, the frame, its slots and its
 //!   constants live in locals; Lox-to-Lox calls, returns, arithmetic, locals,
 //!   globals, upvalues, field reads and `invoke` never leave the loop.
 //!   [`call`], [`upvalue`] and [`globals`] have the rest, and runtime errors.
-//! * [`heap`] allocates objects and interns strings; [`table`] is clox's
+//! * [`heap`](nanbox_runtime::heap) allocates objects and interns strings; [`table`](nanbox_runtime::table) is clox's
 //!   open-addressing table keyed by interned strings, probing from the hash
-//!   each string got once, from `frontend::hash::NameHash`; [`gc`] is
+//!   each string got once, from `frontend::hash::NameHash`; [`gc`](nanbox_runtime::gc) is
 //!   clox's mark-sweep collector with clox's growth policy (first collection
 //!   at 1 MiB, then whenever the heap doubles) and a stress mode that
 //!   collects before every allocation.
-//! * [`disassemble`] prints chunks in clox's layout, byte offsets included.
+//! * [`disassemble`](nanbox_runtime::disassemble) prints chunks in clox's layout, byte offsets included;
+//!   [`dump`] adds each instruction's bytes (`lox --dump bytecode`).
 //!
 //! ## Tunings
 //! The same five as `enum-vm`, with the same names, classes and effects
@@ -66,48 +70,36 @@
 //! What each buys is measured by the harness and reported in `reports/`.
 //!
 //! ## Where unsafe code lives, and why it is sound
-//! * [`value`]: a value is a NaN-boxed `u64`; turning its payload back into
-//!   an object pointer relies on object values only being made from live
-//!   object pointers.
-//! * [`object`] and [`heap`]: objects are boxed structs behind a common
-//!   header, reached through `Gc<T>`; a `Gc` is only held while the object is
-//!   reachable from a root or while the collector cannot run (the compiler
-//!   allocates with collection paused; the VM saves `sp` before every
-//!   allocation so the whole stack is scanned).
-//! * [`gc`]: marking reads objects reached from roots; sweeping frees only
-//!   unmarked ones; the interning table drops unmarked strings first.
-//! * [`table`]: unchecked indexing with indices masked by a power-of-two
-//!   capacity.
+//! The representation's unsafe code (values, objects, heap, collector,
+//! table) is in `nanbox-runtime`, whose crate doc lists it. Here:
 //! * [`vm`], [`call`] and [`upvalue`]: raw instruction and stack pointers,
 //!   relying on the compiler's guarantees about the code it emits (listed in
 //!   vm.rs), and a per-call check that the new frame's `max_stack` fits in
 //!   the fixed stack.
+//! * [`roots`]: the stack is marked up to the saved `sp`.
 //!
 //! Every unsafe block says which invariant it relies on; the whole corpus
 //! runs under `valgrind --tool=memcheck` with zero errors, normally and with
 //! `--gc-stress` (`.ci/memcheck nanbox-vm`).
 
 mod call;
-mod chunk;
-mod compile;
 mod config;
-mod disassemble;
-mod gc;
+mod dump;
 mod globals;
-mod heap;
-mod object;
-mod op;
-mod table;
+#[cfg(feature = "work-count")]
+mod profile;
+mod roots;
+mod rung;
 mod upvalue;
-mod value;
 mod vm;
 
 use config::Config;
 use frontend::diagnostics::RunError;
 use frontend::tuning::Tuning;
-use frontend::{CompileErrors, Engine, Options, Session, WorkCount};
+use frontend::{CompileErrors, Engine, Form, Options, Rung, Session, WorkCount};
+use nanbox_runtime::compile;
+use nanbox_runtime::value::Value;
 use std::io::Write;
-use value::Value;
 use vm::Vm;
 
 pub use config::TUNINGS;
@@ -132,17 +124,17 @@ impl Engine for NanboxVm {
         TUNINGS
     }
 
-    fn disassemble(&self, source: &str) -> Option<Result<String, CompileErrors>> {
-        Some(listing(source, Config::new(&Options::default())))
+    fn rung(&self) -> Rung {
+        rung::RUNG
     }
-}
 
-/// The bytecode `source` compiles to under `config`.
-fn listing(source: &str, config: Config) -> Result<String, CompileErrors> {
-    let ast = frontend::parse(source)?;
-    let mut vm = Vm::new(false, config);
-    let script = compile::compile(&ast, &mut vm.heap, &mut vm.global_names, config);
-    Ok(disassemble::disassemble(script, &vm.global_names))
+    fn forms(&self) -> &'static [Form] {
+        dump::FORMS
+    }
+
+    fn dump(&self, form: Form, source: &str, options: &Options) -> Option<Result<String, CompileErrors>> {
+        dump::dump(form, source, options)
+    }
 }
 
 /// A session: the machine with its globals, and the script prepared last.
@@ -175,6 +167,11 @@ impl Session for NanboxVmSession {
     fn work_count(&self) -> Option<WorkCount> {
         cfg!(feature = "work-count").then_some(WorkCount { count: self.vm.work, unit: "instructions" })
     }
+
+    #[cfg(feature = "work-count")]
+    fn counters(&self) -> Vec<frontend::profiling::Counter> {
+        self.vm.profile.counters()
+    }
 }
 
 #[cfg(test)]
@@ -196,7 +193,7 @@ mod tests {
 
     fn listing(source: &str) -> String {
         frontend::engine::with_engine_stack(|| {
-            NanboxVm.disassemble(source).expect("a VM has a listing").expect("the test program compiles")
+            dump::listing(source, Config::new(&Options::default())).expect("the test program compiles")
         })
     }
 
@@ -240,7 +237,7 @@ mod tests {
 0011    | OP_NIL
 0012    | OP_RETURN
 ";
-        assert_eq!(super::listing(FIB, plain).expect("fib compiles"), expected);
+        assert_eq!(dump::listing(FIB, plain).expect("fib compiles"), expected);
     }
 
     #[test]

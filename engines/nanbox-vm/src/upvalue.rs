@@ -1,16 +1,11 @@
-//! Closures and upvalues: how a function keeps the variables it captured.
-//!
-//! clox's scheme: while a captured variable's frame is live, the variable
-//! stays in its stack slot and every closure that captured it holds the same
-//! *open* upvalue pointing at that slot; when the slot is about to leave the
-//! stack (its block ends, or its function returns), the value moves into
-//! the upvalue, which is then *closed*. Closures never notice the move. An
-//! open upvalue here holds a pointer to its slot: the value stack is fixed
-//! and never moves, so the pointer stays valid while the slot is in use.
+//! Closures and upvalues: how a function keeps the variables it captured
+//! (nanbox_runtime::upvalue explains clox's scheme of open and closed
+//! upvalues; the list of open ones is the runtime's).
 
-use crate::object::{Gc, ObjClosure, ObjFunction, ObjUpvalue};
-use crate::value::Value;
 use crate::vm::Vm;
+use nanbox_runtime::object::{Gc, ObjClosure, ObjFunction, ObjUpvalue};
+use nanbox_runtime::upvalue::Capture;
+use nanbox_runtime::value::Value;
 
 impl Vm {
     /// `[] -> [closure]`, capturing per `captures` (pairs of `is_local`,
@@ -40,45 +35,22 @@ impl Vm {
     }
 
     /// The open upvalue for stack slot `slot`, made if no closure has
-    /// captured that variable yet, so that all closures share one. The open
-    /// upvalues are clox's list, linked through the upvalues themselves and
-    /// sorted by slot, the top of the stack first.
+    /// captured that variable yet, so that all closures share one.
     fn capture_upvalue(&mut self, slot: *mut Value) -> Gc<ObjUpvalue> {
-        let mut previous: Option<Gc<ObjUpvalue>> = None;
-        let mut current = self.open_upvalues;
-        while let Some(upvalue) = current
-            && upvalue.location.get() > slot
-        {
-            previous = current;
-            current = upvalue.next_open.get();
+        match self.open_upvalues.find(slot) {
+            Capture::Existing(upvalue) => upvalue,
+            Capture::New { previous } => {
+                self.maybe_collect();
+                let created = self.heap.new_upvalue(slot);
+                self.open_upvalues.insert(previous, created);
+                created
+            }
         }
-        if let Some(upvalue) = current
-            && upvalue.location.get() == slot
-        {
-            return upvalue;
-        }
-        self.maybe_collect();
-        let created = self.heap.new_upvalue(slot);
-        created.next_open.set(current);
-        match previous {
-            Some(previous) => previous.next_open.set(Some(created)),
-            None => self.open_upvalues = Some(created),
-        }
-        created
     }
 
-    /// Closes every open upvalue for a slot at or above `from`: those
-    /// variables are leaving the stack, so their values move into the
-    /// upvalues. Cheap when there is nothing to close, the common case.
+    /// Closes every open upvalue for a slot at or above `from`.
     #[inline(always)]
     pub fn close_upvalues(&mut self, from: *mut Value) {
-        while let Some(upvalue) = self.open_upvalues
-            && upvalue.location.get() >= from
-        {
-            // SAFETY: an open upvalue's location is a live stack slot.
-            upvalue.closed.set(unsafe { *upvalue.location.get() });
-            upvalue.location.set(upvalue.closed.as_ptr());
-            self.open_upvalues = upvalue.next_open.get();
-        }
+        self.open_upvalues.close(from);
     }
 }

@@ -27,36 +27,19 @@
 //!   every allocation so the whole stack is scanned).
 
 use crate::config::Config;
-use crate::globals::{GlobalNames, Globals};
-use crate::heap::Heap;
-use crate::object::{Gc, ObjClass, ObjClosure, ObjFunction, ObjInstance, ObjString, ObjUpvalue, write_value};
-use crate::op::Op;
-use crate::value::Value;
 use frontend::diagnostics::RunError;
-use frontend::messages::{self, MAX_FRAMES, MAX_LOCALS};
+use frontend::messages::{self, MAX_FRAMES};
 use frontend::number;
+use nanbox_runtime::globals::{GlobalNames, Globals};
+use nanbox_runtime::heap::Heap;
+use nanbox_runtime::object::{Gc, ObjClass, ObjClosure, ObjFunction, ObjInstance, ObjString, write_value};
+use nanbox_runtime::op::Op;
+use nanbox_runtime::property::method_closure;
+use nanbox_runtime::stack::{self, CallFrame};
+use nanbox_runtime::upvalue::OpenUpvalues;
+use nanbox_runtime::value::Value;
 use std::io::Write;
 use std::ptr;
-
-/// Value-stack slots: room for 1024 frames of 256 slots each.
-pub const STACK_SLOTS: usize = MAX_FRAMES * MAX_LOCALS;
-
-/// One active call.
-#[derive(Clone, Copy)]
-pub struct CallFrame {
-    pub closure: *const ObjClosure,
-    /// The next instruction to run, saved while this frame is not the
-    /// innermost (or while the loop has it in a register).
-    pub ip: *const u8,
-    /// The frame's slot 0 on the value stack.
-    pub slots: *mut Value,
-    /// The function's constants, cached here so that reading one takes one
-    /// load from the frame rather than three through the closure.
-    pub constants: *const Value,
-}
-
-const NO_FRAME: CallFrame =
-    CallFrame { closure: ptr::null(), ip: ptr::null(), slots: ptr::null_mut(), constants: ptr::null() };
 
 pub struct Vm {
     pub heap: Heap,
@@ -68,7 +51,7 @@ pub struct Vm {
     pub frames: Box<[CallFrame]>,
     pub frame_count: usize,
     /// The upvalues still pointing into the stack, the highest slot's first.
-    pub open_upvalues: Option<Gc<ObjUpvalue>>,
+    pub open_upvalues: OpenUpvalues,
     pub globals: Globals,
     pub global_names: GlobalNames,
     /// The interned `"init"`, to find initializers.
@@ -77,10 +60,11 @@ pub struct Vm {
     pub config: Config,
     /// The compiled program waiting to run: a root until it runs.
     pub script: Option<Gc<ObjFunction>>,
-    /// The collector's worklist, kept to reuse its allocation.
-    pub gray: Vec<std::ptr::NonNull<crate::object::Obj>>,
     /// Instructions dispatched by the last run (with the `work-count` feature).
     pub work: u64,
+    /// Executions per opcode and pair, and the profiling marker.
+    #[cfg(feature = "work-count")]
+    pub profile: crate::profile::Profile,
     /// The heap ceiling (`Options::max_heap`) a new string is checked against.
     pub max_heap: usize,
 }
@@ -89,22 +73,23 @@ impl Vm {
     pub fn new(gc_stress: bool, config: Config) -> Vm {
         let mut heap = Heap::new(gc_stress, &config);
         let init_string = heap.intern("init");
-        let mut stack = zeroed_stack();
+        let mut stack = stack::zeroed_stack();
         let sp = stack.as_mut_ptr();
         Vm {
             heap,
             stack,
             sp,
-            frames: vec![NO_FRAME; MAX_FRAMES].into_boxed_slice(),
+            frames: stack::frames(),
             frame_count: 0,
-            open_upvalues: None,
+            open_upvalues: OpenUpvalues::default(),
             globals: Globals::default(),
             global_names: GlobalNames::new(config.name_hash),
             init_string,
             config,
             script: None,
-            gray: Vec::new(),
             work: 0,
+            #[cfg(feature = "work-count")]
+            profile: crate::profile::Profile::new(),
             max_heap: frontend::memory::DEFAULT_MAX_HEAP,
         }
     }
@@ -123,9 +108,7 @@ impl Vm {
     }
 
     fn grow_globals(&mut self, count: usize) {
-        if self.globals.slots.len() < count {
-            self.globals.slots.resize(count, Value::ABSENT);
-        }
+        self.globals.grow(count);
     }
 
     /// Runs the prepared script to completion or to its first error.
@@ -133,6 +116,8 @@ impl Vm {
         let function = self.script.expect("run follows a successful prepare");
         self.grow_globals(self.global_names.len());
         self.work = 0;
+        #[cfg(feature = "work-count")]
+        self.profile.start();
         // The function stays rooted through `self.script` while its closure
         // is allocated.
         self.maybe_collect();
@@ -188,7 +173,12 @@ impl Vm {
         #[cfg(feature = "work-count")]
         let mut work: u64 = 0;
 
+        // Every macro here collapses its debug lines into the line that uses
+        // it, so that a profiler reading line numbers (the harness's cost
+        // per opcode) finds a macro's instructions in the arm that ran them.
+
         // Reloads the registers from the innermost frame and `self.sp`.
+        #[collapse_debuginfo(yes)]
         macro_rules! load_state {
             () => {{
                 // SAFETY: frame_count >= 1 while the loop runs (it returns when
@@ -203,6 +193,7 @@ impl Vm {
             }};
         }
         // Writes the registers back for code outside the loop.
+        #[collapse_debuginfo(yes)]
         macro_rules! save_state {
             () => {{
                 // SAFETY: `frame` points to the innermost frame.
@@ -210,6 +201,7 @@ impl Vm {
                 self.sp = sp;
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! read_u8 {
             () => {{
                 // SAFETY: the Code invariant: the operand bytes are in the chunk.
@@ -219,6 +211,7 @@ impl Vm {
                 byte
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! read_u16 {
             () => {{
                 // SAFETY: the Code invariant: a 2-byte operand follows.
@@ -228,6 +221,7 @@ impl Vm {
                 u16::from_le(value) as usize
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! read_u32 {
             () => {{
                 // SAFETY: the Code invariant: a 4-byte operand follows.
@@ -237,12 +231,14 @@ impl Vm {
                 u32::from_le(value) as usize
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! read_u24 {
             () => {{
                 let low = read_u16!();
                 low | (usize::from(read_u8!()) << 16)
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! constant {
             ($index:expr) => {{
                 let index: usize = $index;
@@ -251,6 +247,7 @@ impl Vm {
                 unsafe { *constants.add(index) }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! string_constant {
             ($index:expr) => {{
                 let value = constant!($index);
@@ -258,6 +255,7 @@ impl Vm {
                 unsafe { Gc::<ObjString>::from_obj(value.as_object()) }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! push {
             ($value:expr) => {{
                 let value = $value;
@@ -268,6 +266,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! pop {
             () => {{
                 // SAFETY: the Stack invariant: the function pushed this value.
@@ -277,6 +276,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! peek {
             ($distance:expr) => {{
                 let distance: usize = $distance;
@@ -284,6 +284,7 @@ impl Vm {
                 unsafe { *sp.sub(distance + 1) }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! set_peek {
             ($distance:expr, $value:expr) => {{
                 let (distance, value): (usize, Value) = ($distance, $value);
@@ -291,6 +292,7 @@ impl Vm {
                 unsafe { *sp.sub(distance + 1) = value };
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! local {
             ($slot:expr) => {{
                 let slot: usize = $slot;
@@ -299,6 +301,7 @@ impl Vm {
                 unsafe { &mut *slots.add(slot) }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! upvalue {
             ($index:expr) => {{
                 let index: usize = $index;
@@ -307,12 +310,14 @@ impl Vm {
                 unsafe { *Gc::from_ptr((*frame).closure).upvalues.get_unchecked(index) }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! throw {
             ($message:expr) => {{
                 save_state!();
                 return Err(self.runtime_error($message));
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! binary_number {
             ($operator:tt, $wrap:expr) => {{
                 let (a, b) = (peek!(1), peek!(0));
@@ -325,6 +330,7 @@ impl Vm {
         }
         // Enters `closure` with `argc` arguments on the stack: clox's `call`,
         // inlined into the loop so a Lox-to-Lox call never leaves it.
+        #[collapse_debuginfo(yes)]
         macro_rules! enter_closure {
             ($closure:expr, $argc:expr) => {{
                 let closure: Gc<ObjClosure> = $closure;
@@ -356,6 +362,7 @@ impl Vm {
             }};
         }
         // Calls anything that is not a closure through call.rs.
+        #[collapse_debuginfo(yes)]
         macro_rules! call_value {
             ($callee:expr, $argc:expr) => {{
                 save_state!();
@@ -366,11 +373,13 @@ impl Vm {
 
         // The instructions with an index operand, as macros so that the
         // one-byte and the `Wide` forms share one body.
+        #[collapse_debuginfo(yes)]
         macro_rules! op_constant {
             ($index:expr) => {{
                 push!(constant!($index));
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_get_global {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -383,6 +392,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_define_global {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -390,6 +400,7 @@ impl Vm {
                 self.define_global(name, value);
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_set_global {
             ($index:expr, $pop:expr) => {{
                 let name = string_constant!($index);
@@ -402,6 +413,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_get_global_slot {
             ($slot:expr) => {{
                 let slot: usize = $slot;
@@ -414,6 +426,7 @@ impl Vm {
                 push!(value);
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_define_global_slot {
             ($slot:expr) => {{
                 let slot: usize = $slot;
@@ -422,6 +435,7 @@ impl Vm {
                 unsafe { *self.globals.slots.get_unchecked_mut(slot) = value };
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_set_global_slot {
             ($slot:expr, $pop:expr) => {{
                 let slot: usize = $slot;
@@ -436,6 +450,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_get_property {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -451,6 +466,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_set_property {
             ($index:expr, $pop:expr) => {{
                 let name = string_constant!($index);
@@ -458,7 +474,7 @@ impl Vm {
                     throw!(messages::ONLY_INSTANCES_FIELDS);
                 };
                 let value = peek!(0);
-                self.set_field(instance, name, value);
+                self.heap.set_field(instance, name, value);
                 if $pop {
                     sp = sp.wrapping_sub(2);
                 } else {
@@ -467,6 +483,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_get_super {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -477,6 +494,7 @@ impl Vm {
                 set_peek!(0, bound);
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_invoke {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -498,6 +516,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_super_invoke {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -509,6 +528,7 @@ impl Vm {
                 }
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_closure {
             ($index:expr) => {{
                 let function: Gc<ObjFunction> = constant!($index).expect_gc();
@@ -523,6 +543,7 @@ impl Vm {
                 sp = self.sp;
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_class {
             ($index:expr) => {{
                 let name = string_constant!($index);
@@ -532,11 +553,12 @@ impl Vm {
                 push!(class.value());
             }};
         }
+        #[collapse_debuginfo(yes)]
         macro_rules! op_method {
             ($index:expr) => {{
                 let name = string_constant!($index);
                 let class: Gc<ObjClass> = peek!(1).expect_gc();
-                self.add_method(class, name, peek!(0));
+                self.heap.add_method(class, name, peek!(0));
                 sp = sp.wrapping_sub(1);
             }};
         }
@@ -544,13 +566,18 @@ impl Vm {
         load_state!();
         loop {
             #[cfg(feature = "work-count")]
-            {
-                work += 1;
-            }
+            let start = ip;
             let byte = read_u8!();
             // SAFETY: the Code invariant: `ip` was at an instruction start,
             // and compile.rs writes only `Op as u8` there.
             let op = unsafe { std::mem::transmute::<u8, Op>(byte) };
+            #[cfg(feature = "work-count")]
+            {
+                work += 1;
+                // SAFETY: `frame` is the innermost frame, and its closure is live.
+                let function_marker = || unsafe { Gc::from_ptr((*frame).closure).function.marker };
+                self.profile.dispatch(op, start, frame, self.frame_count, function_marker);
+            }
             match op {
                 Op::Constant => op_constant!(usize::from(read_u8!())),
                 Op::Nil => push!(Value::NIL),
@@ -686,7 +713,7 @@ impl Vm {
                         throw!(messages::SUPERCLASS_NOT_CLASS);
                     };
                     let subclass: Gc<ObjClass> = peek!(0).expect_gc();
-                    self.inherit(subclass, superclass);
+                    self.heap.inherit(subclass, superclass);
                     sp = sp.wrapping_sub(1);
                 }
                 Op::Method => op_method!(usize::from(read_u8!())),
@@ -818,28 +845,4 @@ impl Vm {
         let end = self.stack.as_ptr_range().end as usize;
         (slots as usize) + max_stack * size_of::<Value>() <= end
     }
-}
-
-/// A method-table value as the closure it always is.
-#[inline(always)]
-pub fn method_closure(method: Value) -> Gc<ObjClosure> {
-    // SAFETY: method tables only ever hold closures: `Method` stores the
-    // closure the compiler emitted just before it, and `Inherit` copies
-    // another class's table.
-    unsafe { Gc::from_obj(method.as_object()) }
-}
-
-/// The value stack, allocated zeroed: zero bits are the number 0, a valid
-/// value, and the pages stay untouched (and out of the resident set) until a
-/// deep recursion first uses them.
-fn zeroed_stack() -> Box<[Value]> {
-    let layout = std::alloc::Layout::array::<Value>(STACK_SLOTS).expect("the stack's size fits in memory");
-    // SAFETY: the layout has a nonzero size.
-    let memory = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<Value>();
-    if memory.is_null() {
-        std::alloc::handle_alloc_error(layout);
-    }
-    // SAFETY: `memory` is a fresh allocation of STACK_SLOTS values with the
-    // layout `Box<[Value]>` expects, and all-zero bits are a valid `Value`.
-    unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(memory, STACK_SLOTS)) }
 }

@@ -9,6 +9,7 @@ use frontend::ast::{Expr, Function, Literal, Local, LogicalOp, Name, Stmt, Targe
 use frontend::diagnostics::{RunError, RuntimeError};
 use frontend::hash::NameHash;
 use frontend::messages;
+use frontend::profiling::NodeKind;
 use frontend::tuning::{FX_HASH, GLOBAL_CALLS, GLOBAL_SLOTS, GUARD_RETURNS};
 use std::io::Write;
 use std::rc::Rc;
@@ -69,7 +70,7 @@ impl Evaluator<'_> {
     }
 
     fn execute(&mut self, stmt: &Stmt, env: &Env<'_>) -> Exec {
-        self.state.count_work();
+        let _node = self.state.count_node(stmt.kind());
         match stmt {
             Stmt::Expression(expr) => self.evaluate(expr, env)?.discard(),
             Stmt::Print(expr) => {
@@ -102,9 +103,9 @@ impl Evaluator<'_> {
                     && let Some((before, value)) = guard_return(branch)
                 {
                     if matches!(**branch, Stmt::Block { .. }) {
-                        self.state.count_work();
+                        self.state.count_node(NodeKind::Block);
                     }
-                    self.state.count_work();
+                    let _return = self.state.count_node(NodeKind::Return);
                     self.state.fired(&GUARD_RETURNS);
                     self.execute_block(before, env)?;
                     return self.return_statement(value, env);
@@ -192,7 +193,7 @@ impl Evaluator<'_> {
     /// The hot expressions are handled here; the others are one call away,
     /// which keeps this function's stack frame and register saves small.
     pub fn evaluate(&mut self, expr: &Expr, env: &Env<'_>) -> Eval {
-        self.state.count_work();
+        let _node = self.state.count_node(expr.kind());
         match expr {
             Expr::Literal(literal) => Ok(literal_value(literal)),
             Expr::Variable(variable) | Expr::This(variable) => self.read(variable, env),
@@ -224,7 +225,7 @@ impl Evaluator<'_> {
         // a recursive call.
         let callee = match callee {
             Expr::Variable(variable) if variable.kind == VarKind::Global && self.config.global_calls => {
-                self.state.count_work();
+                self.state.count_node(NodeKind::Variable);
                 self.state.fired(&GLOBAL_CALLS);
                 self.read_global(variable, env)?
             }

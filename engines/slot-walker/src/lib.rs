@@ -96,6 +96,7 @@ mod env;
 mod eval;
 mod gc;
 mod operand;
+mod rung;
 mod value;
 
 pub use config::TUNINGS;
@@ -107,7 +108,8 @@ use frontend::ast::Program;
 use frontend::diagnostics::RunError;
 use frontend::globals::Globals;
 use frontend::hash::NameHash;
-use frontend::{CompileErrors, Engine, Options, Session, Tuning, WorkCount};
+use frontend::profiling::NodeKind;
+use frontend::{CompileErrors, Engine, Form, Options, Rung, Session, Tuning, WorkCount};
 use std::io::Write;
 use std::rc::Rc;
 use value::{Closure, Native, Upvalue, Value};
@@ -131,6 +133,18 @@ impl Engine for SlotWalker {
     fn tunings(&self) -> &'static [Tuning] {
         TUNINGS
     }
+
+    fn rung(&self) -> Rung {
+        rung::RUNG
+    }
+
+    fn forms(&self) -> &'static [Form] {
+        rung::FORMS
+    }
+
+    fn dump(&self, form: Form, source: &str, _: &Options) -> Option<Result<String, CompileErrors>> {
+        frontend::dump::parsed(form, source)
+    }
 }
 
 /// What a session keeps between programs: its globals, its collector and
@@ -144,6 +158,9 @@ pub struct State {
     /// The heap ceiling (`Options::max_heap`) a new string is checked against.
     max_heap: usize,
     work: u64,
+    /// Evaluations per node kind, and the profiling marker.
+    #[cfg(feature = "work-count")]
+    nodes: frontend::profiling::NodeProfile,
     /// How often each tuning's fast path was taken, by name: kept only in
     /// unit tests, which check that every tuning fires where it should.
     #[cfg(test)]
@@ -171,6 +188,8 @@ impl State {
             name_hash: NameHash::for_options(&options),
             max_heap: options.max_heap,
             work: 0,
+            #[cfg(feature = "work-count")]
+            nodes: frontend::profiling::NodeProfile::default(),
             #[cfg(test)]
             fired: Default::default(),
         }
@@ -202,10 +221,20 @@ impl State {
         upvalue
     }
 
+    /// Counts a node of `kind` evaluated, and marks it for the sampler
+    /// until the returned guard drops, when the engine is built with the
+    /// `work-count` feature; nothing at all otherwise.
     #[inline(always)]
-    fn count_work(&mut self) {
-        if cfg!(feature = "work-count") {
+    fn count_node(&mut self, kind: NodeKind) -> NodeMark {
+        #[cfg(feature = "work-count")]
+        {
             self.work += 1;
+            self.nodes.enter(kind)
+        }
+        #[cfg(not(feature = "work-count"))]
+        {
+            let _ = kind;
+            frontend::profiling::marker::NoMark
         }
     }
 
@@ -228,6 +257,13 @@ impl State {
     }
 }
 
+/// What [`State::count_node`] returns: the marker's guard in the profiling
+/// build, nothing otherwise.
+#[cfg(feature = "work-count")]
+type NodeMark = frontend::profiling::marker::WhatGuard;
+#[cfg(not(feature = "work-count"))]
+type NodeMark = frontend::profiling::marker::NoMark;
+
 struct SlotSession {
     state: State,
     program: Option<Program>,
@@ -243,6 +279,10 @@ impl Session for SlotSession {
         let program = self.program.as_ref().expect("run follows a successful prepare");
         let script = Closure::new(program.script.clone(), Box::new([]));
         self.state.work = 0;
+        #[cfg(feature = "work-count")]
+        self.state.nodes.start();
+        #[cfg(feature = "work-count")]
+        let _script = frontend::profiling::marker::frame(0, program.script.marker);
         let mut stack = Vec::with_capacity(1024);
         stack.resize(script.function.n_slots, Slot::Value(Value::Nil));
         let config = self.state.config;
@@ -256,6 +296,11 @@ impl Session for SlotSession {
 
     fn work_count(&self) -> Option<WorkCount> {
         cfg!(feature = "work-count").then_some(WorkCount { count: self.state.work, unit: "AST nodes" })
+    }
+
+    #[cfg(feature = "work-count")]
+    fn counters(&self) -> Vec<frontend::profiling::Counter> {
+        self.state.nodes.counters()
     }
 }
 

@@ -32,6 +32,7 @@ use crate::eval::{Eval, Evaluator, Thrown};
 use crate::value::Value;
 use frontend::ast::{BinaryOp, Expr, Literal, LogicalOp, UnaryOp, VarKind, Variable};
 use frontend::number;
+use frontend::profiling::NodeKind;
 use frontend::tuning::{DIRECT_OPERANDS, FUSED_CONDITIONS, LEAF_OPERANDS};
 use frontend::{memory, messages};
 
@@ -42,7 +43,7 @@ impl Evaluator<'_> {
         if self.config.fused_conditions {
             match expr {
                 Expr::Binary { op, left, right, line } => {
-                    self.state.count_work();
+                    let _node = self.state.count_node(NodeKind::binary(*op));
                     self.state.fired(&FUSED_CONDITIONS);
                     return self.fused_comparison(*op, left, right, *line, env);
                 }
@@ -85,7 +86,7 @@ impl Evaluator<'_> {
     /// no value of the whole is made.
     #[inline(never)]
     fn fused_logic(&mut self, expr: &Expr, env: &Env<'_>) -> Result<bool, Thrown> {
-        self.state.count_work();
+        let _node = self.state.count_node(expr.kind());
         self.state.fired(&FUSED_CONDITIONS);
         match expr {
             Expr::Unary { operand, .. } => Ok(!self.condition(operand, env)?),
@@ -113,8 +114,8 @@ impl Evaluator<'_> {
             return None;
         }
         let b = self.leaf(right, env)?;
-        self.state.count_work();
-        self.state.count_work();
+        self.state.count_node(left.kind());
+        self.state.count_node(right.kind());
         self.state.fired(&LEAF_OPERANDS);
         Some((a, b))
     }
@@ -153,13 +154,13 @@ impl Evaluator<'_> {
             return self.shallow_operand(expr, env);
         };
         if let Some((a, b)) = self.leaves(left, right, env) {
-            self.state.count_work();
+            self.state.count_node(NodeKind::binary(*op));
             return Ok(arithmetic(*op, a, b));
         }
         if !self.config.direct_operands {
             return self.evaluate(expr, env);
         }
-        self.state.count_work();
+        let _node = self.state.count_node(NodeKind::binary(*op));
         self.state.fired(&DIRECT_OPERANDS);
         let left = self.shallow_operand(left, env)?;
         let right = self.shallow_operand(right, env)?;
@@ -174,23 +175,23 @@ impl Evaluator<'_> {
     pub fn shallow_operand(&mut self, expr: &Expr, env: &Env<'_>) -> Eval {
         match expr {
             Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) if self.config.leaf_operands => {
-                self.state.count_work();
+                self.state.count_node(NodeKind::Variable);
                 self.state.fired(&LEAF_OPERANDS);
                 Ok(self.stack[env.slot(*slot)].get())
             }
             Expr::Literal(Literal::Number(n)) if self.config.leaf_operands => {
-                self.state.count_work();
+                self.state.count_node(NodeKind::Literal);
                 self.state.fired(&LEAF_OPERANDS);
                 Ok(Value::Number(*n))
             }
             Expr::Call { callee, args, line } if self.config.direct_operands => {
-                self.state.count_work();
+                let _node = self.state.count_node(NodeKind::Call);
                 self.state.fired(&DIRECT_OPERANDS);
                 self.call(callee, args, *line, env)
             }
             Expr::Binary { op, left, right, .. } => match self.leaves(left, right, env) {
                 Some((a, b)) => {
-                    self.state.count_work();
+                    self.state.count_node(NodeKind::binary(*op));
                     Ok(arithmetic(*op, a, b))
                 }
                 None => self.evaluate(expr, env),

@@ -267,6 +267,7 @@ mod tests {
             upvalues: Vec::new(),
             n_slots: 1,
             line: 1,
+            marker: 0,
         });
         let closure = heap.alloc(Closure::new(script, Box::new([cell])));
         let bound = heap.alloc(BoundMethod { receiver: Value::NIL, method: closure });

@@ -164,6 +164,7 @@ mod heap;
 mod literals;
 mod object;
 mod operand;
+mod rung;
 #[allow(unsafe_code)]
 mod value;
 
@@ -176,7 +177,8 @@ use frontend::ast::Program;
 use frontend::diagnostics::RunError;
 use frontend::globals::Globals;
 use frontend::hash::NameHash;
-use frontend::{CompileErrors, Engine, Options, Session, Tuning, WorkCount};
+use frontend::profiling::NodeKind;
+use frontend::{CompileErrors, Engine, Form, Options, Rung, Session, Tuning, WorkCount};
 use heap::Heap;
 use literals::Literals;
 use object::{Closure, Native};
@@ -202,6 +204,18 @@ impl Engine for TaggedWalker {
     fn tunings(&self) -> &'static [Tuning] {
         TUNINGS
     }
+
+    fn rung(&self) -> Rung {
+        rung::RUNG
+    }
+
+    fn forms(&self) -> &'static [Form] {
+        rung::FORMS
+    }
+
+    fn dump(&self, form: Form, source: &str, _: &Options) -> Option<Result<String, CompileErrors>> {
+        frontend::dump::parsed(form, source)
+    }
 }
 
 /// What a session keeps between programs: its globals, its heap and its
@@ -217,6 +231,9 @@ pub struct State {
     /// The heap ceiling (`Options::max_heap`) a new string is checked against.
     max_heap: usize,
     work: u64,
+    /// Evaluations per node kind, and the profiling marker.
+    #[cfg(feature = "work-count")]
+    nodes: frontend::profiling::NodeProfile,
     /// How often each tuning's fast path was taken, by name: kept only in
     /// unit tests, which check that every tuning fires where it should.
     #[cfg(test)]
@@ -239,15 +256,27 @@ impl State {
             name_hash,
             max_heap: options.max_heap,
             work: 0,
+            #[cfg(feature = "work-count")]
+            nodes: frontend::profiling::NodeProfile::default(),
             #[cfg(test)]
             fired: Default::default(),
         }
     }
 
+    /// Counts a node of `kind` evaluated, and marks it for the sampler
+    /// until the returned guard drops, when the engine is built with the
+    /// `work-count` feature; nothing at all otherwise.
     #[inline(always)]
-    fn count_work(&mut self) {
-        if cfg!(feature = "work-count") {
+    fn count_node(&mut self, kind: NodeKind) -> NodeMark {
+        #[cfg(feature = "work-count")]
+        {
             self.work += 1;
+            self.nodes.enter(kind)
+        }
+        #[cfg(not(feature = "work-count"))]
+        {
+            let _ = kind;
+            frontend::profiling::marker::NoMark
         }
     }
 
@@ -270,6 +299,13 @@ impl State {
     }
 }
 
+/// What [`State::count_node`] returns: the marker's guard in the profiling
+/// build, nothing otherwise.
+#[cfg(feature = "work-count")]
+type NodeMark = frontend::profiling::marker::WhatGuard;
+#[cfg(not(feature = "work-count"))]
+type NodeMark = frontend::profiling::marker::NoMark;
+
 struct TaggedSession {
     state: State,
     program: Option<Program>,
@@ -287,6 +323,10 @@ impl Session for TaggedSession {
         // once in slot 0 below.
         let script = self.state.heap.alloc(Closure::new(program.script.clone(), Box::new([])));
         self.state.work = 0;
+        #[cfg(feature = "work-count")]
+        self.state.nodes.start();
+        #[cfg(feature = "work-count")]
+        let _script = frontend::profiling::marker::frame(0, program.script.marker);
         let mut stack = Vec::with_capacity(1024);
         stack.resize(script.function.n_slots, Slot::NIL);
         // The script's closure in its slot 0, as a function's callee is in
@@ -303,6 +343,11 @@ impl Session for TaggedSession {
 
     fn work_count(&self) -> Option<WorkCount> {
         cfg!(feature = "work-count").then_some(WorkCount { count: self.state.work, unit: "AST nodes" })
+    }
+
+    #[cfg(feature = "work-count")]
+    fn counters(&self) -> Vec<frontend::profiling::Counter> {
+        self.state.nodes.counters()
     }
 }
 

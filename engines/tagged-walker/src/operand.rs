@@ -42,6 +42,7 @@ use frontend::ast::{BinaryOp, Expr, Literal, LogicalOp, UnaryOp, VarKind, Variab
 use frontend::memory::OutOfMemory;
 use frontend::messages;
 use frontend::number;
+use frontend::profiling::NodeKind;
 use frontend::tuning::{DIRECT_OPERANDS, FUSED_CONDITIONS, LEAF_OPERANDS};
 
 impl Evaluator<'_> {
@@ -51,7 +52,7 @@ impl Evaluator<'_> {
         if self.config.fused_conditions {
             match expr {
                 Expr::Binary { op, left, right, line } => {
-                    self.state.count_work();
+                    let _node = self.state.count_node(NodeKind::binary(*op));
                     self.state.fired(&FUSED_CONDITIONS);
                     return self.fused_comparison(*op, left, right, *line, env);
                 }
@@ -88,7 +89,7 @@ impl Evaluator<'_> {
     /// no value of the whole is made.
     #[inline(never)]
     fn fused_logic(&mut self, expr: &Expr, env: &Env) -> Result<bool, Thrown> {
-        self.state.count_work();
+        let _node = self.state.count_node(expr.kind());
         self.state.fired(&FUSED_CONDITIONS);
         match expr {
             Expr::Unary { operand, .. } => Ok(!self.condition(operand, env)?),
@@ -116,8 +117,8 @@ impl Evaluator<'_> {
             return None;
         }
         let b = self.leaf(right, env)?;
-        self.state.count_work();
-        self.state.count_work();
+        self.state.count_node(left.kind());
+        self.state.count_node(right.kind());
         self.state.fired(&LEAF_OPERANDS);
         Some((a, b))
     }
@@ -155,13 +156,13 @@ impl Evaluator<'_> {
             return self.shallow_operand(expr, env);
         };
         if let Some((a, b)) = self.leaves(left, right, env) {
-            self.state.count_work();
+            self.state.count_node(NodeKind::binary(*op));
             return self.binary(*op, a, b, *line, env);
         }
         if !self.config.direct_operands {
             return self.evaluate(expr, env);
         }
-        self.state.count_work();
+        let _node = self.state.count_node(NodeKind::binary(*op));
         self.state.fired(&DIRECT_OPERANDS);
         let left = self.shallow_operand(left, env)?;
         let (left, right) = self.operand_holding(left, right, env)?;
@@ -176,23 +177,23 @@ impl Evaluator<'_> {
     pub fn shallow_operand(&mut self, expr: &Expr, env: &Env) -> Eval {
         match expr {
             Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) if self.config.leaf_operands => {
-                self.state.count_work();
+                self.state.count_node(NodeKind::Variable);
                 self.state.fired(&LEAF_OPERANDS);
                 Ok(self.stack[env.slot(*slot)].get())
             }
             Expr::Literal(Literal::Number(n)) if self.config.leaf_operands => {
-                self.state.count_work();
+                self.state.count_node(NodeKind::Literal);
                 self.state.fired(&LEAF_OPERANDS);
                 Ok(self.number(*n))
             }
             Expr::Call { callee, args, line } if self.config.direct_operands => {
-                self.state.count_work();
+                let _node = self.state.count_node(NodeKind::Call);
                 self.state.fired(&DIRECT_OPERANDS);
                 self.call(callee, args, *line, env)
             }
             Expr::Binary { op, left, right, line } => match self.leaves(left, right, env) {
                 Some((a, b)) => {
-                    self.state.count_work();
+                    self.state.count_node(NodeKind::binary(*op));
                     self.binary(*op, a, b, *line, env)
                 }
                 None => self.evaluate(expr, env),

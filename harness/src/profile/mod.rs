@@ -10,6 +10,7 @@
 //! `.folded` and `.svg`), so the report renders hot spots from saved files.
 
 pub mod alloc;
+pub mod counts;
 pub mod flamegraph;
 pub mod folded;
 pub mod merge;
@@ -62,6 +63,10 @@ pub struct EngineProfile {
     pub allocations: alloc::Allocations,
     pub work_count: Option<u64>,
     pub work_unit: Option<String>,
+    /// The run's counts by kind (opcodes and adjacent pairs, node kinds,
+    /// closure kinds), from the first, unprofiled run.
+    #[serde(default)]
+    pub counts: Vec<counts::Count>,
     /// What the program did in Lox's own terms (calls, allocations, property
     /// and global accesses: `frontend::work`), from an engine that counts
     /// them; empty from the others.

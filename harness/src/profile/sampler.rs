@@ -13,6 +13,7 @@ use crate::results::now_rfc3339;
 use crate::variant::EngineVariant;
 use crate::verify;
 use anyhow::{Context, Result, anyhow};
+use frontend::Session;
 use std::path::Path;
 use std::time::Instant;
 
@@ -92,6 +93,7 @@ struct Sampled {
     allocations: alloc::Allocations,
     outcome: Result<Vec<u8>, String>,
     work: Option<frontend::WorkCount>,
+    counts: Vec<super::counts::Count>,
     counters: Vec<(&'static str, u64)>,
 }
 
@@ -147,6 +149,7 @@ fn profile_one(
         allocations: sampled.allocations,
         work_count: sampled.work.map(|w| w.count),
         work_unit: sampled.work.map(|w| w.unit.to_string()),
+        counts: sampled.counts,
         counters: sampled.counters.iter().map(|(name, count)| (name.to_string(), *count)).collect(),
         folded: folded_path.display().to_string(),
         flamegraph,
@@ -154,13 +157,13 @@ fn profile_one(
     })
 }
 
-/// What one run in a fresh session gave.
+/// What one run in a fresh session gave; the session is kept so that its
+/// counts are read after the allocations have stopped being counted.
 struct Once {
     prepare_s: f64,
     run_s: f64,
     outcome: Result<Vec<u8>, String>,
-    work: Option<frontend::WorkCount>,
-    counters: Vec<(&'static str, u64)>,
+    session: Box<dyn Session>,
 }
 
 /// Prepares and runs `source` in a fresh session.
@@ -176,7 +179,7 @@ fn run_once(engine: &EngineVariant, source: &str) -> Once {
         Ok(()) => session.run(&mut stdout).map(|()| stdout).map_err(|error| format!("failed: {error}")),
     };
     let run_s = start.elapsed().as_secs_f64();
-    Once { prepare_s, run_s, outcome, work: session.work_count(), counters: session.work_counters() }
+    Once { prepare_s, run_s, outcome, session }
 }
 
 /// Runs `source` on `engine` under the sampler, again and again in fresh
@@ -188,7 +191,11 @@ fn sample(engine: &EngineVariant, source: &str, min_seconds: f64) -> Result<Samp
     // count and the work count. The counting allocator's own bookkeeping is
     // then the only instrument in the profiled runs.
     let (once, allocations) = alloc::count(alloc::COUNTING_ALLOCATOR, || run_once(engine, source));
-    let Once { prepare_s, run_s, outcome, work, counters } = once;
+    let Once { prepare_s, run_s, outcome, session } = once;
+    let work = session.work_count();
+    let counters = session.work_counters();
+    let counts = session.counters().into_iter().map(super::counts::Count::from).collect();
+    drop(session);
     let guard = pprof::ProfilerGuardBuilder::default()
         .frequency(FREQUENCY_HZ)
         .blocklist(&BLOCKLIST)
@@ -240,7 +247,7 @@ fn sample(engine: &EngineVariant, source: &str, min_seconds: f64) -> Result<Samp
         |frame| frame.contains("stats_alloc"),
         "(allocator: malloc or free, with the profiling build's counting)",
     );
-    Ok(Sampled { stacks, cpu_s, repeats, prepare_s, run_s, allocations, outcome, work, counters })
+    Ok(Sampled { stacks, cpu_s, repeats, prepare_s, run_s, allocations, outcome, work, counters, counts })
 }
 
 /// A demangled name without its hash suffix, safe inside a folded line.

@@ -19,6 +19,12 @@ pub fn render(analysis: &Analysis, notice: &str, charts: &[&str], extras: super:
     let _ = writeln!(out, "<!-- {} -->", crate::charts::comment_safe(notice));
     let _ = writeln!(out, "> **Generated file.** {notice}\n");
     let _ = writeln!(out, "# loxbench results\n");
+    let _ = writeln!(
+        out,
+        "**[Walk the ladder rung by rung]({}):** each engine's idea, what changed from the rung below, the \
+         measured step with its 95 % interval, what it costs and where it loses.\n",
+        super::teach::LADDER_FILE
+    );
     intro(&mut out, analysis);
     let ablation_anchor = super::ladder::anchor(crate::ablate::markdown::HEADING);
     super::ladder::render(&mut out, analysis, extras.ablation.map(|_| ablation_anchor.as_str()));

@@ -4,11 +4,13 @@
 
 pub mod analysis;
 pub mod character;
+pub mod counts;
 pub mod format;
 pub mod groups;
 pub mod ladder;
 pub mod markdown;
 pub mod profiles;
+pub mod teach;
 pub mod twins;
 
 use crate::ablate::table::Ablation;
@@ -82,7 +84,13 @@ pub fn failures(out_dir: &Path) -> Result<Vec<String>> {
 /// The path of the checkout's METHODOLOGY.md as a link from a report in
 /// `out_dir`, wherever that is.
 pub fn methodology_link(out_dir: &Path) -> String {
-    let target = crate::app::workspace_root().join("METHODOLOGY.md");
+    workspace_link(out_dir, "METHODOLOGY.md")
+}
+
+/// The path of `relative` (a path inside the checkout, or `""` for its
+/// root) as a link from a report in `out_dir`.
+pub fn workspace_link(out_dir: &Path, relative: &str) -> String {
+    let target = crate::app::workspace_root().join(relative);
     let from = std::path::absolute(out_dir).unwrap_or_else(|_| out_dir.to_path_buf());
     relative_path(&from, &target).display().to_string()
 }
@@ -143,6 +151,7 @@ pub fn render_with(records: &[Record], extras: Extras<'_>, out_dir: &Path) -> Re
     let summary = summary_json(&analysis, &notice);
     std::fs::write(out_dir.join("summary.json"), serde_json::to_string_pretty(&summary)?)?;
 
+    teach::render(&analysis, extras, &notice, out_dir)?;
     let readme = out_dir.join("README.md");
     let links = markdown::Links { methodology: methodology_link(out_dir) };
     std::fs::write(&readme, markdown::render(&analysis, &notice, &charts, extras, &links))

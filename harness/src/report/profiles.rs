@@ -109,6 +109,7 @@ pub fn render(out: &mut String, analysis: &Analysis, profiles: &Profiles) {
         profiles.provenance.revision
     );
     work_table(out, analysis, profiles);
+    super::counts::render(out, profiles);
     for engine in profiles.engines() {
         hot_spots(out, profiles, engine);
     }

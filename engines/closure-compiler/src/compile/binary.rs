@@ -18,10 +18,13 @@
 use super::operand::{ComputedOperand, ConstantOperand, LocalOperand, Operand, Shape};
 use super::{Compiler, CondFn, ExprFn};
 use crate::env::Env;
-use crate::eval::{Eval, Evaluator, Thrown};
+use crate::eval::{Eval, Evaluator, Thrown, closure_site, tick};
+#[cfg(feature = "work-count")]
+use crate::profile::shape;
 use crate::value::Value;
 use frontend::ast::{BinaryOp, Expr};
 use frontend::number;
+use frontend::profiling::NodeKind;
 use std::marker::PhantomData;
 
 /// Both operands' numbers, when both are numbers.
@@ -68,6 +71,10 @@ pub(super) fn with_numbers<L: Operand, R: Operand, T>(
 
 /// An operator on two numbers that yields a value.
 pub(super) trait Arithmetic: 'static {
+    /// The node kind the profiling build counts this operator's closures as.
+    #[cfg_attr(not(feature = "work-count"), expect(dead_code, reason = "read by the profiling build only"))]
+    const NODE: NodeKind;
+
     fn apply(a: f64, b: f64) -> Value;
 
     /// The operator on two numbers, when it yields a number (all but `+`
@@ -84,6 +91,10 @@ pub(super) trait Arithmetic: 'static {
 
 /// A comparison of two numbers.
 pub(super) trait Comparison: 'static {
+    /// The node kind the profiling build counts this operator's closures as.
+    #[cfg_attr(not(feature = "work-count"), expect(dead_code, reason = "read by the profiling build only"))]
+    const NODE: NodeKind;
+
     fn test(a: f64, b: f64) -> bool;
 }
 
@@ -97,6 +108,8 @@ pub(super) struct Greater;
 pub(super) struct GreaterEqual;
 
 impl Arithmetic for Add {
+    const NODE: NodeKind = NodeKind::Add;
+
     #[inline(always)]
     fn apply(a: f64, b: f64) -> Value {
         Value::Number(number::add(a, b))
@@ -114,6 +127,8 @@ impl Arithmetic for Add {
 }
 
 impl Arithmetic for Subtract {
+    const NODE: NodeKind = NodeKind::Subtract;
+
     #[inline(always)]
     fn apply(a: f64, b: f64) -> Value {
         Value::Number(a - b)
@@ -126,6 +141,8 @@ impl Arithmetic for Subtract {
 }
 
 impl Arithmetic for Multiply {
+    const NODE: NodeKind = NodeKind::Multiply;
+
     #[inline(always)]
     fn apply(a: f64, b: f64) -> Value {
         Value::Number(number::multiply(a, b))
@@ -138,6 +155,8 @@ impl Arithmetic for Multiply {
 }
 
 impl Arithmetic for Divide {
+    const NODE: NodeKind = NodeKind::Divide;
+
     #[inline(always)]
     fn apply(a: f64, b: f64) -> Value {
         Value::Number(a / b)
@@ -156,6 +175,8 @@ mod comparisons {
     use super::*;
 
     impl Comparison for Less {
+        const NODE: NodeKind = NodeKind::Less;
+
         #[inline(always)]
         fn test(a: f64, b: f64) -> bool {
             a < b
@@ -163,6 +184,8 @@ mod comparisons {
     }
 
     impl Comparison for LessEqual {
+        const NODE: NodeKind = NodeKind::LessEqual;
+
         #[inline(always)]
         fn test(a: f64, b: f64) -> bool {
             !(a > b)
@@ -170,6 +193,8 @@ mod comparisons {
     }
 
     impl Comparison for Greater {
+        const NODE: NodeKind = NodeKind::Greater;
+
         #[inline(always)]
         fn test(a: f64, b: f64) -> bool {
             a > b
@@ -177,6 +202,8 @@ mod comparisons {
     }
 
     impl Comparison for GreaterEqual {
+        const NODE: NodeKind = NodeKind::GreaterEqual;
+
         #[inline(always)]
         fn test(a: f64, b: f64) -> bool {
             !(a < b)
@@ -185,31 +212,47 @@ mod comparisons {
 }
 
 fn arithmetic<Op: Arithmetic, L: Operand, R: Operand>(left: L, right: R, line: u32) -> ExprFn {
+    closure_site!(site = Op::NODE, "{} ({}, {})", (Op::NODE).name(), shape::<L>(), shape::<R>());
     Box::new(move |vm, env| {
-        vm.tick();
+        let _mark = tick!(vm, site);
         with_numbers(&left, &right, vm, env, Op::apply, |vm, a, b| Op::otherwise(vm, a, b, line, env))
     })
 }
 
 fn comparison<Op: Comparison, L: Operand, R: Operand>(left: L, right: R, line: u32) -> ExprFn {
+    closure_site!(site = Op::NODE, "{} ({}, {})", (Op::NODE).name(), shape::<L>(), shape::<R>());
     Box::new(move |vm, env| {
-        vm.tick();
+        let _mark = tick!(vm, site);
         let test = |a, b| Value::Bool(Op::test(a, b));
         with_numbers(&left, &right, vm, env, test, |vm, _, _| Err(vm.not_numbers(line, env)))
     })
 }
 
 pub(super) fn comparison_condition<Op: Comparison, L: Operand, R: Operand>(left: L, right: R, line: u32) -> CondFn {
+    closure_site!(site = Op::NODE, "{} as a condition ({}, {})", (Op::NODE).name(), shape::<L>(), shape::<R>());
     Box::new(move |vm, env| {
-        vm.tick();
+        let _mark = tick!(vm, site);
         with_numbers(&left, &right, vm, env, Op::test, |vm, _, _| Err(vm.not_numbers(line, env)))
     })
 }
 
+/// The node kind of `==`, or of `!=` when `negated`.
+#[cfg(feature = "work-count")]
+fn equality_node(negated: bool) -> NodeKind {
+    if negated { NodeKind::NotEqual } else { NodeKind::Equal }
+}
+
 /// `==` (or `!=` when `NEGATED`): never an error, any types.
 fn equality<const NEGATED: bool, L: Operand, R: Operand>(left: L, right: R) -> ExprFn {
+    closure_site!(
+        site = equality_node(NEGATED),
+        "{} ({}, {})",
+        (equality_node(NEGATED)).name(),
+        shape::<L>(),
+        shape::<R>()
+    );
     Box::new(move |vm, env| {
-        vm.tick();
+        let _mark = tick!(vm, site);
         let a = left.value(vm, env)?;
         let b = right.value(vm, env)?;
         Ok(Value::Bool(a.equals(&b) != NEGATED))
@@ -217,8 +260,15 @@ fn equality<const NEGATED: bool, L: Operand, R: Operand>(left: L, right: R) -> E
 }
 
 pub(super) fn equality_condition<const NEGATED: bool, L: Operand, R: Operand>(left: L, right: R) -> CondFn {
+    closure_site!(
+        site = equality_node(NEGATED),
+        "{} as a condition ({}, {})",
+        (equality_node(NEGATED)).name(),
+        shape::<L>(),
+        shape::<R>()
+    );
     Box::new(move |vm, env| {
-        vm.tick();
+        let _mark = tick!(vm, site);
         let a = left.value(vm, env)?;
         let b = right.value(vm, env)?;
         Ok(a.equals(&b) != NEGATED)

@@ -25,6 +25,7 @@ use super::operand::{ComputedOperand, NilOperand, Operand, Shape};
 use super::{Compiler, ExprFn, StmtFn};
 use crate::config::TAIL_RETURNS;
 use crate::env::Env;
+use crate::eval::tick;
 use crate::eval::{Evaluator, Exec, Unwind};
 use crate::value::Value;
 use frontend::ast::{Expr, FunctionKind, Stmt};
@@ -43,11 +44,11 @@ impl Compiler<'_> {
     /// A function's body, as the closure that yields what a call returns.
     ///
     /// An initializer's body yields `this` (slot 0) whatever it returns.
-    pub(super) fn body(&mut self, body: &[Stmt], kind: FunctionKind) -> ExprFn {
+    pub(super) fn body_node(&mut self, body: &[Stmt], kind: FunctionKind) -> ExprFn {
         if kind == FunctionKind::Initializer {
             let block = self.block(body);
             return Box::new(move |vm, env| {
-                vm.tick();
+                let _mark = tick!(vm, Block, "Body of an initializer");
                 match block(vm, env) {
                     Ok(()) => {}
                     Err(Unwind::Return) => std::mem::replace(&mut vm.returned, Value::Nil).discard(),
@@ -64,7 +65,7 @@ impl Compiler<'_> {
         }
         let block = self.block(body);
         Box::new(move |vm, env| {
-            vm.tick();
+            let _mark = tick!(vm, Block, "Body");
             match block(vm, env) {
                 Ok(()) => Ok(Value::Nil),
                 Err(Unwind::Return) => Ok(std::mem::replace(&mut vm.returned, Value::Nil)),
@@ -305,7 +306,7 @@ fn ends_tail(stmt: &Stmt, guards: bool) -> bool {
 /// statements (in a loop, say) still unwinds to here.
 fn leading_then<O: Operand>(leading: Box<[StmtFn]>, value: O) -> ExprFn {
     Box::new(move |vm, env| {
-        vm.tick();
+        let _mark = tick!(vm, Block, "Body: statements, then a value");
         for stmt in &leading {
             match stmt(vm, env) {
                 Ok(()) => {}
@@ -320,7 +321,7 @@ fn leading_then<O: Operand>(leading: Box<[StmtFn]>, value: O) -> ExprFn {
 /// The two ways a body can end, chosen by a condition.
 fn conditional<C: Condition, O: Operand>(condition: C, then_value: O, else_value: ExprFn) -> ExprFn {
     Box::new(move |vm, env| {
-        vm.tick();
+        let _mark = tick!(vm, If, "Body: if, a value either way");
         if condition.test(vm, env)? { then_value.value(vm, env) } else { else_value(vm, env) }
     })
 }
@@ -365,7 +366,7 @@ fn guard<C: Condition, O: Operand, E: ElseBranch>(
     else_branch: E,
 ) -> StmtFn {
     Box::new(move |vm, env| {
-        vm.tick();
+        let _mark = tick!(vm, If, "Guard clause: if, then return");
         if condition.test(vm, env)? { run_returning(vm, env, &leading, &value) } else { else_branch.run(vm, env) }
     })
 }
@@ -378,14 +379,14 @@ fn else_guard<C: Condition, O: Operand>(
     value: O,
 ) -> StmtFn {
     Box::new(move |vm, env| {
-        vm.tick();
+        let _mark = tick!(vm, If, "Guard clause: if, else return");
         if condition.test(vm, env)? { then_branch(vm, env) } else { run_returning(vm, env, &leading, &value) }
     })
 }
 
 fn return_operand<O: Operand>(value: O) -> StmtFn {
     Box::new(move |vm, env| {
-        vm.tick();
+        let _mark = tick!(vm, Return, "Return");
         let value = value.value(vm, env)?;
         std::mem::replace(&mut vm.returned, value).discard();
         Err(Unwind::Return)

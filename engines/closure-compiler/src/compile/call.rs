@@ -25,7 +25,10 @@ use super::{Compiler, ExprFn, StmtFn};
 use crate::config::{CALL_STATEMENTS, FIXED_ARITY_CALLS};
 use crate::env::Env;
 use crate::eval::{Eval, Evaluator, Thrown};
+use crate::eval::{closure_site, tick};
 use crate::globals::GlobalSlot;
+#[cfg(feature = "work-count")]
+use crate::profile::shape;
 use crate::value::{Closure, Value};
 use frontend::ast::{Expr, Name, VarKind, Variable};
 use frontend::tuning::GLOBAL_CALLS;
@@ -216,29 +219,39 @@ impl Store for AssignLocal {
 }
 
 /// Builds the closure for a call whose work is `$call` (an expression of
-/// `vm` and `env` yielding the call's result), for the destination `$into`.
+/// `vm` and `env` yielding the call's result), for the destination `$into`,
+/// counted (with `work-count`) as a node of kind `$node` called `$name`.
 macro_rules! compiled_call {
-    ($into:expr, |$vm:ident, $env:ident| $call:expr) => {
+    ($into:expr, $node:ident, $name:literal, |$vm:ident, $env:ident| $call:expr) => {
         match $into {
             Destination::Value => CompiledCall::Expr(Box::new(move |$vm, $env| {
-                $vm.tick();
+                let _mark = tick!($vm, $node, $name);
                 $call
             })),
-            Destination::Drop => stored(DropResult, move |$vm, $env| $call),
-            Destination::Declare(slot) => stored(DeclareLocal(slot), move |$vm, $env| $call),
-            Destination::Assign(slot) => stored(AssignLocal(slot), move |$vm, $env| $call),
+            Destination::Drop => stored(DropResult, move |$vm, $env| {
+                let _mark = tick!($vm, $node, concat!($name, ", result dropped"));
+                $call
+            }),
+            Destination::Declare(slot) => stored(DeclareLocal(slot), move |$vm, $env| {
+                let _mark = tick!($vm, $node, concat!($name, ", result declared"));
+                $call
+            }),
+            Destination::Assign(slot) => stored(AssignLocal(slot), move |$vm, $env| {
+                let _mark = tick!($vm, $node, concat!($name, ", result assigned"));
+                $call
+            }),
         }
     };
 }
 
-/// A call statement: the call, then its result stored by `store`.
+/// A call statement: the call (which counts itself), then its result stored
+/// by `store`.
 #[inline(always)]
 fn stored<S: Store, F>(store: S, call: F) -> CompiledCall
 where
     F: Fn(&mut Evaluator<'_>, &Env<'_>) -> Eval + 'static,
 {
     CompiledCall::Stmt(Box::new(move |vm, env| {
-        vm.tick();
         let value = call(vm, env)?;
         store.store(vm, env, value);
         Ok(())
@@ -251,7 +264,7 @@ where
 /// arguments are evaluated, so that only its `Rc` is held across them;
 /// anything else takes the general path.
 fn call<C: Callee, A: Arguments>(callee: C, args: A, line: u32, into: Destination) -> CompiledCall {
-    compiled_call!(into, |vm, env| call_value(&callee, &args, line, vm, env))
+    compiled_call!(into, Call, "Call", |vm, env| call_value(&callee, &args, line, vm, env))
 }
 
 #[inline(always)]
@@ -275,7 +288,7 @@ fn call_other<A: Arguments>(vm: &mut Evaluator<'_>, env: &Env<'_>, callee: Value
 
 /// `object.name(args)`: the object goes in slot 0.
 fn invoke<A: Arguments>(object: ExprFn, name: Name, args: A, line: u32, into: Destination) -> CompiledCall {
-    compiled_call!(into, |vm, env| {
+    compiled_call!(into, Invoke, "Invoke", |vm, env| {
         let object = object(vm, env)?;
         let base = args.push_frame(vm, env)?;
         vm.put(base, object);
@@ -287,7 +300,7 @@ fn invoke<A: Arguments>(object: ExprFn, name: Name, args: A, line: u32, into: De
 /// the superclass is read (as clox does).
 fn super_invoke<A: Arguments>(this: ExprFn, superclass: ExprFn, name: Name, args: A, line: u32) -> ExprFn {
     Box::new(move |vm, env| {
-        vm.tick();
+        let _mark = tick!(vm, SuperInvoke, "SuperInvoke");
         let receiver = this(vm, env)?;
         let base = args.push_frame(vm, env)?;
         vm.put(base, receiver);
@@ -296,10 +309,23 @@ fn super_invoke<A: Arguments>(this: ExprFn, superclass: ExprFn, name: Name, args
     })
 }
 
+/// The node kind an argument closure counts as: the variable or literal it
+/// reads, or otherwise part of the call's work.
+#[cfg(feature = "work-count")]
+fn argument_node(shape: &str) -> frontend::profiling::NodeKind {
+    use frontend::profiling::NodeKind;
+    match shape {
+        "local" => NodeKind::Variable,
+        "constant" | "nil" => NodeKind::Literal,
+        _ => NodeKind::Call,
+    }
+}
+
 /// An argument compiled to store itself, specialised for its operand.
 fn put_argument<O: Operand>(operand: O) -> PutFn {
+    closure_site!(site = argument_node(&shape::<O>()), "Argument put in place ({})", shape::<O>());
     Box::new(move |vm, env, index| {
-        vm.tick();
+        let _mark = tick!(vm, site);
         operand.put(vm, env, index)
     })
 }

@@ -19,6 +19,7 @@ use super::binary::{
 use super::operand::{ComputedOperand, ConstantOperand, Leaf, LocalOperand, Operand, Shape, leaf};
 use super::{Compiler, CondFn};
 use crate::env::Env;
+use crate::eval::tick;
 use crate::eval::{Evaluator, Thrown};
 use frontend::ast::{BinaryOp, Expr, LogicalOp, UnaryOp};
 use frontend::tuning::{FUSED_CONDITIONS, LEAF_OPERANDS};
@@ -118,7 +119,7 @@ pub(super) use with_condition;
 impl Compiler<'_> {
     /// The condition `expr` as a comparison of leaves, when it is one and
     /// both `fused-conditions` and `leaf-operands` are on.
-    pub(super) fn leaf_test(&mut self, expr: &Expr) -> Option<LeafTest> {
+    pub(super) fn leaf_test_node(&mut self, expr: &Expr) -> Option<LeafTest> {
         if !(self.config.fused_conditions && self.config.leaf_operands) {
             return None;
         }
@@ -138,7 +139,7 @@ impl Compiler<'_> {
     /// An `if` or `while` condition: its truthiness as a Rust `bool`.
     /// Comparisons, `!`, `and` and `or` compile to conditions directly (with
     /// `fused-conditions` on); anything else is evaluated and tested.
-    pub(super) fn condition(&mut self, expr: &Expr) -> CondFn {
+    pub(super) fn condition_node(&mut self, expr: &Expr) -> CondFn {
         if self.config.fused_conditions {
             if matches!(expr, Expr::Binary { op, .. } if !is_arithmetic(*op))
                 || matches!(expr, Expr::Unary { op: UnaryOp::Not, .. } | Expr::Logical { .. })
@@ -166,7 +167,7 @@ impl Compiler<'_> {
                 Expr::Unary { op: UnaryOp::Not, operand, .. } => {
                     let operand = self.condition(operand);
                     return Box::new(move |vm, env| {
-                        vm.tick();
+                        let _mark = tick!(vm, Not, "Not as a condition");
                         Ok(!operand(vm, env)?)
                     });
                 }
@@ -174,11 +175,11 @@ impl Compiler<'_> {
                     let (left, right) = (self.condition(left), self.condition(right));
                     return match op {
                         LogicalOp::And => Box::new(move |vm, env| {
-                            vm.tick();
+                            let _mark = tick!(vm, And, "And as a condition");
                             Ok(left(vm, env)? && right(vm, env)?)
                         }),
                         LogicalOp::Or => Box::new(move |vm, env| {
-                            vm.tick();
+                            let _mark = tick!(vm, Or, "Or as a condition");
                             Ok(left(vm, env)? || right(vm, env)?)
                         }),
                     };
@@ -188,7 +189,7 @@ impl Compiler<'_> {
         }
         let expr = self.expr(expr);
         Box::new(move |vm, env| {
-            vm.tick();
+            let _mark = tick!(vm, ExpressionStmt, "Truthiness of a value");
             Ok(expr(vm, env)?.into_truthy())
         })
     }

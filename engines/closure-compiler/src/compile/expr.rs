@@ -3,12 +3,13 @@
 //! [`binary`](super::binary), calls in [`call`](super::call).
 
 use super::{Compiler, ExprFn};
+use crate::eval::tick;
 use crate::value::Value;
 use frontend::ast::{Expr, Literal, LogicalOp, UnaryOp, VarKind, Variable};
 use frontend::messages;
 
 impl Compiler<'_> {
-    pub(super) fn expr(&mut self, expr: &Expr) -> ExprFn {
+    pub(super) fn expr_node(&mut self, expr: &Expr) -> ExprFn {
         match expr {
             Expr::Literal(literal) => self.literal(literal),
             Expr::Variable(variable) | Expr::This(variable) => self.variable(variable),
@@ -18,11 +19,11 @@ impl Compiler<'_> {
                 let line = *line;
                 match op {
                     UnaryOp::Not => Box::new(move |vm, env| {
-                        vm.tick();
+                        let _mark = tick!(vm, Not, "Not");
                         Ok(Value::Bool(!operand(vm, env)?.into_truthy()))
                     }),
                     UnaryOp::Negate => Box::new(move |vm, env| {
-                        vm.tick();
+                        let _mark = tick!(vm, Negate, "Negate");
                         match operand(vm, env)? {
                             Value::Number(n) => Ok(Value::Number(-n)),
                             _ => Err(vm.error(line, messages::OPERAND_NUMBER, env)),
@@ -35,7 +36,7 @@ impl Compiler<'_> {
                 let (left, right) = (self.expr(left), self.expr(right));
                 match op {
                     LogicalOp::And => Box::new(move |vm, env| {
-                        vm.tick();
+                        let _mark = tick!(vm, And, "And");
                         let left = left(vm, env)?;
                         if !left.is_truthy() {
                             return Ok(left);
@@ -44,7 +45,7 @@ impl Compiler<'_> {
                         right(vm, env)
                     }),
                     LogicalOp::Or => Box::new(move |vm, env| {
-                        vm.tick();
+                        let _mark = tick!(vm, Or, "Or");
                         let left = left(vm, env)?;
                         if left.is_truthy() {
                             return Ok(left);
@@ -60,7 +61,7 @@ impl Compiler<'_> {
                 let object = self.expr(object);
                 let (name, line) = (name.clone(), *line);
                 Box::new(move |vm, env| {
-                    vm.tick();
+                    let _mark = tick!(vm, Get, "Get");
                     let object = object(vm, env)?;
                     vm.get_property(object, &name, line, env)
                 })
@@ -69,7 +70,7 @@ impl Compiler<'_> {
                 let (object, value) = (self.expr(object), self.expr(value));
                 let (name, line) = (name.clone(), *line);
                 Box::new(move |vm, env| {
-                    vm.tick();
+                    let _mark = tick!(vm, Set, "Set");
                     let object = object(vm, env)?;
                     let value = value(vm, env)?;
                     vm.set_property(object, &name, value, line, env)
@@ -79,7 +80,7 @@ impl Compiler<'_> {
                 let (this, superclass) = (self.variable(this), self.variable(superclass));
                 let (name, line) = (name.clone(), *line);
                 Box::new(move |vm, env| {
-                    vm.tick();
+                    let _mark = tick!(vm, Super, "Super");
                     let receiver = this(vm, env)?;
                     let superclass = superclass(vm, env)?;
                     vm.get_super(receiver, superclass, &name, line, env)
@@ -97,21 +98,21 @@ impl Compiler<'_> {
             Literal::Bool(b) => {
                 let b = *b;
                 Box::new(move |vm, _| {
-                    vm.tick();
+                    let _mark = tick!(vm, Literal, "Literal: boolean");
                     Ok(Value::Bool(b))
                 })
             }
             Literal::Number(n) => {
                 let n = *n;
                 Box::new(move |vm, _| {
-                    vm.tick();
+                    let _mark = tick!(vm, Literal, "Literal: number");
                     Ok(Value::Number(n))
                 })
             }
             Literal::String(s) => {
                 let s = s.clone();
                 Box::new(move |vm, _| {
-                    vm.tick();
+                    let _mark = tick!(vm, Literal, "Literal: string");
                     Ok(Value::String(s.clone()))
                 })
             }
@@ -120,7 +121,7 @@ impl Compiler<'_> {
 
     pub(super) fn nil(&mut self) -> ExprFn {
         Box::new(|vm, _| {
-            vm.tick();
+            let _mark = tick!(vm, Literal, "Literal: nil");
             Ok(Value::Nil)
         })
     }
@@ -130,11 +131,11 @@ impl Compiler<'_> {
     pub(super) fn variable(&mut self, variable: &Variable) -> ExprFn {
         match variable.kind {
             VarKind::Local { slot, .. } => Box::new(move |vm, env| {
-                vm.tick();
+                let _mark = tick!(vm, Variable, "Variable: local");
                 Ok(vm.stack[env.slot(slot)].get())
             }),
             VarKind::Upvalue { index, .. } => Box::new(move |vm, env| {
-                vm.tick();
+                let _mark = tick!(vm, Variable, "Variable: upvalue");
                 Ok(env.upvalue(index).get())
             }),
             VarKind::Global => {
@@ -142,12 +143,12 @@ impl Compiler<'_> {
                 let (name, line) = (variable.name.clone(), variable.line);
                 if self.global_slots() {
                     Box::new(move |vm, env| {
-                        vm.tick();
+                        let _mark = tick!(vm, Variable, "Variable: global slot");
                         vm.global(slot, &name, line, env)
                     })
                 } else {
                     Box::new(move |vm, env| {
-                        vm.tick();
+                        let _mark = tick!(vm, Variable, "Variable: global by name");
                         vm.global(vm.state.globals.find(&name), &name, line, env)
                     })
                 }
@@ -159,13 +160,13 @@ impl Compiler<'_> {
         let value = self.expr(value);
         match variable.kind {
             VarKind::Local { slot, .. } => Box::new(move |vm, env| {
-                vm.tick();
+                let _mark = tick!(vm, Assign, "Assign: local");
                 let value = value(vm, env)?;
                 vm.stack[env.slot(slot)].set(value.clone());
                 Ok(value)
             }),
             VarKind::Upvalue { index, .. } => Box::new(move |vm, env| {
-                vm.tick();
+                let _mark = tick!(vm, Assign, "Assign: upvalue");
                 let value = value(vm, env)?;
                 env.upvalue(index).set(value.clone());
                 Ok(value)
@@ -175,7 +176,7 @@ impl Compiler<'_> {
                 let (name, line) = (variable.name.clone(), variable.line);
                 if self.global_slots() {
                     Box::new(move |vm, env| {
-                        vm.tick();
+                        let _mark = tick!(vm, Assign, "Assign: global slot");
                         let value = value(vm, env)?;
                         if !vm.state.globals.assign(slot, value.clone()) {
                             return Err(vm.undefined(&name, line, env));
@@ -184,7 +185,7 @@ impl Compiler<'_> {
                     })
                 } else {
                     Box::new(move |vm, env| {
-                        vm.tick();
+                        let _mark = tick!(vm, Assign, "Assign: global by name");
                         let value = value(vm, env)?;
                         let slot = vm.state.globals.find(&name);
                         if !vm.state.globals.assign(slot, value.clone()) {

@@ -131,7 +131,7 @@ impl Operand for ComputedOperand {
 impl Compiler<'_> {
     /// How an operand will be fetched: in place when it is a local or a
     /// number literal (and operand shapes are on), else by its closure.
-    pub(super) fn shape(&mut self, expr: &Expr) -> Shape {
+    pub(super) fn shape_node(&mut self, expr: &Expr) -> Shape {
         if self.config.leaf_operands {
             match expr {
                 Expr::Variable(Variable { kind: VarKind::Local { slot, .. }, .. }) => {
@@ -149,7 +149,7 @@ impl Compiler<'_> {
     }
 
     /// Like [`Compiler::shape`], and arithmetic on two leaves as well.
-    pub(super) fn operand_shape(&mut self, expr: &Expr) -> OperandShape {
+    pub(super) fn operand_shape_node(&mut self, expr: &Expr) -> OperandShape {
         if self.config.leaf_operands
             && let Expr::Binary { op, left, right, line } = expr
             && matches!(op, BinaryOp::Add | BinaryOp::Subtract | BinaryOp::Multiply | BinaryOp::Divide)

@@ -7,6 +7,7 @@ use super::condition::{Condition, with_condition};
 use super::operand::Operand;
 use super::{ClassPlan, Compiler, Define, ExprFn, StmtFn, SuperclassPlan, define_local};
 use crate::config::ASSIGNMENT_STATEMENTS;
+use crate::eval::tick;
 use crate::value::Value;
 use frontend::ast::{ClassDecl, Expr, Function, Stmt, Target, VarKind, Variable};
 
@@ -18,14 +19,14 @@ impl Compiler<'_> {
         let mut stmts: Vec<StmtFn> = body.iter().map(|stmt| self.stmt(stmt)).collect();
         match stmts.len() {
             0 => Box::new(|vm, _| {
-                vm.tick();
+                let _mark = tick!(vm, Block, "Block: empty");
                 Ok(())
             }),
             1 => stmts.pop().expect("one statement"),
             2 => {
                 let (second, first) = (stmts.pop().expect("two"), stmts.pop().expect("two"));
                 Box::new(move |vm, env| {
-                    vm.tick();
+                    let _mark = tick!(vm, Block, "Block: two statements");
                     first(vm, env)?;
                     second(vm, env)
                 })
@@ -35,7 +36,7 @@ impl Compiler<'_> {
                 let last = stmts.pop().expect("three or more");
                 let stmts = stmts.into_boxed_slice();
                 Box::new(move |vm, env| {
-                    vm.tick();
+                    let _mark = tick!(vm, Block, "Block");
                     for stmt in &stmts {
                         stmt(vm, env)?;
                     }
@@ -45,7 +46,7 @@ impl Compiler<'_> {
         }
     }
 
-    pub(super) fn stmt(&mut self, stmt: &Stmt) -> StmtFn {
+    pub(super) fn stmt_node(&mut self, stmt: &Stmt) -> StmtFn {
         if let Stmt::Expression(expr) = stmt
             && let Some(call) = self.expression_call_statement(expr)
         {
@@ -61,7 +62,7 @@ impl Compiler<'_> {
                 let (object, value) = (self.expr(object), self.expr(value));
                 let (name, line) = (name.clone(), *line);
                 Box::new(move |vm, env| {
-                    vm.tick();
+                    let _mark = tick!(vm, Set, "Set as a statement");
                     let object = object(vm, env)?;
                     let value = value(vm, env)?;
                     vm.store_property(object, &name, value, line, env)?;
@@ -71,7 +72,7 @@ impl Compiler<'_> {
             Stmt::Expression(expr) => {
                 let expr = self.expr(expr);
                 Box::new(move |vm, env| {
-                    vm.tick();
+                    let _mark = tick!(vm, ExpressionStmt, "Expression statement");
                     expr(vm, env)?.discard();
                     Ok(())
                 })
@@ -79,7 +80,7 @@ impl Compiler<'_> {
             Stmt::Print(expr) => {
                 let expr = self.expr(expr);
                 Box::new(move |vm, env| {
-                    vm.tick();
+                    let _mark = tick!(vm, Print, "Print");
                     let value = expr(vm, env)?;
                     vm.print(&value)?;
                     Ok(())
@@ -137,7 +138,7 @@ impl Compiler<'_> {
         match variable.kind {
             VarKind::Local { .. } => unreachable!("handled above"),
             VarKind::Upvalue { index, .. } => Box::new(move |vm, env| {
-                vm.tick();
+                let _mark = tick!(vm, Assign, "Assign as a statement: upvalue");
                 let value = value(vm, env)?;
                 env.upvalue(index).set(value);
                 Ok(())
@@ -147,7 +148,7 @@ impl Compiler<'_> {
                 let (name, line) = (variable.name.clone(), variable.line);
                 if self.global_slots() {
                     Box::new(move |vm, env| {
-                        vm.tick();
+                        let _mark = tick!(vm, Assign, "Assign as a statement: global slot");
                         let value = value(vm, env)?;
                         if !vm.state.globals.assign(slot, value) {
                             return Err(vm.undefined(&name, line, env).into());
@@ -156,7 +157,7 @@ impl Compiler<'_> {
                     })
                 } else {
                     Box::new(move |vm, env| {
-                        vm.tick();
+                        let _mark = tick!(vm, Assign, "Assign as a statement: global by name");
                         let value = value(vm, env)?;
                         let slot = vm.state.globals.find(&name);
                         if !vm.state.globals.assign(slot, value) {
@@ -188,26 +189,26 @@ impl Compiler<'_> {
         };
         match define {
             Define::Global(slot) => Box::new(move |vm, env| {
-                vm.tick();
+                let _mark = tick!(vm, Var, "Var: global slot");
                 let value = init(vm, env)?;
                 vm.state.globals.define(slot, value);
                 Ok(())
             }),
             Define::NamedGlobal(name) => Box::new(move |vm, env| {
-                vm.tick();
+                let _mark = tick!(vm, Var, "Var: global by name");
                 let value = init(vm, env)?;
                 let slot = vm.state.globals.find(&name);
                 vm.state.globals.define(slot, value);
                 Ok(())
             }),
             Define::Local(slot) => Box::new(move |vm, env| {
-                vm.tick();
+                let _mark = tick!(vm, Var, "Var: local");
                 let value = init(vm, env)?;
                 vm.put(env.slot(slot), value);
                 Ok(())
             }),
             Define::Captured(slot) => Box::new(move |vm, env| {
-                vm.tick();
+                let _mark = tick!(vm, Var, "Var: captured local");
                 let value = init(vm, env)?;
                 vm.define_captured(slot, value, env);
                 Ok(())
@@ -221,14 +222,14 @@ impl Compiler<'_> {
         let function = self.function(function);
         match self.define(target) {
             Define::Captured(slot) => Box::new(move |vm, env| {
-                vm.tick();
+                let _mark = tick!(vm, FunDecl, "FunDecl: captured local");
                 vm.define_captured(slot, Value::Nil, env);
                 let closure = vm.new_closure(&function, env);
                 vm.stack[env.slot(slot)].set(Value::Closure(closure));
                 Ok(())
             }),
             target => Box::new(move |vm, env| {
-                vm.tick();
+                let _mark = tick!(vm, FunDecl, "FunDecl");
                 let closure = vm.new_closure(&function, env);
                 vm.define(&target, Value::Closure(closure), env);
                 Ok(())
@@ -246,7 +247,7 @@ impl Compiler<'_> {
         let methods = decl.methods.iter().map(|method| self.function(method)).collect();
         let plan = ClassPlan { name: decl.target.name().clone(), target, superclass, methods };
         Box::new(move |vm, env| {
-            vm.tick();
+            let _mark = tick!(vm, Class, "Class");
             vm.class_declaration(&plan, env)
         })
     }
@@ -254,21 +255,21 @@ impl Compiler<'_> {
 
 fn if_then<C: Condition>(condition: C, then_branch: StmtFn) -> StmtFn {
     Box::new(move |vm, env| {
-        vm.tick();
+        let _mark = tick!(vm, If, "If");
         if condition.test(vm, env)? { then_branch(vm, env) } else { Ok(()) }
     })
 }
 
 fn if_then_else<C: Condition>(condition: C, then_branch: StmtFn, else_branch: StmtFn) -> StmtFn {
     Box::new(move |vm, env| {
-        vm.tick();
+        let _mark = tick!(vm, If, "If, else");
         if condition.test(vm, env)? { then_branch(vm, env) } else { else_branch(vm, env) }
     })
 }
 
 fn while_loop<C: Condition>(condition: C, body: StmtFn) -> StmtFn {
     Box::new(move |vm, env| {
-        vm.tick();
+        let _mark = tick!(vm, While, "While");
         while condition.test(vm, env)? {
             body(vm, env)?;
         }
@@ -279,7 +280,7 @@ fn while_loop<C: Condition>(condition: C, body: StmtFn) -> StmtFn {
 /// A desugared `for` loop: a `while` with an increment.
 fn for_loop<C: Condition>(condition: C, body: StmtFn, increment: ExprFn) -> StmtFn {
     Box::new(move |vm, env| {
-        vm.tick();
+        let _mark = tick!(vm, While, "For");
         while condition.test(vm, env)? {
             body(vm, env)?;
             increment(vm, env)?.discard();
@@ -291,7 +292,7 @@ fn for_loop<C: Condition>(condition: C, body: StmtFn, increment: ExprFn) -> Stmt
 /// `local = value;` as a statement.
 fn assign_local<O: Operand>(slot: u16, value: O) -> StmtFn {
     Box::new(move |vm, env| {
-        vm.tick();
+        let _mark = tick!(vm, Assign, "Assign as a statement: local");
         value.assign(vm, env, env.slot(slot))?;
         Ok(())
     })
@@ -300,7 +301,7 @@ fn assign_local<O: Operand>(slot: u16, value: O) -> StmtFn {
 /// `var local = init;`.
 fn var_local<O: Operand>(slot: u16, init: O) -> StmtFn {
     Box::new(move |vm, env| {
-        vm.tick();
+        let _mark = tick!(vm, Var, "Var: local, from an operand");
         init.put(vm, env, env.slot(slot))?;
         Ok(())
     })

@@ -4,7 +4,7 @@
 
 use clap::Parser;
 use frontend::diagnostics::exit_code;
-use frontend::{Engine, Options};
+use frontend::{Engine, Form, Options};
 use lox::run::{SourceFrom, Stack};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -39,8 +39,16 @@ struct Cli {
     #[arg(long, value_name = "TUNING")]
     disable: Vec<String>,
 
-    /// Print the compiled form of FILE (the bytecode, for the VM engines) instead of running it.
-    #[arg(long)]
+    /// Print FILE in one of the forms the engine runs it through, instead of running it: `ast` (the syntax
+    /// tree, variables by name and scope distance), `resolved` (locals by frame slot), `closures` (the closure
+    /// compiler's tree of closures) or `bytecode` (a VM's instructions and their sizes). Each engine has some
+    /// of them, and says which when asked for one it lacks. The engine's tunings apply: `-e nanbox-vm:plain
+    /// --dump bytecode` shows what the strategy alone compiles.
+    #[arg(long, value_name = "FORM", value_parser = parse_form)]
+    dump: Option<Form>,
+
+    /// The same as `--dump bytecode`.
+    #[arg(long, conflicts_with = "dump")]
     disassemble: bool,
 
     /// Collect garbage at every allocation, to flush out collector bugs (slow).
@@ -58,14 +66,14 @@ struct Cli {
 
     /// Stop after the prepare phase (parse, resolve, compile): how `harness ci` and `harness ablate` count
     /// that phase apart.
-    #[arg(long, hide = true, requires = "file", conflicts_with = "disassemble")]
+    #[arg(long, hide = true, requires = "file", conflicts_with_all = ["dump", "disassemble"])]
     prepare_only: bool,
 
     /// Run the engine on the main thread instead of a thread with a large stack: how `harness ci` counts
     /// under valgrind, which runs one thread at a time, so that the hand-off between two threads would make
     /// a count depend on the OS scheduler. The caller must give the main thread a large stack
     /// (`valgrind --main-stacksize`).
-    #[arg(long, hide = true, requires = "file", conflicts_with = "disassemble")]
+    #[arg(long, hide = true, requires = "file", conflicts_with_all = ["dump", "disassemble"])]
     main_thread: bool,
 
     /// The program to run; `-` reads it from standard input.
@@ -86,10 +94,7 @@ fn main() -> ExitCode {
         }
     };
     if cli.list_engines {
-        let width = lox::engines().iter().map(|e| e.name().len()).max().unwrap_or(0);
-        for engine in lox::engines() {
-            println!("{:width$}  {}", engine.name(), engine.description());
-        }
+        list_engines();
         return ExitCode::SUCCESS;
     }
     let mut spec = cli.engine.clone();
@@ -113,10 +118,17 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let options = frontend::Options { max_heap: cli.max_heap, ..variant.options(cli.gc_stress) };
+    let dump = if cli.disassemble { Some(Form::Bytecode) } else { cli.dump };
+    if let Some(form) = dump
+        && !engine.forms().contains(&form)
+    {
+        eprintln!("{}", lox::dump::missing_form(engine, form));
+        return ExitCode::from(exit_code::USAGE as u8);
+    }
     let from = match &cli.file {
         Some(path) if path == Path::new("-") => SourceFrom::Stdin,
         Some(path) => SourceFrom::File(path),
-        None if cli.prompt || (std::io::stdin().is_terminal() && !cli.disassemble) => {
+        None if cli.prompt || (std::io::stdin().is_terminal() && dump.is_none()) => {
             return ExitCode::from(frontend::engine::with_engine_stack(move || repl(engine, options)) as u8);
         }
         // Piped input is a whole program, not lines typed at a prompt.
@@ -129,8 +141,10 @@ fn main() -> ExitCode {
             return ExitCode::from(code as u8);
         }
     };
-    if cli.disassemble {
-        return ExitCode::from(frontend::engine::with_engine_stack(|| disassemble(engine, &source)) as u8);
+    if let Some(form) = dump {
+        return ExitCode::from(
+            frontend::engine::with_engine_stack(|| print_dump(engine, form, &options, &source)) as u8
+        );
     }
     let stack = if cli.main_thread { Stack::MainThread } else { Stack::EngineThread };
     ExitCode::from(lox::run::run_program(engine, options, &source, cli.prepare_only, stack) as u8)
@@ -146,21 +160,35 @@ fn list_tunings(engine: &dyn Engine) {
     }
 }
 
-fn disassemble(engine: &dyn Engine, source: &str) -> i32 {
-    match engine.disassemble(source) {
+fn list_engines() {
+    let width = lox::engines().iter().map(|e| e.name().len()).max().unwrap_or(0);
+    for engine in lox::engines() {
+        println!("{:width$}  {}", engine.name(), engine.description());
+    }
+}
+
+fn print_dump(engine: &dyn Engine, form: Form, options: &Options, source: &str) -> i32 {
+    match engine.dump(form, source, options) {
         None => {
-            eprintln!("The {} engine does not compile to bytecode, so there is nothing to disassemble.", engine.name());
+            eprintln!("{}", lox::dump::missing_form(engine, form));
             exit_code::USAGE
         }
         Some(Err(errors)) => {
             eprint!("{errors}");
             exit_code::COMPILE_ERROR
         }
-        Some(Ok(listing)) => {
-            print!("{listing}");
+        Some(Ok(text)) => {
+            print!("{text}");
             0
         }
     }
+}
+
+fn parse_form(name: &str) -> Result<Form, String> {
+    Form::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Form::ALL.iter().map(|form| form.name()).collect();
+        format!("'{name}' is not a form; write one of {}", names.join(", "))
+    })
 }
 
 /// The prompt: `> `, then each line prepared and run in one session, so

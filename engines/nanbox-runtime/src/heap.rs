@@ -4,9 +4,9 @@
 //! Objects are individually boxed (so they never move, and a `Value` can hold
 //! a bare pointer) and linked through their headers, as in clox. The heap only
 //! allocates and frees; deciding what is garbage is gc.rs's job, because only
-//! the VM knows the roots. Allocation itself never collects: the VM calls
-//! [`Heap::should_collect`] before it allocates, at points where everything
-//! it uses is rooted.
+//! the engine knows the roots. Allocation itself never collects: the engine
+//! calls [`Heap::should_collect`] before it allocates, at points where
+//! everything it uses is rooted.
 //!
 //! With the `instance-pool` tuning, swept instances are not freed but kept
 //! in a pool, each with its emptied field table, and the next instance
@@ -44,7 +44,9 @@ pub struct Heap {
     name_hash: NameHash,
     /// Swept instances kept for reuse, each with its emptied field table
     /// (the `instance-pool` tuning), or `None` when the tuning is off.
-    pub(crate) instance_pool: Option<Vec<Gc<ObjInstance>>>,
+    pub instance_pool: Option<Vec<Gc<ObjInstance>>>,
+    /// The collector's worklist, kept to reuse its allocation (gc.rs).
+    pub(crate) gray: Vec<NonNull<Obj>>,
 }
 
 /// At most this many swept instances are kept for reuse; the rest are freed.
@@ -61,6 +63,7 @@ impl Heap {
             stress,
             name_hash: config.name_hash,
             instance_pool: config.instance_pool.then(Vec::new),
+            gray: Vec::new(),
         }
     }
 
@@ -92,7 +95,6 @@ impl Heap {
     }
 
     /// The string object holding `text`, if one is alive.
-    #[cfg(test)]
     pub fn intern_existing(&self, text: &str) -> Option<Gc<ObjString>> {
         self.strings.find_string(text, self.hash(text))
     }
@@ -113,6 +115,17 @@ impl Heap {
         self.new_string(text.into_boxed_str(), hash)
     }
 
+    /// `a + b` on two strings: the interned concatenation. The caller
+    /// collects before, if it is time, with both operands rooted. Inlined,
+    /// as it was when it was nanbox-vm's own: each engine has one call site.
+    #[inline(always)]
+    pub fn concatenate(&mut self, a: Gc<ObjString>, b: Gc<ObjString>) -> Gc<ObjString> {
+        let mut text = String::with_capacity(a.text.len() + b.text.len());
+        text.push_str(&a.text);
+        text.push_str(&b.text);
+        self.intern_owned(text)
+    }
+
     fn new_string(&mut self, text: Box<str>, hash: u32) -> Gc<ObjString> {
         let len = text.len();
         let string = self.link(ObjString { obj: Obj::new(ObjKind::String), hash, text }, len);
@@ -129,9 +142,19 @@ impl Heap {
         upvalue_count: usize,
         max_stack: usize,
         chunk: Chunk,
+        marker: u32,
     ) -> Gc<ObjFunction> {
         let extra = chunk.allocated_bytes();
-        let function = ObjFunction { obj: Obj::new(ObjKind::Function), arity, upvalue_count, max_stack, name, chunk };
+        let function = ObjFunction {
+            obj: Obj::new(ObjKind::Function),
+            arity,
+            upvalue_count,
+            max_stack,
+            name,
+            chunk,
+            machine_code: Cell::new(std::ptr::null()),
+            marker,
+        };
         self.link(function, extra)
     }
 
@@ -182,7 +205,7 @@ impl Heap {
 
     /// Frees every unmarked object and clears the marks of the rest. The
     /// caller (gc.rs) has marked everything reachable.
-    pub fn sweep(&mut self) {
+    pub(crate) fn sweep(&mut self) {
         let mut previous: Option<NonNull<Obj>> = None;
         let mut current = self.objects;
         while let Some(object) = current {

@@ -1,68 +1,82 @@
 //! The tracing collector: clox's mark-sweep, with clox's growth policy.
 //!
-//! Roots are the value stack up to `sp`, every active frame's closure, the
-//! open upvalues, the globals (their slots, or their table by name), the
-//! `init` string, and a compiled script that has not started yet. Marking is iterative with a gray worklist; strings
-//! and natives have no references, so they are marked without being queued.
-//! The interning table holds strings weakly: before the sweep, every
-//! unmarked string is removed from it. After the sweep, the next collection
-//! is due when the heap has grown by [`GROW_FACTOR`].
+//! The roots belong to the engine, so the engine names them in a [`Roots`]:
+//! its value stack up to its top, every active frame's closure, its open
+//! upvalues, its globals, the `init` string, and a compiled script that has
+//! not started yet (the compiler's only root: it allocates with collection
+//! paused, and everything it made hangs from the script). Marking is
+//! iterative with a gray worklist; strings and natives have no references,
+//! so they are marked without being queued. The interning table holds
+//! strings weakly: before the sweep, every unmarked string is removed from
+//! it. After the sweep, the next collection is due when the heap has grown
+//! by [`GROW_FACTOR`].
 //!
-//! The collector runs only from [`Vm::maybe_collect`], which the VM calls
-//! right before allocating, with `self.sp` saved and every object it is
-//! working with on the stack or otherwise rooted. With `--gc-stress` it runs
-//! before every allocation.
+//! An engine collects only right before it allocates, when every object it
+//! is working with is reachable from what it marks. With `--gc-stress` it
+//! collects before every allocation.
 
-use crate::heap::GROW_FACTOR;
+use crate::globals::Globals;
+use crate::heap::{GROW_FACTOR, Heap};
 use crate::object::{
-    Gc, HeapObject, Obj, ObjBoundMethod, ObjClass, ObjClosure, ObjFunction, ObjInstance, ObjKind, ObjUpvalue,
+    Gc, HeapObject, Obj, ObjBoundMethod, ObjClass, ObjClosure, ObjFunction, ObjInstance, ObjKind, ObjString, ObjUpvalue,
 };
+use crate::stack::CallFrame;
 use crate::table::Table;
+use crate::upvalue::OpenUpvalues;
 use crate::value::Value;
-use crate::vm::Vm;
 use std::ptr::NonNull;
 
-type Gray = Vec<NonNull<Obj>>;
+/// Where an engine keeps the values its program can still reach.
+pub struct Roots<'a> {
+    /// The value stack, up to its top.
+    pub stack: &'a [Value],
+    /// The active frames.
+    pub frames: &'a [CallFrame],
+    pub open_upvalues: &'a OpenUpvalues,
+    pub globals: &'a Globals,
+    /// The interned `"init"`, which the engine keeps to find initializers.
+    pub init_string: Gc<ObjString>,
+    /// A compiled script waiting to run.
+    pub script: Option<Gc<ObjFunction>>,
+}
 
-impl Vm {
-    pub fn collect_garbage(&mut self) {
+impl Heap {
+    /// Frees every object that `roots` cannot reach.
+    pub fn collect(&mut self, roots: Roots<'_>) {
         let mut gray = std::mem::take(&mut self.gray);
-        self.mark_roots(&mut gray);
+        mark_roots(&roots, &mut gray);
         while let Some(object) = gray.pop() {
             blacken(object, &mut gray);
         }
-        self.heap.strings.retain_keys(|string| string.obj.marked.get());
-        self.heap.sweep();
-        self.heap.next_gc = self.heap.bytes_allocated * GROW_FACTOR;
+        self.strings.retain_keys(|string| string.obj.marked.get());
+        self.sweep();
+        self.next_gc = self.bytes_allocated * GROW_FACTOR;
         self.gray = gray;
     }
+}
 
-    fn mark_roots(&self, gray: &mut Gray) {
-        let base = self.stack.as_ptr();
-        // SAFETY: `sp` is saved and lies within the stack, at or above its base.
-        let depth = unsafe { self.sp.offset_from(base) } as usize;
-        for &value in &self.stack[..depth] {
-            mark_value(value, gray);
-        }
-        for frame in &self.frames[..self.frame_count] {
-            // SAFETY: active frames hold live closures.
-            mark(unsafe { Gc::from_ptr(frame.closure) }, gray);
-        }
-        let mut upvalue = self.open_upvalues;
-        while let Some(open) = upvalue {
-            mark(open, gray);
-            upvalue = open.next_open.get();
-        }
-        for &value in &self.globals.slots {
-            mark_value(value, gray);
-        }
-        mark_table(&self.globals.table, gray);
-        mark(self.init_string, gray);
-        if let Some(script) = self.script {
-            mark(script, gray);
-        }
+fn mark_roots(roots: &Roots<'_>, gray: &mut Gray) {
+    for &value in roots.stack {
+        mark_value(value, gray);
+    }
+    for frame in roots.frames {
+        // SAFETY: active frames hold live closures.
+        mark(unsafe { Gc::from_ptr(frame.closure) }, gray);
+    }
+    for upvalue in roots.open_upvalues.iter() {
+        mark(upvalue, gray);
+    }
+    for &value in &roots.globals.slots {
+        mark_value(value, gray);
+    }
+    mark_table(&roots.globals.table, gray);
+    mark(roots.init_string, gray);
+    if let Some(script) = roots.script {
+        mark(script, gray);
     }
 }
+
+type Gray = Vec<NonNull<Obj>>;
 
 fn mark_value(value: Value, gray: &mut Gray) {
     if value.is_object() {

@@ -22,8 +22,11 @@ use crate::object::{Obj, ObjKind};
 use std::ptr::NonNull;
 
 const SIGN_BIT: u64 = 0x8000_0000_0000_0000;
-const QNAN: u64 = 0x7ffc_0000_0000_0000;
-const OBJECT_TAG: u64 = SIGN_BIT | QNAN;
+/// The bits that make a value not a number when all are set: machine code
+/// tests a number as `bits & QNAN != QNAN`, as [`Value::is_number`] does.
+pub const QNAN: u64 = 0x7ffc_0000_0000_0000;
+/// The bits every object value has set, above its 48-bit pointer.
+pub const OBJECT_TAG: u64 = SIGN_BIT | QNAN;
 
 const TAG_NIL: u64 = 1;
 const TAG_FALSE: u64 = 2;
@@ -139,9 +142,22 @@ impl Value {
         self.0 == other.0
     }
 
-    /// The raw bits, for keying the compiler's constant deduplication.
-    pub fn bits(self) -> u64 {
+    /// The raw bits: for keying the compiler's constant deduplication, and
+    /// for machine code, which holds values as 64-bit integers.
+    #[inline(always)]
+    pub const fn bits(self) -> u64 {
         self.0
+    }
+
+    /// The value whose bits are `bits`.
+    ///
+    /// # Safety
+    /// `bits` must be the bits of a value (from [`Value::bits`], or copied
+    /// by machine code from a stack slot, a constant or a field), so that an
+    /// object value still points to a live object.
+    #[inline(always)]
+    pub unsafe fn from_bits(bits: u64) -> Value {
+        Value(bits)
     }
 }
 

@@ -134,6 +134,7 @@ impl Compiler<'_> {
             function.upvalues.len(),
             finished.max_height,
             finished.chunk,
+            function.marker,
         );
         self.done.insert(Rc::as_ptr(function), compiled);
         compiled

@@ -194,6 +194,12 @@ pub struct ObjFunction {
     /// `None` for the top-level script.
     pub name: Option<Gc<ObjString>>,
     pub chunk: Chunk,
+    /// The function's machine code, for an engine that compiles the chunk
+    /// (the `jit`; null until it has, and always in `nanbox-vm`).
+    pub machine_code: Cell<*const u8>,
+    /// The profiling marker's id for the function's frames (0 unless the
+    /// front end was built with `work-count`).
+    pub marker: u32,
 }
 
 /// A native function. As in clox, natives take any number of arguments.
