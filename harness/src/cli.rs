@@ -305,6 +305,9 @@ pub struct ExplainArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
+    #[arg(long, value_name = "PATH", help = COUNTED_EXE_HELP)]
+    pub counted_exe: Option<PathBuf>,
+
     /// Write into the output directory even though it holds files the harness did not make.
     #[arg(long)]
     pub force: bool,
