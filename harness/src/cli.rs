@@ -191,7 +191,9 @@ pub enum Command {
 
     /// Count the instructions of every engine on every program with valgrind (deterministic), compare them
     /// with the committed baseline in reports/baseline/, write reports/ci/README.md, and fail when any count
-    /// grew past the threshold or any output is wrong.
+    /// grew past the threshold or any output is wrong. The counted binary is `lox` (the engines without the
+    /// harness, so that a change to the harness alone moves no count), which the harness first builds with
+    /// cargo in its own profile and target directory, or takes from --counted-exe.
     #[command(args_conflicts_with_subcommands = true)]
     Ci(CiArgs),
 
@@ -216,7 +218,8 @@ pub enum Command {
     /// every engine instead, which must answer with Lox diagnostics only. Exits non-zero on a finding.
     Fuzz(FuzzArgs),
 
-    /// Run FILE on engine NAME exactly as `lox --engine NAME FILE` does: the measured child process.
+    /// Run FILE on engine NAME exactly as `lox --engine NAME FILE` does: the timed child process. (`harness
+    /// ci` and `harness ablate` count `lox` itself, with its hidden `--main-thread` and `--prepare-only`.)
     #[command(name = "__run", hide = true)]
     Run {
         /// The engine or a variant of it, as `lox --engine` takes it (`slot-walker:plain`).
@@ -302,6 +305,9 @@ pub struct ExplainArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
+    #[arg(long, value_name = "PATH", help = COUNTED_EXE_HELP)]
+    pub counted_exe: Option<PathBuf>,
+
     /// Write into the output directory even though it holds files the harness did not make.
     #[arg(long)]
     pub force: bool,
@@ -355,6 +361,9 @@ pub struct CiArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
+    #[arg(long, value_name = "PATH", help = COUNTED_EXE_HELP)]
+    pub counted_exe: Option<PathBuf>,
+
     /// Write into the output (and baseline) directory even though it holds files the harness did not make.
     #[arg(long)]
     pub force: bool,
@@ -362,6 +371,11 @@ pub struct CiArgs {
     #[command(flatten)]
     pub select: Select,
 }
+
+/// The help of `--counted-exe`, the same for `ci` and `ablate`.
+const COUNTED_EXE_HELP: &str = "Count this `lox` binary instead of the one the harness otherwise builds first with \
+     `cargo build -p lox --bin lox` (in its own profile: --release for a release harness), for where cargo cannot \
+     run. Counts are only as current as the binary: build it from the checkout being judged.";
 
 /// What `harness profile` and `harness ablate` do instead of measuring.
 #[derive(Clone, Debug, Subcommand)]
@@ -476,6 +490,9 @@ pub struct AblateArgs {
     /// under a minute under cachegrind).
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub timeout: u64,
+
+    #[arg(long, value_name = "PATH", help = COUNTED_EXE_HELP)]
+    pub counted_exe: Option<PathBuf>,
 
     /// Leave out the runs of each tuning alone on top of plain, which show what a tuning saves by itself where
     /// switching it off in turn shows what it adds to the others (they differ when tunings overlap); with

@@ -47,7 +47,7 @@ pub fn run(args: &ExplainArgs, command_line: String) -> Result<bool> {
     for dir in [&work_dir, &raw_dir] {
         std::fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
     }
-    let exe = std::env::current_exe()?;
+    let (exe, _) = crate::ci::counted::find(args.counted_exe.as_deref(), &app::workspace_root())?;
     let mut attributor = Attributor::new(&exe, &valgrind)?;
     let mut text = format!(
         "# Why is {first} faster than {second}? Instructions by category\n\n\

@@ -19,6 +19,7 @@ pub mod app;
 pub mod attribution;
 pub mod bench;
 pub mod benchmark;
+pub mod build;
 pub mod charts;
 pub mod child;
 pub mod ci;

@@ -141,7 +141,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Some(Command::Run { engine, prepare_only, main_thread, gc_stress, max_heap, file }) => {
-            let stack = if main_thread { child::Stack::MainThread } else { child::Stack::EngineThread };
+            let stack = if main_thread { lox::run::Stack::MainThread } else { lox::run::Stack::EngineThread };
             let options = frontend::Options { gc_stress, max_heap, ..frontend::Options::default() };
             return Ok(ExitCode::from(child::run_file(&engine, &file, options, prepare_only, stack) as u8));
         }

@@ -6,6 +6,7 @@
 mod common;
 
 use harness::ci::compare::{self, CiResults, Count, Thresholds, Verdict};
+use harness::ci::counted::CountedBinary;
 use harness::ci::report;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -29,6 +30,11 @@ fn results(counts: Vec<Count>) -> CiResults {
         provenance: common::provenance("harness ci"),
         valgrind: "valgrind-3.19.0".into(),
         libc: "glibc 2.36".into(),
+        counted: CountedBinary {
+            program: "lox".into(),
+            path: "target/release/lox".into(),
+            build: "built by the harness with `cargo build --release -p lox --bin lox`".into(),
+        },
         counts,
         calibration: None,
         shard: None,
@@ -182,6 +188,18 @@ fn harness_ci_counts_deterministically_and_names_exactly_the_regressed_pair() {
         );
     }
 
+    // The counted process is `lox`, built beside the harness, not the
+    // harness itself (whose other code would move the engines' counts
+    // through LTO), and the report says so.
+    let raw = std::fs::read_to_string(dir.join("ci/cachegrind/hashmap-walker-fib.out")).unwrap();
+    let cmd = raw.lines().find(|line| line.starts_with("cmd: ")).expect("cachegrind names the command");
+    let harness = Path::new(env!("CARGO_BIN_EXE_harness"));
+    let lox = harness.with_file_name("lox").display().to_string();
+    assert_eq!(cmd, format!("cmd: {lox} --main-thread --engine hashmap-walker fib.lox"));
+    assert!(now.counted.build.contains("cargo build") && now.counted.build.contains("-p lox --bin lox"));
+    let text = std::fs::read_to_string(dir.join("ci/README.md")).unwrap();
+    assert!(text.contains(&format!("counting `{}`", now.counted.path)), "{text}");
+
     // Exactly the lowered pair is named, with its differential flamegraph.
     let text = std::fs::read_to_string(dir.join("ci/README.md")).unwrap();
     let regressions: Vec<&str> = text.lines().filter(|l| l.contains("🔴 regression")).collect();
@@ -248,6 +266,29 @@ fn a_baseline_from_another_toolchain_is_not_comparable_rather_than_regressed() {
     older.libc = String::new();
     now.valgrind = baseline.valgrind.clone();
     assert!(compare::toolchain_mismatch(&older, &now).is_empty());
+}
+
+/// Counts of the harness's `__run` (results from before the counted binary
+/// was recorded) and of `lox` differ by how fat LTO compiled the engines in
+/// each binary: not a change of the engines.
+#[test]
+fn a_baseline_that_counted_the_harness_is_not_comparable_with_counts_of_lox() {
+    let baseline = results(vec![count("a", "fib", 1_000_000, 1000)]);
+    let mut text = serde_json::to_value(&baseline).unwrap();
+    text.as_object_mut().unwrap().remove("counted");
+    let older: CiResults = serde_json::from_value(text).unwrap();
+    assert_eq!(older.counted.program, "harness");
+    let now = results(vec![count("a", "fib", 1_060_000, 1000)]);
+    assert_eq!(
+        compare::toolchain_mismatch(&older, &now),
+        vec![("counted binary", "harness".to_string(), "lox".to_string())]
+    );
+    let rows = compare::compare(Some(&older), &now, &Thresholds::fixed(0.02));
+    assert_eq!(rows[0].verdict, Verdict::NotComparable);
+    // Another path to a `lox` binary is the same program.
+    let mut elsewhere = now.clone();
+    elsewhere.counted.path = "/tmp/lox".into();
+    assert!(compare::toolchain_mismatch(&elsewhere, &now).is_empty());
 }
 
 #[test]
@@ -354,7 +395,7 @@ fn a_calibration_stores_each_pairs_spread_in_the_baseline() {
     let output = harness_ci(&dir, &["--update-baseline", "--calibrate", "--calibrate-runs", "2"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    assert!(stderr.contains("Calibration run 2 of 2: the harness at a path"), "{stderr}");
+    assert!(stderr.contains("Calibration run 2 of 2: the counted binary at a path"), "{stderr}");
     let baseline = CiResults::load(&dir.join("baseline")).unwrap().unwrap();
     let calibration = baseline.calibration.as_ref().expect("the baseline records its calibration");
     assert_eq!(calibration.runs, 2);

@@ -1,6 +1,10 @@
 //! Running one source on one engine as the `lox` command does: output to a
-//! writer, diagnostics to another, and the exit code LOX.md gives.
+//! writer, diagnostics to another, and the exit code LOX.md gives. The
+//! harness's measured child (`harness __run`) and its counted process (`lox
+//! --main-thread`, see [`Stack`]) run a program through [`run_program`] too,
+//! so what is timed and counted is what `lox` does.
 
+use crate::output::{self, ProgramOutput};
 use frontend::diagnostics::exit_code;
 use frontend::{Engine, Options, RunError, Session};
 use std::io::{Read, Write};
@@ -46,6 +50,57 @@ pub fn read_source(from: SourceFrom<'_>) -> Result<String, (String, i32)> {
             exit_code::IO_ERROR,
         )
     })
+}
+
+/// Which thread the engine runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stack {
+    /// A thread of its own with [`frontend::engine::STACK_SIZE`] of stack:
+    /// the right choice everywhere but under valgrind.
+    EngineThread,
+    /// The calling thread, whose stack the caller has made large enough
+    /// (`valgrind --main-stacksize`). Valgrind runs one thread at a time and
+    /// lets another in during system calls, so when the main thread joins an
+    /// engine thread, whether it finds it finished depends on the OS
+    /// scheduler, and the count with it (by 94 instructions of
+    /// `pthread_join`, seen here). One thread counts the same every time.
+    MainThread,
+}
+
+/// Runs `source` as the `lox` command runs a file, with program output
+/// buffered on stdout and diagnostics on stderr, and returns the exit code.
+/// With `prepare_only`, stops after the prepare phase (exit code 0 or 65),
+/// for counting that phase apart.
+pub fn run_program(engine: &dyn Engine, options: Options, source: &str, prepare_only: bool, stack: Stack) -> i32 {
+    let work = move || {
+        let mut session = engine.session(options);
+        if prepare_only {
+            return match session.prepare(source) {
+                Ok(()) => 0,
+                Err(errors) => {
+                    eprint!("{errors}");
+                    exit_code::COMPILE_ERROR
+                }
+            };
+        }
+        // The output buffer is allocated after the session: where a 64 KiB
+        // buffer sits in the heap changes how malloc consolidates for the
+        // rest of the run (2-4 % of some counts).
+        let mut out = ProgramOutput::stdout();
+        // Not when counted under valgrind: a thread waiting for signals is
+        // one more thread whose scheduling a count could see. Without the
+        // handler the program still runs; only a kill would lose the
+        // buffered output.
+        if stack == Stack::EngineThread {
+            let _ = output::flush_on_termination(&out);
+        }
+        let mut err = std::io::stderr().lock();
+        run_in_session(session.as_mut(), source, &mut out, &mut err)
+    };
+    match stack {
+        Stack::EngineThread => frontend::engine::with_engine_stack(work),
+        Stack::MainThread => work(),
+    }
 }
 
 /// Prepares and runs `source` in `session`, writing program output to `out`

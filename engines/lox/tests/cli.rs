@@ -240,3 +240,26 @@ fn dump_shows_each_engines_form_and_refuses_one_it_lacks() {
     let compile_error = lox(&["--dump", "ast", broken.to_str().unwrap()], "");
     assert_eq!(compile_error.status.code(), Some(65));
 }
+
+/// The hidden flags `harness ci` counts with: the engine on the main thread
+/// runs a program exactly as on its own thread, and `--prepare-only` stops
+/// before running (so prints nothing) but still reports compile errors.
+#[test]
+fn the_counted_runs_main_thread_and_prepare_only_behave_as_the_harness_needs() {
+    let program = write_temp("counted.lox", "var a = 1;\nprint a + 2;\nprint \"done\";\n");
+    let broken = write_temp("counted-broken.lox", "print 1 +;\n");
+    for engine in ["hashmap-walker", "slot-walker:plain", "nanbox-vm"] {
+        let file = program.to_str().unwrap();
+        let normal = lox(&["-e", engine, file], "");
+        let main_thread = lox(&["--main-thread", "-e", engine, file], "");
+        assert_eq!(text(&normal.stdout), "3\ndone\n");
+        assert_eq!((main_thread.stdout, main_thread.status.code()), (normal.stdout, Some(0)), "{engine}");
+        let prepared = lox(&["--main-thread", "--prepare-only", "-e", engine, file], "");
+        assert_eq!((text(&prepared.stdout), prepared.status.code()), (String::new(), Some(0)), "{engine}");
+        let refused = lox(&["--prepare-only", "-e", engine, broken.to_str().unwrap()], "");
+        assert_eq!(refused.status.code(), Some(65), "{engine}");
+        assert!(text(&refused.stderr).contains("Expect expression"), "{engine}: {}", text(&refused.stderr));
+    }
+    let help = lox(&["--help"], "");
+    assert!(!text(&help.stdout).contains("main-thread"), "a flag for the harness, hidden from --help");
+}

@@ -84,7 +84,8 @@ pub fn run(args: &AblateArgs, command_line: String) -> Result<Ablated> {
     // then go in before the records file is started, and a bad program set
     // leaves an earlier ablation as it was.
     outdir::claim(&out, args.force)?;
-    let counter = Counter::new(valgrind.clone(), out.join("programs"), None, timeout)?;
+    let (exe, _) = crate::ci::counted::find(args.counted_exe.as_deref(), &root)?;
+    let counter = Counter::new(valgrind.clone(), &exe, out.join("programs"), None, timeout)?;
     let mut jobs = Vec::with_capacity(variants.len() * programs.len());
     for engine in &engines {
         let names: Vec<String> =

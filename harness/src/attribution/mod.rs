@@ -25,8 +25,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// Counts engines' runs under callgrind and attributes them: the binary
-/// counted (a release build of the harness, running `__run` as `harness ci`
-/// does), its debug information, and the engines' sources.
+/// counted (`lox` with the engine on the main thread, as `harness ci`
+/// counts it), its debug information, and the engines' sources.
 pub struct Attributor {
     binary: PathBuf,
     valgrind: PathBuf,
@@ -56,7 +56,6 @@ impl Attributor {
     ) -> Result<(Attribution, Vec<u8>)> {
         let argv = [
             self.binary.display().to_string(),
-            "__run".to_string(),
             "--main-thread".to_string(),
             "--engine".to_string(),
             engine.to_string(),

@@ -3,13 +3,13 @@
 //!
 //! A count repeats exactly for the same binary, input, arguments,
 //! environment and working directory. What differs between one checkout and
-//! another, or one CI runner and the next, is where the harness binary lies
+//! another, or one CI runner and the next, is where the counted binary lies
 //! (the clone path: the counted process's first argument and the kernel's
 //! record of its executable, both on the initial stack) and what the process
 //! starts with; both shift where the stack begins, and with it the alignment
 //! of everything on it, which moves some counts by a few hundred
 //! instructions. So the first run counts as the gate always does, and each
-//! further run counts every pair with the harness copied to a directory with
+//! further run counts every pair with the counted `lox` copied to a directory with
 //! a path of another length, working in another directory, and with an
 //! environment of another size (the gate clears the counted environment, but
 //! a larger one moves the stack just as a longer path does, so it stands for
@@ -31,7 +31,7 @@ pub struct Variation {
     pub counter: Counter,
 }
 
-/// The settings of runs 2 to `runs` of a calibration: for each, the harness
+/// The settings of runs 2 to `runs` of a calibration: for each, the counted
 /// binary copied into `dir` at a path of another length and the programs of
 /// `counter`'s working directory copied beside it, and an environment of
 /// another size.
@@ -47,9 +47,10 @@ pub fn variations(counter: &Counter, dir: &Path, runs: usize) -> Result<Vec<Vari
         let clone = dir.join(format!("clone-{run}-{padding}"));
         let work_dir = clone.join("programs");
         std::fs::create_dir_all(&work_dir).with_context(|| format!("could not create {}", work_dir.display()))?;
-        let exe = clone.join("harness");
-        std::fs::copy(&counter.exe, &exe)
-            .with_context(|| format!("could not copy the harness to {}", exe.display()))?;
+        let original = Path::new(&counter.exe);
+        let exe = clone.join(original.file_name().context("the counted binary's path names no file")?);
+        std::fs::copy(original, &exe)
+            .with_context(|| format!("could not copy the counted binary to {}", exe.display()))?;
         for entry in std::fs::read_dir(&counter.work_dir)? {
             let entry = entry?;
             if entry.file_type()?.is_file() {
@@ -66,7 +67,7 @@ pub fn variations(counter: &Counter, dir: &Path, runs: usize) -> Result<Vec<Vari
         std::fs::create_dir_all(&varied.raw_dir)?;
         variations.push(Variation {
             description: format!(
-                "the harness at a path {} characters longer, in another working directory, with {env_bytes} bytes \
+                "the counted binary at a path {} characters longer, in another working directory, with {env_bytes} bytes \
                  of environment",
                 exe.display().to_string().len().saturating_sub(counter.exe.len())
             ),

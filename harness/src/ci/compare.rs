@@ -54,6 +54,10 @@ pub struct CiResults {
     /// from before it was recorded.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub libc: String,
+    /// The binary counted and how it was built. Results from before it was
+    /// recorded counted the harness itself (`harness __run`).
+    #[serde(default)]
+    pub counted: super::counted::CountedBinary,
     pub counts: Vec<Count>,
     /// How the spreads were measured, when this is a calibrated baseline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -98,12 +102,14 @@ impl CiResults {
     }
 
     /// What makes counts comparable at all: the compiler and profile that
-    /// built the engines, the valgrind that counted and the C library that
-    /// ran, as (what, version) pairs.
-    pub fn toolchain(&self) -> [(&'static str, &str); 4] {
+    /// built the engines, the program counted (with fat LTO, the rest of a
+    /// binary changes how the engines in it are compiled), the valgrind that
+    /// counted and the C library that ran, as (what, version) pairs.
+    pub fn toolchain(&self) -> [(&'static str, &str); 5] {
         [
             ("rustc", &self.provenance.rustc),
             ("build profile", &self.provenance.profile),
+            ("counted binary", &self.counted.program),
             ("valgrind", &self.valgrind),
             ("C library", &self.libc),
         ]

@@ -1,6 +1,7 @@
 //! Counting many engine × program pairs the same way: what every count
-//! shares (the programs written under fixed names into one directory, an
-//! empty environment, the engine on the main thread, a time limit) and a pool
+//! shares (the counted binary, `lox` (see [`super::counted`]), the programs
+//! written under fixed names into one directory, an empty environment, the
+//! engine on the main thread, a time limit) and a pool
 //! of workers that counts pairs side by side. `harness ci` and
 //! `harness ablate` both count through here, so their figures are the same
 //! figures.
@@ -10,7 +11,7 @@ use crate::measure::{Executor, ProcessExecutor};
 use crate::programs::{Program, ProgramSet};
 use crate::verify;
 use anyhow::{Context, Result};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -22,7 +23,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 /// One engine (or variant) × program to count.
 #[derive(Clone, Debug)]
 pub struct Job {
-    /// The engine or variant, as `__run --engine` takes it.
+    /// The engine or variant, as `lox --engine` takes it.
     pub engine: String,
     pub program: String,
     pub size: u64,
@@ -35,7 +36,7 @@ pub struct Job {
 #[derive(Clone, Debug)]
 pub struct Counter {
     pub valgrind: PathBuf,
-    /// The harness itself, whose `__run` is counted.
+    /// The counted `lox` binary.
     pub exe: String,
     /// Where the programs are and every count runs.
     pub work_dir: PathBuf,
@@ -50,15 +51,21 @@ pub struct Counter {
 }
 
 impl Counter {
-    /// A counter whose programs and counts live in `work_dir`, keeping
-    /// cachegrind's raw output in `raw_dir` when that is given.
-    pub fn new(valgrind: PathBuf, work_dir: PathBuf, raw_dir: Option<PathBuf>, timeout: Duration) -> Result<Counter> {
+    /// A counter of the `lox` binary `exe` whose programs and counts live in
+    /// `work_dir`, keeping cachegrind's raw output in `raw_dir` when that is
+    /// given.
+    pub fn new(
+        valgrind: PathBuf,
+        exe: &Path,
+        work_dir: PathBuf,
+        raw_dir: Option<PathBuf>,
+        timeout: Duration,
+    ) -> Result<Counter> {
         let keep_raw = raw_dir.is_some();
         let raw_dir = raw_dir.unwrap_or_else(|| work_dir.join("cachegrind"));
         for dir in [&work_dir, &raw_dir] {
             std::fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
         }
-        let exe = std::env::current_exe().context("could not find the harness's own executable")?;
         Ok(Counter { valgrind, exe: exe.display().to_string(), work_dir, raw_dir, keep_raw, timeout, env: Vec::new() })
     }
 
@@ -84,17 +91,11 @@ impl Counter {
         Ok(jobs)
     }
 
-    /// The counted command: `harness __run` on the main thread (see
-    /// `child::Stack::MainThread`; `counts::count` gives that thread the
+    /// The counted command: `lox` with the engine on the main thread (see
+    /// `lox::run::Stack::MainThread`; `counts::count` gives that thread the
     /// engine's stack size).
     pub fn argv(&self, job: &Job, prepare_only: bool) -> Vec<String> {
-        let mut argv = vec![
-            self.exe.clone(),
-            "__run".to_string(),
-            "--main-thread".to_string(),
-            "--engine".to_string(),
-            job.engine.clone(),
-        ];
+        let mut argv = vec![self.exe.clone(), "--main-thread".to_string(), "--engine".to_string(), job.engine.clone()];
         if prepare_only {
             argv.push("--prepare-only".to_string());
         }
@@ -119,7 +120,7 @@ impl Counter {
     /// its own with its large stack), in the working directory.
     pub fn native_argv(&self, job: &Job) -> Vec<String> {
         let file = self.work_dir.join(&job.file_name).display().to_string();
-        vec![self.exe.clone(), "__run".to_string(), "--engine".to_string(), job.engine.clone(), file]
+        vec![self.exe.clone(), "--engine".to_string(), job.engine.clone(), file]
     }
 
     /// Runs one job natively within the time limit and checks its output:
@@ -184,6 +185,29 @@ mod tests {
         let mut seen = seen.into_inner().unwrap();
         seen.sort_unstable();
         assert_eq!(seen, jobs.iter().map(|job| (*job, job * 2)).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn the_counted_command_is_lox_on_the_main_thread_not_the_harness() {
+        let dir = std::env::temp_dir().join(format!("loxbench-counter-argv-{}", std::process::id()));
+        let lox = Path::new("/checkout/target/release/lox");
+        let counter = Counter::new("valgrind".into(), lox, dir.clone(), None, DEFAULT_TIMEOUT).unwrap();
+        let job = Job {
+            engine: "slot-walker:plain".into(),
+            program: "fib".into(),
+            size: 10,
+            file_name: "fib.lox".into(),
+            expected: Vec::new(),
+        };
+        let lox = lox.display().to_string();
+        assert_eq!(counter.argv(&job, false), [&lox, "--main-thread", "--engine", "slot-walker:plain", "fib.lox"]);
+        assert_eq!(
+            counter.argv(&job, true),
+            [&lox, "--main-thread", "--engine", "slot-walker:plain", "--prepare-only", "fib.lox"]
+        );
+        let file = dir.join("fib.lox").display().to_string();
+        assert_eq!(counter.native_argv(&job), [&lox, "--engine", "slot-walker:plain", &file]);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -106,6 +106,7 @@ pub fn join(shards: &[(PathBuf, CiResults, Slice)], command_line: String) -> Res
         provenance,
         valgrind: first.valgrind.clone(),
         libc: first.libc.clone(),
+        counted: first.counted.clone(),
         counts,
         calibration: first.calibration.clone(),
         shard: None,

@@ -11,6 +11,7 @@
 pub mod baseline;
 pub mod calibrate;
 pub mod compare;
+pub mod counted;
 pub mod counter;
 pub mod counts;
 pub mod gate;
@@ -75,8 +76,14 @@ pub fn run(args: &CiArgs, command_line: String) -> Result<bool> {
     // The programs go into one directory under fixed names, and every count
     // runs there with an empty environment: the same binary and input then
     // give the same count.
-    let counter =
-        Counter::new(valgrind.clone(), out.join("programs"), Some(out.join("cachegrind")), counter::DEFAULT_TIMEOUT)?;
+    let (exe, counted_binary) = counted::find(args.counted_exe.as_deref(), &root)?;
+    let counter = Counter::new(
+        valgrind.clone(),
+        &exe,
+        out.join("programs"),
+        Some(out.join("cachegrind")),
+        counter::DEFAULT_TIMEOUT,
+    )?;
     let profile_dir = out.join(PROFILE_DIR);
     std::fs::create_dir_all(&profile_dir).with_context(|| format!("could not create {}", profile_dir.display()))?;
     let names: Vec<String> = engines.iter().map(|engine| engine.name.clone()).collect();
@@ -93,7 +100,11 @@ pub fn run(args: &CiArgs, command_line: String) -> Result<bool> {
     };
 
     let started = std::time::Instant::now();
-    eprintln!("Counting instructions of {} engine × program pairs with cachegrind", jobs.len());
+    eprintln!(
+        "Counting instructions of {} engine × program pairs with cachegrind, running {}",
+        jobs.len(),
+        exe.display()
+    );
     let bar = indicatif::ProgressBar::new(jobs.len() as u64);
     let counted = counter::in_parallel(&jobs, |job| count_one(job, &counter, &profile_dir), |_, _| bar.inc(1));
     bar.finish_and_clear();
@@ -111,6 +122,7 @@ pub fn run(args: &CiArgs, command_line: String) -> Result<bool> {
         provenance: provenance::collect(&root, command_line),
         valgrind: valgrind_version(&valgrind),
         libc: libc_version(),
+        counted: counted_binary,
         counts: counted,
         calibration,
         shard: args.shard.map(|shard| shard::Slice { shard, pairs, everything: args.select.is_everything() }),

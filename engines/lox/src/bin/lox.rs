@@ -5,8 +5,7 @@
 use clap::Parser;
 use frontend::diagnostics::exit_code;
 use frontend::{Engine, Form, Options};
-use lox::output::{self, ProgramOutput};
-use lox::run::SourceFrom;
+use lox::run::{SourceFrom, Stack};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -64,6 +63,18 @@ struct Cli {
     /// Start the prompt even when standard input is not a terminal (each line runs as it arrives).
     #[arg(long, conflicts_with = "file")]
     prompt: bool,
+
+    /// Stop after the prepare phase (parse, resolve, compile): how `harness ci` and `harness ablate` count
+    /// that phase apart.
+    #[arg(long, hide = true, requires = "file", conflicts_with_all = ["dump", "disassemble"])]
+    prepare_only: bool,
+
+    /// Run the engine on the main thread instead of a thread with a large stack: how `harness ci` counts
+    /// under valgrind, which runs one thread at a time, so that the hand-off between two threads would make
+    /// a count depend on the OS scheduler. The caller must give the main thread a large stack
+    /// (`valgrind --main-stacksize`).
+    #[arg(long, hide = true, requires = "file", conflicts_with_all = ["dump", "disassemble"])]
+    main_thread: bool,
 
     /// The program to run; `-` reads it from standard input.
     file: Option<PathBuf>,
@@ -130,11 +141,13 @@ fn main() -> ExitCode {
             return ExitCode::from(code as u8);
         }
     };
-    let code = frontend::engine::with_engine_stack(move || match dump {
-        Some(form) => print_dump(engine, form, &options, &source),
-        None => run_source(engine, options, &source),
-    });
-    ExitCode::from(code as u8)
+    if let Some(form) = dump {
+        return ExitCode::from(
+            frontend::engine::with_engine_stack(|| print_dump(engine, form, &options, &source)) as u8
+        );
+    }
+    let stack = if cli.main_thread { Stack::MainThread } else { Stack::EngineThread };
+    ExitCode::from(lox::run::run_program(engine, options, &source, cli.prepare_only, stack) as u8)
 }
 
 fn list_tunings(engine: &dyn Engine) {
@@ -145,16 +158,6 @@ fn list_tunings(engine: &dyn Engine) {
     for tuning in engine.tunings() {
         println!("{}\n  {}\n  Helps: {}", tuning.name, tuning.summary, tuning.class);
     }
-}
-
-fn run_source(engine: &dyn Engine, options: Options, source: &str) -> i32 {
-    let mut session = engine.session(options);
-    let mut out = ProgramOutput::stdout();
-    // Without the handler the program still runs; only a kill would lose
-    // the buffered output.
-    let _ = output::flush_on_termination(&out);
-    let mut err = std::io::stderr().lock();
-    lox::run::run_in_session(session.as_mut(), source, &mut out, &mut err)
 }
 
 fn list_engines() {
