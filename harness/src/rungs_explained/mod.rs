@@ -44,10 +44,10 @@ pub fn pairs(engines: &[&'static dyn frontend::Engine]) -> Vec<RungPair> {
         .iter()
         .filter_map(|engine| {
             let below = engine.rung().below?;
-            engines.iter().any(|e| e.name() == below).then(|| RungPair {
-                upper: engine.name().to_string(),
-                lower: below.to_string(),
-            })
+            engines
+                .iter()
+                .any(|e| e.name() == below)
+                .then(|| RungPair { upper: engine.name().to_string(), lower: below.to_string() })
         })
         .collect()
 }

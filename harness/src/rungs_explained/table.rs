@@ -117,7 +117,9 @@ impl PairSummary {
 impl Breakdowns {
     pub fn from_records(records: &[Record]) -> Result<Breakdowns> {
         let Some(Record::Run { provenance, valgrind, timeout_s, pairs, programs }) = records.first() else {
-            bail!("the explain records do not start with a run record; were they written by `harness explain --rungs`?");
+            bail!(
+                "the explain records do not start with a run record; were they written by `harness explain --rungs`?"
+            );
         };
         let mut entries = Vec::new();
         for record in &records[1..] {
