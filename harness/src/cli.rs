@@ -290,8 +290,19 @@ pub struct ProfileArgs {
 #[derive(Clone, Debug, Args)]
 pub struct ExplainArgs {
     /// The two engines, the faster first (e.g. `nanbox-vm tagged-walker`).
-    #[arg(num_args = 2, required = true, value_names = ["A", "B"])]
+    #[arg(num_args = 2, required_unless_present = "rungs", conflicts_with = "rungs", value_names = ["A", "B"])]
     pub engines: Vec<String>,
+
+    /// Every adjacent pair of rungs instead (each engine and the rung it is a step from), each engine counted
+    /// once per program: saves the breakdowns as explain.jsonl (each as it comes) into the output directory
+    /// (default reports/latest) and renders the report there, whose README then has the section "Why each
+    /// rung executes fewer instructions" and whose LADDER.md names each step's top cost category.
+    #[arg(long)]
+    pub rungs: bool,
+
+    /// With --rungs: stop a counted run after this many seconds and record it as failed.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::rungs_explained::DEFAULT_TIMEOUT_S)]
+    pub timeout: u64,
 
     /// Only these programs (comma-separated names from programs/programs.toml; default every program).
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
@@ -301,7 +312,8 @@ pub struct ExplainArgs {
     #[arg(long, value_name = "DIR")]
     pub programs_dir: Option<PathBuf>,
 
-    /// Where to write the programs, callgrind's files and README.md (default reports/explain).
+    /// Where to write the programs, callgrind's files and README.md (default reports/explain; with --rungs,
+    /// reports/latest).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 

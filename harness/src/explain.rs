@@ -23,13 +23,22 @@ pub const TOLERANCE: f64 = 0.05;
 /// Whether `attribution`'s categories add up to its measured total within
 /// [`TOLERANCE`].
 pub fn adds_up(attribution: &Attribution) -> bool {
-    let total = attribution.total as f64;
-    total > 0.0 && (attribution.categorised() as f64 - total).abs() <= TOLERANCE * total
+    within_tolerance(attribution.total, attribution.categorised())
+}
+
+/// Whether `categorised` instructions are within [`TOLERANCE`] of a
+/// measured `total` (which must be above zero).
+pub fn within_tolerance(total: u64, categorised: u64) -> bool {
+    let total = total as f64;
+    total > 0.0 && (categorised as f64 - total).abs() <= TOLERANCE * total
 }
 
 /// Runs `harness explain`; returns whether every output was right and every
 /// breakdown added up.
 pub fn run(args: &ExplainArgs, command_line: String) -> Result<bool> {
+    if args.rungs {
+        return crate::rungs_explained::run(args, command_line);
+    }
     let [first, second] = [&args.engines[0], &args.engines[1]];
     for name in [first, second] {
         if lox::find_engine(name).is_none() {

@@ -43,6 +43,7 @@ pub mod progress;
 pub mod provenance;
 pub mod report;
 pub mod results;
+pub mod rungs_explained;
 pub mod runs;
 pub mod shard;
 pub mod source;

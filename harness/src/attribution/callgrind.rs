@@ -8,10 +8,12 @@
 //! Callgrind is slower than cachegrind (about five times here) and as
 //! deterministic: the same binary and input give the same counts.
 
+use crate::measure::{self, RunResult};
 use anyhow::{Context, Result, bail};
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 /// The function every engine's run phase is inside: `Session::run`.
 pub const RUN_PHASE: &str = "*as frontend::engine::Session>::run";
@@ -51,7 +53,44 @@ impl Counts {
 /// only, and parses what it wrote to `out_file`. Returns the counts and the
 /// program's standard output.
 pub fn count(valgrind: &Path, argv: &[String], work_dir: &Path, out_file: &Path) -> Result<(Counts, Vec<u8>)> {
-    let output = Command::new(valgrind)
+    let output = command(valgrind, argv, work_dir, out_file)
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("could not run {}", valgrind.display()))?;
+    Ok((read(out_file, &output.stderr)?, output.stdout))
+}
+
+/// [`count`] as a child like every other the harness starts
+/// ([`measure::run_command`]): stopped after `limit`, when it comes back
+/// with `run.timed_out` set and no counts.
+pub fn count_within(
+    valgrind: &Path,
+    argv: &[String],
+    work_dir: &Path,
+    out_file: &Path,
+    limit: Duration,
+) -> Result<(Option<Counts>, RunResult)> {
+    let mut command = command(valgrind, argv, work_dir, out_file);
+    let mut run =
+        measure::run_command(&mut command, limit).with_context(|| format!("could not run {}", valgrind.display()))?;
+    // Callgrind's own messages start with `==pid==`; the program's
+    // diagnostics are the rest.
+    let messages = std::mem::take(&mut run.stderr);
+    run.stderr = String::from_utf8_lossy(&messages)
+        .lines()
+        .filter(|line| !line.starts_with("=="))
+        .map(|line| format!("{line}\n"))
+        .collect::<String>()
+        .into_bytes();
+    if run.timed_out.is_some() {
+        return Ok((None, run));
+    }
+    Ok((Some(read(out_file, &messages)?), run))
+}
+
+fn command(valgrind: &Path, argv: &[String], work_dir: &Path, out_file: &Path) -> Command {
+    let mut command = Command::new(valgrind);
+    command
         .arg("--tool=callgrind")
         .arg("--dump-instr=yes")
         .arg(format!("--toggle-collect={RUN_PHASE}"))
@@ -59,18 +98,20 @@ pub fn count(valgrind: &Path, argv: &[String], work_dir: &Path, out_file: &Path)
         .arg(format!("--callgrind-out-file={}", out_file.display()))
         .args(argv)
         .env_clear()
-        .current_dir(work_dir)
-        .stdin(Stdio::null())
-        .output()
-        .with_context(|| format!("could not run {}", valgrind.display()))?;
+        .current_dir(work_dir);
+    command
+}
+
+/// Parses the file callgrind wrote, or says what callgrind said instead.
+fn read(out_file: &Path, messages: &[u8]) -> Result<Counts> {
     let text = std::fs::read_to_string(out_file).with_context(|| {
         format!(
             "callgrind wrote no output file ({}); its messages: {}",
             out_file.display(),
-            String::from_utf8_lossy(&output.stderr).lines().take(5).collect::<Vec<_>>().join(" / ")
+            String::from_utf8_lossy(messages).lines().take(5).collect::<Vec<_>>().join(" / ")
         )
     })?;
-    Ok((parse(&text)?, output.stdout))
+    parse(&text)
 }
 
 /// Names in callgrind's files may be given once with an id, `fn=(12) name`,

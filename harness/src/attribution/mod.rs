@@ -54,16 +54,36 @@ impl Attributor {
         work_dir: &Path,
         raw: &Path,
     ) -> Result<(Attribution, Vec<u8>)> {
-        let argv = [
+        let argv = self.argv(engine, file_name);
+        let (counts, stdout) = callgrind::count(&self.valgrind, &argv, work_dir, raw)?;
+        let binary = self.binary.display().to_string();
+        Ok((attribute(&counts, &binary, &mut self.symbols, &mut self.sources), stdout))
+    }
+
+    /// [`Attributor::count`] stopped after `limit`: the attribution (none
+    /// when the run timed out) and the run, its output and exit code.
+    pub fn count_within(
+        &mut self,
+        engine: &str,
+        file_name: &str,
+        work_dir: &Path,
+        raw: &Path,
+        limit: std::time::Duration,
+    ) -> Result<(Option<Attribution>, crate::measure::RunResult)> {
+        let argv = self.argv(engine, file_name);
+        let (counts, run) = callgrind::count_within(&self.valgrind, &argv, work_dir, raw, limit)?;
+        let binary = self.binary.display().to_string();
+        Ok((counts.map(|counts| attribute(&counts, &binary, &mut self.symbols, &mut self.sources)), run))
+    }
+
+    fn argv(&self, engine: &str, file_name: &str) -> [String; 5] {
+        [
             self.binary.display().to_string(),
             "--main-thread".to_string(),
             "--engine".to_string(),
             engine.to_string(),
             file_name.to_string(),
-        ];
-        let (counts, stdout) = callgrind::count(&self.valgrind, &argv, work_dir, raw)?;
-        let binary = self.binary.display().to_string();
-        Ok((attribute(&counts, &binary, &mut self.symbols, &mut self.sources), stdout))
+        ]
     }
 }
 

@@ -45,6 +45,9 @@ pub fn render(analysis: &Analysis, notice: &str, charts: &[&str], extras: super:
         ablation_note(&mut out, analysis, ablation);
         crate::ablate::markdown::render(&mut out, ablation);
     }
+    if let Some(breakdowns) = extras.breakdowns {
+        super::explained::render(&mut out, breakdowns, Some(&analysis.provenance.revision));
+    }
     verification(&mut out, analysis);
     warnings(&mut out, analysis);
     method(&mut out, analysis, links);

@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod character;
 pub mod counts;
+pub mod explained;
 pub mod format;
 pub mod groups;
 pub mod ladder;
@@ -18,6 +19,7 @@ use crate::charts::{self, Bars, Line, Lines, Origin};
 use crate::contender::{Contender, Kind};
 use crate::provenance;
 use crate::results::{self, Record};
+use crate::rungs_explained::table::Breakdowns;
 use analysis::Analysis;
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -58,15 +60,32 @@ pub fn render_dir(out_dir: &Path) -> Result<PathBuf> {
 pub fn render_dir_from(out_dir: &Path, results_file: &str) -> Result<PathBuf> {
     let partial = results_file == results::PARTIAL_RESULTS_FILE;
     let ablation = Ablation::load(out_dir, partial)?;
+    let breakdowns = Breakdowns::load(out_dir, partial)?;
     let results = out_dir.join(results_file);
-    if let Some(ablation) = &ablation
-        && !results.is_file()
-    {
-        return crate::ablate::render_alone(out_dir, ablation);
+    if !results.is_file() {
+        match (&ablation, &breakdowns) {
+            (Some(ablation), breakdowns) => {
+                let readme = crate::ablate::render_alone(out_dir, ablation)?;
+                if let Some(breakdowns) = breakdowns {
+                    let mut text = std::fs::read_to_string(&readme)?;
+                    explained::render(&mut text, breakdowns, Some(&ablation.provenance.revision));
+                    std::fs::write(&readme, text).with_context(|| format!("could not write {}", readme.display()))?;
+                }
+                return Ok(readme);
+            }
+            (None, Some(breakdowns)) => {
+                let readme = out_dir.join("README.md");
+                std::fs::write(&readme, explained::standalone(breakdowns, out_dir))
+                    .with_context(|| format!("could not write {}", readme.display()))?;
+                return Ok(readme);
+            }
+            (None, None) => {}
+        }
     }
     let records = results::read_records(&results)?;
     let profiles = profiles::Profiles::load(out_dir)?;
-    render_with(&records, Extras { profiles: profiles.as_ref(), ablation: ablation.as_ref() }, out_dir)
+    let extras = Extras { profiles: profiles.as_ref(), ablation: ablation.as_ref(), breakdowns: breakdowns.as_ref() };
+    render_with(&records, extras, out_dir)
 }
 
 /// Every failed contender × program in `out_dir/results.jsonl`, one line
@@ -123,6 +142,8 @@ pub fn render(records: &[Record], out_dir: &Path) -> Result<PathBuf> {
 pub struct Extras<'a> {
     pub profiles: Option<&'a profiles::Profiles>,
     pub ablation: Option<&'a Ablation>,
+    /// The breakdowns of each step into cost categories (`explain.jsonl`).
+    pub breakdowns: Option<&'a Breakdowns>,
 }
 
 /// Writes the report for `records` and `extras` into `out_dir`.

@@ -10,6 +10,7 @@ use crate::interval::{Interval, Verdict};
 use crate::report::Extras;
 use crate::report::analysis::Analysis;
 use crate::report::format;
+use crate::rungs_explained::table::Breakdowns;
 use crate::source;
 use std::fmt::Write;
 
@@ -96,10 +97,15 @@ fn missing(out: &mut String, extras: Extras<'_>) {
     if extras.profiles.is_none() {
         missing.push("no allocation or work counts and no prepare times (`harness profile --out DIR` adds them)");
     }
-    missing.push(
-        "no breakdown of a step into cost categories (dispatch, variables, allocation...): no record of one is saved \
-         in a report directory yet",
-    );
+    if extras.breakdowns.is_none() {
+        missing.push(
+            "no breakdown of a step into cost categories (dispatch, variables, allocation...) (`harness explain --rungs \
+             --out DIR` adds it)",
+        );
+    }
+    if missing.is_empty() {
+        return;
+    }
     let _ = writeln!(out, "**Not measured in this directory:** {}.\n", missing.join("; "));
 }
 
@@ -325,6 +331,13 @@ fn measured(out: &mut String, a: &Analysis, pair: StepPair<'_, '_>, extras: Extr
             instructions(&lower_counters.instructions_tuned, &counters.instructions_tuned)
         );
     }
+    if let Some(breakdowns) = extras.breakdowns {
+        let _ = writeln!(
+            out,
+            "| top cost category (`explain`, instructions under callgrind) | – | {} |",
+            top_category(breakdowns, rung, lower)
+        );
+    }
     if let (Some(upper), Some(low)) = (rung.value_bytes, lower.value_bytes) {
         let _ = writeln!(out, "| value size | {low} → {upper} bytes | {low} → {upper} bytes |");
     }
@@ -347,6 +360,25 @@ fn measured(out: &mut String, a: &Analysis, pair: StepPair<'_, '_>, extras: Extr
         let _ = writeln!(out, "{}\n", best_and_worst(step, "Plain"));
     }
     every_program(out, a, rung);
+}
+
+/// The category with the largest share of what `rung` saves (or adds) in
+/// instructions over `lower`, with a link to every category in the report.
+fn top_category(breakdowns: &Breakdowns, rung: &RungPage<'_>, lower: &RungPage<'_>) -> String {
+    let link = format!("[every category](README.md#{})", crate::report::explained::anchor());
+    let Some(summary) = breakdowns.summary(rung.engine).filter(|s| s.lower == lower.engine) else {
+        return "not counted (`explain.jsonl` has no breakdown of this step)".to_string();
+    };
+    let left_out = if summary.excluded.is_empty() {
+        String::new()
+    } else {
+        format!(", {} left out", format::plural(summary.excluded.len(), "program", "programs"))
+    };
+    match crate::report::explained::top_text(&summary) {
+        Some(text) => format!("{text}{left_out} ({link})"),
+        None if summary.programs.is_empty() => format!("no program could be explained{left_out} ({link})"),
+        None => format!("the same instructions as `{}` ({link})", lower.engine),
+    }
 }
 
 fn unit_singular(unit: Option<&str>) -> String {
@@ -525,6 +557,15 @@ fn sources(out: &mut String, a: &Analysis, extras: Extras<'_>) {
             "Instructions, plain and tuned: `ablation.jsonl` (cachegrind, deterministic)."
         } else {
             "Instructions: none (no `ablation.jsonl`)."
+        }
+    );
+    let _ = writeln!(
+        out,
+        "- {}",
+        if extras.breakdowns.is_some() {
+            "Top cost categories: `explain.jsonl` (callgrind, deterministic; `harness explain --rungs`)."
+        } else {
+            "Top cost categories: none (no `explain.jsonl`)."
         }
     );
     let _ = writeln!(
