@@ -212,17 +212,24 @@ pub fn attribute(
                 frames.push(Frame { function: function.name.clone(), file: String::new(), line: 0 });
             }
             let outer = frames.last().expect("one frame at least");
-            let has_line = outer.file.is_empty() || outer.line != 0;
+            // Code the compiler merged from several lines has line 0 in some
+            // frame of its chain; it goes where the instruction before went.
+            let has_line = frames.iter().all(|frame| frame.file.is_empty() || frame.line != 0);
             if !has_line {
                 without_line += count;
             }
-            let unit = if has_line {
-                (!outer.file.is_empty())
-                    .then(|| sources.unit_at(&outer.file, outer.line).map(|unit| (outer.file.clone(), unit)))
-                    .flatten()
-            } else {
-                previous.as_ref().and_then(|(unit, _, _)| unit.clone())
-            };
+            // The unit is the outermost frame's that has one: usually the
+            // function itself, but when the dispatch function is inlined into
+            // its caller (nanbox-vm's `execute` into `run`), the caller's line
+            // is only the call site and the dispatch loop is a frame further in.
+            let unit =
+                if has_line {
+                    frames.iter().rev().filter(|frame| !frame.file.is_empty() && frame.line != 0).find_map(|frame| {
+                        sources.unit_at(&frame.file, frame.line).map(|unit| (frame.file.clone(), unit))
+                    })
+                } else {
+                    previous.as_ref().and_then(|(unit, _, _)| unit.clone())
+                };
             let claimed = frames.iter().find_map(|frame| rules::frame_category(frame).map(|c| (c, place_of(frame))));
             let (category, place) = claimed.unwrap_or_else(|| match &unit {
                 Some((file, unit)) => {
@@ -400,6 +407,29 @@ fn execute() {
         assert_eq!((unit("GetGlobal").own, unit("GetGlobal").called), (25, 0));
         assert_eq!((unit("Add").own, unit("Add").called), (35, 20));
         assert_eq!(unit("(dispatch)").own, 20);
+    }
+
+    /// The same run with `execute` inlined into a `run` elsewhere in the
+    /// file: every instruction's outermost frame is `run` at the call, and
+    /// the dispatch loop is one frame in. The arms must be found there.
+    #[test]
+    fn a_dispatch_function_inlined_into_its_caller_keeps_its_arms() {
+        let (counts, FixedFrames(frames), mut sources) = fixture();
+        let vm = "/w/engines/x-vm/src/vm.rs";
+        let mut inlined = FixedFrames(
+            frames
+                .into_iter()
+                .map(|(address, mut chain)| {
+                    chain.push(frame("run", vm, 40));
+                    (address, chain)
+                })
+                .collect(),
+        );
+        let attribution = attribute(&counts, "/bin/harness", &mut inlined, &mut sources);
+        assert_eq!(attribution.category(Category::Dispatch), 20);
+        assert_eq!(attribution.category(Category::Variables), 25);
+        assert_eq!(attribution.category(Category::Operations), 35);
+        assert_eq!(attribution.category(Category::Other), 0);
     }
 
     #[test]
