@@ -31,6 +31,7 @@ fn profile(engine: &str, program: &str) -> EngineProfile {
         counts: Vec::new(),
         folded: format!("{FLAMEGRAPH_DIR}/{stem}.folded"),
         flamegraph: Some(format!("{FLAMEGRAPH_DIR}/{stem}.svg")),
+        lox: None,
         date: String::new(),
     }
 }

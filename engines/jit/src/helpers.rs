@@ -54,6 +54,10 @@ pub const CLOSE_UPVALUES: Helper = helper!(close_upvalues, 2, false);
 pub const CLASS: Helper = helper!(class, 2, true);
 pub const INHERIT: Helper = helper!(inherit, 3, true);
 pub const METHOD: Helper = helper!(method, 4, false);
+#[cfg(feature = "work-count")]
+pub const MARK_FRAME: Helper = helper!(mark_frame, 2, false);
+#[cfg(feature = "work-count")]
+pub const MARK_DEPTH: Helper = helper!(mark_depth, 1, false);
 
 /// The messages [`throw`] raises, by number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -286,4 +290,20 @@ extern "C" fn inherit(vm: *mut Vm, superclass: u64, subclass: u64) -> u64 {
 extern "C" fn method(vm: *mut Vm, class: u64, name: u64, method: u64) {
     // SAFETY: called by machine code with its state.
     unsafe { state(vm) }.heap.add_method(object(class), object(name), value(method));
+}
+
+/// The profiling build's marker: the frame at `index` (0 is the script's)
+/// now runs the function whose marker id is `function`. Machine code calls
+/// it once its prologue has pushed the frame, so that a sample names the
+/// Lox function whose machine code runs.
+#[cfg(feature = "work-count")]
+extern "C" fn mark_frame(index: u64, function: u64) {
+    frontend::profiling::marker::set_frame(index as usize, function as u32);
+}
+
+/// The profiling build's marker: the call stack is `depth` frames deep
+/// again, after a return popped a frame.
+#[cfg(feature = "work-count")]
+extern "C" fn mark_depth(depth: u64) {
+    frontend::profiling::marker::set_depth(depth as usize);
 }

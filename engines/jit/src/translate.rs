@@ -192,6 +192,11 @@ impl Translator<'_, '_> {
         self.b.ins().store(flags(), self.slots, self.frame, FRAME_SLOTS);
         let pushed = self.b.ins().iadd_imm_s(count, 1);
         self.b.ins().store(flags(), pushed, self.vm, VM_FRAME_COUNT);
+        #[cfg(feature = "work-count")]
+        {
+            let marker = self.b.ins().iconst(I64, i64::from(function.marker));
+            self.call(helpers::MARK_FRAME, &[count, marker]);
+        }
         let zero = self.b.ins().iconst(I64, 0);
         for position in 0..self.variables.len() {
             let value = if position <= function.arity && code.read[position] && !code.captured[position] {
@@ -729,6 +734,8 @@ impl Translator<'_, '_> {
                     self.close_frame_upvalues();
                 }
                 self.b.ins().store(flags(), self.frame_index, self.vm, VM_FRAME_COUNT);
+                #[cfg(feature = "work-count")]
+                self.call(helpers::MARK_DEPTH, &[self.frame_index]);
                 self.b.ins().return_(&[result]);
                 return true;
             }

@@ -134,6 +134,10 @@ impl Vm {
             std::mem::transmute::<*mut (dyn Write + '_), *mut (dyn Write + 'static)>(std::ptr::from_mut(out))
         });
         let entry = entry(function);
+        // The profiling build's marker starts empty; machine code marks
+        // each frame it pushes (helpers.rs).
+        #[cfg(feature = "work-count")]
+        frontend::profiling::marker::clear();
         // SAFETY: the script's machine code was compiled from its chunk at
         // prepare, with the `Entry` signature; slot 0 holds its closure.
         let result = unsafe { entry(self, closure.as_ptr(), base, 0) };

@@ -66,9 +66,13 @@ impl Evaluator<'_> {
             }
         }
 
+        #[cfg(feature = "work-count")]
+        let frame = frontend::profiling::marker::frame(self.depth, function.marker);
         self.depth += 1;
         let result = self.execute_block(&function.body, env);
         self.depth -= 1;
+        #[cfg(feature = "work-count")]
+        drop(frame);
         let value = match result {
             Ok(()) => Value::Nil,
             Err(Unwind::Return(value)) => value,

@@ -24,6 +24,25 @@ pub fn render(folded: &str, title: &str, subtitle: &str, path: &Path) -> Result<
 /// same total first (right for samples from runs of different lengths; wrong
 /// for instruction counts, where the growth itself is the point).
 pub fn render_diff(before: &Path, after: &Path, title: &str, path: &Path, normalize: bool) -> Result<()> {
+    let subtitle = format!("before: {}; after: {}; red grew, blue shrank", before.display(), after.display());
+    render_diff_titled(before, after, title, &subtitle, path, normalize)
+}
+
+/// [`render_diff`] with a subtitle of the caller's.
+pub fn render_diff_titled(
+    before: &Path,
+    after: &Path,
+    title: &str,
+    subtitle: &str,
+    path: &Path,
+    normalize: bool,
+) -> Result<()> {
+    render(&differential(before, after, normalize)?, title, subtitle, path)
+}
+
+/// The differential folded lines from `before` to `after` (two folded
+/// files): each stack with its count before and after (`a;b 10 14`).
+pub fn differential(before: &Path, after: &Path, normalize: bool) -> Result<String> {
     let open = |p: &Path| {
         std::fs::File::open(p)
             .map(BufReader::new)
@@ -33,7 +52,5 @@ pub fn render_diff(before: &Path, after: &Path, title: &str, path: &Path, normal
     let options = inferno::differential::Options { normalize, ..Default::default() };
     inferno::differential::from_readers(options, open(before)?, open(after)?, &mut lines)
         .context("could not compare the two profiles")?;
-    let text = String::from_utf8_lossy(&lines).into_owned();
-    let subtitle = format!("before: {}; after: {}; red grew, blue shrank", before.display(), after.display());
-    render(&text, title, &subtitle, path)
+    Ok(String::from_utf8_lossy(&lines).into_owned())
 }

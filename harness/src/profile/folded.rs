@@ -43,18 +43,40 @@ pub fn trim(
     is_collapsed: impl Fn(&str) -> bool,
     collapsed_as: &str,
 ) -> Vec<Stack> {
+    let trimmed = stacks
+        .iter()
+        .map(|stack| Stack {
+            frames: trim_frames(&stack.frames, &is_root, &is_collapsed, collapsed_as),
+            count: stack.count,
+        })
+        .collect();
+    merge(trimmed)
+}
+
+/// [`trim`] for one stack's frames.
+pub fn trim_frames(
+    frames: &[String],
+    is_root: impl Fn(&str) -> bool,
+    is_collapsed: impl Fn(&str) -> bool,
+    collapsed_as: &str,
+) -> Vec<String> {
+    let start = frames.iter().rposition(|f| is_root(f)).unwrap_or(0);
+    let mut kept: Vec<String> = Vec::with_capacity(frames.len() - start);
+    for frame in &frames[start..] {
+        if is_collapsed(frame) {
+            kept.push(collapsed_as.to_string());
+            break;
+        }
+        kept.push(frame.clone());
+    }
+    kept
+}
+
+/// Adds up the counts of equal stacks; the result is sorted by frames.
+pub fn merge(stacks: Vec<Stack>) -> Vec<Stack> {
     let mut merged: HashMap<Vec<String>, u64> = HashMap::new();
     for stack in stacks {
-        let start = stack.frames.iter().rposition(|f| is_root(f)).unwrap_or(0);
-        let mut frames: Vec<String> = Vec::with_capacity(stack.frames.len() - start);
-        for frame in &stack.frames[start..] {
-            if is_collapsed(frame) {
-                frames.push(collapsed_as.to_string());
-                break;
-            }
-            frames.push(frame.clone());
-        }
-        *merged.entry(frames).or_default() += stack.count;
+        *merged.entry(stack.frames).or_default() += stack.count;
     }
     let mut stacks: Vec<Stack> = merged.into_iter().map(|(frames, count)| Stack { frames, count }).collect();
     stacks.sort_by(|a, b| a.frames.cmp(&b.frames));

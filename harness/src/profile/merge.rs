@@ -44,7 +44,7 @@ pub fn run(args: &MergeArgs, command_line: &str) -> Result<PathBuf> {
     let merged: Vec<(usize, ProfileRecord)> = records::merge(&args.dirs, PROFILE_FILE, &out, command_line)?;
     for (shard, record) in &merged {
         let ProfileRecord::Profile(profile) = record else { continue };
-        for file in std::iter::once(&profile.folded).chain(profile.flamegraph.as_ref()) {
+        for file in profile.files() {
             // From the shard that profiled the pair: another shard's
             // directory may hold an older file of the same name.
             let from = args.dirs[*shard].join(file);

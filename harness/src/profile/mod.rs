@@ -7,15 +7,24 @@
 //! profiling build, which the timing build must not be:
 //! `cargo run --profile profiling -p harness --features profiling -- profile`.
 //! Everything is saved (`profile.jsonl`, and `flamegraphs/<engine>-<program>`
-//! `.folded` and `.svg`), so the report renders hot spots from saved files.
+//! `.folded` and `.svg`, with `-marked.folded` for the native stacks with the
+//! Lox marker as their last frame and `-lox.folded` and `-lox.svg` for the
+//! Lox call stacks alone), so the report renders hot spots and the
+//! differential flamegraphs of adjacent rungs from saved files.
 
 pub mod alloc;
 pub mod counts;
 pub mod flamegraph;
 pub mod folded;
+pub mod lox;
 pub mod merge;
+pub mod rung_diffs;
 #[cfg(feature = "profiling")]
 mod sampler;
+// The harness's only unsafe code: a signal handler in front of pprof's.
+#[cfg(feature = "profiling")]
+#[allow(unsafe_code)]
+mod tagging;
 
 use crate::results::Provenance;
 use anyhow::{Context, Result, bail};
@@ -76,7 +85,24 @@ pub struct EngineProfile {
     /// directory; no flamegraph when the run was too short to be sampled.
     pub folded: String,
     pub flamegraph: Option<String>,
+    /// The Lox-level profile (the marker's samples), from builds that tag
+    /// samples; records from before have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lox: Option<lox::LoxProfile>,
     pub date: String,
+}
+
+impl EngineProfile {
+    /// Every file the profile names, relative to the output directory.
+    pub fn files(&self) -> Vec<&str> {
+        let mut files = vec![self.folded.as_str()];
+        files.extend(self.flamegraph.as_deref());
+        if let Some(lox) = &self.lox {
+            files.extend([lox.marked_folded.as_str(), lox.folded.as_str()]);
+            files.extend(lox.flamegraph.as_deref());
+        }
+        files
+    }
 }
 
 fn one() -> u64 {

@@ -1,6 +1,8 @@
 //! The profiling run proper (profiling build only): each engine on each
 //! program, in this process, under pprof, with allocations and work counted.
 
+use super::lox::{self, LoxProfile};
+use super::tagging::{LoxSamples, Tagger};
 use super::{
     BLOCKLIST, EngineProfile, FLAMEGRAPH_DIR, FREQUENCY_HZ, ProfileRecord, ProfileWriter, alloc, file_stem, folded,
 };
@@ -78,13 +80,24 @@ pub fn profile_all(args: &ProfileArgs, command_line: String) -> Result<()> {
         progress.advance(names.get(index + 1).map_or("the last profile is written", String::as_str));
     }
     progress.finish();
+    // The differential flamegraphs of adjacent rungs, from the Lox stacks
+    // just saved (the report draws them again from the same files).
+    if let Some((_, profiles)) = super::read_profiles(&out)? {
+        let drawn = super::rung_diffs::render_all(&out, &profiles)?;
+        eprintln!("{} differential flamegraphs of adjacent rungs drawn", drawn.len());
+    }
     eprintln!("Profiles written to {}", out.join(FLAMEGRAPH_DIR).display());
     Ok(())
 }
 
 /// What one profiled run produced, before it is saved.
 struct Sampled {
+    /// The native stacks, and the same with the marker as their last frame.
     stacks: Vec<folded::Stack>,
+    marked: Vec<folded::Stack>,
+    /// The Lox call stacks sampled, and the profiling names by id.
+    lox: LoxSamples,
+    names: Vec<String>,
     cpu_s: f64,
     /// How many profiled runs the samples come from.
     repeats: u64,
@@ -118,21 +131,32 @@ fn profile_one(
     let stem = file_stem(&engine.name, program);
     let folded_path = Path::new(FLAMEGRAPH_DIR).join(format!("{stem}.folded"));
     let svg_path = Path::new(FLAMEGRAPH_DIR).join(format!("{stem}.svg"));
-    let text = folded::render(&sampled.stacks);
-    std::fs::write(out.join(&folded_path), &text)?;
+    std::fs::write(out.join(&folded_path), folded::render(&sampled.stacks))?;
+    let marked_path = Path::new(FLAMEGRAPH_DIR).join(format!("{stem}-marked.folded"));
+    let marked = folded::render(&sampled.marked);
+    std::fs::write(out.join(&marked_path), &marked)?;
     let title = format!("{} on {program} (n = {size})", engine.name);
     let subtitle = format!(
         "{samples} samples at about {FREQUENCY_HZ} Hz over {:.2} s of CPU in {} run(s); about {dropped_estimate} \
-         more were dropped (inside libc, libgcc, pthread or vdso)",
+         more were dropped (inside libc, libgcc, pthread or vdso). The last frame, lox: function > opcode or node, \
+         is what the engine marked as running",
         sampled.cpu_s, sampled.repeats
     );
-    let flamegraph = if samples == 0 {
-        let _ = std::fs::remove_file(out.join(&svg_path));
-        None
-    } else {
-        super::flamegraph::render(&text, &title, &subtitle, &out.join(&svg_path))?;
-        Some(svg_path.display().to_string())
-    };
+    let flamegraph = drawn(&marked, samples, &title, &subtitle, out, &svg_path)?;
+
+    let lox_stacks = lox::lox_stacks(&sampled.lox.samples, &sampled.names);
+    let lox_samples = folded::total(&lox_stacks);
+    let lox_folded_path = Path::new(FLAMEGRAPH_DIR).join(format!("{stem}-lox.folded"));
+    let lox_svg_path = Path::new(FLAMEGRAPH_DIR).join(format!("{stem}-lox.svg"));
+    let lox_text = folded::render(&lox_stacks);
+    std::fs::write(out.join(&lox_folded_path), &lox_text)?;
+    let lox_title = format!("{} on {program} (n = {size}): Lox functions", engine.name);
+    let lox_subtitle = format!(
+        "{lox_samples} samples of the Lox call stack at about {FREQUENCY_HZ} Hz (those inside the C library \
+         included) over {:.2} s of CPU in {} run(s); outermost call at the bottom",
+        sampled.cpu_s, sampled.repeats
+    );
+    let lox_flamegraph = drawn(&lox_text, lox_samples, &lox_title, &lox_subtitle, out, &lox_svg_path)?;
 
     Ok(EngineProfile {
         engine: engine.name.clone(),
@@ -153,8 +177,26 @@ fn profile_one(
         counters: sampled.counters.iter().map(|(name, count)| (name.to_string(), *count)).collect(),
         folded: folded_path.display().to_string(),
         flamegraph,
+        lox: Some(LoxProfile {
+            samples: lox_samples,
+            overflowed: sampled.lox.overflowed,
+            marked_folded: marked_path.display().to_string(),
+            folded: lox_folded_path.display().to_string(),
+            flamegraph: lox_flamegraph,
+        }),
         date: now_rfc3339(),
     })
+}
+
+/// Draws `text` at `svg` (relative to `out`) and returns that path, or
+/// removes an older drawing and returns nothing when there are no samples.
+fn drawn(text: &str, samples: u64, title: &str, subtitle: &str, out: &Path, svg: &Path) -> Result<Option<String>> {
+    if samples == 0 {
+        let _ = std::fs::remove_file(out.join(svg));
+        return Ok(None);
+    }
+    super::flamegraph::render(text, title, subtitle, &out.join(svg))?;
+    Ok(Some(svg.display().to_string()))
 }
 
 /// What one run in a fresh session gave; the session is kept so that its
@@ -168,6 +210,10 @@ struct Once {
 
 /// Prepares and runs `source` in a fresh session.
 fn run_once(engine: &EngineVariant, source: &str) -> Once {
+    // The marker is empty while nothing runs (an engine leaves it as its
+    // last instruction left it), so parsing and compiling are not marked
+    // as the last run's Lox code.
+    frontend::profiling::marker::clear();
     let mut session = engine.engine().session(engine.options());
     let start = Instant::now();
     let prepared = session.prepare(source);
@@ -179,6 +225,7 @@ fn run_once(engine: &EngineVariant, source: &str) -> Once {
         Ok(()) => session.run(&mut stdout).map(|()| stdout).map_err(|error| format!("failed: {error}")),
     };
     let run_s = start.elapsed().as_secs_f64();
+    frontend::profiling::marker::clear();
     Once { prepare_s, run_s, outcome, session }
 }
 
@@ -201,6 +248,9 @@ fn sample(engine: &EngineVariant, source: &str, min_seconds: f64) -> Result<Samp
         .blocklist(&BLOCKLIST)
         .build()
         .map_err(|e| anyhow!("could not start the profiler: {e}"))?;
+    // In front of pprof's signal handler, so that each sample carries the
+    // engine's marker (tagging.rs); removed before pprof's report.
+    let tagger = Tagger::install()?;
     // Started after the profiler, whose set-up (reading every shared
     // library's address range) is not the engine's time.
     let cpu = cpu_time::ProcessTime::now();
@@ -212,42 +262,61 @@ fn sample(engine: &EngineVariant, source: &str, min_seconds: f64) -> Result<Samp
         repeats += 1;
     }
     let cpu_s = cpu.elapsed().as_secs_f64();
+    let lox = tagger.finish();
+    let names = frontend::profiling::names::all();
     let report = guard.report().build().map_err(|e| anyhow!("could not build the profile: {e}")).context("pprof")?;
     drop(guard);
-    let raw: Vec<folded::Stack> = report
-        .data
-        .iter()
-        .map(|(frames, count)| folded::Stack {
-            // pprof lists the leaf first. Each frame's symbols are the
-            // functions inlined at its address, innermost first, ending with
-            // the function the code really belongs to. Only that last one is
-            // kept: pprof merges samples by the start address of each frame's
-            // function and resolves the merged stack at the address of
-            // whichever sample came first, so the inlined names describe one
-            // arbitrary sample. (Kept, they put all of a bytecode VM's time
-            // in `<*const T>::add`, inlined somewhere in its dispatch loop.)
-            frames: frames
-                .frames
-                .iter()
-                .rev()
-                .filter_map(|frame| frame.last())
-                .map(|symbol| clean(&symbol.name()))
-                .collect(),
-            count: (*count).max(0) as u64,
-        })
-        .filter(|stack| !stack.frames.is_empty())
-        .collect();
+    // pprof lists the leaf first. Each frame's symbols are the functions
+    // inlined at its address, innermost first, ending with the function the
+    // code really belongs to. Only that last one is kept: pprof merges
+    // samples by the start address of each frame's function and resolves the
+    // merged stack at the address of whichever sample came first, so the
+    // inlined names describe one arbitrary sample. (Kept, they put all of a
+    // bytecode VM's time in `<*const T>::add`, inlined somewhere in its
+    // dispatch loop.)
+    //
     // Every stack starts with the same thread start-up frames down to
-    // `run_once`; and the counting allocator's bookkeeping (atomic adds) is
-    // allocation cost that the timing build spends in malloc instead, which
-    // the blocklist hides, so it is shown as one allocator frame.
-    let stacks = folded::trim(
-        &raw,
-        |frame| frame.starts_with("harness::profile::sampler::run_once"),
-        |frame| frame.contains("stats_alloc"),
-        "(allocator: malloc or free, with the profiling build's counting)",
-    );
-    Ok(Sampled { stacks, cpu_s, repeats, prepare_s, run_s, allocations, outcome, work, counters, counts })
+    // `run_once`, which are cut; and the counting allocator's bookkeeping
+    // (atomic adds) is allocation cost that the timing build spends in malloc
+    // instead, which the blocklist hides, so it is shown as one allocator
+    // frame.
+    let mut stacks = Vec::new();
+    let mut marked = Vec::new();
+    for (frames, count) in &report.data {
+        let names_root_first: Vec<String> =
+            frames.frames.iter().rev().filter_map(|frame| frame.last()).map(|symbol| clean(&symbol.name())).collect();
+        let (own, tag) = lox::split_tag(&names_root_first);
+        let own = folded::trim_frames(
+            &own,
+            |frame| frame.starts_with("harness::profile::sampler::run_once"),
+            |frame| frame.contains("stats_alloc"),
+            "(allocator: malloc or free, with the profiling build's counting)",
+        );
+        if own.is_empty() {
+            continue;
+        }
+        let count = (*count).max(0) as u64;
+        let mut with_marker = own.clone();
+        with_marker.extend(tag.and_then(|tag| lox::marker_frame(tag, &names)));
+        stacks.push(folded::Stack { frames: own, count });
+        marked.push(folded::Stack { frames: with_marker, count });
+    }
+    let (stacks, marked) = (folded::merge(stacks), folded::merge(marked));
+    Ok(Sampled {
+        stacks,
+        marked,
+        lox,
+        names,
+        cpu_s,
+        repeats,
+        prepare_s,
+        run_s,
+        allocations,
+        outcome,
+        work,
+        counters,
+        counts,
+    })
 }
 
 /// A demangled name without its hash suffix, safe inside a folded line.

@@ -83,7 +83,10 @@ pub fn render_dir_from(out_dir: &Path, results_file: &str) -> Result<PathBuf> {
         }
     }
     let records = results::read_records(&results)?;
-    let profiles = profiles::Profiles::load(out_dir)?;
+    let mut profiles = profiles::Profiles::load(out_dir)?;
+    if let Some(profiles) = &mut profiles {
+        profiles.draw_rung_diffs(out_dir)?;
+    }
     let extras = Extras { profiles: profiles.as_ref(), ablation: ablation.as_ref(), breakdowns: breakdowns.as_ref() };
     render_with(&records, extras, out_dir)
 }

@@ -7,6 +7,7 @@ use super::analysis::Analysis;
 use super::format;
 use crate::profile::EngineProfile;
 use crate::profile::folded::{self, HotSpot, Stack};
+use crate::profile::rung_diffs::RungDiff;
 use crate::results::Provenance;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -20,6 +21,9 @@ const TOP: usize = 8;
 pub struct Profiles {
     pub provenance: Provenance,
     pub profiles: Vec<(EngineProfile, Vec<Stack>)>,
+    /// The differential Lox-level flamegraphs of adjacent rungs, once drawn
+    /// ([`Profiles::draw_rung_diffs`]).
+    pub rung_diffs: Vec<RungDiff>,
 }
 
 impl Profiles {
@@ -34,7 +38,21 @@ impl Profiles {
                 (profile, stacks)
             })
             .collect();
-        Ok(Some(Profiles { provenance, profiles }))
+        Ok(Some(Profiles { provenance, profiles, rung_diffs: Vec::new() }))
+    }
+
+    /// Draws the differential Lox-level flamegraph of every adjacent pair
+    /// of rungs into `out_dir` and keeps the list for the pages that link
+    /// them.
+    pub fn draw_rung_diffs(&mut self, out_dir: &Path) -> anyhow::Result<()> {
+        let profiles: Vec<EngineProfile> = self.profiles.iter().map(|(p, _)| p.clone()).collect();
+        self.rung_diffs = crate::profile::rung_diffs::render_all(out_dir, &profiles)?;
+        Ok(())
+    }
+
+    /// The differential flamegraphs whose upper rung is `engine`.
+    pub fn diffs_onto(&self, engine: &str) -> Vec<&RungDiff> {
+        self.rung_diffs.iter().filter(|diff| diff.upper == engine).collect()
     }
 
     fn engines(&self) -> Vec<&str> {
@@ -109,6 +127,7 @@ pub fn render(out: &mut String, analysis: &Analysis, profiles: &Profiles) {
         profiles.provenance.revision
     );
     work_table(out, analysis, profiles);
+    lox_level(out, profiles);
     super::counts::render(out, profiles);
     for engine in profiles.engines() {
         hot_spots(out, profiles, engine);
@@ -201,6 +220,59 @@ fn hot_spots(out: &mut String, profiles: &Profiles, engine: &str) {
     if !links.is_empty() {
         let _ = writeln!(out, "Flamegraphs: {}\n", links.join(" · "));
     }
+    let lox_links: Vec<String> = profiles
+        .profiles
+        .iter()
+        .filter(|(p, _)| p.engine == engine)
+        .filter_map(|(p, _)| Some(format!("[{}]({})", p.program, p.lox.as_ref()?.flamegraph.as_ref()?)))
+        .collect();
+    if !lox_links.is_empty() {
+        let _ = writeln!(out, "Lox functions only: {}\n", lox_links.join(" · "));
+    }
+}
+
+/// What the Lox-level flamegraphs are, and the differential ones of each
+/// adjacent pair of rungs.
+fn lox_level(out: &mut String, profiles: &Profiles) {
+    if profiles.profiles.iter().all(|(p, _)| p.lox.is_none()) {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "### At the level of Lox
+"
+    );
+    let _ = writeln!(
+        out,
+        "Each engine marks what it executes (the Lox call stack, and the opcode or node kind), and every sample \
+         carries the marker (METHODOLOGY.md, *Profiles*): each flamegraph above ends in a frame `lox: function > \
+         opcode`, and each engine has a second flamegraph of Lox functions alone (linked under its hot spots). \
+         The differential ones compare two adjacent rungs on one program at the level of Lox functions, both \
+         scaled to the same total: red where the upper rung spends a larger share of its time, blue a smaller \
+         one.\n"
+    );
+    if profiles.rung_diffs.is_empty() {
+        let _ = writeln!(out, "No adjacent pair of rungs was profiled on a common program.\n");
+        return;
+    }
+    let _ = writeln!(out, "| step | differential flamegraphs |");
+    let _ = writeln!(out, "|---|---|");
+    let mut steps: Vec<(&str, &str)> = Vec::new();
+    for diff in &profiles.rung_diffs {
+        if !steps.contains(&(diff.lower.as_str(), diff.upper.as_str())) {
+            steps.push((&diff.lower, &diff.upper));
+        }
+    }
+    for (lower, upper) in steps {
+        let links: Vec<String> = profiles
+            .rung_diffs
+            .iter()
+            .filter(|d| d.lower == lower && d.upper == upper)
+            .map(|d| format!("[{}]({})", d.program, d.path))
+            .collect();
+        let _ = writeln!(out, "| `{lower}` → `{upper}` | {} |", links.join(" · "));
+    }
+    out.push('\n');
 }
 
 /// A function name short enough for a table cell.

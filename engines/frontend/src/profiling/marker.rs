@@ -104,6 +104,19 @@ impl Drop for WhatGuard {
 #[derive(Debug)]
 pub struct NoMark;
 
+/// The call stack's depth now. Safe in a signal handler: an atomic load.
+#[inline(always)]
+pub fn depth() -> usize {
+    (DEPTH.load(Ordering::Relaxed) as usize).min(MAX_DEPTH)
+}
+
+/// The function-name id of the frame at `index` (0 is the script's), or 0
+/// past the deepest frame the marker holds. Safe in a signal handler.
+#[inline(always)]
+pub fn frame_at(index: usize) -> u32 {
+    FRAMES.get(index).map_or(0, |frame| frame.load(Ordering::Relaxed))
+}
+
 /// What a reader saw.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Snapshot {
@@ -158,6 +171,7 @@ mod tests {
         let mut one = [0; 1];
         assert_eq!(read(&mut one), Snapshot { depth: 3, innermost: 9, what: 0 });
         assert_eq!(one, [7]);
+        assert_eq!((depth(), frame_at(1), frame_at(MAX_DEPTH)), (3, 8, 0));
         clear();
     }
 }

@@ -353,6 +353,13 @@ fn measured(out: &mut String, a: &Analysis, pair: StepPair<'_, '_>, extras: Extr
             let _ = writeln!(out, "| instructions per unit of the engine's own work | – | {low} → {upper} |");
         }
     }
+    if let Some(profiles) = extras.profiles {
+        let _ = writeln!(
+            out,
+            "| where the time moved, by Lox function (differential flamegraphs) | – | {} |",
+            lox_diffs(profiles, rung.engine)
+        );
+    }
     out.push('\n');
     if let Some(step) = &rung.tuned_step {
         let _ = writeln!(out, "{}\n", best_and_worst(step, "Tuned"));
@@ -360,6 +367,14 @@ fn measured(out: &mut String, a: &Analysis, pair: StepPair<'_, '_>, extras: Extr
         let _ = writeln!(out, "{}\n", best_and_worst(step, "Plain"));
     }
     every_program(out, a, rung);
+}
+
+/// Links to the differential Lox-level flamegraphs from the rung below to
+/// `engine`, one per program profiled on both.
+fn lox_diffs(profiles: &crate::report::profiles::Profiles, engine: &str) -> String {
+    let links: Vec<String> =
+        profiles.diffs_onto(engine).iter().map(|diff| format!("[{}]({})", diff.program, diff.path)).collect();
+    if links.is_empty() { "none: no program profiled on both rungs".to_string() } else { links.join(" · ") }
 }
 
 /// The category with the largest share of what `rung` saves (or adds) in
