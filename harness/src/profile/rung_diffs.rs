@@ -4,7 +4,6 @@
 //! share of its time than the rung below. Drawn from the saved Lox folded
 //! stacks, so `harness report` (and `harness profile`) can draw them again.
 
-use super::lox::OUTSIDE_LOX;
 use super::{EngineProfile, FLAMEGRAPH_DIR, file_stem, flamegraph};
 use anyhow::Result;
 use std::path::Path;
@@ -57,11 +56,9 @@ pub fn render_all(out_dir: &Path, profiles: &[EngineProfile]) -> Result<Vec<Rung
         let path = path_of(&lower.engine, &upper.engine, &upper.program);
         let title = format!("{} → {} on {}: Lox functions", lower.engine, upper.engine, upper.program);
         let subtitle = format!(
-            "widths are {upper}'s samples; red: a larger share of {upper}'s samples than of {lower}'s, blue: a \
-             smaller one (both scaled to the same total); {outside} is parsing and compiling",
+            "red: a larger share of {upper}'s time than of {lower}'s; blue: a smaller one; widths: {upper}'s",
             upper = upper.engine,
             lower = lower.engine,
-            outside = OUTSIDE_LOX,
         );
         flamegraph::render_diff_titled(&before, &after, &title, &subtitle, &out_dir.join(&path), true)?;
         drawn.push(RungDiff {

@@ -24,6 +24,10 @@ use std::time::Instant;
 /// enough once.
 const QUICK_MIN_SECONDS: f64 = 0.2;
 
+/// The frame of samples taken in code without symbols (machine code the
+/// jit generated), where pprof records no frame at all.
+const UNSYMBOLISED: &str = "(code without symbols: machine code the jit generated)";
+
 /// Profiles every selected engine on every selected program.
 pub fn profile_all(args: &ProfileArgs, command_line: String) -> Result<()> {
     if provenance::BUILD_PROFILE != "profiling" {
@@ -138,8 +142,7 @@ fn profile_one(
     let title = format!("{} on {program} (n = {size})", engine.name);
     let subtitle = format!(
         "{samples} samples at about {FREQUENCY_HZ} Hz over {:.2} s of CPU in {} run(s); about {dropped_estimate} \
-         more were dropped (inside libc, libgcc, pthread or vdso). The last frame, lox: function > opcode or node, \
-         is what the engine marked as running",
+         more were dropped (inside libc, libgcc, pthread or vdso); last frame: lox: function > opcode or node",
         sampled.cpu_s, sampled.repeats
     );
     let flamegraph = drawn(&marked, samples, &title, &subtitle, out, &svg_path)?;
@@ -152,8 +155,7 @@ fn profile_one(
     std::fs::write(out.join(&lox_folded_path), &lox_text)?;
     let lox_title = format!("{} on {program} (n = {size}): Lox functions", engine.name);
     let lox_subtitle = format!(
-        "{lox_samples} samples of the Lox call stack at about {FREQUENCY_HZ} Hz (those inside the C library \
-         included) over {:.2} s of CPU in {} run(s); outermost call at the bottom",
+        "{lox_samples} samples of the Lox call stack (inside the C library too) over {:.2} s of CPU in {} run(s)",
         sampled.cpu_s, sampled.repeats
     );
     let lox_flamegraph = drawn(&lox_text, lox_samples, &lox_title, &lox_subtitle, out, &lox_svg_path)?;
@@ -285,7 +287,13 @@ fn sample(engine: &EngineVariant, source: &str, min_seconds: f64) -> Result<Samp
     for (frames, count) in &report.data {
         let names_root_first: Vec<String> =
             frames.frames.iter().rev().filter_map(|frame| frame.last()).map(|symbol| clean(&symbol.name())).collect();
-        let (own, tag) = lox::split_tag(&names_root_first);
+        let (mut own, tag) = lox::split_tag(&names_root_first);
+        if own.is_empty() && tag.is_some() {
+            // The engine's thread was in code with no symbols, which pprof
+            // leaves out, and the unwinder could go no further: the jit's
+            // machine code. The tag still says which Lox function ran.
+            own.push(UNSYMBOLISED.to_string());
+        }
         let own = folded::trim_frames(
             &own,
             |frame| frame.starts_with("harness::profile::sampler::run_once"),
