@@ -82,7 +82,7 @@ pub fn split_tag(frames: &[String]) -> (Vec<String>, Option<Tag>) {
         let Some(digit) = frame.strip_prefix(DIGIT_FRAME_PREFIX).and_then(|d| u64::from_str_radix(d, 16).ok()) else {
             break;
         };
-        code = code << 4 | digit;
+        code = (code << 4) | digit;
         digits += 1;
     }
     // The frame under the handler is the interrupted one: the unwinder
