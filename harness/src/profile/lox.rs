@@ -92,7 +92,7 @@ pub fn split_tag(frames: &[String]) -> (Vec<String>, Option<Tag>) {
         Some(below) if is_trampoline(&frames[below]) => below,
         _ => handler,
     };
-    let tag = (digits == DIGITS).then(|| Tag { function: (code >> 16) as u32, what: (code & 0xffff) as u32 });
+    let tag = (digits == DIGITS).then_some(Tag { function: (code >> 16) as u32, what: (code & 0xffff) as u32 });
     (frames[..own_end].to_vec(), tag)
 }
 
