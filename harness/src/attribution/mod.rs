@@ -76,6 +76,29 @@ impl Attributor {
         Ok((counts.map(|counts| attribute(&counts, &binary, &mut self.symbols, &mut self.sources)), run))
     }
 
+    /// [`Attributor::count_within`], keeping callgrind's counts too (for
+    /// what the attribution leaves out, such as a jit's generated code).
+    pub fn count_raw_within(
+        &mut self,
+        engine: &str,
+        file_name: &str,
+        work_dir: &Path,
+        raw: &Path,
+        limit: std::time::Duration,
+    ) -> Result<(Option<(Attribution, Counts)>, crate::measure::RunResult)> {
+        let argv = self.argv(engine, file_name);
+        let (counts, run) = callgrind::count_within(&self.valgrind, &argv, work_dir, raw, limit)?;
+        let binary = self.binary.display().to_string();
+        let attributed =
+            counts.map(|counts| (attribute(&counts, &binary, &mut self.symbols, &mut self.sources), counts));
+        Ok((attributed, run))
+    }
+
+    /// The counted binary, as callgrind names its object.
+    pub fn binary(&self) -> &Path {
+        &self.binary
+    }
+
     fn argv(&self, engine: &str, file_name: &str) -> [String; 5] {
         [
             self.binary.display().to_string(),
