@@ -6,10 +6,12 @@
 //! an arm is the whole of its opcode's work, so its own code (with what the
 //! compiler inlined into it) and the functions it calls both count: nothing
 //! an arm calls re-enters the dispatch loop. In a tree-walker or the closure
-//! compiler, what a node's code calls is mostly the evaluation of its
-//! children, which their own arms count, so only the arm's own code counts
-//! there. The fetch and decode before the `match` (a walker's entry into
-//! `evaluate`) is every execution's and is given per execution of any kind.
+//! compiler, what a node's code calls includes the evaluation of its
+//! children, which their own arms count, so an arm counts its own code and
+//! its share of the helpers it calls down to the next dispatch function
+//! ([`crate::attribution::UnitCost::helpers`]). The fetch and decode before
+//! the `match` (a walker's entry into `evaluate`) is every execution's and is
+//! given per execution of any kind.
 
 use super::records::{MachineCode, Measured};
 use crate::profile::counts::{self, Count, NODE, OPCODE};
@@ -70,7 +72,8 @@ pub fn costs(measured: &Measured) -> EngineCosts {
     let executions = family.map_or(0, |family| counts::family_total(&measured.executions, family));
     let executions_of = |names: &[String]| -> Option<u64> {
         let family = family?;
-        (!names.is_empty()).then(|| names.iter().map(|name| count_of(&measured.executions, family, name)).sum())
+        let kinds = names.iter().flat_map(|name| counted_kinds(family, name));
+        (!names.is_empty()).then(|| kinds.map(|kind| count_of(&measured.executions, family, &kind)).sum())
     };
     let share = |instructions: u64| instructions as f64 / measured.total.max(1) as f64;
     let with_calls = family == Some(OPCODE) && measured.machine_code.is_none();
@@ -81,7 +84,7 @@ pub fn costs(measured: &Measured) -> EngineCosts {
             .iter()
             .filter(|unit| !unit.names.is_empty())
             .map(|unit| {
-                let instructions = if with_calls { unit.own + unit.called } else { unit.own };
+                let instructions = if with_calls { unit.own + unit.called } else { unit.own + unit.helpers };
                 ArmCost {
                     label: unit.label.clone(),
                     instructions,
@@ -92,9 +95,44 @@ pub fn costs(measured: &Measured) -> EngineCosts {
             .collect(),
     };
     rows.sort_by(|a, b| b.instructions.cmp(&a.instructions).then_with(|| a.label.cmp(&b.label)));
-    let dispatch = measured.units.iter().filter(|unit| unit.label == "(dispatch)").map(|unit| unit.own).sum();
+    let dispatch = measured
+        .units
+        .iter()
+        .filter(|unit| unit.label == "(dispatch)")
+        .map(|unit| if with_calls { unit.own } else { unit.own + unit.helpers })
+        .sum();
     let in_rows = rows.iter().map(|row| row.instructions).sum();
     EngineCosts { family, with_calls, rows, executions, dispatch, in_rows, total: measured.total }
+}
+
+/// The kinds counted for an arm's name: a walker's `Binary` arm evaluates
+/// every binary operator, which the counters tell apart
+/// (`frontend::profiling::NodeKind::binary`), and likewise `Unary` and
+/// `Logical`; any other name is its own kind.
+fn counted_kinds(family: &str, name: &str) -> Vec<String> {
+    use frontend::ast::{BinaryOp, UnaryOp};
+    use frontend::profiling::NodeKind;
+    let kinds: Vec<NodeKind> = match (family, name) {
+        (NODE, "Binary") => [
+            BinaryOp::Add,
+            BinaryOp::Subtract,
+            BinaryOp::Multiply,
+            BinaryOp::Divide,
+            BinaryOp::Equal,
+            BinaryOp::NotEqual,
+            BinaryOp::Less,
+            BinaryOp::LessEqual,
+            BinaryOp::Greater,
+            BinaryOp::GreaterEqual,
+        ]
+        .into_iter()
+        .map(NodeKind::binary)
+        .collect(),
+        (NODE, "Unary") => [UnaryOp::Negate, UnaryOp::Not].into_iter().map(NodeKind::unary).collect(),
+        (NODE, "Logical") => vec![NodeKind::And, NodeKind::Or],
+        _ => return vec![name.to_string()],
+    };
+    kinds.into_iter().map(|kind| kind.name().to_string()).collect()
 }
 
 fn count_of(executions: &[Count], family: &str, name: &str) -> u64 {
@@ -272,8 +310,10 @@ fn execute() {
         assert!(costs.rows.iter().all(|row| row.label != "Jump | Loop"), "{costs:?}");
     }
 
+    /// A walker's arm counts its own code and the helper it called (not
+    /// what the call cost in all, which in a walker includes its children).
     #[test]
-    fn a_walker_arm_leaves_out_what_it_calls() {
+    fn a_walker_arm_counts_its_helpers() {
         let eval = VM.replace("Op::", "Expr::").replace("match op", "match expr").replace("Constant", "Literal");
         let eval_file = "/w/engines/x-walker/src/eval.rs";
         let mut record = measured(&eval, Vec::new());
@@ -290,13 +330,15 @@ fn execute() {
         let evaluate = eval.replace("fn execute()", "fn evaluate()").replace("    loop {\n", "    {\n");
         let mut sources = SourceIndex::from_texts(&[(eval_file, evaluate.as_str())]);
         record.units = crate::attribution::attribute(&counts, "/bin/walker", &mut frames, &mut sources).units;
-        record.executions = vec![count(NODE, "Literal", 10), count(NODE, "Add", 28)];
+        record.executions = vec![count(NODE, "Literal", 10), count(NODE, "Add", 53)];
         let costs = costs(&record);
         assert_eq!(costs.family, Some(NODE));
         assert!(!costs.with_calls);
-        assert_eq!(row(&costs, "Add").instructions, 56);
+        assert_eq!(row(&costs, "Add").instructions, 106);
         assert_eq!(row(&costs, "Add").per_execution(), Some(2.0));
         assert_eq!(row(&costs, "Literal").per_execution(), Some(2.0));
+        // Every instruction is in a row or in the dispatch.
+        assert_eq!(costs.in_rows + costs.dispatch, costs.total);
     }
 
     #[test]
@@ -322,6 +364,24 @@ fn execute() {
         assert_eq!(row(&costs, "helpers::get_property").per_execution(), Some(3.0));
         assert_eq!(row(&costs, "Vm::run").executions, None);
         assert!(super::super::machine_code(&callgrind::parse(CALLGRIND).unwrap(), "/bin/lox").is_none());
+    }
+
+    /// The counters tell binary operators apart; a walker's `Binary` arm
+    /// runs them all.
+    #[test]
+    fn a_binary_arm_is_divided_by_every_operator_evaluated() {
+        let mut record = measured(VM, Vec::new());
+        record.units = vec![crate::attribution::UnitCost {
+            label: "Binary".into(),
+            names: vec!["Binary".into()],
+            own: 90,
+            called: 1000,
+            helpers: 10,
+        }];
+        record.executions = vec![count(NODE, "Add", 20), count(NODE, "Less", 30), count(NODE, "Literal", 99)];
+        let costs = costs(&record);
+        assert_eq!(row(&costs, "Binary").executions, Some(50));
+        assert_eq!(row(&costs, "Binary").per_execution(), Some(2.0));
     }
 
     #[test]

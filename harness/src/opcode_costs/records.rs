@@ -81,7 +81,7 @@ pub enum Record {
         /// The cargo command that built the binary that counted executions.
         work_count_build: String,
     },
-    Measured(Box<Measured>),
+    Measured(Measured),
 }
 
 /// What a directory's `opcodes.jsonl` holds, for the report.
@@ -115,7 +115,7 @@ impl Saved {
         };
         let measured = records
             .map(|record| match record {
-                Record::Measured(measured) => Ok(*measured),
+                Record::Measured(measured) => Ok(measured),
                 Record::Run { .. } => Err("a second run record".to_string()),
             })
             .collect::<Result<Vec<_>, _>>()?;

@@ -32,8 +32,10 @@ pub fn render(out: &mut String, saved: &Saved, timed_revision: Option<&str>) {
          dispatch arm it was compiled into, through the binary's inline chains, and each arm's instructions are \
          divided by the executions of its opcodes (a walker's evaluations of its node kind) counted on the same \
          program by `lox` built with the engines' counters (`{}`). In a VM an arm counts its own code and the \
-         functions it calls; in a walker or the closure compiler its own code only, since what a node calls is \
-         mostly its children, which their own arms count. METHODOLOGY.md (\"Instructions per opcode execution\") \
+         functions it calls; in a walker or the closure compiler its own code and its share of the helpers it \
+         calls (functions outside every arm, split among the arms that call them), not the children it \
+         evaluates, which their own arms count. An arm with instructions and no executions holds code the \
+         compiler merged from several arms, which keeps one arm's line. METHODOLOGY.md (\"Instructions per opcode execution\") \
          says how the attribution is made and what it cannot see.\n",
         saved.provenance.command, saved.provenance.revision, saved.counted_build, saved.work_count_build
     );
@@ -129,7 +131,7 @@ fn summary(measured: &Measured, costs: &EngineCosts) -> String {
         ),
         None => String::new(),
     };
-    let arms = if costs.with_calls { "arms, with the functions they call," } else { "arms' own code" };
+    let arms = if costs.with_calls { "arms, with the functions they call," } else { "arms, with their helpers," };
     format!(
         "{} instructions in the run phase, {executed}{from}{dispatch}; the {arms} {} ({}).",
         millions(measured.total),
