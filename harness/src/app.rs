@@ -5,7 +5,7 @@ use crate::benchmark::{self, Case, Plan};
 use crate::cli::{MeasureArgs, Select};
 use crate::contender::{self, Contender};
 use crate::measure::ProcessExecutor;
-use crate::programs::{Program, ProgramSet};
+use crate::programs::{Program, ProgramSet, Scale};
 use crate::progress::Reporter;
 use crate::provenance;
 use crate::report;
@@ -102,13 +102,14 @@ impl Select {
     }
 }
 
-/// The adaptive rule of a full run: ±2 % or 2 s of runs per contender and
-/// program, at least 3 and at most 30 runs. The budget bounds the timing:
-/// the default run has every engine tuned and plain, python3 and native code
-/// on every program, some hundreds of cells, and at 2 s each (only a cell
-/// whose three runs take longer goes over) that leaves room for the build
-/// and the profiles within the 20 minutes the main job should take.
-pub const FULL_RUNS: Adaptive = Adaptive { min_runs: 3, max_runs: 30, precision: 0.02, budget_s: 2.0 };
+/// The adaptive rule of the default run: ±2 % or half a second of runs per
+/// contender and program, at least 3 and at most 30 runs. The budget bounds
+/// the timing: the default run has every engine tuned and plain, python3 and
+/// native code on every program, over five hundred cells, and at half a
+/// second each (only a cell whose three runs take longer goes over) that
+/// leaves room for the builds and the profiles within the 20 minutes the
+/// main job should take.
+pub const DEFAULT_RUNS: Adaptive = Adaptive { min_runs: 3, max_runs: 30, precision: 0.02, budget_s: 0.5 };
 
 /// The adaptive rule of a `--quick` run: the programs' small sizes take
 /// milliseconds, where start-up noise keeps most intervals wide, so a tenth
@@ -127,7 +128,7 @@ pub struct Settings {
 
 impl Settings {
     pub fn from_args(args: &MeasureArgs) -> Result<Settings> {
-        let mut rule = if args.quick { QUICK_RUNS } else { FULL_RUNS };
+        let mut rule = if args.quick { QUICK_RUNS } else { DEFAULT_RUNS };
         if let Some(budget) = args.budget {
             if !(budget >= 0.0 && budget.is_finite()) {
                 bail!("--budget must be a number of seconds, 0 or more; got {budget}");
@@ -221,8 +222,9 @@ pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<Me
     let sized_dir =
         std::path::absolute(out.join("programs")).with_context(|| format!("could not resolve {}", out.display()))?;
     let mut cases = Vec::new();
+    let scale = Scale::from_flags(args.quick, args.full);
     for program in &programs {
-        let size = if args.quick { program.small } else { program.full };
+        let size = program.size(scale);
         cases.push(make_case(&set, program, size, Suite::Main, &sized_dir, 1.0)?);
     }
     let scaling_program = (!args.no_scaling)
@@ -230,7 +232,7 @@ pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<Me
         .flatten()
         .filter(|p| p.sizes.len() >= 2);
     if let Some(program) = scaling_program {
-        let limit = if args.quick { program.small } else { program.full };
+        let limit = program.size(scale);
         for &size in program.sizes.iter().filter(|&&n| n <= limit) {
             // fib's time grows by the golden ratio with each step of n, and
             // the chart runs fewer rounds than the main suite.
@@ -307,6 +309,9 @@ fn profiling_section(args: &MeasureArgs, out: &Path, root: &Path) {
     // Absolute, because cargo runs the profiling build from the checkout.
     let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
     let mut profile_args: Vec<String> = vec!["profile".into(), "--out".into(), out.display().to_string()];
+    if args.full {
+        profile_args.push("--full".into());
+    }
     profile_args.extend(args.select.to_args());
     let mut command = if crate::profile::AVAILABLE {
         match std::env::current_exe() {

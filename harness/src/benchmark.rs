@@ -47,7 +47,7 @@ pub struct Case {
     /// The Python twin, which may not exist.
     pub python_path: PathBuf,
     /// How long the case takes compared with the others, roughly, for the
-    /// estimate of the time left (1 for a program at its full size).
+    /// estimate of the time left (1 for a program at the run's size).
     pub weight: f64,
 }
 

@@ -30,6 +30,12 @@ pub struct MeasureArgs {
     #[arg(long)]
     pub quick: bool,
 
+    /// Time and profile every program at its full size (the one in its file, about a second on clox) instead
+    /// of its medium size (a few tens of milliseconds on clox). Expect hours with every contender: for long
+    /// reference runs of a few engines, where start-up must weigh nothing.
+    #[arg(long, conflicts_with = "quick")]
+    pub full: bool,
+
     /// Time each contender exactly this many times per program, for reference runs that must be alike. By
     /// default the count is adaptive: at least 3 runs, then more until the median's 95 % interval is within
     /// ±2 % of it, or until the contender's runs on that program have taken the --budget.
@@ -37,7 +43,7 @@ pub struct MeasureArgs {
     pub runs: Option<usize>,
 
     /// With adaptive run counts, stop timing a contender on a program once its timed runs there have taken
-    /// this many seconds, however precise its median is by then (never before 3 runs). Default 2, or 0.1
+    /// this many seconds, however precise its median is by then (never before 3 runs). Default 0.5, or 0.1
     /// with --quick.
     #[arg(long, value_name = "SECONDS", conflicts_with = "runs")]
     pub budget: Option<f64>,
@@ -262,6 +268,11 @@ pub struct ProfileArgs {
     /// Profile at the small sizes, to finish in well under a minute.
     #[arg(long)]
     pub quick: bool,
+
+    /// Profile at the full sizes (the ones in the files) instead of the medium sizes that the default timing
+    /// run uses.
+    #[arg(long, conflicts_with = "quick")]
+    pub full: bool,
 
     /// Write the profiles into this directory (default reports/latest), beside the timing results; the
     /// report there is rendered again to include them.

@@ -57,13 +57,55 @@ pub struct Program {
     /// One or two sentences on what it computes.
     #[serde(default)]
     pub description: String,
-    /// The size `--quick` runs.
+    /// The size `--quick` runs, and the one that instruction counts (`harness
+    /// ci`, `ablate`, `explain`) and criterion use.
     pub small: u64,
-    /// The size a full run uses, the one in the committed file.
+    /// The size the default run times and profiles: large enough that
+    /// process start-up is a few percent of the fastest engine's run, small
+    /// enough that every contender on every program fits the main job's
+    /// twenty minutes.
+    /// 0 in results saved before the medium size existed, whose runs used
+    /// `small` or `full`; a manifest must give it.
+    #[serde(default)]
+    pub medium: u64,
+    /// The size in the committed file, which `--full` runs.
     pub full: u64,
     /// Every size that has an expected-output file.
     #[serde(default)]
     pub sizes: Vec<u64>,
+}
+
+/// Which of a program's sizes a run uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scale {
+    /// `--quick`: milliseconds per run.
+    Small,
+    /// The default: a few tens of milliseconds on clox.
+    Medium,
+    /// `--full`: the size in the file, a second or so on clox.
+    Full,
+}
+
+impl Scale {
+    /// The scale that the `--quick` and `--full` flags (never both) select.
+    pub fn from_flags(quick: bool, full: bool) -> Scale {
+        match (quick, full) {
+            (true, _) => Scale::Small,
+            (false, true) => Scale::Full,
+            (false, false) => Scale::Medium,
+        }
+    }
+}
+
+impl Program {
+    /// The program's size at `scale`.
+    pub fn size(&self, scale: Scale) -> u64 {
+        match scale {
+            Scale::Small => self.small,
+            Scale::Medium => self.medium,
+            Scale::Full => self.full,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -93,7 +135,14 @@ impl ProgramSet {
                 bail!("{} lists `{}` but {} does not exist", manifest_path.display(), program.name, source.display());
             }
             check_twin(&set, program).with_context(|| format!("in {}", manifest_path.display()))?;
-            for size in [program.small, program.full] {
+            if program.medium == 0 {
+                bail!(
+                    "{}: program `{}` has no `medium` size (the size the default run times)",
+                    manifest_path.display(),
+                    program.name
+                );
+            }
+            for size in [program.small, program.medium, program.full] {
                 if !program.sizes.contains(&size) {
                     bail!(
                         "{}: program `{}` runs at size {size}, which is missing from its `sizes` list",
@@ -155,6 +204,17 @@ fn check_twin(set: &ProgramSet, program: &Program) -> Result<()> {
             bail!("program `{}` is given as its own twin (`twin_of`)", program.name)
         }
         (Some(original), _) => match set.find(original) {
+            // The twin table divides a twin's time by its original's at the
+            // same scale, which is the same work only at the same sizes.
+            Some(twin_of)
+                if (twin_of.small, twin_of.medium, twin_of.full) != (program.small, program.medium, program.full) =>
+            {
+                bail!(
+                    "program `{}` is a twin of `{original}` but its sizes (small, medium, full) differ from it; a twin \
+                     runs at its original's sizes so that their times compare the same work",
+                    program.name
+                )
+            }
             Some(_) => Ok(()),
             None => bail!(
                 "program `{}` is a twin of `{original}`, which is not a program of this set (`twin_of` must name \
@@ -218,7 +278,7 @@ mod tests {
     }
 
     fn table(name: &str, extra: &str) -> String {
-        format!("[[program]]\nname = \"{name}\"\nsmall = 1\nfull = 1\nsizes = [1]\n{extra}\n")
+        format!("[[program]]\nname = \"{name}\"\nsmall = 1\nmedium = 1\nfull = 1\nsizes = [1]\n{extra}\n")
     }
 
     #[test]
@@ -236,6 +296,25 @@ mod tests {
         assert!(refused("group = \"twin\"").contains("has no `twin_of`"));
         assert!(refused("twin_of = \"a\"").contains("is in group \"micro\""));
         assert!(refused("group = \"huge\"").contains("not a valid manifest"));
+    }
+
+    #[test]
+    fn a_twin_runs_at_its_originals_sizes_and_every_scale_has_a_size() {
+        let unequal = "[[program]]\nname = \"b\"\ngroup = \"twin\"\ntwin_of = \"a\"\nsmall = 1\nmedium = 2\nfull = 2\nsizes = [1, 2]\n";
+        let error = manifest_check(&(table("a", "") + unequal)).unwrap_err();
+        assert!(format!("{error:#}").contains("its sizes (small, medium, full) differ"), "{error:#}");
+
+        let unlisted = "[[program]]\nname = \"a\"\nsmall = 1\nmedium = 3\nfull = 1\nsizes = [1]\n";
+        let error = manifest_check(unlisted).unwrap_err();
+        assert!(format!("{error:#}").contains("runs at size 3"), "{error:#}");
+        let missing = "[[program]]\nname = \"a\"\nsmall = 1\nfull = 1\nsizes = [1]\n";
+        let error = manifest_check(missing).unwrap_err();
+        assert!(format!("{error:#}").contains("has no `medium` size"), "{error:#}");
+
+        let set = manifest_check(&table("a", "")).unwrap();
+        let scales = [Scale::from_flags(true, false), Scale::from_flags(false, false), Scale::from_flags(false, true)];
+        assert_eq!(scales, [Scale::Small, Scale::Medium, Scale::Full]);
+        assert!(scales.iter().all(|&scale| set.programs[0].size(scale) == 1));
     }
 
     #[test]

@@ -24,6 +24,7 @@ fn program(name: &str) -> Program {
         stresses: "calls".into(),
         description: String::new(),
         small: 5,
+        medium: 9,
         full: 9,
         sizes: vec![5, 9],
         group: Group::Micro,

@@ -50,6 +50,7 @@ fn program(name: &str) -> Program {
         stresses: "calls".to_string(),
         description: format!("The {name} program."),
         small: 5,
+        medium: 7,
         full: 9,
         sizes: vec![5, 7, 9],
     }

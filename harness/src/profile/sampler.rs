@@ -6,7 +6,7 @@ use super::{
 };
 use crate::app;
 use crate::cli::ProfileArgs;
-use crate::programs::Program;
+use crate::programs::{Program, Scale};
 use crate::progress::{Progress, Reporter};
 use crate::provenance;
 use crate::results::now_rfc3339;
@@ -66,7 +66,7 @@ pub fn profile_all(args: &ProfileArgs, command_line: String) -> Result<()> {
     let progress = Reporter::new("profiling");
     progress.start(&vec![1.0; names.len()]);
     for (index, (program, engine)) in selected.into_iter().enumerate() {
-        let size = if args.quick { program.small } else { program.full };
+        let size = program.size(Scale::from_flags(args.quick, args.full));
         let source = set.sized_source(&program.name, size)?;
         let expected = set.expected_output(&program.name, size)?;
         progress.case(index, 1);

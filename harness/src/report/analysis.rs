@@ -414,7 +414,7 @@ impl Analysis {
             warnings.push(format!(
                 "{} below resolution: the median run took no longer than starting a process that does nothing \
                  (measured beside it), so no time is left to report, and these are left out of every ranking \
-                 and mean: {}. Raise the program's size (N), or measure at full size (drop `--quick`).",
+                 and mean: {}. Raise the program's size (N), or measure at a larger size (drop `--quick`, or add `--full`).",
                 plural(unresolved.len(), "timing is", "timings are"),
                 unresolved.join(", ")
             ));
@@ -422,7 +422,7 @@ impl Analysis {
         if !short.is_empty() {
             warnings.push(format!(
                 "{} under {} ms, so process start-up ({:.2} ms, subtracted) weighs heavily in them: {}. For \
-                 figures about the engines themselves, measure at full size (drop `--quick`) or use \
+                 figures about the engines themselves, measure at a larger size (drop `--quick`, or add `--full`) or use \
                  `harness bench`, which times in-process.",
                 plural(short.len(), "timing is", "timings are"),
                 SHORT_RUN_S * 1e3,

@@ -77,7 +77,7 @@ fn intro(out: &mut String, a: &Analysis) {
         let _ = writeln!(
             out,
             "> This is a quick run (`--quick`): small sizes and few runs, so process start-up weighs heavily \
-             and the spread is wide. The full-size figures are in the committed reference run.\n"
+             and the spread is wide. The committed reference run has the medium sizes of the default run.\n"
         );
     }
     let engine_contenders = a.contenders.iter().filter(|c| c.kind == Kind::Engine).count();

@@ -39,6 +39,7 @@ fn program(name: &str, group: Group, stresses: &str) -> Program {
         stresses: stresses.to_string(),
         description: format!("The {name} program."),
         small: 5,
+        medium: 9,
         full: 9,
         sizes: vec![5, 9],
     }

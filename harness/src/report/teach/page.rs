@@ -63,7 +63,7 @@ fn intro(out: &mut String, a: &Analysis, links: &Links) {
             out,
             "> This is a quick run (`--quick`): small sizes and few runs, so process start-up weighs heavily, the \
              intervals are wide and many steps are not significant. [The committed reference run's page]({}) has \
-             the full sizes.\n",
+             the medium sizes of the default run.\n",
             links.reference
         );
     }

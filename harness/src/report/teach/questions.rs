@@ -107,7 +107,7 @@ fn fib_and_strings(ladder: &Ladder<'_, '_>, extras: Extras<'_>) -> Option<String
         " The run bears it out."
     } else {
         " This run does not show it clearly: the two intervals overlap or fib's includes 1 (a quick run's few, \
-         short runs make wide intervals; the reference run has the full sizes)."
+         short runs make wide intervals; the reference run has the medium sizes)."
     });
     if extras.profiles.is_some()
         && let (Some((_, naive)), Some((_, slots))) = (ladder.rung("hashmap-walker"), ladder.rung("slot-walker"))
