@@ -437,7 +437,7 @@ fn place_of(frame: &Frame) -> String {
 
 /// `engine::eval::Evaluator::evaluate` as `Evaluator::evaluate`, generic
 /// arguments left out.
-fn short_function(name: &str) -> String {
+pub fn short_function(name: &str) -> String {
     let mut depth = 0;
     let mut plain = String::new();
     for c in name.chars() {

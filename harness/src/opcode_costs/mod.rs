@@ -289,21 +289,13 @@ fn function_label(symbol: &str) -> String {
 /// The label of the jit's compiler's instructions.
 pub const COMPILING: &str = "(Cranelift: compiling)";
 
-/// `jit::helpers::get_property` as `helpers::get_property`: the last two
-/// segments of a symbol's path, generic arguments and hashes left out.
+/// `jit::helpers::get_property::h0123456789abcdef` as
+/// `helpers::get_property`: a legacy symbol's hash left out, then as the
+/// attribution shortens a function's name.
 fn short_name(symbol: &str) -> String {
-    let mut depth = 0;
-    let mut plain = String::new();
-    for c in symbol.chars() {
-        match c {
-            '<' => depth += 1,
-            '>' => depth -= 1,
-            _ if depth == 0 => plain.push(c),
-            _ => {}
-        }
-    }
-    // A legacy symbol ends in its hash, `h` and 16 hexadecimal digits.
-    let is_hash = |segment: &str| segment.len() == 17 && segment.starts_with('h');
-    let segments: Vec<&str> = plain.split("::").filter(|s| !s.is_empty() && !is_hash(s)).collect();
-    segments[segments.len().saturating_sub(2)..].join("::")
+    let without_hash = match symbol.rsplit_once("::") {
+        Some((path, last)) if last.len() == 17 && last.starts_with('h') => path,
+        _ => symbol,
+    };
+    crate::attribution::short_function(without_hash)
 }
