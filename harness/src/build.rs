@@ -15,6 +15,9 @@ pub struct Target<'a> {
     /// A cargo profile: `release`, `dev` (what cargo calls `debug` in
     /// target/), or a custom one such as `profiling`.
     pub profile: &'a str,
+    /// Cargo features of the package to turn on (none for a timing or
+    /// counted build).
+    pub features: &'a [&'a str],
 }
 
 /// Why a build gave no binary.
@@ -52,6 +55,9 @@ impl Target<'_> {
             other => vec!["--profile".to_string(), other.to_string()],
         };
         args.extend(["-p", self.package, "--bin", self.bin].map(String::from));
+        if !self.features.is_empty() {
+            args.extend(["--features".to_string(), self.features.join(",")]);
+        }
         args
     }
 
@@ -146,9 +152,11 @@ mod tests {
 
     #[test]
     fn the_profile_becomes_cargos_flag() {
-        let target = |profile| Target { package: "lox", bin: "lox", profile };
+        let target = |profile| Target { package: "lox", bin: "lox", profile, features: &[] };
         assert_eq!(target("release").command(), "cargo build --release -p lox --bin lox");
         assert_eq!(target("dev").command(), "cargo build -p lox --bin lox");
         assert_eq!(target("profiling").command(), "cargo build --profile profiling -p lox --bin lox");
+        let counting = Target { features: &["work-count"], ..target("profiling") };
+        assert_eq!(counting.command(), "cargo build --profile profiling -p lox --bin lox --features work-count");
     }
 }

@@ -301,7 +301,12 @@ pub struct ProfileArgs {
 #[derive(Clone, Debug, Args)]
 pub struct ExplainArgs {
     /// The two engines, the faster first (e.g. `nanbox-vm tagged-walker`).
-    #[arg(num_args = 2, required_unless_present = "rungs", conflicts_with = "rungs", value_names = ["A", "B"])]
+    #[arg(
+        num_args = 2,
+        required_unless_present_any = ["rungs", "opcodes"],
+        conflicts_with_all = ["rungs", "opcodes"],
+        value_names = ["A", "B"]
+    )]
     pub engines: Vec<String>,
 
     /// Every adjacent pair of rungs instead (each engine and the rung it is a step from), each engine counted
@@ -311,11 +316,28 @@ pub struct ExplainArgs {
     #[arg(long)]
     pub rungs: bool,
 
-    /// With --rungs: stop a counted run after this many seconds and record it as failed.
+    /// Instructions per opcode execution instead: count each engine (default every engine) on each program
+    /// (default fib and zoo, at their small sizes) under callgrind in the release `lox`, attribute the
+    /// instructions of its dispatch loop to the opcode arm (a walker's node kind) they belong to, and divide by
+    /// the executions counted by a second `lox` built with the engines' `work-count` feature (`cargo build
+    /// --profile profiling -p lox --bin lox --features work-count`, which the harness builds; the jit counts
+    /// nothing itself and takes nanbox-vm's executions of the same bytecode). Saves opcodes.jsonl (each record
+    /// as it comes) into the output directory (default reports/latest) and renders the report there, whose
+    /// README then has the section "Instructions per opcode execution". About a minute per engine on the
+    /// defaults.
+    #[arg(long, conflicts_with = "rungs")]
+    pub opcodes: bool,
+
+    /// With --opcodes: only these engines (comma-separated names; see `lox --list-engines`).
+    #[arg(long = "engines", value_delimiter = ',', value_name = "NAMES", requires = "opcodes")]
+    pub opcode_engines: Vec<String>,
+
+    /// With --rungs or --opcodes: stop a counted run after this many seconds and record it as failed.
     #[arg(long, value_name = "SECONDS", default_value_t = crate::rungs_explained::DEFAULT_TIMEOUT_S)]
     pub timeout: u64,
 
-    /// Only these programs (comma-separated names from programs/programs.toml; default every program).
+    /// Only these programs (comma-separated names from programs/programs.toml; default every program, with
+    /// --opcodes fib and zoo).
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub programs: Vec<String>,
 
@@ -323,8 +345,8 @@ pub struct ExplainArgs {
     #[arg(long, value_name = "DIR")]
     pub programs_dir: Option<PathBuf>,
 
-    /// Where to write the programs, callgrind's files and README.md (default reports/explain; with --rungs,
-    /// reports/latest).
+    /// Where to write the programs, callgrind's files and README.md (default reports/explain; with --rungs or
+    /// --opcodes, reports/latest).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 

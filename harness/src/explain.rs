@@ -39,6 +39,9 @@ pub fn run(args: &ExplainArgs, command_line: String) -> Result<bool> {
     if args.rungs {
         return crate::rungs_explained::run(args, command_line);
     }
+    if args.opcodes {
+        return crate::opcode_costs::run(args, command_line);
+    }
     let [first, second] = [&args.engines[0], &args.engines[1]];
     for name in [first, second] {
         if lox::find_engine(name).is_none() {

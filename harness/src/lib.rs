@@ -37,6 +37,7 @@ pub mod interval;
 pub mod jsonl;
 pub mod measure;
 pub mod native;
+pub mod opcode_costs;
 pub mod outdir;
 pub mod process;
 pub mod profile;

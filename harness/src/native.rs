@@ -27,7 +27,7 @@ pub fn programs() -> Vec<String> {
 /// returns the binary's path; when cargo cannot be started at all, the
 /// binary beside this executable, if there is one.
 pub fn find_or_build(root: &Path) -> Result<PathBuf> {
-    let target = build::Target { package: PACKAGE, bin: PACKAGE, profile: "release" };
+    let target = build::Target { package: PACKAGE, bin: PACKAGE, profile: "release", features: &[] };
     match target.build(root) {
         Ok(exe) => Ok(exe),
         Err(BuildError::NotStarted(error)) => {

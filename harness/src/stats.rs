@@ -134,12 +134,17 @@ pub fn geometric_mean(values: &[f64]) -> Option<f64> {
 }
 
 /// The geometric mean of positive values given with their spreads, and the
-/// spread of the mean propagated from each value's relative spread: the
-/// logarithm of the mean is the average of the logarithms, so its error is
-/// `√(Σ (σᵢ/vᵢ)²) / n`, and the mean's spread is the mean times that.
+/// spread of the mean propagated from each value's spread: the logarithm of
+/// the mean is the average of the logarithms, so its error is `√(Σ sᵢ²) / n`,
+/// where `sᵢ` is the spread of `ln vᵢ`, and the mean's spread is the mean
+/// times that. `sᵢ` is `√ln(1 + (σᵢ/vᵢ)²)`, the log-normal spread with the
+/// same mean and deviation: the relative spread `σᵢ/vᵢ` itself while it is
+/// small, but a timing barely above process start-up, whose deviation can be
+/// several times its value, counts as one very uncertain factor instead of
+/// making the mean's spread many times the mean.
 pub fn geometric_mean_with_error(values: &[(f64, f64)]) -> Option<(f64, f64)> {
     let mean = geometric_mean(&values.iter().map(|(v, _)| *v).collect::<Vec<_>>())?;
-    let log_error = values.iter().map(|(v, e)| (e / v).powi(2)).sum::<f64>().sqrt() / values.len() as f64;
+    let log_error = values.iter().map(|(v, e)| (1.0 + (e / v).powi(2)).ln()).sum::<f64>().sqrt() / values.len() as f64;
     Some((mean, mean * log_error))
 }
 
@@ -332,9 +337,16 @@ mod tests {
         assert!(close(geometric_mean(&[1.0, 10.0, 100.0]).unwrap(), 10.0));
         assert!(geometric_mean(&[]).is_none());
         assert!(geometric_mean(&[1.0, 0.0]).is_none());
-        // Two values at 10 % relative spread each: the mean's is 10 % × √2 / 2.
+        // Two values at 10 % relative spread each: the mean's is about 10 % × √2 / 2
+        // (each logarithm's spread √ln 1.01 = 0.0998).
         let (mean, spread) = geometric_mean_with_error(&[(2.0, 0.2), (8.0, 0.8)]).unwrap();
-        assert!(close(mean, 4.0) && close(spread, 4.0 * 0.1 * 2f64.sqrt() / 2.0), "{mean} ± {spread}");
+        assert!(close(mean, 4.0) && close(spread, 4.0 * 1.01f64.ln().sqrt() * 2f64.sqrt() / 2.0), "{mean} ± {spread}");
+        assert!((spread / (4.0 * 0.1 * 2f64.sqrt() / 2.0) - 1.0).abs() < 0.01);
+        // A value whose deviation is five times itself (a run barely longer than
+        // starting a process) widens the mean of four, but not to a multiple of it.
+        let (mean, spread) = geometric_mean_with_error(&[(2.0, 10.0), (2.0, 0.0), (2.0, 0.0), (2.0, 0.0)]).unwrap();
+        assert!(close(mean, 2.0) && close(spread, 2.0 * 26f64.ln().sqrt() / 4.0), "{mean} ± {spread}");
+        assert!(spread < mean, "{mean} ± {spread}");
         let (mean, spread) = geometric_mean_with_error(&[(3.0, 0.0)]).unwrap();
         assert!(close(mean, 3.0) && spread == 0.0);
         assert!(geometric_mean_with_error(&[]).is_none());

@@ -72,6 +72,28 @@ pub enum Stack {
 /// With `prepare_only`, stops after the prepare phase (exit code 0 or 65),
 /// for counting that phase apart.
 pub fn run_program(engine: &dyn Engine, options: Options, source: &str, prepare_only: bool, stack: Stack) -> i32 {
+    run_with(engine, options, source, prepare_only, stack, None)
+}
+
+/// [`run_program`] (the whole program, not its prepare phase alone), then
+/// the session's counts by kind (`Session::counters`: executions per opcode,
+/// evaluations per node kind) written to `counts_to`, one `family<TAB>name<TAB>count`
+/// line each. Only a build with the engines' `work-count` feature has any:
+/// `harness explain --opcodes` divides each dispatch arm's instructions by
+/// them. The file is written whatever the exit code; failing to write it is
+/// an I/O error (exit 74).
+pub fn run_counting(engine: &dyn Engine, options: Options, source: &str, stack: Stack, counts_to: &Path) -> i32 {
+    run_with(engine, options, source, false, stack, Some(counts_to))
+}
+
+fn run_with(
+    engine: &dyn Engine,
+    options: Options,
+    source: &str,
+    prepare_only: bool,
+    stack: Stack,
+    counts_to: Option<&Path>,
+) -> i32 {
     let work = move || {
         let mut session = engine.session(options);
         if prepare_only {
@@ -95,12 +117,28 @@ pub fn run_program(engine: &dyn Engine, options: Options, source: &str, prepare_
             let _ = output::flush_on_termination(&out);
         }
         let mut err = std::io::stderr().lock();
-        run_in_session(session.as_mut(), source, &mut out, &mut err)
+        let code = run_in_session(session.as_mut(), source, &mut out, &mut err);
+        match counts_to.map(|path| write_counters(session.as_ref(), path)) {
+            Some(Err(error)) => {
+                let _ = writeln!(err, "Could not write the counts: {error}");
+                exit_code::IO_ERROR
+            }
+            _ => code,
+        }
     };
     match stack {
         Stack::EngineThread => frontend::engine::with_engine_stack(work),
         Stack::MainThread => work(),
     }
+}
+
+fn write_counters(session: &dyn Session, path: &Path) -> std::io::Result<()> {
+    let lines: String = session
+        .counters()
+        .into_iter()
+        .map(|counter| format!("{}\t{}\t{}\n", counter.family, counter.name, counter.count))
+        .collect();
+    std::fs::write(path, lines)
 }
 
 /// Prepares and runs `source` in `session`, writing program output to `out`

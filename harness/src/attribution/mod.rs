@@ -6,8 +6,8 @@
 //! a walker's `evaluate`, in the arm of the opcode or node kind that ran it.
 //!
 //! `harness explain` compares two engines by category, and `harness
-//! profile` reports each VM's instructions per opcode execution from the
-//! arms. METHODOLOGY.md says how the attribution is made and what it cannot
+//! explain --opcodes` divides each arm's instructions by the executions of
+//! its opcodes (see [`crate::opcode_costs`]). METHODOLOGY.md says how the attribution is made and what it cannot
 //! see.
 
 pub mod callgrind;
@@ -76,6 +76,29 @@ impl Attributor {
         Ok((counts.map(|counts| attribute(&counts, &binary, &mut self.symbols, &mut self.sources)), run))
     }
 
+    /// [`Attributor::count_within`], keeping callgrind's counts too (for
+    /// what the attribution leaves out, such as a jit's generated code).
+    pub fn count_raw_within(
+        &mut self,
+        engine: &str,
+        file_name: &str,
+        work_dir: &Path,
+        raw: &Path,
+        limit: std::time::Duration,
+    ) -> Result<(Option<(Attribution, Counts)>, crate::measure::RunResult)> {
+        let argv = self.argv(engine, file_name);
+        let (counts, run) = callgrind::count_within(&self.valgrind, &argv, work_dir, raw, limit)?;
+        let binary = self.binary.display().to_string();
+        let attributed =
+            counts.map(|counts| (attribute(&counts, &binary, &mut self.symbols, &mut self.sources), counts));
+        Ok((attributed, run))
+    }
+
+    /// The counted binary, as callgrind names its object.
+    pub fn binary(&self) -> &Path {
+        &self.binary
+    }
+
     fn argv(&self, engine: &str, file_name: &str) -> [String; 5] {
         [
             self.binary.display().to_string(),
@@ -128,6 +151,15 @@ pub struct UnitCost {
     pub own: u64,
     /// Instructions in the functions the arm called (and their callees).
     pub called: u64,
+    /// The arm's share of the instructions of functions that are in no
+    /// unit (helpers that were not inlined, and what they call, down to the
+    /// next dispatch function): each such function's own instructions split
+    /// among the units whose code called it, directly or through other such
+    /// functions, in proportion to what each call cost. Unlike `called`,
+    /// this leaves out what a call spends back in dispatch code (a walker's
+    /// children, a called function's body), so it suits a walker's arms.
+    #[serde(default)]
+    pub helpers: u64,
 }
 
 impl Attribution {
@@ -191,7 +223,7 @@ pub fn attribute(
     sources: &mut SourceIndex,
 ) -> Attribution {
     let mut categories: BTreeMap<Category, u64> = Category::ALL.iter().map(|c| (*c, 0)).collect();
-    let mut units: HashMap<(String, Unit), (u64, u64)> = HashMap::new();
+    let mut units: HashMap<UnitKey, (u64, u64, u64)> = HashMap::new();
     let mut without_line = 0;
     let mut places: HashMap<(Category, String), u64> = HashMap::new();
     // What the binary's code spent calling each function outside it, by the
@@ -200,6 +232,10 @@ pub fn attribute(
     let mut callers: HashMap<&str, BTreeMap<Category, u64>> = HashMap::new();
     // The binary's functions first, so that their calls are known before the
     // functions outside it are split among their callers.
+    // Who called each function, for splitting the instructions of those in
+    // no unit among the units that called them, and how many each has.
+    let mut incoming: HashMap<&str, Vec<(Caller, u64)>> = HashMap::new();
+    let mut unitless: BTreeMap<&str, u64> = BTreeMap::new();
     let (inside, outside): (Vec<_>, Vec<_>) = counts.functions.iter().partition(|f| f.object == binary);
     for function in inside {
         // The unit, category and place of the instruction before, for the
@@ -242,19 +278,42 @@ pub fn attribute(
             });
             *categories.entry(category).or_default() += count;
             *places.entry((category, place.clone())).or_default() += count;
-            if let Some(key) = &unit {
-                units.entry(key.clone()).or_default().0 += count;
+            match &unit {
+                Some(key) => units.entry(key.clone()).or_default().0 += count,
+                None => *unitless.entry(function.name.as_str()).or_default() += count,
             }
             at.insert(address, (unit.clone(), category));
             previous = Some((unit, category, place));
         }
         for (address, callee, inclusive) in &function.calls {
             let Some((unit, category)) = at.get(address) else { continue };
-            if let Some(key) = unit {
-                units.entry(key.clone()).or_default().1 += inclusive;
-            }
+            let caller = match unit {
+                Some(key) => {
+                    units.entry(key.clone()).or_default().1 += inclusive;
+                    Caller::Unit(key.clone())
+                }
+                None => Caller::Function(function.name.clone()),
+            };
+            incoming.entry(callee.as_str()).or_default().push((caller, *inclusive));
             *callers.entry(callee.as_str()).or_default().entry(*category).or_default() += inclusive;
         }
+    }
+    for function in &outside {
+        *unitless.entry(function.name.as_str()).or_default() +=
+            function.instructions.iter().map(|(_, n)| n).sum::<u64>();
+        for (_, callee, inclusive) in &function.calls {
+            incoming.entry(callee.as_str()).or_default().push((Caller::Function(function.name.clone()), *inclusive));
+        }
+    }
+    let mut owners = Owners { incoming: &incoming, known: HashMap::new(), visiting: Vec::new() };
+    let mut helpers: HashMap<UnitKey, f64> = HashMap::new();
+    for (name, own) in &unitless {
+        for (key, fraction) in owners.of(name) {
+            *helpers.entry(key).or_default() += *own as f64 * fraction;
+        }
+    }
+    for (key, share) in helpers {
+        units.entry(key).or_default().2 += share.round() as u64;
     }
     for function in outside {
         let own: u64 = function.instructions.iter().map(|(_, n)| n).sum();
@@ -271,9 +330,9 @@ pub fn attribute(
     }
     let mut units: Vec<UnitCost> = units
         .into_iter()
-        .map(|((_, unit), (own, called))| {
+        .map(|((_, unit), (own, called, helpers))| {
             let (label, names) = unit_label(&unit);
-            UnitCost { label, names, own, called }
+            UnitCost { label, names, own, called, helpers }
         })
         .collect();
     // The same label can come from two files (a walker's `execute` and
@@ -284,6 +343,7 @@ pub fn attribute(
         if same {
             earlier.own += later.own;
             earlier.called += later.called;
+            earlier.helpers += later.helpers;
         }
         same
     });
@@ -292,6 +352,56 @@ pub fn attribute(
         places.into_iter().map(|((category, place), instructions)| Source { category, place, instructions }).collect();
     sources.sort_by(|a, b| b.instructions.cmp(&a.instructions).then_with(|| a.place.cmp(&b.place)));
     Attribution { total: counts.total, categories: categories.into_iter().collect(), units, without_line, sources }
+}
+
+/// A unit of dispatch code, with the file it is in.
+type UnitKey = (String, Unit);
+
+/// Where a call was made: in a unit, or in a function's code that is in none.
+#[derive(Clone, Debug)]
+enum Caller {
+    Unit(UnitKey),
+    Function(String),
+}
+
+/// The units that own each function in no unit: the units that called it,
+/// directly or through other functions in none, each with its fraction.
+struct Owners<'a> {
+    incoming: &'a HashMap<&'a str, Vec<(Caller, u64)>>,
+    known: HashMap<String, Vec<(UnitKey, f64)>>,
+    /// The functions being resolved, so that a recursive helper does not
+    /// go round forever (a call from itself adds nothing).
+    visiting: Vec<String>,
+}
+
+impl Owners<'_> {
+    fn of(&mut self, function: &str) -> Vec<(UnitKey, f64)> {
+        if let Some(known) = self.known.get(function) {
+            return known.clone();
+        }
+        if self.visiting.iter().any(|name| name == function) {
+            return Vec::new();
+        }
+        self.visiting.push(function.to_string());
+        let mut weights: BTreeMap<UnitKey, f64> = BTreeMap::new();
+        let incoming = self.incoming;
+        for (caller, inclusive) in incoming.get(function).map(Vec::as_slice).unwrap_or_default() {
+            match caller {
+                Caller::Unit(key) => *weights.entry(key.clone()).or_default() += *inclusive as f64,
+                Caller::Function(name) => {
+                    for (key, fraction) in self.of(name) {
+                        *weights.entry(key).or_default() += *inclusive as f64 * fraction;
+                    }
+                }
+            }
+        }
+        self.visiting.pop();
+        let sum: f64 = weights.values().sum();
+        let owners: Vec<(UnitKey, f64)> =
+            if sum > 0.0 { weights.into_iter().map(|(key, weight)| (key, weight / sum)).collect() } else { Vec::new() };
+        self.known.insert(function.to_string(), owners.clone());
+        owners
+    }
 }
 
 /// `total` split among categories in proportion to `shares` (all of it to
@@ -327,7 +437,7 @@ fn place_of(frame: &Frame) -> String {
 
 /// `engine::eval::Evaluator::evaluate` as `Evaluator::evaluate`, generic
 /// arguments left out.
-fn short_function(name: &str) -> String {
+pub fn short_function(name: &str) -> String {
     let mut depth = 0;
     let mut plain = String::new();
     for c in name.chars() {

@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 
 /// What a source line is part of.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Unit {
     /// An arm of a dispatch match, named by its opcodes or node kinds.
     Arm(Vec<String>),

@@ -59,7 +59,7 @@ pub fn find(given: Option<&Path>, root: &Path) -> Result<(PathBuf, CountedBinary
             (exe, "given with --counted-exe".to_string())
         }
         None => {
-            let target = Target { package: PACKAGE, bin: PACKAGE, profile: Target::this_profile() };
+            let target = Target { package: PACKAGE, bin: PACKAGE, profile: Target::this_profile(), features: &[] };
             eprintln!("note: building the counted binary, the engines without the harness: {}", target.command());
             let exe = target
                 .build(root)

@@ -48,6 +48,9 @@ pub fn render(analysis: &Analysis, notice: &str, charts: &[&str], extras: super:
     if let Some(breakdowns) = extras.breakdowns {
         super::explained::render(&mut out, breakdowns, Some(&analysis.provenance.revision));
     }
+    if let Some(saved) = extras.opcode_costs {
+        super::opcode_costs::render(&mut out, saved, Some(&analysis.provenance.revision));
+    }
     verification(&mut out, analysis);
     warnings(&mut out, analysis);
     method(&mut out, analysis, links);

@@ -10,6 +10,7 @@ pub mod format;
 pub mod groups;
 pub mod ladder;
 pub mod markdown;
+pub mod opcode_costs;
 pub mod profiles;
 pub mod teach;
 pub mod twins;
@@ -61,25 +62,35 @@ pub fn render_dir_from(out_dir: &Path, results_file: &str) -> Result<PathBuf> {
     let partial = results_file == results::PARTIAL_RESULTS_FILE;
     let ablation = Ablation::load(out_dir, partial)?;
     let breakdowns = Breakdowns::load(out_dir, partial)?;
+    let costs = crate::opcode_costs::records::Saved::load(out_dir, partial)?;
     let results = out_dir.join(results_file);
     if !results.is_file() {
-        match (&ablation, &breakdowns) {
-            (Some(ablation), breakdowns) => {
-                let readme = crate::ablate::render_alone(out_dir, ablation)?;
-                if let Some(breakdowns) = breakdowns {
-                    let mut text = std::fs::read_to_string(&readme)?;
-                    explained::render(&mut text, breakdowns, Some(&ablation.provenance.revision));
-                    std::fs::write(&readme, text).with_context(|| format!("could not write {}", readme.display()))?;
+        // Without timings, each saved set of counts is a section of a README
+        // of its own, appended in this order.
+        let mut readme: Option<(PathBuf, String)> = None;
+        if let Some(ablation) = &ablation {
+            let path = crate::ablate::render_alone(out_dir, ablation)?;
+            let text = std::fs::read_to_string(&path)?;
+            readme = Some((path, text));
+        }
+        if let Some(breakdowns) = &breakdowns {
+            match &mut readme {
+                Some((_, text)) => {
+                    let ablated = ablation.as_ref().map(|ablation| ablation.provenance.revision.as_str());
+                    explained::render(text, breakdowns, ablated)
                 }
-                return Ok(readme);
+                None => readme = Some((out_dir.join("README.md"), explained::standalone(breakdowns, out_dir))),
             }
-            (None, Some(breakdowns)) => {
-                let readme = out_dir.join("README.md");
-                std::fs::write(&readme, explained::standalone(breakdowns, out_dir))
-                    .with_context(|| format!("could not write {}", readme.display()))?;
-                return Ok(readme);
+        }
+        if let Some(costs) = &costs {
+            match &mut readme {
+                Some((_, text)) => opcode_costs::render(text, costs, None),
+                None => readme = Some((out_dir.join("README.md"), opcode_costs::standalone(costs, out_dir))),
             }
-            (None, None) => {}
+        }
+        if let Some((path, text)) = readme {
+            std::fs::write(&path, text).with_context(|| format!("could not write {}", path.display()))?;
+            return Ok(path);
         }
     }
     let records = results::read_records(&results)?;
@@ -87,7 +98,12 @@ pub fn render_dir_from(out_dir: &Path, results_file: &str) -> Result<PathBuf> {
     if let Some(profiles) = &mut profiles {
         profiles.draw_rung_diffs(out_dir)?;
     }
-    let extras = Extras { profiles: profiles.as_ref(), ablation: ablation.as_ref(), breakdowns: breakdowns.as_ref() };
+    let extras = Extras {
+        profiles: profiles.as_ref(),
+        ablation: ablation.as_ref(),
+        breakdowns: breakdowns.as_ref(),
+        opcode_costs: costs.as_ref(),
+    };
     render_with(&records, extras, out_dir)
 }
 
@@ -147,6 +163,8 @@ pub struct Extras<'a> {
     pub ablation: Option<&'a Ablation>,
     /// The breakdowns of each step into cost categories (`explain.jsonl`).
     pub breakdowns: Option<&'a Breakdowns>,
+    /// Instructions per opcode execution (`opcodes.jsonl`).
+    pub opcode_costs: Option<&'a crate::opcode_costs::records::Saved>,
 }
 
 /// Writes the report for `records` and `extras` into `out_dir`.

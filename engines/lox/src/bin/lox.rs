@@ -76,6 +76,12 @@ struct Cli {
     #[arg(long, hide = true, requires = "file", conflicts_with_all = ["dump", "disassemble"])]
     main_thread: bool,
 
+    /// After the run, write the engine's counts by kind (executions per opcode, evaluations per node kind)
+    /// to PATH, one `family<TAB>name<TAB>count` line each: how `harness explain --opcodes` counts executions.
+    /// Only a build with the `work-count` feature counts anything (the file is empty otherwise).
+    #[arg(long, hide = true, value_name = "PATH", requires = "file", conflicts_with_all = ["dump", "disassemble", "prepare_only"])]
+    counts_to: Option<PathBuf>,
+
     /// The program to run; `-` reads it from standard input.
     file: Option<PathBuf>,
 }
@@ -147,7 +153,11 @@ fn main() -> ExitCode {
         );
     }
     let stack = if cli.main_thread { Stack::MainThread } else { Stack::EngineThread };
-    ExitCode::from(lox::run::run_program(engine, options, &source, cli.prepare_only, stack) as u8)
+    let code = match &cli.counts_to {
+        Some(path) => lox::run::run_counting(engine, options, &source, stack, path),
+        None => lox::run::run_program(engine, options, &source, cli.prepare_only, stack),
+    };
+    ExitCode::from(code as u8)
 }
 
 fn list_tunings(engine: &dyn Engine) {
