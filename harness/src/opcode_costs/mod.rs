@@ -68,6 +68,9 @@ pub fn count(args: &ExplainArgs, out: &Path, command_line: String) -> Result<boo
     let programs = select.programs(&set)?;
     let engines: Vec<&str> = app::select_engines(&args.opcode_engines)?.iter().map(|e| e.name()).collect();
     outdir::claim(out, args.force)?;
+    // Absolute, because callgrind runs in the work directory and is given
+    // its output file by path.
+    let out = &std::path::absolute(out).with_context(|| format!("could not resolve {}", out.display()))?;
     let work_dir = out.join("programs");
     let raw_dir = out.join("callgrind");
     for dir in [&work_dir, &raw_dir] {
