@@ -106,9 +106,10 @@ impl Select {
 /// contender and program, at least 3 and at most 30 runs. The budget bounds
 /// the timing: the default run has every engine tuned and plain, python3 and
 /// native code on every program, over five hundred cells, and at half a
-/// second each (only a cell whose three runs take longer goes over) that
-/// leaves room for the builds and the profiles within the 20 minutes the
-/// main job should take.
+/// second each (only a cell whose three runs take longer goes over) it keeps
+/// the measuring and the profiles well within the 20 minutes the main job
+/// should take. The two builds of a fresh clone do not fit in them as well
+/// (README.md gives the measured times).
 pub const DEFAULT_RUNS: Adaptive = Adaptive { min_runs: 3, max_runs: 30, precision: 0.02, budget_s: 0.5 };
 
 /// The adaptive rule of a `--quick` run: the programs' small sizes take
