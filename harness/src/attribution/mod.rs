@@ -254,18 +254,21 @@ pub fn attribute(
             if !has_line {
                 without_line += count;
             }
-            // The unit is the outermost frame's that has one: usually the
-            // function itself, but when the dispatch function is inlined into
-            // its caller (nanbox-vm's `execute` into `run`), the caller's line
-            // is only the call site and the dispatch loop is a frame further in.
-            let unit =
-                if has_line {
-                    frames.iter().rev().filter(|frame| !frame.file.is_empty() && frame.line != 0).find_map(|frame| {
-                        sources.unit_at(&frame.file, frame.line).map(|unit| (frame.file.clone(), unit))
-                    })
-                } else {
-                    previous.as_ref().and_then(|(unit, _, _)| unit.clone())
-                };
+            // The unit is the innermost frame's that has one. A frame with no
+            // unit is a helper inlined into an arm, and the arm is further
+            // out. A dispatch function can itself be inlined: into a caller
+            // that is only its call site (nanbox-vm's `execute` into `run`),
+            // or into an arm of another dispatch function (a walker's
+            // `evaluate` into the `Return` arm of `execute`), where the
+            // expression's own arm, not the statement's, did the work.
+            let unit = if has_line {
+                frames
+                    .iter()
+                    .filter(|frame| !frame.file.is_empty() && frame.line != 0)
+                    .find_map(|frame| sources.unit_at(&frame.file, frame.line).map(|unit| (frame.file.clone(), unit)))
+            } else {
+                previous.as_ref().and_then(|(unit, _, _)| unit.clone())
+            };
             let claimed = frames.iter().find_map(|frame| rules::frame_category(frame).map(|c| (c, place_of(frame))));
             let (category, place) = claimed.unwrap_or_else(|| match &unit {
                 Some((file, unit)) => {
@@ -540,6 +543,35 @@ fn execute() {
         assert_eq!(attribution.category(Category::Variables), 25);
         assert_eq!(attribution.category(Category::Operations), 35);
         assert_eq!(attribution.category(Category::Other), 0);
+    }
+
+    /// A walker whose `evaluate` is inlined into the `Return` arm of its
+    /// `execute`: the instructions of the expression's arms are theirs, and
+    /// only what the `Return` arm does itself is the statement's.
+    #[test]
+    fn a_dispatch_function_inlined_into_another_arm_keeps_its_own_arms() {
+        // Both dispatch functions live in a walker's eval.rs.
+        let eval = "/w/engines/x-walker/src/eval.rs";
+        let text = "fn execute() {\n    match stmt {\n        Stmt::Return(e) => ret(evaluate(e)),\n    }\n}\n\
+                    fn evaluate() {\n    match expr {\n        Expr::Binary(a, b) => add(a, b),\n    }\n}\n";
+        let mut sources = SourceIndex::from_texts(&[(eval, text)]);
+        let counts = callgrind::parse(
+            "positions: instr line\nevents: Ir\nsummary: 30\n\
+             ob=(1) /bin/harness\nfn=(1) w::execute\n0x10 3 10\n+1 3 20\n",
+        )
+        .unwrap();
+        let mut frames = FixedFrames(
+            [
+                (0x10, vec![frame("execute", eval, 3)]),
+                (0x11, vec![frame("evaluate", eval, 8), frame("execute", eval, 3)]),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        let attribution = attribute(&counts, "/bin/harness", &mut frames, &mut sources);
+        let own = |label: &str| attribution.units.iter().find(|u| u.label == label).map(|u| u.own);
+        assert_eq!(own("Return"), Some(10));
+        assert_eq!(own("Binary"), Some(20));
     }
 
     #[test]
