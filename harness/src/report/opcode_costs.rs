@@ -34,7 +34,10 @@ pub fn render(out: &mut String, saved: &Saved, timed_revision: Option<&str>) {
          program by `lox` built with the engines' counters (`{}`). In a VM an arm counts its own code and the \
          functions it calls; in a walker or the closure compiler its own code and its share of the helpers it \
          calls (functions outside every arm, split among the arms that call them), not the children it \
-         evaluates, which their own arms count. An arm with instructions and no executions holds code the \
+         evaluates through the dispatch, which their own arms count. A child a tuning evaluates in place \
+         (a walker's `leaf-operands` and `direct-operands`: a `return a + f(b)` adds and calls inside the \
+         `Return` arm) never reaches the dispatch, so it counts in its parent's arm, whose instructions per \
+         execution then include it, while the child's executions are still counted. An arm with instructions and no executions holds code the \
          compiler merged from several arms, which keeps one arm's line. METHODOLOGY.md (\"Instructions per opcode execution\") \
          says how the attribution is made and what it cannot see.\n",
         saved.provenance.command, saved.provenance.revision, saved.counted_build, saved.work_count_build
