@@ -4,6 +4,7 @@
 use crate::benchmark::{self, Case, Plan};
 use crate::cli::{MeasureArgs, Select};
 use crate::contender::{self, Contender};
+use crate::handover::Build;
 use crate::measure::ProcessExecutor;
 use crate::programs::{Program, ProgramSet, Scale};
 use crate::progress::Reporter;
@@ -323,9 +324,7 @@ fn profiling_section(args: &MeasureArgs, out: &Path, root: &Path) {
         eprintln!("Building the profiling build of the harness for the profiling section (skip it with --no-profile)");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
         let mut command = std::process::Command::new(cargo);
-        command
-            .args(["run", "--quiet", "--profile", "profiling", "-p", "harness", "--features", "profiling", "--"])
-            .current_dir(root);
+        command.args(["run", "--quiet"]).args(Build::Profiling.cargo_args()).arg("--").current_dir(root);
         command
     };
     command.args(&profile_args);
@@ -334,8 +333,9 @@ fn profiling_section(args: &MeasureArgs, out: &Path, root: &Path) {
         Ok(status) if status.success() => {}
         Ok(status) => eprintln!("warning: the profiling section failed ({status}); the report has no profiles."),
         Err(error) => eprintln!(
-            "warning: could not run the profiling section ({error}); the report has no profiles. Run \
-             `cargo run --profile profiling -p harness --features profiling -- profile` from the checkout."
+            "warning: could not run the profiling section ({error}); the report has no profiles. Run `{}` from \
+             the checkout.",
+            Build::Profiling.command("profile")
         ),
     }
 }

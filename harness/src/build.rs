@@ -155,8 +155,8 @@ mod tests {
         let target = |profile| Target { package: "lox", bin: "lox", profile, features: &[] };
         assert_eq!(target("release").command(), "cargo build --release -p lox --bin lox");
         assert_eq!(target("dev").command(), "cargo build -p lox --bin lox");
-        assert_eq!(target("profiling").command(), "cargo build --profile profiling -p lox --bin lox");
-        let counting = Target { features: &["work-count"], ..target("profiling") };
-        assert_eq!(counting.command(), "cargo build --profile profiling -p lox --bin lox --features work-count");
+        assert_eq!(target("counting").command(), "cargo build --profile counting -p lox --bin lox");
+        let counting = Target { features: &["work-count"], ..target("counting") };
+        assert_eq!(counting.command(), "cargo build --profile counting -p lox --bin lox --features work-count");
     }
 }

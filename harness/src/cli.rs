@@ -190,7 +190,7 @@ pub enum Command {
 
     /// Profile every engine on every program in-process: flamegraphs, hot spots, allocations and work
     /// counts, written to reports/latest/flamegraphs/ and profile.jsonl. This needs the profiling build
-    /// (`cargo run --profile profiling -p harness --features profiling -- profile`); any other build of the
+    /// (`cargo run --release -p harness --features profiling --bin harness-profiling -- profile`); any other build of the
     /// harness builds it with cargo and hands over to it.
     #[command(args_conflicts_with_subcommands = true)]
     Profile(ProfileArgs),
@@ -320,7 +320,7 @@ pub struct ExplainArgs {
     /// (default fib and zoo, at their small sizes) under callgrind in the release `lox`, attribute the
     /// instructions of its dispatch loop to the opcode arm (a walker's node kind) they belong to, and divide by
     /// the executions counted by a second `lox` built with the engines' `work-count` feature (`cargo build
-    /// --profile profiling -p lox --bin lox --features work-count`, which the harness builds; the jit counts
+    /// --profile counting -p lox --bin lox --features work-count`, which the harness builds; the jit counts
     /// nothing itself and takes nanbox-vm's executions of the same bytecode). Saves opcodes.jsonl (each record
     /// as it comes) into the output directory (default reports/latest) and renders the report there, whose
     /// README then has the section "Instructions per opcode execution". About a minute per engine on the

@@ -22,7 +22,9 @@ const HANDED_OVER: &str = "LOXBENCH_HANDED_OVER";
 pub enum Build {
     /// `cargo run --release -p harness`: for timing.
     Release,
-    /// `cargo run --profile profiling -p harness --features profiling`.
+    /// `cargo run --release -p harness --features profiling --bin
+    /// harness-profiling`: the same release build with pprof and the
+    /// counters, as a second binary.
     Profiling,
 }
 
@@ -34,11 +36,19 @@ impl Build {
         }
     }
 
-    fn cargo_args(self) -> &'static [&'static str] {
+    /// What follows `cargo run` to build and run this build.
+    pub fn cargo_args(self) -> &'static [&'static str] {
         match self {
             Build::Release => &["--release", "-p", "harness"],
-            Build::Profiling => &["--profile", "profiling", "-p", "harness", "--features", "profiling"],
+            Build::Profiling => {
+                &["--release", "-p", "harness", "--features", "profiling", "--bin", "harness-profiling"]
+            }
         }
+    }
+
+    /// The command a person would type to run this build with `args`.
+    pub fn command(self, args: &str) -> String {
+        format!("cargo run {} -- {args}", self.cargo_args().join(" "))
     }
 }
 

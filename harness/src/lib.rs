@@ -29,6 +29,7 @@ pub mod cli;
 pub mod compare;
 pub mod conformance;
 pub mod contender;
+pub mod entry;
 pub mod explain;
 pub mod export;
 pub mod fuzz;

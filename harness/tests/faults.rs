@@ -290,7 +290,10 @@ fn profile_from_a_timing_build_hands_over_to_the_profiling_build() {
         .unwrap();
     assert_eq!(output.status.code(), Some(7), "{}", stderr(&output));
     let args = std::fs::read_to_string(&log).unwrap();
-    assert!(args.starts_with("run --quiet --profile profiling -p harness --features profiling"), "{args}");
+    assert!(
+        args.starts_with("run --quiet --release -p harness --features profiling --bin harness-profiling"),
+        "{args}"
+    );
     assert!(args.trim_end().ends_with("-- profile --quick"), "{args}");
 }
 

@@ -39,9 +39,11 @@ use std::time::{Duration, Instant};
 pub const DEFAULT_PROGRAMS: [&str; 2] = ["fib", "zoo"];
 
 /// The build of `lox` that counts executions: release code generation (the
-/// `profiling` profile, which inherits it), with every engine's counters.
+/// `counting` profile, which inherits it), with every engine's counters. Its
+/// own profile puts it in target/counting/, so that it never replaces the
+/// uncounted target/release/lox that `harness ci` and `explain` count.
 pub const WORK_COUNT_BUILD: Target<'static> =
-    Target { package: "lox", bin: "lox", profile: "profiling", features: &["work-count"] };
+    Target { package: "lox", bin: "lox", profile: "counting", features: &["work-count"] };
 
 /// Runs `harness explain --opcodes`; returns whether every output was right.
 /// The report in the output directory is rendered again at the end.

@@ -5,7 +5,7 @@
 //! per process, so the profile must be taken where the engine runs), with the
 //! counting allocator and the engines' work counters on. That needs the
 //! profiling build, which the timing build must not be:
-//! `cargo run --profile profiling -p harness --features profiling -- profile`.
+//! `cargo run --release -p harness --features profiling --bin harness-profiling -- profile`.
 //! Everything is saved (`profile.jsonl`, and `flamegraphs/<engine>-<program>`
 //! `.folded` and `.svg`, with `-marked.folded` for the native stacks with the
 //! Lox marker as their last frame and `-lox.folded` and `-lox.svg` for the
@@ -204,8 +204,8 @@ pub fn run(args: &crate::cli::ProfileArgs, command_line: String) -> Result<()> {
 pub fn run(_args: &crate::cli::ProfileArgs, _command_line: String) -> Result<()> {
     bail!(
         "this harness was built without profiling support (pprof, the counting allocator and the engines' work \
-         counters stay out of timing builds). Run it from the profiling build: \
-         `cargo run --profile profiling -p harness --features profiling -- profile`"
+         counters stay out of timing builds). Run it from the profiling build: `{}`",
+        crate::handover::Build::Profiling.command("profile")
     )
 }
 

@@ -30,11 +30,12 @@ const UNSYMBOLISED: &str = "(code without symbols: machine code the jit generate
 
 /// Profiles every selected engine on every selected program.
 pub fn profile_all(args: &ProfileArgs, command_line: String) -> Result<()> {
-    if provenance::BUILD_PROFILE != "profiling" {
+    if provenance::BUILD_PROFILE != "release" {
         eprintln!(
-            "note: this is the `{}` build; the `profiling` profile (`--profile profiling`) has the debug \
-             information that gives functions their full names.",
-            provenance::BUILD_PROFILE
+            "note: this is the `{}` build; the release build (`{}`) is the one whose profiles show the timed \
+             code, and its debug information gives functions their full names.",
+            provenance::BUILD_PROFILE,
+            crate::handover::Build::Profiling.command("profile")
         );
     }
     let root = app::workspace_root();
