@@ -82,7 +82,11 @@ pub fn costs(measured: &Measured) -> EngineCosts {
         None => measured
             .units
             .iter()
-            .filter(|unit| !unit.names.is_empty())
+            // The dispatch is every execution's and is given apart. Code in
+            // no arm (a VM's code after its `match`, a closure made by a
+            // macro for several node kinds) is a row too, with no
+            // executions: leaving it out would hide where that much went.
+            .filter(|unit| unit.label != "(dispatch)")
             .map(|unit| {
                 let instructions = if with_calls { unit.own + unit.called } else { unit.own + unit.helpers };
                 ArmCost {
@@ -382,6 +386,34 @@ fn execute() {
         let costs = costs(&record);
         assert_eq!(row(&costs, "Binary").executions, Some(50));
         assert_eq!(row(&costs, "Binary").per_execution(), Some(2.0));
+    }
+
+    /// Closures a macro makes for several node kinds are in no arm; they
+    /// are a row of their own, with no executions, and the rows with the
+    /// dispatch still add up to the whole.
+    #[test]
+    fn code_in_no_arm_is_a_row_without_executions() {
+        let unit = |label: &str, names: Vec<String>, own| crate::attribution::UnitCost {
+            label: label.into(),
+            names,
+            own,
+            called: 0,
+            helpers: 0,
+        };
+        let mut record = measured(VM, Vec::new());
+        record.total = 100;
+        record.units = vec![
+            unit("If", vec!["If".into()], 20),
+            unit("(closure)", Vec::new(), 60),
+            unit("(dispatch)", Vec::new(), 20),
+        ];
+        record.executions = vec![count(NODE, "If", 10), count(NODE, "Call", 30)];
+        let costs = costs(&record);
+        assert_eq!(costs.rows[0].label, "(closure)");
+        assert_eq!(row(&costs, "(closure)").executions, None);
+        assert_eq!(row(&costs, "If").per_execution(), Some(2.0));
+        assert!(costs.rows.iter().all(|row| row.label != "(dispatch)"), "{costs:?}");
+        assert_eq!(costs.in_rows + costs.dispatch, costs.total);
     }
 
     #[test]

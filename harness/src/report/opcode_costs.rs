@@ -38,7 +38,10 @@ pub fn render(out: &mut String, saved: &Saved, timed_revision: Option<&str>) {
          (a walker's `leaf-operands` and `direct-operands`: a `return a + f(b)` adds and calls inside the \
          `Return` arm) never reaches the dispatch, so it counts in its parent's arm, whose instructions per \
          execution then include it, while the child's executions are still counted. An arm with instructions and no executions holds code the \
-         compiler merged from several arms, which keeps one arm's line. METHODOLOGY.md (\"Instructions per opcode execution\") \
+         compiler merged from several arms, which keeps one arm's line. A row in parentheses is code in no \
+         arm: `(closure)` the closure compiler's closures that a macro makes for several node kinds (calls, \
+         operators, variable reads), whose kind its source does not name; `(after the match)` a VM's code after \
+         its `match`; `(outside the loop)` set-up that runs once. METHODOLOGY.md (\"Instructions per opcode execution\") \
          says how the attribution is made and what it cannot see.\n",
         saved.provenance.command, saved.provenance.revision, saved.counted_build, saved.work_count_build
     );
