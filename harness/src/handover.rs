@@ -72,8 +72,9 @@ pub fn run(build: Build, why: &str) -> Result<ExitCode> {
     );
     let mut command = Command::new(&cargo);
     command
+        // Not quiet: the build takes minutes, and cargo's lines are its
+        // progress.
         .arg("run")
-        .arg("--quiet")
         .args(build.cargo_args())
         .arg("--manifest-path")
         .arg(&manifest)

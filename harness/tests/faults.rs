@@ -274,7 +274,7 @@ fn a_debug_build_hands_timing_over_to_the_release_build() {
         said[0].contains("debug build") && said[0].contains("cargo run --release -p harness -- --quick --no-python")
     );
     let args = std::fs::read_to_string(&log).unwrap();
-    assert!(args.starts_with("run --quiet --release -p harness --manifest-path "), "{args}");
+    assert!(args.starts_with("run --release -p harness --manifest-path "), "{args}");
     assert!(args.trim_end().ends_with("Cargo.toml -- --quick --no-python"), "{args}");
 }
 
@@ -290,10 +290,7 @@ fn profile_from_a_timing_build_hands_over_to_the_profiling_build() {
         .unwrap();
     assert_eq!(output.status.code(), Some(7), "{}", stderr(&output));
     let args = std::fs::read_to_string(&log).unwrap();
-    assert!(
-        args.starts_with("run --quiet --release -p harness --features profiling --bin harness-profiling"),
-        "{args}"
-    );
+    assert!(args.starts_with("run --release -p harness --features profiling --bin harness-profiling"), "{args}");
     assert!(args.trim_end().ends_with("-- profile --quick"), "{args}");
 }
 
