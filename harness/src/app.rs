@@ -113,6 +113,14 @@ impl Select {
 /// (README.md gives the measured times).
 pub const DEFAULT_RUNS: Adaptive = Adaptive { min_runs: 3, max_runs: 30, precision: 0.02, budget_s: 0.5 };
 
+/// The engines a timing run compares when `--engines` names none: each
+/// both tuned and plain, except in a `--quick` run, which keeps to the
+/// engines as they ship so that it ends within a minute (the plain variants
+/// of the walkers alone took over half of its time).
+pub fn timing_defaults(args: &MeasureArgs) -> Defaults {
+    if args.quick { Defaults::Tuned } else { Defaults::TunedAndPlain }
+}
+
 /// The adaptive rule of a `--quick` run: the programs' small sizes take
 /// milliseconds, where start-up noise keeps most intervals wide, so a tenth
 /// of a second and ten runs at most keep the whole run near a minute.
@@ -184,7 +192,7 @@ pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<Me
     let root = workspace_root();
     let set = args.select.program_set()?;
     let programs = args.select.programs(&set)?;
-    let engines = args.select.variants(Defaults::TunedAndPlain)?;
+    let engines = args.select.variants(timing_defaults(args))?;
     let out = args.out.clone().unwrap_or_else(default_out);
 
     let harness_exe = std::env::current_exe().context("could not find the harness's own executable")?;
@@ -363,4 +371,16 @@ fn make_case(
         weight,
     };
     Ok((case, source))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quick_run_times_the_engines_as_tuned_and_a_full_one_plain_too() {
+        let quick = MeasureArgs { quick: true, ..MeasureArgs::default() };
+        assert_eq!(timing_defaults(&quick), Defaults::Tuned);
+        assert_eq!(timing_defaults(&MeasureArgs::default()), Defaults::TunedAndPlain);
+    }
 }

@@ -26,7 +26,8 @@ pub struct Cli {
 /// What to measure and how.
 #[derive(Clone, Debug, Default, Args)]
 pub struct MeasureArgs {
-    /// Run every program at its small size with few runs, to finish in well under a minute.
+    /// Run every program at its small size with few runs and every engine as tuned only (no plain column
+    /// unless --engines names the plain variants), without profiles, to finish within a minute.
     #[arg(long)]
     pub quick: bool,
 
