@@ -173,18 +173,25 @@ fn harness_ci_counts_deterministically_and_names_exactly_the_regressed_pair() {
     let second = harness_ci(&dir, &[]);
     assert!(!second.status.success(), "a regression must fail the run");
 
-    // Unchanged code counts exactly the same: every engine's hash tables use
-    // fixed keys (`frontend::hash`), and the counted child runs the engine on
-    // its one thread (`child::Stack::MainThread`), so nothing in a count
-    // depends on a random seed or on the OS scheduler.
+    // Unchanged code counts the same: every engine's hash tables use fixed
+    // keys (`frontend::hash`), and the counted child runs the engine on its
+    // one thread (`child::Stack::MainThread`), so nothing the engines do
+    // depends on a random seed or on the OS scheduler. The process's start-up
+    // is not all ours: once, in a CI run with every core busy, the prepare
+    // count of the same binary came out 4 instructions lower (805,639 against
+    // 805,643; 80 runs in a row since gave 805,643). A few instructions in
+    // a million are far below the 2 % a regression must exceed, so two runs
+    // must agree to within 10 per million, not to the instruction.
     let now = CiResults::load(&dir.join("ci")).unwrap().unwrap();
+    let close = |a: u64, b: u64| a.abs_diff(b) * 100_000 <= a.max(b);
     for (before, after) in baseline.counts.iter().zip(&now.counts) {
-        assert_eq!(
-            (before.total, before.prepare),
-            (after.total, after.prepare),
-            "{} on {}: instructions (total, prepare) differ between two runs of the same code",
+        assert!(
+            close(before.total, after.total) && close(before.prepare, after.prepare),
+            "{} on {}: instructions (total, prepare) differ between two runs of the same code: {:?} then {:?}",
             after.engine,
-            after.program
+            after.program,
+            (before.total, before.prepare),
+            (after.total, after.prepare)
         );
     }
 
