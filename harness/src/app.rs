@@ -182,6 +182,9 @@ pub struct Measured {
 /// output directory is touched: the options, the programs (each with its
 /// size line and expected outputs), the peers and the directory itself.
 pub fn measure_and_report(args: &MeasureArgs, command_line: String) -> Result<Measured> {
+    if let Some(refusal) = crate::profile::refuse_to_time() {
+        bail!("{refusal}");
+    }
     if provenance::is_debug_build() && !args.allow_debug_build {
         bail!(
             "this harness is a debug build, and timings of unoptimised engines say nothing about the engines. \

@@ -95,6 +95,9 @@ pub fn benchmark(criterion: &mut Criterion, selection: &Selection) -> Result<()>
 
 /// `harness bench`: every benchmark, on a thread with the engine stack.
 pub fn run(args: &BenchArgs) -> Result<()> {
+    if let Some(refusal) = crate::profile::refuse_to_time() {
+        anyhow::bail!("{refusal}");
+    }
     if crate::provenance::is_debug_build() {
         eprintln!("warning: this is a debug build; its timings say nothing about the engines. Use --release.");
     }

@@ -211,3 +211,30 @@ pub fn run(_args: &crate::cli::ProfileArgs, _command_line: String) -> Result<()>
 
 /// Whether this binary can profile in-process.
 pub const AVAILABLE: bool = cfg!(feature = "profiling");
+
+/// Why this binary must not time anything, if it must not: the profiling
+/// build's engines count their work and its allocator counts every
+/// allocation, and a timed child is this same binary (`__run`), so its times
+/// would not be the engines'.
+pub fn refuse_to_time() -> Option<String> {
+    refusal(AVAILABLE)
+}
+
+fn refusal(profiling: bool) -> Option<String> {
+    profiling.then(|| {
+        "this is the profiling build of the harness (its engines count their work and its allocator counts every \
+         allocation), so its timings would not be the engines'; time with the timing build: `cargo run --release \
+         -p harness`"
+            .to_string()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_profiling_build_refuses_to_time_and_the_timing_build_does_not() {
+        assert!(super::refusal(true).is_some_and(|why| why.contains("cargo run --release -p harness")));
+        assert_eq!(super::refusal(false), None);
+        assert_eq!(super::refuse_to_time().is_some(), super::AVAILABLE);
+    }
+}
