@@ -7,14 +7,14 @@
 
 use crate::app;
 use crate::attribution::rules::Category;
+use crate::attribution::workdir::{self, SizedProgram, WorkDir};
 use crate::attribution::{Attribution, Attributor};
 use crate::ci::counts::find_valgrind;
 use crate::cli::ExplainArgs;
 use crate::measure::RunResult;
-use crate::outdir;
 use crate::report::format;
 use crate::verify;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use std::fmt::Write;
 
 /// How far the categories' sum may be from the measured total.
@@ -33,14 +33,31 @@ pub fn within_tolerance(total: u64, categorised: u64) -> bool {
     total > 0.0 && (categorised as f64 - total).abs() <= TOLERANCE * total
 }
 
+/// `--rungs` and `--opcodes`: counts into the output directory (default
+/// reports/latest) with `count`, then renders that directory's report again.
+fn count_and_render(
+    args: &ExplainArgs,
+    command_line: String,
+    count: fn(&ExplainArgs, &std::path::Path, String) -> Result<bool>,
+) -> Result<bool> {
+    if args.timeout == 0 {
+        bail!("--timeout must be at least 1 second");
+    }
+    let out = args.out.clone().unwrap_or_else(app::default_out);
+    let ok = count(args, &out, command_line)?;
+    let readme = crate::report::render_dir(&out)?;
+    eprintln!("Report written to {}", readme.display());
+    Ok(ok)
+}
+
 /// Runs `harness explain`; returns whether every output was right and every
 /// breakdown added up.
 pub fn run(args: &ExplainArgs, command_line: String) -> Result<bool> {
     if args.rungs {
-        return crate::rungs_explained::run(args, command_line);
+        return count_and_render(args, command_line, crate::rungs_explained::count);
     }
     if args.opcodes {
-        return crate::opcode_costs::run(args, command_line);
+        return count_and_render(args, command_line, crate::opcode_costs::count);
     }
     let [first, second] = [&args.engines[0], &args.engines[1]];
     for name in [first, second] {
@@ -53,12 +70,7 @@ pub fn run(args: &ExplainArgs, command_line: String) -> Result<bool> {
     let set = select.program_set()?;
     let programs = select.programs(&set)?;
     let out = args.out.clone().unwrap_or_else(|| app::workspace_root().join("reports").join("explain"));
-    outdir::claim(&out, args.force)?;
-    let work_dir = out.join("programs");
-    let raw_dir = out.join("callgrind");
-    for dir in [&work_dir, &raw_dir] {
-        std::fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
-    }
+    let WorkDir { out, programs: work_dir, raw: raw_dir, sized } = workdir::prepare(&out, args.force, &set, &programs)?;
     let (exe, _) = crate::ci::counted::find(args.counted_exe.as_deref(), &app::workspace_root())?;
     let mut attributor = Attributor::new(&exe, &valgrind)?;
     let mut text = format!(
@@ -68,17 +80,14 @@ pub fn run(args: &ExplainArgs, command_line: String) -> Result<bool> {
          METHODOLOGY.md describes (\"Instructions by category\").\n\n"
     );
     let mut ok = true;
-    for program in &programs {
-        let file_name = format!("{}.lox", program.name);
-        std::fs::write(work_dir.join(&file_name), set.sized_source(&program.name, program.small)?)?;
-        let expected = set.expected_output(&program.name, program.small)?;
+    for (program, SizedProgram { file_name, expected }) in programs.iter().zip(&sized) {
         let mut attributions = Vec::new();
         for engine in [first, second] {
             eprintln!("Counting {engine} on {} (n = {}) with callgrind", program.name, program.small);
             let raw = raw_dir.join(format!("{engine}-{}.out", program.name));
-            let (attribution, stdout) = attributor.count(engine, &file_name, &work_dir, &raw)?;
+            let (attribution, stdout) = attributor.count(engine, file_name, &work_dir, &raw)?;
             let run = RunResult { stdout: stdout.into(), exit_code: Some(0), ..Default::default() };
-            if let Err(detail) = verify::check(&expected, &run) {
+            if let Err(detail) = verify::check(expected, &run) {
                 eprintln!("error: {engine} is wrong on {}: {detail}", program.name);
                 ok = false;
             }

@@ -89,6 +89,9 @@ pub fn count_within(
 }
 
 fn command(valgrind: &Path, argv: &[String], work_dir: &Path, out_file: &Path) -> Command {
+    // Callgrind runs in `work_dir`, and the harness reads the file from its
+    // own directory: a relative path must mean the same file to both.
+    let out_file = std::path::absolute(out_file).unwrap_or_else(|_| out_file.to_path_buf());
     let mut command = Command::new(valgrind);
     command
         .arg("--tool=callgrind")
@@ -224,6 +227,19 @@ pub fn parse(text: &str) -> Result<Counts> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Callgrind runs in the work directory; a relative output file (from
+    /// `--out reports/x`) must still name the file the harness reads.
+    #[test]
+    fn the_output_file_is_given_to_callgrind_absolute() {
+        let command = command(Path::new("valgrind"), &[], Path::new("/tmp/work"), Path::new("out/x.callgrind"));
+        let given = command
+            .get_args()
+            .filter_map(|arg| arg.to_str()?.strip_prefix("--callgrind-out-file=").map(str::to_string))
+            .next()
+            .expect("the output file is given");
+        assert_eq!(Path::new(&given), std::env::current_dir().unwrap().join("out/x.callgrind"));
+    }
 
     /// A callgrind file as valgrind 3.19 writes it, cut down: compressed
     /// names, relative addresses and lines, inlined files, and a call.

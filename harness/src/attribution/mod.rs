@@ -14,6 +14,7 @@ pub mod callgrind;
 pub mod debuginfo;
 pub mod rules;
 pub mod source;
+pub mod workdir;
 
 use anyhow::Result;
 use callgrind::Counts;
@@ -70,10 +71,8 @@ impl Attributor {
         raw: &Path,
         limit: std::time::Duration,
     ) -> Result<(Option<Attribution>, crate::measure::RunResult)> {
-        let argv = self.argv(engine, file_name);
-        let (counts, run) = callgrind::count_within(&self.valgrind, &argv, work_dir, raw, limit)?;
-        let binary = self.binary.display().to_string();
-        Ok((counts.map(|counts| attribute(&counts, &binary, &mut self.symbols, &mut self.sources)), run))
+        let (attributed, run) = self.count_raw_within(engine, file_name, work_dir, raw, limit)?;
+        Ok((attributed.map(|(attribution, _)| attribution), run))
     }
 
     /// [`Attributor::count_within`], keeping callgrind's counts too (for

@@ -19,6 +19,7 @@ pub mod records;
 use crate::ablate::records::ProgramSize;
 use crate::attribution::Attributor;
 use crate::attribution::callgrind::Counts;
+use crate::attribution::workdir::{self, SizedProgram, WorkDir};
 use crate::build::Target;
 use crate::ci::counts::find_valgrind;
 use crate::cli::ExplainArgs;
@@ -26,8 +27,8 @@ use crate::measure::RunResult;
 use crate::profile::counts::{Count, NODE, OPCODE};
 use crate::progress::{Progress, Reporter};
 use crate::results::now_rfc3339;
-use crate::{app, jsonl, outdir, process, provenance, verify};
-use anyhow::{Context, Result, bail};
+use crate::{app, jsonl, process, provenance, verify};
+use anyhow::{Context, Result};
 use records::{MachineCode, Measured, PARTIAL_RECORDS_FILE, RECORDS_FILE, Record};
 use std::collections::HashMap;
 use std::path::Path;
@@ -45,20 +46,8 @@ pub const DEFAULT_PROGRAMS: [&str; 2] = ["fib", "zoo"];
 pub const WORK_COUNT_BUILD: Target<'static> =
     Target { package: "lox", bin: "lox", profile: "counting", features: &["work-count"] };
 
-/// Runs `harness explain --opcodes`; returns whether every output was right.
-/// The report in the output directory is rendered again at the end.
-pub fn run(args: &ExplainArgs, command_line: String) -> Result<bool> {
-    if args.timeout == 0 {
-        bail!("--timeout must be at least 1 second");
-    }
-    let out = args.out.clone().unwrap_or_else(app::default_out);
-    let ok = count(args, &out, command_line)?;
-    let readme = crate::report::render_dir(&out)?;
-    eprintln!("Report written to {}", readme.display());
-    Ok(ok)
-}
-
-/// Counts every selected engine on every selected program into `out`.
+/// Counts every selected engine on every selected program into `out`
+/// (`harness explain --opcodes`); returns whether every output was right.
 pub fn count(args: &ExplainArgs, out: &Path, command_line: String) -> Result<bool> {
     let valgrind = find_valgrind()?;
     let root = app::workspace_root();
@@ -69,21 +58,8 @@ pub fn count(args: &ExplainArgs, out: &Path, command_line: String) -> Result<boo
     let set = select.program_set()?;
     let programs = select.programs(&set)?;
     let engines: Vec<&str> = app::select_engines(&args.opcode_engines)?.iter().map(|e| e.name()).collect();
-    outdir::claim(out, args.force)?;
-    // Absolute, because callgrind runs in the work directory and is given
-    // its output file by path.
-    let out = &std::path::absolute(out).with_context(|| format!("could not resolve {}", out.display()))?;
-    let work_dir = out.join("programs");
-    let raw_dir = out.join("callgrind");
-    for dir in [&work_dir, &raw_dir] {
-        std::fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
-    }
-    let mut sources = Vec::with_capacity(programs.len());
-    for program in &programs {
-        let file_name = format!("{}.lox", program.name);
-        std::fs::write(work_dir.join(&file_name), set.sized_source(&program.name, program.small)?)?;
-        sources.push((file_name, set.expected_output(&program.name, program.small)?));
-    }
+    let WorkDir { out, programs: work_dir, raw: raw_dir, sized } = workdir::prepare(out, args.force, &set, &programs)?;
+    let out = &out;
     let (exe, counted) = crate::ci::counted::find(args.counted_exe.as_deref(), &root)?;
     eprintln!("note: building the binary that counts executions: {}", WORK_COUNT_BUILD.command());
     let counting_exe =
@@ -119,7 +95,7 @@ pub fn count(args: &ExplainArgs, out: &Path, command_line: String) -> Result<boo
     let progress = Reporter::new("counting opcodes");
     progress.start(&vec![1.0; programs.len()]);
     let mut ok = true;
-    for (index, (program, (file_name, expected))) in programs.iter().zip(&sources).enumerate() {
+    for (index, (program, SizedProgram { file_name, expected })) in programs.iter().zip(&sized).enumerate() {
         progress.case(index, engines.len() as u64);
         for &engine in &engines {
             let raw = raw_dir.join(format!("{engine}-{}.out", program.name));

@@ -20,13 +20,14 @@ pub mod table;
 use crate::ablate::records::ProgramSize;
 use crate::app;
 use crate::attribution::Attributor;
+use crate::attribution::workdir::{self, SizedProgram, WorkDir};
 use crate::ci::counts::find_valgrind;
 use crate::cli::ExplainArgs;
 use crate::jsonl;
 use crate::progress::{Progress, Reporter};
 use crate::results::now_rfc3339;
-use crate::{outdir, process, provenance, verify};
-use anyhow::{Context, Result, bail};
+use crate::{process, provenance, verify};
+use anyhow::Result;
 use records::{PARTIAL_RECORDS_FILE, RECORDS_FILE, Record, RungPair, Side};
 use std::collections::HashMap;
 use std::path::Path;
@@ -52,21 +53,9 @@ pub fn pairs(engines: &[&'static dyn frontend::Engine]) -> Vec<RungPair> {
         .collect()
 }
 
-/// Runs `harness explain --rungs`; returns whether every output was right
-/// and every breakdown added up. The report in the output directory is
-/// rendered again at the end.
-pub fn run(args: &ExplainArgs, command_line: String) -> Result<bool> {
-    if args.timeout == 0 {
-        bail!("--timeout must be at least 1 second");
-    }
-    let out = args.out.clone().unwrap_or_else(app::default_out);
-    let ok = count(args, &out, command_line)?;
-    let readme = crate::report::render_dir(&out)?;
-    eprintln!("Report written to {}", readme.display());
-    Ok(ok)
-}
-
-/// Counts every pair of rungs on the selected programs into `out`.
+/// Counts every pair of rungs on the selected programs into `out`
+/// (`harness explain --rungs`); returns whether every output was right and
+/// every breakdown added up.
 pub fn count(args: &ExplainArgs, out: &Path, command_line: String) -> Result<bool> {
     let valgrind = find_valgrind()?;
     let root = app::workspace_root();
@@ -80,18 +69,7 @@ pub fn count(args: &ExplainArgs, out: &Path, command_line: String) -> Result<boo
         .map(|e| e.name())
         .filter(|name| pairs.iter().any(|p| p.upper == *name || p.lower == *name))
         .collect();
-    outdir::claim(out, args.force)?;
-    let work_dir = out.join("programs");
-    let raw_dir = out.join("callgrind");
-    for dir in [&work_dir, &raw_dir] {
-        std::fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
-    }
-    let mut sources = Vec::with_capacity(programs.len());
-    for program in &programs {
-        let file_name = format!("{}.lox", program.name);
-        std::fs::write(work_dir.join(&file_name), set.sized_source(&program.name, program.small)?)?;
-        sources.push((file_name, set.expected_output(&program.name, program.small)?));
-    }
+    let WorkDir { out, programs: work_dir, raw: raw_dir, sized } = workdir::prepare(out, args.force, &set, &programs)?;
     let (exe, _) = crate::ci::counted::find(args.counted_exe.as_deref(), &app::workspace_root())?;
     let mut attributor = Attributor::new(&exe, &valgrind)?;
     let timeout = Duration::from_secs(args.timeout);
@@ -122,7 +100,7 @@ pub fn count(args: &ExplainArgs, out: &Path, command_line: String) -> Result<boo
     let progress = Reporter::new("explaining");
     progress.start(&vec![1.0; programs.len()]);
     let mut ok = true;
-    for (index, (program, (file_name, expected))) in programs.iter().zip(&sources).enumerate() {
+    for (index, (program, SizedProgram { file_name, expected })) in programs.iter().zip(&sized).enumerate() {
         progress.case(index, engines.len() as u64);
         let mut counted: HashMap<&str, Side> = HashMap::new();
         for &engine in &engines {
